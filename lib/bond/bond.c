@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The bond object and Linux's MII link monitor: per member UP -> FAIL
+ * (downdelay) -> DOWN -> BACK (updelay) -> UP, inspected once per miimon tick,
+ * then committed, then the mode reselects (bond_main.c: bond_miimon_inspect,
+ * bond_miimon_commit).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "dpb_bond.h"
+
+static const char *const link_names[] = {
+#define X(id, text) [DPB_LINK_##id] = text,
+	DPB_MEMBER_LINKS(X)
+#undef X
+};
+
+const char *dpb_member_link_name(enum dpb_member_link link)
+{
+	return (unsigned int)link <= DPB_LINK_BACK ? link_names[link] : "unknown";
+}
+
+static const struct dpb_bond_mode_ops *mode_ops(enum dpb_bond_mode mode)
+{
+	switch (mode) {
+	case DPB_BOND_MODE_ACTIVE_BACKUP:
+		return &dpb_bond_ops_active_backup;
+	default:
+		return NULL;
+	}
+}
+
+int dpb_bond_init(struct dpb_bond *b, const char *name, const struct dpb_cfg_bond *cfg,
+		  uint64_t now_ms)
+{
+	const struct dpb_bond_mode_ops *ops = mode_ops(cfg->mode);
+	unsigned int miimon = cfg->miimon_ms;
+
+	if (ops == NULL)
+		return -ENOTSUP;
+	memset(b, 0, sizeof(*b));
+	snprintf(b->name, sizeof(b->name), "%s", name);
+	b->ops = ops;
+	b->mode = cfg->mode;
+	b->miimon_ms = miimon;
+	b->updelay = miimon ? cfg->updelay_ms / miimon : 0;
+	b->downdelay = miimon ? cfg->downdelay_ms / miimon : 0;
+	b->peer_notif_delay = miimon ? cfg->peer_notif_delay_ms / miimon : 0;
+	b->primary_reselect = cfg->primary_reselect;
+	b->xmit_hash_policy = cfg->xmit_hash_policy;
+	b->all_slaves_active = cfg->all_slaves_active;
+	b->primary = -1;
+	b->curr_active = -1;
+	b->next_miimon_ms = now_ms + miimon;
+	return 0;
+}
+
+void dpb_bond_event(struct dpb_bond *b, uint64_t now_ms, enum dpb_bond_event_type type,
+		    int member, unsigned int ms)
+{
+	struct dpb_bond_event *ev = &b->events[b->n_events++ % DPB_BOND_EVENTS];
+
+	ev->at_ms = now_ms;
+	ev->type = type;
+	ev->member = member;
+	ev->ms = ms;
+}
+
+static void take_sample(struct dpb_bond_member *m, const struct dpb_link_sample *s)
+{
+	/* As Linux refreshes speed on link-up: a link that is down reads Unknown. */
+	m->speed_mbps = s->carrier ? s->speed_mbps : 0;
+	m->full_duplex = s->full_duplex;
+	m->duplex_known = s->carrier;
+}
+
+static unsigned int update_carrier(struct dpb_bond *b)
+{
+	bool carrier = false;
+
+	for (unsigned int i = 0; i < b->n_members; i++)
+		if (b->members[i].link == DPB_LINK_UP)
+			carrier = true;
+	if (carrier == b->carrier)
+		return 0;
+	b->carrier = carrier;
+	return DPB_BOND_CHANGED_CARRIER;
+}
+
+/* Runs the mode's selection; says whether the carrying set changed. */
+static unsigned int reselect(struct dpb_bond *b, uint64_t now_ms)
+{
+	int before = b->curr_active;
+
+	b->ops->select(b, now_ms);
+	return (b->curr_active != before ? DPB_BOND_CHANGED_ACTIVE : 0) | update_carrier(b);
+}
+
+int dpb_bond_add_member(struct dpb_bond *b, const char *name, const struct dpb_mac *perm_addr,
+			const struct dpb_link_sample *sample, uint64_t now_ms)
+{
+	struct dpb_bond_member *m;
+	int i;
+
+	if (b->n_members == DPB_BOND_MAX_MEMBERS)
+		return -ENOSPC;
+	i = (int)b->n_members++;
+	m = &b->members[i];
+	memset(m, 0, sizeof(*m));
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	m->perm_addr = *perm_addr;
+	take_sample(m, sample);
+	if (i == 0)
+		b->addr = *perm_addr;
+	if (!sample->carrier && b->miimon_ms) {
+		m->link = DPB_LINK_DOWN;
+	} else if (b->updelay && b->miimon_ms) {
+		m->link = DPB_LINK_BACK;
+		m->delay = (int)b->updelay;
+	} else {
+		m->link = DPB_LINK_UP;
+	}
+	reselect(b, now_ms);
+	return i;
+}
+
+int dpb_bond_find_member(const struct dpb_bond *b, const char *name)
+{
+	for (unsigned int i = 0; i < b->n_members; i++)
+		if (strcmp(b->members[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+bool dpb_bond_miimon_due(const struct dpb_bond *b, uint64_t now_ms)
+{
+	return b->miimon_ms && now_ms >= b->next_miimon_ms;
+}
+
+/* Inspect and commit for one member. @return true when a state was committed. */
+static bool inspect(struct dpb_bond *b, int i, const struct dpb_link_sample *s,
+		    bool ignore_updelay, uint64_t now_ms)
+{
+	struct dpb_bond_member *m = &b->members[i];
+	unsigned int miimon = b->miimon_ms;
+
+	switch (m->link) {
+	case DPB_LINK_UP:
+		if (s->carrier)
+			return false;
+		m->link = DPB_LINK_FAIL;
+		m->delay = (int)b->downdelay;
+		if (m->delay)
+			dpb_bond_event(b, now_ms, DPB_BOND_EV_LINK_DOWN_DELAYED, i,
+				       b->downdelay * miimon);
+		/* fall through */
+	case DPB_LINK_FAIL:
+		if (s->carrier) {
+			m->link = DPB_LINK_UP;
+			dpb_bond_event(b, now_ms, DPB_BOND_EV_LINK_UP_AGAIN, i,
+				       (b->downdelay - (unsigned int)m->delay) * miimon);
+			return false;
+		}
+		if (m->delay <= 0) {
+			m->link = DPB_LINK_DOWN;
+			if (m->link_failure_count < UINT32_MAX)
+				m->link_failure_count++;
+			take_sample(m, s);
+			dpb_bond_event(b, now_ms, DPB_BOND_EV_LINK_DOWN, i, 0);
+			return true;
+		}
+		m->delay--;
+		return false;
+	case DPB_LINK_DOWN:
+		if (!s->carrier)
+			return false;
+		m->link = DPB_LINK_BACK;
+		m->delay = (int)b->updelay;
+		if (m->delay && !ignore_updelay)
+			dpb_bond_event(b, now_ms, DPB_BOND_EV_LINK_UP_DELAYED, i,
+				       b->updelay * miimon);
+		/* fall through */
+	case DPB_LINK_BACK:
+		if (!s->carrier) {
+			m->link = DPB_LINK_DOWN;
+			if (m->link_failure_count < UINT32_MAX)
+				m->link_failure_count++;
+			dpb_bond_event(b, now_ms, DPB_BOND_EV_LINK_DOWN_AGAIN, i,
+				       (b->updelay - (unsigned int)m->delay) * miimon);
+			return true;
+		}
+		if (ignore_updelay)
+			m->delay = 0;
+		if (m->delay <= 0) {
+			m->link = DPB_LINK_UP;
+			take_sample(m, s);
+			dpb_bond_event(b, now_ms, DPB_BOND_EV_LINK_UP, i, 0);
+			return true;
+		}
+		m->delay--;
+		return false;
+	}
+	return false;
+}
+
+unsigned int dpb_bond_miimon(struct dpb_bond *b, const struct dpb_link_sample *samples,
+			     uint64_t now_ms)
+{
+	/* With no active member, updelay is not waited for (Linux). */
+	bool ignore_updelay = b->curr_active < 0;
+	unsigned int changed = 0;
+
+	for (unsigned int i = 0; i < b->n_members; i++) {
+		enum dpb_member_link before = b->members[i].link;
+
+		if (b->members[i].link == DPB_LINK_UP && samples[i].carrier)
+			take_sample(&b->members[i], &samples[i]);
+		if (inspect(b, (int)i, &samples[i], ignore_updelay, now_ms) &&
+		    b->members[i].link == DPB_LINK_UP)
+			ignore_updelay = false;
+		if (b->members[i].link != before)
+			changed |= DPB_BOND_CHANGED_LINK;
+	}
+	if (changed)
+		changed |= reselect(b, now_ms);
+	/* Next tick on the miimon grid, never in the past. */
+	b->next_miimon_ms += b->miimon_ms;
+	if (b->next_miimon_ms <= now_ms)
+		b->next_miimon_ms = now_ms + b->miimon_ms;
+	return changed;
+}
+
+int dpb_bond_set_primary(struct dpb_bond *b, int member, uint64_t now_ms)
+{
+	if (member < -1 || member >= (int)b->n_members)
+		return -EINVAL;
+	b->primary = member;
+	b->force_primary = member >= 0;
+	return (int)reselect(b, now_ms);
+}
+
+void dpb_bond_change_active(struct dpb_bond *b, int m, uint64_t now_ms)
+{
+	if (m == b->curr_active)
+		return;
+	b->curr_active = m;
+	if (m < 0)
+		dpb_bond_event(b, now_ms, DPB_BOND_EV_NO_ACTIVE, -1, 0);
+	else
+		dpb_bond_event(b, now_ms, DPB_BOND_EV_ACTIVE, m, 0);
+}
+
+bool dpb_bond_member_rx_ok(const struct dpb_bond *b, unsigned int i)
+{
+	if (i >= b->n_members)
+		return false;
+	if (b->ops->uses_primary && !b->all_slaves_active)
+		return (int)i == b->curr_active;
+	return b->members[i].link == DPB_LINK_UP || b->all_slaves_active;
+}
+
+unsigned int dpb_bond_tx_members(const struct dpb_bond *b, int *out)
+{
+	unsigned int n = 0;
+
+	if (b->ops->uses_primary) {
+		if (b->curr_active >= 0)
+			out[n++] = b->curr_active;
+		return n;
+	}
+	for (unsigned int i = 0; i < b->n_members; i++)
+		if (b->members[i].link == DPB_LINK_UP)
+			out[n++] = (int)i;
+	return n;
+}

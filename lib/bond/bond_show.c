@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The text of /proc/net/bonding/<bond>, line for line as Linux's
+ * bond_procfs.c prints it (see doc/status-format.md): master section, then a
+ * block per member in slave order, each after an empty line, no trailing one.
+ */
+#include <errno.h>
+
+#include "dpb_bond.h"
+
+static bool uses_xmit_hash(const struct dpb_bond *b)
+{
+	return b->mode == DPB_BOND_MODE_BALANCE_XOR || b->mode == DPB_BOND_MODE_8023AD;
+}
+
+static void show_member(const struct dpb_bond *b, const struct dpb_bond_member *m,
+			struct dpb_strbuf *out)
+{
+	char mac[DPB_MAC_STR_LEN];
+
+	(void)b;
+	dpb_strbuf_printf(out, "\nSlave Interface: %s\n", m->name);
+	dpb_strbuf_printf(out, "MII Status: %s\n", dpb_member_link_name(m->link));
+	if (m->speed_mbps)
+		dpb_strbuf_printf(out, "Speed: %u Mbps\n", m->speed_mbps);
+	else
+		dpb_strbuf_puts(out, "Speed: Unknown\n");
+	dpb_strbuf_printf(out, "Duplex: %s\n",
+			  !m->duplex_known ? "Unknown" : m->full_duplex ? "full" : "half");
+	dpb_strbuf_printf(out, "Link Failure Count: %u\n", m->link_failure_count);
+	dpb_strbuf_printf(out, "Permanent HW addr: %s\n", dpb_mac_format(&m->perm_addr, mac));
+	dpb_strbuf_printf(out, "Slave queue ID: %u\n", m->queue_id);
+}
+
+int dpb_bond_show(const struct dpb_bond *b, const char *version, struct dpb_strbuf *out)
+{
+	unsigned int miimon = b->miimon_ms;
+
+	dpb_strbuf_printf(out, "Ethernet Channel Bonding Driver: v%s\n\n", version);
+	dpb_strbuf_printf(out, "Bonding Mode: %s\n", dpb_bond_mode_desc(b->mode));
+	if (uses_xmit_hash(b))
+		dpb_strbuf_printf(out, "Transmit Hash Policy: %s (%d)\n",
+				  dpb_xmit_hash_policy_name(b->xmit_hash_policy),
+				  (int)b->xmit_hash_policy);
+	if (b->ops->uses_primary) {
+		if (b->primary >= 0)
+			dpb_strbuf_printf(out, "Primary Slave: %s (primary_reselect %s)\n",
+					  b->members[b->primary].name,
+					  dpb_primary_reselect_name(b->primary_reselect));
+		else
+			dpb_strbuf_puts(out, "Primary Slave: None\n");
+		dpb_strbuf_printf(out, "Currently Active Slave: %s\n",
+				  b->curr_active >= 0 ? b->members[b->curr_active].name : "None");
+	}
+	dpb_strbuf_printf(out, "MII Status: %s\n", b->carrier ? "up" : "down");
+	dpb_strbuf_printf(out, "MII Polling Interval (ms): %u\n", miimon);
+	dpb_strbuf_printf(out, "Up Delay (ms): %u\n", b->updelay * miimon);
+	dpb_strbuf_printf(out, "Down Delay (ms): %u\n", b->downdelay * miimon);
+	dpb_strbuf_printf(out, "Peer Notification Delay (ms): %u\n", b->peer_notif_delay * miimon);
+	for (unsigned int i = 0; i < b->n_members; i++)
+		show_member(b, &b->members[i], out);
+	return out->oom ? -ENOMEM : 0;
+}
+
+int dpb_bond_event_format(const struct dpb_bond *b, const struct dpb_bond_event *ev,
+			  struct dpb_strbuf *out)
+{
+	static const char *const fmts[] = {
+#define X(id, fmt) [DPB_BOND_EV_##id] = fmt,
+		DPB_BOND_EVENT_TYPES(X)
+#undef X
+	};
+
+	if (ev->member >= 0)
+		dpb_strbuf_printf(out, "%s: (slave %s): ", b->name, b->members[ev->member].name);
+	else
+		dpb_strbuf_printf(out, "%s: ", b->name);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	dpb_strbuf_printf(out, fmts[ev->type], ev->ms);
+#pragma GCC diagnostic pop
+	return out->oom ? -ENOMEM : 0;
+}

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef DPB_BOND_H
+#define DPB_BOND_H
+
+/**
+ * @file
+ * A bond's control logic, apart from packets: member link states with
+ * Linux's miimon semantics (UP, FAIL, DOWN, BACK with updelay/downdelay), the
+ * mode's choice of the members that carry traffic (active-backup's active
+ * member with primary and primary_reselect), and the /proc/net/bonding text.
+ *
+ * Pure code: no DPDK, no clock (time comes in as @c now_ms). One thread owns
+ * a bond: in dpbond the control lcore. The datapath never reads this struct;
+ * it reads the snapshot the control plane builds from it.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dpb_cfg.h"
+#include "dpb_mac.h"
+#include "dpb_strbuf.h"
+
+#define DPB_BOND_MAX_MEMBERS DPB_CFG_MAX_MEMBERS
+#define DPB_BOND_EVENTS 32
+
+/** Member link states of Linux's link monitor, with their status text. */
+#define DPB_MEMBER_LINKS(X)            \
+	X(UP, "up")                    \
+	X(FAIL, "going down")          \
+	X(DOWN, "down")                \
+	X(BACK, "going back")
+
+enum dpb_member_link {
+#define X(id, text) DPB_LINK_##id,
+	DPB_MEMBER_LINKS(X)
+#undef X
+};
+
+/** Text of a link state as /proc/net/bonding prints it. */
+const char *dpb_member_link_name(enum dpb_member_link link);
+
+/** One reading of a member's carrier, taken by the caller at a miimon tick. */
+struct dpb_link_sample {
+	bool carrier;           /**< link up, and not pulled by `set link-down` */
+	uint32_t speed_mbps;    /**< 0 when unknown */
+	bool full_duplex;
+};
+
+struct dpb_bond_member {
+	char name[DPB_NAME_LEN];
+	struct dpb_mac perm_addr;      /**< the device's own MAC */
+	enum dpb_member_link link;     /**< committed link monitor state */
+	int delay;                     /**< miimon ticks left in FAIL or BACK */
+	uint32_t link_failure_count;   /**< commits to DOWN, never reset */
+	uint32_t speed_mbps;           /**< last known; 0 = Unknown */
+	bool full_duplex;
+	bool duplex_known;
+	uint16_t queue_id;             /**< "Slave queue ID" (always 0 for now) */
+};
+
+/** What a bond event was, for the log and the failover timeline. */
+#define DPB_BOND_EVENT_TYPES(X)                                   \
+	X(LINK_DOWN_DELAYED, "link status down, disabling it in %u ms") \
+	X(LINK_UP_AGAIN, "link status up again after %u ms")          \
+	X(LINK_DOWN, "link status definitely down, disabling slave")  \
+	X(LINK_UP_DELAYED, "link status up, enabling it in %u ms")    \
+	X(LINK_DOWN_AGAIN, "link status down again after %u ms")      \
+	X(LINK_UP, "link status definitely up")                       \
+	X(ACTIVE, "making interface the new active one")              \
+	X(ACTIVE_EARLY, "making interface the new active one %u ms earlier") \
+	X(NO_ACTIVE, "now running without any active interface!")
+
+enum dpb_bond_event_type {
+#define X(id, fmt) DPB_BOND_EV_##id,
+	DPB_BOND_EVENT_TYPES(X)
+#undef X
+};
+
+struct dpb_bond_event {
+	uint64_t at_ms;
+	enum dpb_bond_event_type type;
+	int member;           /**< index, -1 for the bond itself */
+	unsigned int ms;      /**< the delay the message mentions */
+};
+
+struct dpb_bond;
+
+/** The mode's rules, chosen once when the mode is set. */
+struct dpb_bond_mode_ops {
+	enum dpb_bond_mode mode;
+	/** Recomputes which members carry traffic after a link change. */
+	void (*select)(struct dpb_bond *b, uint64_t now_ms);
+	bool uses_primary;      /**< prints "Primary Slave" / "Currently Active Slave" */
+};
+
+struct dpb_bond {
+	char name[DPB_NAME_LEN];
+	const struct dpb_bond_mode_ops *ops;
+	enum dpb_bond_mode mode;
+	unsigned int miimon_ms;
+	unsigned int updelay;          /**< in miimon ticks, as Linux stores it */
+	unsigned int downdelay;        /**< in miimon ticks */
+	unsigned int peer_notif_delay; /**< in miimon ticks */
+	enum dpb_primary_reselect primary_reselect;
+	enum dpb_xmit_hash_policy xmit_hash_policy;
+	bool all_slaves_active;
+	int primary;                   /**< member index, -1 for none */
+	bool force_primary;            /**< primary just set: switch to it once */
+	int curr_active;               /**< member index, -1 for none */
+	bool carrier;                  /**< the bond's own MII status */
+	struct dpb_mac addr;           /**< the bond's MAC (first member's) */
+	uint64_t next_miimon_ms;
+	unsigned int n_members;
+	struct dpb_bond_member members[DPB_BOND_MAX_MEMBERS];
+	unsigned int n_events;         /**< events ever recorded */
+	struct dpb_bond_event events[DPB_BOND_EVENTS]; /**< the last ones, a ring */
+};
+
+/** Flags returned by the functions that change a bond. */
+#define DPB_BOND_CHANGED_LINK    0x1u  /**< a member's committed link state */
+#define DPB_BOND_CHANGED_ACTIVE  0x2u  /**< the members that carry traffic */
+#define DPB_BOND_CHANGED_CARRIER 0x4u  /**< the bond's own MII status */
+
+/**
+ * Initialises @p b from a configured bond (members are added afterwards).
+ * @return 0, or -ENOTSUP for a mode whose rules are not built yet.
+ */
+int dpb_bond_init(struct dpb_bond *b, const char *name, const struct dpb_cfg_bond *cfg,
+		  uint64_t now_ms);
+
+/**
+ * Enslaves a member, in configuration order, as Linux does: with its carrier
+ * up it starts UP (or BACK for updelay), else DOWN. The first member's MAC
+ * becomes the bond's.
+ * @return the member index, or -ENOSPC.
+ */
+int dpb_bond_add_member(struct dpb_bond *b, const char *name, const struct dpb_mac *perm_addr,
+			const struct dpb_link_sample *sample, uint64_t now_ms);
+
+/** Whether a miimon tick is due at @p now_ms. */
+bool dpb_bond_miimon_due(const struct dpb_bond *b, uint64_t now_ms);
+
+/**
+ * One miimon tick: feeds each member's sample (array of n_members), runs the
+ * link state machine and reselects. Schedules the next tick.
+ * @return DPB_BOND_CHANGED_* flags.
+ */
+unsigned int dpb_bond_miimon(struct dpb_bond *b, const struct dpb_link_sample *samples,
+			     uint64_t now_ms);
+
+/**
+ * Sets (member >= 0) or clears (-1) the primary; switches to it at once if it
+ * is up, whatever primary_reselect says (Linux's force_primary).
+ * @return DPB_BOND_CHANGED_* flags, or -EINVAL for a bad index.
+ */
+int dpb_bond_set_primary(struct dpb_bond *b, int member, uint64_t now_ms);
+
+/** Index of the member named @p name, or -1. */
+int dpb_bond_find_member(const struct dpb_bond *b, const char *name);
+
+/**
+ * Whether frames received on member @p i are taken (active-backup: only the
+ * active member, unless all_slaves_active).
+ */
+bool dpb_bond_member_rx_ok(const struct dpb_bond *b, unsigned int i);
+
+/**
+ * The members that transmit, in order, into @p out (room for n_members).
+ * @return how many.
+ */
+unsigned int dpb_bond_tx_members(const struct dpb_bond *b, int *out);
+
+/**
+ * Renders the text Linux prints in /proc/net/bonding/<bond>, for a reader
+ * with CAP_NET_ADMIN, with @p version after "Driver: v".
+ * @return 0 or -ENOMEM.
+ */
+int dpb_bond_show(const struct dpb_bond *b, const char *version, struct dpb_strbuf *out);
+
+/** Formats event @p ev as Linux's log line ("bond1: (slave eth0): ..."). */
+int dpb_bond_event_format(const struct dpb_bond *b, const struct dpb_bond_event *ev,
+			  struct dpb_strbuf *out);
+
+/* Internal to lib/bond: records an event. */
+void dpb_bond_event(struct dpb_bond *b, uint64_t now_ms, enum dpb_bond_event_type type,
+		    int member, unsigned int ms);
+/* Internal to lib/bond: makes @p m the active member (-1: none). */
+void dpb_bond_change_active(struct dpb_bond *b, int m, uint64_t now_ms);
+
+extern const struct dpb_bond_mode_ops dpb_bond_ops_active_backup;
+
+#endif

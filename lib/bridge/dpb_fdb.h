@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef DPB_FDB_H
+#define DPB_FDB_H
+
+/**
+ * @file
+ * A bridge's forwarding database: (VLAN, MAC) -> bridge port index.
+ *
+ * One writer, many readers, no locks. The control lcore is the only writer
+ * (learn, move, age, flush); workers look entries up and mark the ones they
+ * see as sources ("hit") so that ageing, done by the control lcore, knows
+ * they are alive. A worker that sees an unknown or moved source asks the
+ * control lcore to learn it (through a ring, outside this library).
+ *
+ * Open addressing with linear probing, bounded to DPB_FDB_MAX_PROBE slots;
+ * deleted slots become tombstones that later inserts reuse, so entries never
+ * move under a reader. A reader checks the key again after reading the port,
+ * so it never returns another entry's port.
+ *
+ * Pure code (C11 atomics, no DPDK, no clock).
+ */
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dpb_mac.h"
+#include "dpb_strbuf.h"
+
+#define DPB_FDB_MAX_PROBE 32
+#define DPB_FDB_KEY_EMPTY 0ull
+#define DPB_FDB_KEY_TOMB 1ull
+#define DPB_FDB_KEY_VALID (1ull << 63)
+
+struct dpb_fdb_entry {
+	_Atomic uint64_t key;     /**< VALID | vlan << 48 | mac, or EMPTY/TOMB */
+	_Atomic uint32_t port;    /**< bridge port index */
+	_Atomic uint8_t hit;      /**< seen as a source since the last ageing pass */
+	uint64_t updated_ms;      /**< writer only: when last seen */
+};
+
+struct dpb_fdb {
+	uint32_t mask;            /**< slots - 1 */
+	uint32_t n_entries;       /**< live entries (writer's count) */
+	uint64_t n_full;          /**< learns refused: no free slot within reach */
+	struct dpb_fdb_entry slots[];
+};
+
+/** Result of dpb_fdb_learn(). */
+enum dpb_fdb_learn_result {
+	DPB_FDB_LEARN_NEW,        /**< a new entry */
+	DPB_FDB_LEARN_MOVED,      /**< the MAC moved to another port */
+	DPB_FDB_LEARN_REFRESHED,  /**< already there on that port */
+	DPB_FDB_LEARN_FULL,       /**< no room: counted in n_full */
+};
+
+static inline uint64_t dpb_fdb_key(uint16_t vlan, const uint8_t mac[DPB_MAC_LEN])
+{
+	return DPB_FDB_KEY_VALID | (uint64_t)(vlan & 0xfff) << 48 | dpb_mac_to_u64(mac);
+}
+
+static inline uint32_t dpb_fdb_hash(uint64_t key)
+{
+	key *= 0x9e3779b97f4a7c15ull;
+	return (uint32_t)(key >> 32);
+}
+
+/**
+ * Looks up (vlan, mac). Any thread.
+ * @return the bridge port index, or -1 when unknown.
+ */
+static inline int dpb_fdb_lookup(struct dpb_fdb *f, uint16_t vlan, const uint8_t mac[DPB_MAC_LEN],
+				 struct dpb_fdb_entry **entry)
+{
+	uint64_t key = dpb_fdb_key(vlan, mac);
+	uint32_t h = dpb_fdb_hash(key);
+
+	for (uint32_t i = 0; i < DPB_FDB_MAX_PROBE; i++) {
+		struct dpb_fdb_entry *e = &f->slots[(h + i) & f->mask];
+		uint64_t k = atomic_load_explicit(&e->key, memory_order_acquire);
+		uint32_t port;
+
+		if (k == DPB_FDB_KEY_EMPTY)
+			return -1;
+		if (k != key)
+			continue;
+		port = atomic_load_explicit(&e->port, memory_order_relaxed);
+		atomic_thread_fence(memory_order_acquire);
+		if (atomic_load_explicit(&e->key, memory_order_relaxed) != key)
+			return -1;  /* changed under us: treat as unknown (flood) */
+		if (entry)
+			*entry = e;
+		return (int)port;
+	}
+	return -1;
+}
+
+/**
+ * For a frame's source: true when (vlan, mac) is known on @p port (and marks
+ * the entry alive); false when the control plane must learn or move it.
+ * Any thread.
+ */
+static inline bool dpb_fdb_source_known(struct dpb_fdb *f, uint16_t vlan,
+					const uint8_t mac[DPB_MAC_LEN], uint32_t port)
+{
+	struct dpb_fdb_entry *e;
+
+	if (dpb_fdb_lookup(f, vlan, mac, &e) != (int)port)
+		return false;
+	if (!atomic_load_explicit(&e->hit, memory_order_relaxed))
+		atomic_store_explicit(&e->hit, 1, memory_order_relaxed);
+	return true;
+}
+
+/**
+ * Creates an FDB of @p slots slots (rounded up to a power of two, at least
+ * 64). Control thread. @return the FDB, or NULL (errno ENOMEM).
+ */
+struct dpb_fdb *dpb_fdb_create(uint32_t slots);
+
+/** Frees an FDB no reader can still see. Control thread. */
+void dpb_fdb_free(struct dpb_fdb *f);
+
+/** Learns or refreshes (vlan, mac) on @p port at @p now_ms. Control thread only. */
+enum dpb_fdb_learn_result dpb_fdb_learn(struct dpb_fdb *f, uint16_t vlan,
+					const uint8_t mac[DPB_MAC_LEN], uint32_t port,
+					uint64_t now_ms);
+
+/**
+ * Ageing pass: entries hit since the last pass are refreshed to @p now_ms;
+ * entries not seen for @p ageing_ms are removed. Control thread only.
+ * @return how many were removed.
+ */
+unsigned int dpb_fdb_age(struct dpb_fdb *f, uint64_t now_ms, uint64_t ageing_ms);
+
+/** Removes every entry on @p port. Control thread only. @return how many. */
+unsigned int dpb_fdb_flush_port(struct dpb_fdb *f, uint32_t port);
+
+/**
+ * Renders the entries as `bridge fdb show` does, one per line:
+ * "MAC dev PORT [vlan N] master BRIDGE", with the entry's age in seconds.
+ * @p port_names maps port indices to names (n_ports of them). Control thread.
+ * @return 0 or -ENOMEM.
+ */
+int dpb_fdb_show(const struct dpb_fdb *f, const char *bridge, const char *const *port_names,
+		 uint32_t n_ports, bool vlan_aware, uint64_t now_ms, struct dpb_strbuf *out);
+
+#endif

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The FDB's writer side: learn, age, flush, show. See dpb_fdb.h. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "dpb_fdb.h"
+
+struct dpb_fdb *dpb_fdb_create(uint32_t slots)
+{
+	uint32_t n = 64;
+	struct dpb_fdb *f;
+
+	while (n < slots && n < (1u << 24))
+		n <<= 1;
+	f = calloc(1, sizeof(*f) + (size_t)n * sizeof(f->slots[0]));
+	if (f == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	f->mask = n - 1;
+	return f;
+}
+
+void dpb_fdb_free(struct dpb_fdb *f)
+{
+	free(f);
+}
+
+enum dpb_fdb_learn_result dpb_fdb_learn(struct dpb_fdb *f, uint16_t vlan,
+					const uint8_t mac[DPB_MAC_LEN], uint32_t port,
+					uint64_t now_ms)
+{
+	uint64_t key = dpb_fdb_key(vlan, mac);
+	uint32_t h = dpb_fdb_hash(key);
+	struct dpb_fdb_entry *free_slot = NULL;
+
+	for (uint32_t i = 0; i < DPB_FDB_MAX_PROBE; i++) {
+		struct dpb_fdb_entry *e = &f->slots[(h + i) & f->mask];
+		uint64_t k = atomic_load_explicit(&e->key, memory_order_relaxed);
+
+		if (k == key) {
+			e->updated_ms = now_ms;
+			if (atomic_load_explicit(&e->port, memory_order_relaxed) == port)
+				return DPB_FDB_LEARN_REFRESHED;
+			atomic_store_explicit(&e->port, port, memory_order_release);
+			return DPB_FDB_LEARN_MOVED;
+		}
+		if (k == DPB_FDB_KEY_TOMB && free_slot == NULL)
+			free_slot = e;
+		if (k == DPB_FDB_KEY_EMPTY) {
+			if (free_slot == NULL)
+				free_slot = e;
+			break;
+		}
+	}
+	if (free_slot == NULL) {
+		f->n_full++;
+		return DPB_FDB_LEARN_FULL;
+	}
+	free_slot->updated_ms = now_ms;
+	atomic_store_explicit(&free_slot->hit, 0, memory_order_relaxed);
+	atomic_store_explicit(&free_slot->port, port, memory_order_relaxed);
+	atomic_store_explicit(&free_slot->key, key, memory_order_release);
+	f->n_entries++;
+	return DPB_FDB_LEARN_NEW;
+}
+
+static void remove_entry(struct dpb_fdb *f, struct dpb_fdb_entry *e)
+{
+	atomic_store_explicit(&e->key, DPB_FDB_KEY_TOMB, memory_order_release);
+	f->n_entries--;
+}
+
+unsigned int dpb_fdb_age(struct dpb_fdb *f, uint64_t now_ms, uint64_t ageing_ms)
+{
+	unsigned int removed = 0;
+
+	for (uint32_t i = 0; i <= f->mask; i++) {
+		struct dpb_fdb_entry *e = &f->slots[i];
+
+		if (!(atomic_load_explicit(&e->key, memory_order_relaxed) & DPB_FDB_KEY_VALID))
+			continue;
+		if (atomic_load_explicit(&e->hit, memory_order_relaxed)) {
+			atomic_store_explicit(&e->hit, 0, memory_order_relaxed);
+			e->updated_ms = now_ms;
+		} else if (now_ms - e->updated_ms >= ageing_ms) {
+			remove_entry(f, e);
+			removed++;
+		}
+	}
+	return removed;
+}
+
+unsigned int dpb_fdb_flush_port(struct dpb_fdb *f, uint32_t port)
+{
+	unsigned int removed = 0;
+
+	for (uint32_t i = 0; i <= f->mask; i++) {
+		struct dpb_fdb_entry *e = &f->slots[i];
+
+		if ((atomic_load_explicit(&e->key, memory_order_relaxed) & DPB_FDB_KEY_VALID) &&
+		    atomic_load_explicit(&e->port, memory_order_relaxed) == port) {
+			remove_entry(f, e);
+			removed++;
+		}
+	}
+	return removed;
+}
+
+int dpb_fdb_show(const struct dpb_fdb *f, const char *bridge, const char *const *port_names,
+		 uint32_t n_ports, bool vlan_aware, uint64_t now_ms, struct dpb_strbuf *out)
+{
+	for (uint32_t i = 0; i <= f->mask; i++) {
+		const struct dpb_fdb_entry *e = &f->slots[i];
+		uint64_t k = atomic_load_explicit(&e->key, memory_order_relaxed);
+		uint32_t port = atomic_load_explicit(&e->port, memory_order_relaxed);
+		struct dpb_mac mac;
+		char buf[DPB_MAC_STR_LEN];
+
+		if (!(k & DPB_FDB_KEY_VALID))
+			continue;
+		for (int b = 0; b < DPB_MAC_LEN; b++)
+			mac.b[b] = (uint8_t)(k >> (40 - 8 * b));
+		dpb_strbuf_printf(out, "%s dev %s", dpb_mac_format(&mac, buf),
+				  port < n_ports ? port_names[port] : "?");
+		if (vlan_aware)
+			dpb_strbuf_printf(out, " vlan %u", (unsigned int)(k >> 48) & 0xfff);
+		dpb_strbuf_printf(out, " master %s ageing %llu s\n", bridge,
+				  (unsigned long long)((now_ms - e->updated_ms) / 1000));
+	}
+	return out->oom ? -ENOMEM : 0;
+}

@@ -1,0 +1,408 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Options of an `iface` stanza. Both ifupdown spellings are accepted: the
+ * name is normalised ('_' -> '-', `slaves` -> `bond-slaves`) and looked up in
+ * one table; each entry says what the option does in dpbond today.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfg_priv.h"
+
+typedef void (*opt_fn)(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+		       const char *opt, const char *val);
+
+struct opt_desc {
+	const char *name;   /* normalised spelling */
+	opt_fn fn;          /* NULL: accepted, warned as not implemented yet */
+	enum dpb_iface_kind kind;  /* PORT: any iface; BOND/BRIDGE: makes it one */
+};
+
+int cfg_parse_uint(const char *s, unsigned int min, unsigned int max, unsigned int *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end != '\0' || v < min || v > max)
+		return -EINVAL;
+	*out = (unsigned int)v;
+	return 0;
+}
+
+static struct dpb_cfg_iface *ifc(struct cfg_parser *p, int i)
+{
+	return &p->cfg->ifaces[i];
+}
+
+static bool get_uint(struct cfg_parser *p, const struct dpb_cfg_loc *loc, const char *opt,
+		     const char *val, unsigned int max, unsigned int *out)
+{
+	if (cfg_parse_uint(val, 0, max, out) == 0)
+		return true;
+	cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: '%s' is not a number from 0 to %u",
+		 opt, val, max);
+	return false;
+}
+
+static bool get_ipv4(struct cfg_parser *p, const struct dpb_cfg_loc *loc, const char *opt,
+		     const char *val, uint32_t *out)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, val, &a) == 1) {
+		*out = ntohl(a.s_addr);
+		return true;
+	}
+	cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: '%s' is not an IPv4 address", opt, val);
+	return false;
+}
+
+static void opt_address(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			const char *opt, const char *val)
+{
+	char buf[64];
+	char *slash;
+	unsigned int plen = 32;
+
+	snprintf(buf, sizeof(buf), "%s", val);
+	slash = strchr(buf, '/');
+	if (slash) {
+		*slash = '\0';
+		if (cfg_parse_uint(slash + 1, 0, 32, &plen) < 0) {
+			cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: bad prefix length '/%s'",
+				 opt, slash + 1);
+			return;
+		}
+	}
+	if (!get_ipv4(p, loc, opt, buf, &ifc(p, i)->addr))
+		return;
+	ifc(p, i)->has_address = true;
+	ifc(p, i)->prefix_len = slash ? plen : 0;  /* 0: from netmask, resolved later */
+	p->raw[i].address_loc = *loc;
+}
+
+static void opt_netmask(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			const char *opt, const char *val)
+{
+	uint32_t m;
+
+	if (!get_ipv4(p, loc, opt, val, &m))
+		return;
+	if ((~m & (~m + 1)) != 0) {  /* ones from the top, then zeros */
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: '%s' is not a contiguous netmask",
+			 opt, val);
+		return;
+	}
+	p->raw[i].has_netmask = true;
+	p->raw[i].netmask = m;
+	p->raw[i].netmask_loc = *loc;
+}
+
+static void opt_gateway(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			const char *opt, const char *val)
+{
+	if (get_ipv4(p, loc, opt, val, &ifc(p, i)->gateway)) {
+		ifc(p, i)->has_gateway = true;
+		p->raw[i].gateway_loc = *loc;
+	}
+}
+
+static void opt_devargs(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			const char *opt, const char *val)
+{
+	if (strchr(val, ' ')) {
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: devargs contain no spaces ('%s')",
+			 opt, val);
+		return;
+	}
+	if (strlen(val) >= DPB_CFG_DEVARGS_LEN) {
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: longer than %d characters", opt,
+			 DPB_CFG_DEVARGS_LEN - 1);
+		return;
+	}
+	snprintf(ifc(p, i)->devargs, sizeof(ifc(p, i)->devargs), "%s", val);
+	ifc(p, i)->devargs_loc = *loc;
+}
+
+static void opt_slaves(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+		       const char *opt, const char *val)
+{
+	(void)opt;
+	snprintf(p->raw[i].slaves, sizeof(p->raw[i].slaves), "%s", val);
+	p->raw[i].has_slaves = true;
+	ifc(p, i)->bond.members_loc = *loc;
+}
+
+static void opt_master(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+		       const char *opt, const char *val)
+{
+	if (strlen(val) >= DPB_NAME_LEN || strchr(val, ' ')) {
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: '%s' is not an interface name", opt, val);
+		return;
+	}
+	snprintf(p->raw[i].master, sizeof(p->raw[i].master), "%s", val);
+	p->raw[i].master_loc = *loc;
+}
+
+static void opt_mode(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+		     const char *opt, const char *val)
+{
+	if (dpb_bond_mode_parse(val, &ifc(p, i)->bond.mode) < 0)
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc,
+			 "%s: unknown mode '%s' (balance-rr, active-backup, balance-xor, broadcast, 802.3ad, balance-tlb, balance-alb, or 0-6)",
+			 opt, val);
+}
+
+static void opt_miimon(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+		       const char *opt, const char *val)
+{
+	get_uint(p, loc, opt, val, INT32_MAX, &ifc(p, i)->bond.miimon_ms);
+}
+
+static void opt_updelay(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			const char *opt, const char *val)
+{
+	if (get_uint(p, loc, opt, val, INT32_MAX, &ifc(p, i)->bond.updelay_ms))
+		p->raw[i].updelay_loc = *loc;
+}
+
+static void opt_downdelay(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			  const char *opt, const char *val)
+{
+	if (get_uint(p, loc, opt, val, INT32_MAX, &ifc(p, i)->bond.downdelay_ms))
+		p->raw[i].downdelay_loc = *loc;
+}
+
+static void opt_peer_notif_delay(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+				 const char *opt, const char *val)
+{
+	if (get_uint(p, loc, opt, val, INT32_MAX, &ifc(p, i)->bond.peer_notif_delay_ms))
+		p->raw[i].peer_notif_loc = *loc;
+}
+
+static void opt_num_grat_arp(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			     const char *opt, const char *val)
+{
+	get_uint(p, loc, opt, val, 255, &ifc(p, i)->bond.num_grat_arp);
+}
+
+static void opt_primary(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			const char *opt, const char *val)
+{
+	if (strlen(val) >= DPB_NAME_LEN || strchr(val, ' ')) {
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: '%s' is not an interface name", opt, val);
+		return;
+	}
+	snprintf(ifc(p, i)->bond.primary_name, DPB_NAME_LEN, "%s", val);
+	ifc(p, i)->bond.primary_loc = *loc;
+}
+
+static void opt_primary_reselect(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+				 const char *opt, const char *val)
+{
+	for (unsigned int k = 0; k < DPB_PRIMARY_RESELECT_COUNT; k++) {
+		char num[4];
+
+		snprintf(num, sizeof(num), "%u", k);
+		if (strcmp(val, dpb_primary_reselect_name(k)) == 0 || strcmp(val, num) == 0) {
+			ifc(p, i)->bond.primary_reselect = k;
+			return;
+		}
+	}
+	cfg_diag(p->cfg, DPB_DIAG_ERROR, loc,
+		 "%s: unknown policy '%s' (always, better, failure, or 0-2)", opt, val);
+}
+
+static void opt_xmit_hash_policy(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+				 const char *opt, const char *val)
+{
+	for (unsigned int k = 0; k < DPB_XMIT_HASH_COUNT; k++) {
+		char num[4];
+
+		snprintf(num, sizeof(num), "%u", k);
+		if (strcmp(val, dpb_xmit_hash_policy_name(k)) == 0 || strcmp(val, num) == 0) {
+			ifc(p, i)->bond.xmit_hash_policy = k;
+			return;
+		}
+	}
+	cfg_diag(p->cfg, DPB_DIAG_ERROR, loc,
+		 "%s: unknown policy '%s' (layer2, layer3+4, layer2+3, encap2+3, encap3+4, vlan+srcmac, or 0-5)",
+		 opt, val);
+}
+
+static int parse_bool(const char *val, bool *out)
+{
+	static const char *const yes[] = { "on", "yes", "1", "true" };
+	static const char *const no[] = { "off", "no", "0", "false" };
+
+	for (unsigned int k = 0; k < 4; k++) {
+		if (strcmp(val, yes[k]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcmp(val, no[k]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static void opt_all_slaves_active(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+				  const char *opt, const char *val)
+{
+	if (parse_bool(val, &ifc(p, i)->bond.all_slaves_active) < 0)
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: '%s' is not 0 or 1", opt, val);
+}
+
+static void opt_bridge_ports(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			     const char *opt, const char *val)
+{
+	(void)opt;
+	snprintf(p->raw[i].bridge_ports, sizeof(p->raw[i].bridge_ports), "%s", val);
+	p->raw[i].has_bridge_ports = true;
+	ifc(p, i)->bridge.ports_loc = *loc;
+}
+
+static void opt_bridge_stp(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			   const char *opt, const char *val)
+{
+	if (parse_bool(val, &ifc(p, i)->bridge.stp) < 0) {
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: '%s' is not on or off", opt, val);
+		return;
+	}
+	p->raw[i].stp_loc = *loc;
+}
+
+static void opt_bridge_fd(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			  const char *opt, const char *val)
+{
+	if (get_uint(p, loc, opt, val, 30, &ifc(p, i)->bridge.fd_s))
+		p->raw[i].fd_loc = *loc;
+}
+
+static void opt_bridge_ageing(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			      const char *opt, const char *val)
+{
+	get_uint(p, loc, opt, val, 1000000, &ifc(p, i)->bridge.ageing_s);
+}
+
+static const struct opt_desc opts[] = {
+	{ "address", opt_address, DPB_IFACE_PORT },
+	{ "netmask", opt_netmask, DPB_IFACE_PORT },
+	{ "gateway", opt_gateway, DPB_IFACE_PORT },
+	{ "dpdk-devargs", opt_devargs, DPB_IFACE_PORT },
+	{ "bond-master", opt_master, DPB_IFACE_PORT },
+	{ "bond-slaves", opt_slaves, DPB_IFACE_BOND },
+	{ "bond-mode", opt_mode, DPB_IFACE_BOND },
+	{ "bond-miimon", opt_miimon, DPB_IFACE_BOND },
+	{ "bond-updelay", opt_updelay, DPB_IFACE_BOND },
+	{ "bond-downdelay", opt_downdelay, DPB_IFACE_BOND },
+	{ "bond-peer-notif-delay", opt_peer_notif_delay, DPB_IFACE_BOND },
+	{ "bond-num-grat-arp", opt_num_grat_arp, DPB_IFACE_BOND },
+	{ "bond-num-unsol-na", opt_num_grat_arp, DPB_IFACE_BOND },
+	{ "bond-primary", opt_primary, DPB_IFACE_BOND },
+	{ "bond-primary-reselect", opt_primary_reselect, DPB_IFACE_BOND },
+	{ "bond-xmit-hash-policy", opt_xmit_hash_policy, DPB_IFACE_BOND },
+	{ "bond-all-slaves-active", opt_all_slaves_active, DPB_IFACE_BOND },
+	/* Bond options whose function comes with later work. */
+	{ "bond-lacp-rate", NULL, DPB_IFACE_BOND },
+	{ "bond-ad-select", NULL, DPB_IFACE_BOND },
+	{ "bond-min-links", NULL, DPB_IFACE_BOND },
+	{ "bond-lacp-active", NULL, DPB_IFACE_BOND },
+	{ "bond-ad-actor-sys-prio", NULL, DPB_IFACE_BOND },
+	{ "bond-ad-actor-system", NULL, DPB_IFACE_BOND },
+	{ "bond-ad-user-port-key", NULL, DPB_IFACE_BOND },
+	{ "bond-arp-interval", NULL, DPB_IFACE_BOND },
+	{ "bond-arp-ip-target", NULL, DPB_IFACE_BOND },
+	{ "bond-arp-validate", NULL, DPB_IFACE_BOND },
+	{ "bond-arp-all-targets", NULL, DPB_IFACE_BOND },
+	{ "bond-fail-over-mac", NULL, DPB_IFACE_BOND },
+	{ "bond-packets-per-slave", NULL, DPB_IFACE_BOND },
+	{ "bond-tlb-dynamic-lb", NULL, DPB_IFACE_BOND },
+	{ "bond-lp-interval", NULL, DPB_IFACE_BOND },
+	{ "bond-use-carrier", NULL, DPB_IFACE_BOND },
+	{ "bond-resend-igmp", NULL, DPB_IFACE_BOND },
+	{ "bond-queue-id", NULL, DPB_IFACE_PORT },
+	{ "bridge-ports", opt_bridge_ports, DPB_IFACE_BRIDGE },
+	{ "bridge-stp", opt_bridge_stp, DPB_IFACE_BRIDGE },
+	{ "bridge-fd", opt_bridge_fd, DPB_IFACE_BRIDGE },
+	{ "bridge-ageing", opt_bridge_ageing, DPB_IFACE_BRIDGE },
+	{ "bridge-vlan-aware", NULL, DPB_IFACE_BRIDGE },
+	{ "bridge-vids", NULL, DPB_IFACE_BRIDGE },
+	{ "bridge-pvid", NULL, DPB_IFACE_BRIDGE },
+	{ "bridge-hello", NULL, DPB_IFACE_BRIDGE },
+	{ "bridge-maxage", NULL, DPB_IFACE_BRIDGE },
+	{ "bridge-maxwait", NULL, DPB_IFACE_BRIDGE },
+	{ "bridge-waitport", NULL, DPB_IFACE_BRIDGE },
+	{ "bridge-bridgeprio", NULL, DPB_IFACE_BRIDGE },
+	{ "bridge-mcsnoop", NULL, DPB_IFACE_BRIDGE },
+	{ "mtu", NULL, DPB_IFACE_PORT },
+	{ "hwaddress", NULL, DPB_IFACE_PORT },
+};
+
+/* Commands that ifupdown runs: dpbond runs no shell commands. */
+static const char *const hooks[] = {
+	"pre-up", "up", "post-up", "down", "pre-down", "post-down",
+};
+
+void cfg_option(struct cfg_parser *p, const struct dpb_cfg_loc *loc,
+		const char *opt, char *value)
+{
+	char norm[64];
+	size_t k;
+	int i = p->cur;
+
+	snprintf(norm, sizeof(norm), "%s", opt);
+	for (k = 0; norm[k]; k++)
+		if (norm[k] == '_')
+			norm[k] = '-';
+	if (strcmp(norm, "slaves") == 0)
+		snprintf(norm, sizeof(norm), "bond-slaves");
+
+	for (k = 0; k < sizeof(hooks) / sizeof(hooks[0]); k++) {
+		if (strcmp(norm, hooks[k]) == 0) {
+			cfg_diag(p->cfg, DPB_DIAG_WARNING, loc,
+				 "%s: dpbond does not run ifupdown hook commands; ignored", opt);
+			return;
+		}
+	}
+	if (strncmp(norm, "dns-", 4) == 0) {
+		cfg_diag(p->cfg, DPB_DIAG_WARNING, loc,
+			 "%s: name-server settings are not dpbond's; ignored", opt);
+		return;
+	}
+	for (k = 0; k < sizeof(opts) / sizeof(opts[0]); k++) {
+		const struct opt_desc *d = &opts[k];
+
+		if (strcmp(norm, d->name) != 0)
+			continue;
+		if (value[0] == '\0') {
+			cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: missing value", opt);
+			return;
+		}
+		if (d->kind != DPB_IFACE_PORT) {
+			if (p->cfg->ifaces[i].kind == DPB_IFACE_LOOPBACK) {
+				cfg_diag(p->cfg, DPB_DIAG_ERROR, loc,
+					 "%s: not an option of a loopback interface", opt);
+				return;
+			}
+			if (cfg_set_kind(p, i, d->kind, loc) < 0)
+				return;
+		}
+		if (d->fn == NULL) {
+			cfg_diag(p->cfg, DPB_DIAG_WARNING, loc,
+				 "%s: not implemented yet in dpbond; ignored", opt);
+			return;
+		}
+		d->fn(p, i, loc, opt, value);
+		return;
+	}
+	cfg_diag(p->cfg, DPB_DIAG_WARNING, loc, "%s: unknown option; ignored", opt);
+}

@@ -1,0 +1,415 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The ifupdown reader: logical lines (comments, `\` continuations), stanzas
+ * (`iface`, `auto`, `allow-*`, `mapping`), `source` and `source-directory`.
+ * Options go to cfg_option.c; names are resolved by cfg_resolve.c.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <glob.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfg_priv.h"
+#include "dpb_strbuf.h"
+
+void cfg_diag(struct dpb_cfg *cfg, enum dpb_diag_severity sev,
+	      const struct dpb_cfg_loc *loc, const char *fmt, ...)
+{
+	struct dpb_cfg_diag *d;
+	va_list ap;
+
+	if (sev == DPB_DIAG_ERROR)
+		cfg->n_errors++;
+	else
+		cfg->n_warnings++;
+	if (cfg->n_diags == DPB_CFG_MAX_DIAGS) {
+		cfg->n_diags_dropped++;
+		return;
+	}
+	d = &cfg->diags[cfg->n_diags++];
+	d->severity = sev;
+	d->loc = *loc;
+	va_start(ap, fmt);
+	vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
+	va_end(ap);
+}
+
+void dpb_cfg_print_diags(const struct dpb_cfg *cfg, FILE *out)
+{
+	for (unsigned int i = 0; i < cfg->n_diags; i++) {
+		const struct dpb_cfg_diag *d = &cfg->diags[i];
+		const char *sev = d->severity == DPB_DIAG_ERROR ? "error" : "warning";
+
+		if (d->loc.line)
+			fprintf(out, "%s:%u: %s: %s\n", d->loc.file, d->loc.line, sev, d->msg);
+		else
+			fprintf(out, "%s: %s: %s\n", d->loc.file, sev, d->msg);
+	}
+	if (cfg->n_diags_dropped)
+		fprintf(out, "(%u more diagnostics not shown)\n", cfg->n_diags_dropped);
+}
+
+int dpb_cfg_find(const struct dpb_cfg *cfg, const char *name)
+{
+	for (unsigned int i = 0; i < cfg->n_ifaces; i++)
+		if (strcmp(cfg->ifaces[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static bool valid_ifname(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n >= DPB_NAME_LEN || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return false;
+	for (const char *c = name; *c; c++)
+		if (*c == '/' || *c == ':' || isspace((unsigned char)*c))
+			return false;
+	return true;
+}
+
+int cfg_iface_get(struct dpb_cfg *cfg, const char *name, const struct dpb_cfg_loc *loc)
+{
+	struct dpb_cfg_iface *ifc;
+	int i = dpb_cfg_find(cfg, name);
+
+	if (i >= 0)
+		return i;
+	if (!valid_ifname(name)) {
+		cfg_diag(cfg, DPB_DIAG_ERROR, loc,
+			 "'%s' is not a valid interface name (1-15 characters, no '/', ':' or spaces)",
+			 name);
+		return -1;
+	}
+	if (cfg->n_ifaces == DPB_CFG_MAX_IFACES) {
+		cfg_diag(cfg, DPB_DIAG_ERROR, loc, "too many interfaces (at most %d)",
+			 DPB_CFG_MAX_IFACES);
+		return -1;
+	}
+	i = (int)cfg->n_ifaces++;
+	ifc = &cfg->ifaces[i];
+	memset(ifc, 0, sizeof(*ifc));
+	snprintf(ifc->name, sizeof(ifc->name), "%s", name);
+	ifc->loc = *loc;
+	ifc->kind = DPB_IFACE_PORT;
+	ifc->master = -1;
+	return i;
+}
+
+int cfg_set_kind(struct cfg_parser *p, int i, enum dpb_iface_kind kind,
+		 const struct dpb_cfg_loc *loc)
+{
+	struct dpb_cfg_iface *ifc = &p->cfg->ifaces[i];
+
+	if (ifc->kind == kind)
+		return 0;
+	if (ifc->kind != DPB_IFACE_PORT) {
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc,
+			 "%s has both bond and bridge options (bridge options first at %s:%u)",
+			 ifc->name, p->raw[i].kind_loc.file, p->raw[i].kind_loc.line);
+		return -EINVAL;
+	}
+	ifc->kind = kind;
+	p->raw[i].kind_loc = *loc;
+	if (kind == DPB_IFACE_BOND) {
+		struct dpb_cfg_bond *b = &ifc->bond;
+
+		memset(b, 0, sizeof(*b));
+		b->mode = DPB_BOND_MODE_BALANCE_RR;  /* Linux's default */
+		b->primary = -1;
+		b->num_grat_arp = 1;
+		b->primary_reselect = DPB_PRIMARY_RESELECT_ALWAYS;
+		b->xmit_hash_policy = DPB_XMIT_HASH_LAYER2;
+	} else if (kind == DPB_IFACE_BRIDGE) {
+		memset(&ifc->bridge, 0, sizeof(ifc->bridge));
+		ifc->bridge.ageing_s = 300;
+		ifc->bridge.fd_s = 15;   /* Linux's default, as if bridge_fd were absent */
+	}
+	return 0;
+}
+
+/* Splits @s in place into whitespace-separated words. @return the count. */
+static int split_words(char *s, char **words, int max)
+{
+	int n = 0;
+
+	while (n < max) {
+		while (isspace((unsigned char)*s))
+			s++;
+		if (*s == '\0')
+			break;
+		words[n++] = s;
+		while (*s && !isspace((unsigned char)*s))
+			s++;
+		if (*s)
+			*s++ = '\0';
+	}
+	return n;
+}
+
+static void parse_file(struct cfg_parser *p, const char *path,
+		       const struct dpb_cfg_loc *from);
+
+static void do_source(struct cfg_parser *p, const struct dpb_cfg_loc *loc,
+		      const char *pattern, bool directory)
+{
+	char full[DPB_CFG_PATH_LEN * 2];
+	glob_t g;
+
+	if (pattern[0] != '/') {
+		/* Relative to the directory of the file that sources it. */
+		const char *slash = strrchr(loc->file, '/');
+		int dirlen = slash ? (int)(slash - loc->file) : 1;
+
+		snprintf(full, sizeof(full), "%.*s/%s", dirlen, slash ? loc->file : ".", pattern);
+	} else {
+		snprintf(full, sizeof(full), "%s", pattern);
+	}
+	if (glob(full, 0, NULL, &g) != 0)
+		return;  /* no match is not an error */
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		if (!directory) {
+			parse_file(p, g.gl_pathv[i], loc);
+			continue;
+		}
+		/* run-parts rules: names of letters, digits, '_' and '-' only. */
+		struct dirent **ents;
+		int n = scandir(g.gl_pathv[i], &ents, NULL, alphasort);
+
+		for (int k = 0; k < n; k++) {
+			const char *nm = ents[k]->d_name;
+			bool ok = nm[0] != '\0';
+
+			for (const char *c = nm; *c; c++)
+				if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-')
+					ok = false;
+			if (ok) {
+				char f[DPB_CFG_PATH_LEN * 3];
+
+				snprintf(f, sizeof(f), "%s/%s", g.gl_pathv[i], nm);
+				parse_file(p, f, loc);
+			}
+			free(ents[k]);
+		}
+		if (n >= 0)
+			free(ents);
+	}
+	globfree(&g);
+}
+
+static void do_iface(struct cfg_parser *p, const struct dpb_cfg_loc *loc,
+		     char **w, int n)
+{
+	struct dpb_cfg_iface *ifc;
+	unsigned int fam_bit;
+	int i;
+
+	p->cur = -1;
+	p->skipping = true;
+	if (n != 4) {
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc,
+			 "'iface' wants a name, a family and a method: iface NAME inet|inet6 METHOD");
+		return;
+	}
+	if (strcmp(w[2], "inet") == 0) {
+		fam_bit = 1;
+	} else if (strcmp(w[2], "inet6") == 0) {
+		fam_bit = 2;
+	} else {
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc,
+			 "unknown address family '%s' (inet or inet6)", w[2]);
+		return;
+	}
+	i = cfg_iface_get(p->cfg, w[1], loc);
+	if (i < 0)
+		return;
+	ifc = &p->cfg->ifaces[i];
+	if (p->raw[i].families & fam_bit) {
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "iface %s %s is defined twice (first at %s:%u)",
+			 w[1], w[2], ifc->loc.file, ifc->loc.line);
+		return;
+	}
+	if (fam_bit == 2) {
+		p->raw[i].families |= fam_bit;
+		if (!ifc->has_stanza) {
+			ifc->has_stanza = true;
+			ifc->inet6 = true;
+			ifc->loc = *loc;
+		}
+		cfg_diag(p->cfg, DPB_DIAG_WARNING, loc,
+			 "inet6 stanzas are not implemented yet: the options of 'iface %s inet6' are not applied",
+			 w[1]);
+		return;
+	}
+	if (strcmp(w[3], "manual") && strcmp(w[3], "static") && strcmp(w[3], "loopback") &&
+	    strcmp(w[3], "dhcp")) {
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc,
+			 "unknown method '%s' for inet (manual, static, loopback or dhcp)", w[3]);
+		return;
+	}
+	p->raw[i].families |= fam_bit;
+	ifc->has_stanza = true;
+	ifc->inet6 = false;
+	ifc->loc = *loc;
+	snprintf(ifc->method, sizeof(ifc->method), "%s", w[3]);
+	if (strcmp(w[3], "loopback") == 0)
+		ifc->kind = DPB_IFACE_LOOPBACK;
+	if (strcmp(w[3], "dhcp") == 0)
+		cfg_diag(p->cfg, DPB_DIAG_WARNING, loc,
+			 "method dhcp is not implemented yet: %s gets no address", w[1]);
+	p->cur = i;
+	p->skipping = false;
+}
+
+static void do_line(struct cfg_parser *p, const struct dpb_cfg_loc *loc, char *line)
+{
+	char *w[64];
+	int n = split_words(line, w, 64);
+
+	if (n == 0)
+		return;
+	if (strcmp(w[0], "iface") == 0) {
+		do_iface(p, loc, w, n);
+	} else if (strcmp(w[0], "auto") == 0 || strncmp(w[0], "allow-", 6) == 0) {
+		p->cur = -1;
+		p->skipping = false;
+		for (int k = 1; k < n; k++) {
+			int i = cfg_iface_get(p->cfg, w[k], loc);
+
+			if (i >= 0)
+				p->cfg->ifaces[i].is_auto = true;
+		}
+	} else if (strcmp(w[0], "source") == 0 || strcmp(w[0], "source-directory") == 0) {
+		p->cur = -1;
+		p->skipping = false;
+		if (n != 2) {
+			cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "'%s' wants exactly one path", w[0]);
+			return;
+		}
+		do_source(p, loc, w[1], w[0][6] == '-');
+	} else if (strcmp(w[0], "mapping") == 0 || strcmp(w[0], "rename") == 0) {
+		cfg_diag(p->cfg, DPB_DIAG_WARNING, loc,
+			 "'%s' stanzas are not supported: ignored with their options", w[0]);
+		p->cur = -1;
+		p->skipping = true;
+	} else if (p->cur >= 0) {
+		/* Re-join the value: options keep their words separated by one space. */
+		char value[CFG_RAW_LEN] = "";
+		size_t len = 0;
+
+		for (int k = 1; k < n && len < sizeof(value); k++)
+			len += (size_t)snprintf(value + len, sizeof(value) - len, "%s%s",
+						k > 1 ? " " : "", w[k]);
+		cfg_option(p, loc, w[0], value);
+	} else if (!p->skipping) {
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc,
+			 "'%s' outside of an iface stanza", w[0]);
+	}
+}
+
+static void parse_file(struct cfg_parser *p, const char *path, const struct dpb_cfg_loc *from)
+{
+	struct dpb_cfg_loc loc = { .line = 0 };
+	struct dpb_strbuf logical;
+	char *line = NULL;
+	size_t cap = 0;
+	unsigned int lineno = 0;
+	bool continued = false;
+	FILE *f;
+
+	snprintf(loc.file, sizeof(loc.file), "%s", path);
+	if (p->depth >= CFG_MAX_DEPTH) {
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, from,
+			 "'source' nested more than %d deep (does a file source itself?)",
+			 CFG_MAX_DEPTH);
+		return;
+	}
+	f = fopen(path, "r");
+	if (f == NULL) {
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, from ? from : &loc, "cannot read %s: %s", path,
+			 strerror(errno));
+		return;
+	}
+	p->depth++;
+	/* Stanzas never continue across files. */
+	p->cur = -1;
+	p->skipping = false;
+	dpb_strbuf_init(&logical);
+	while (getline(&line, &cap, f) >= 0) {
+		size_t len = strcspn(line, "\r\n");
+		bool cont;
+
+		lineno++;
+		line[len] = '\0';
+		if (!continued) {
+			const char *s = line;
+
+			while (isspace((unsigned char)*s))
+				s++;
+			if (*s == '#')
+				continue;
+			loc.line = lineno;
+			dpb_strbuf_reset(&logical);
+		}
+		cont = len > 0 && line[len - 1] == '\\';
+		if (cont)
+			line[len - 1] = ' ';
+		dpb_strbuf_puts(&logical, line);
+		continued = cont;
+		if (!continued)
+			do_line(p, &loc, logical.s);
+	}
+	if (continued)
+		do_line(p, &loc, logical.s);
+	dpb_strbuf_free(&logical);
+	free(line);
+	fclose(f);
+	p->depth--;
+	p->cur = -1;
+	p->skipping = false;
+}
+
+static struct cfg_parser *parser_new(struct dpb_cfg *cfg, const struct dpb_cfg_port_arg *ports,
+				     unsigned int n_ports)
+{
+	struct cfg_parser *p = calloc(1, sizeof(*p));
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (p == NULL)
+		return NULL;
+	p->cfg = cfg;
+	p->cur = -1;
+	p->port_args = ports;
+	p->n_port_args = n_ports;
+	return p;
+}
+
+int dpb_cfg_load(struct dpb_cfg *cfg, const char *path,
+		 const struct dpb_cfg_port_arg *ports, unsigned int n_ports)
+{
+	struct cfg_parser *p = parser_new(cfg, ports, n_ports);
+	FILE *probe;
+	int rc;
+
+	if (p == NULL)
+		return -ENOMEM;
+	probe = fopen(path, "r");
+	if (probe == NULL) {
+		struct dpb_cfg_loc loc = { .line = 0 };
+
+		rc = -errno;
+		snprintf(loc.file, sizeof(loc.file), "%s", path);
+		cfg_diag(cfg, DPB_DIAG_ERROR, &loc, "cannot read the file: %s", strerror(-rc));
+		free(p);
+		return rc;
+	}
+	fclose(probe);
+	parse_file(p, path, NULL);
+	cfg_resolve(p);
+	free(p);
+	return cfg->n_errors ? -EINVAL : 0;
+}

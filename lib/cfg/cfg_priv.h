@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef DPB_CFG_PRIV_H
+#define DPB_CFG_PRIV_H
+
+/* Internal to lib/cfg: the parser's working state. */
+
+#include "dpb_cfg.h"
+
+#define CFG_RAW_LEN 1024
+#define CFG_MAX_DEPTH 8
+
+/* What a stanza said before names could be resolved. */
+struct cfg_raw {
+	char slaves[CFG_RAW_LEN];        /* bond-slaves, as written */
+	bool has_slaves;
+	char bridge_ports[CFG_RAW_LEN];  /* bridge-ports, as written */
+	bool has_bridge_ports;
+	char master[DPB_NAME_LEN];       /* bond-master */
+	struct dpb_cfg_loc master_loc;
+	struct dpb_cfg_loc updelay_loc, downdelay_loc, peer_notif_loc;
+	struct dpb_cfg_loc netmask_loc, address_loc, gateway_loc;
+	struct dpb_cfg_loc stp_loc, fd_loc, kind_loc;
+	bool has_netmask;
+	uint32_t netmask;
+	unsigned int families;           /* bit 0 inet, bit 1 inet6 */
+};
+
+struct cfg_parser {
+	struct dpb_cfg *cfg;
+	struct cfg_raw raw[DPB_CFG_MAX_IFACES];
+	int cur;                          /* iface of the open stanza, or -1 */
+	bool skipping;                    /* inside a stanza we do not read */
+	int depth;                        /* `source` nesting */
+	const struct dpb_cfg_port_arg *port_args;
+	unsigned int n_port_args;
+};
+
+void cfg_diag(struct dpb_cfg *cfg, enum dpb_diag_severity sev,
+	      const struct dpb_cfg_loc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Index of @name, created (without stanza) if new; -1 when the table is full
+ * or the name is invalid (a diagnostic is recorded at @loc). */
+int cfg_iface_get(struct dpb_cfg *cfg, const char *name, const struct dpb_cfg_loc *loc);
+
+/* Makes iface @i a bond or a bridge with their defaults. @return 0, or -EINVAL
+ * when it is already the other kind (diagnostic recorded). */
+int cfg_set_kind(struct cfg_parser *p, int i, enum dpb_iface_kind kind,
+		 const struct dpb_cfg_loc *loc);
+
+/* Applies one option line of the open stanza. */
+void cfg_option(struct cfg_parser *p, const struct dpb_cfg_loc *loc,
+		const char *opt, char *value);
+
+/* Resolves names into indices and checks the whole model. */
+void cfg_resolve(struct cfg_parser *p);
+
+/* Parses an unsigned decimal number in [min, max]. @return 0 or -EINVAL. */
+int cfg_parse_uint(const char *s, unsigned int min, unsigned int max, unsigned int *out);
+
+#endif

@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * After the files are read: names become indices, kinds are settled, and the
+ * model is checked as a whole (membership, loops, delays, bridges).
+ */
+#include <string.h>
+
+#include "cfg_priv.h"
+
+static bool is_port_arg(const struct cfg_parser *p, const char *name)
+{
+	for (unsigned int k = 0; k < p->n_port_args; k++)
+		if (strcmp(p->port_args[k].name, name) == 0)
+			return true;
+	return false;
+}
+
+/* An interface that dpbond can use as a bond member or bridge port. */
+static bool port_defined(const struct cfg_parser *p, int i)
+{
+	const struct dpb_cfg_iface *f = &p->cfg->ifaces[i];
+
+	return f->has_stanza || is_port_arg(p, f->name);
+}
+
+static const char *kind_word(enum dpb_iface_kind k)
+{
+	switch (k) {
+	case DPB_IFACE_BOND: return "a bond";
+	case DPB_IFACE_BRIDGE: return "a bridge";
+	case DPB_IFACE_LOOPBACK: return "the loopback interface";
+	default: return "a port";
+	}
+}
+
+static void add_member(struct cfg_parser *p, int bond, int m, const struct dpb_cfg_loc *loc)
+{
+	struct dpb_cfg *cfg = p->cfg;
+	struct dpb_cfg_iface *b = &cfg->ifaces[bond], *f = &cfg->ifaces[m];
+
+	if (m == bond) {
+		cfg_diag(cfg, DPB_DIAG_ERROR, loc, "%s cannot be a slave of itself", b->name);
+		return;
+	}
+	if (f->kind != DPB_IFACE_PORT) {
+		cfg_diag(cfg, DPB_DIAG_ERROR, loc, "%s: slave %s is %s%s", b->name, f->name,
+			 kind_word(f->kind),
+			 f->kind == DPB_IFACE_BOND ? " (bonds cannot be nested)" : "");
+		return;
+	}
+	if (!port_defined(p, m)) {
+		cfg_diag(cfg, DPB_DIAG_ERROR, loc,
+			 "%s: slave %s is defined nowhere (no 'iface %s' stanza, no --port %s=DEVARGS)",
+			 b->name, f->name, f->name, f->name);
+		return;
+	}
+	if (f->master == bond)
+		return;  /* named twice, e.g. bond-slaves and bond-master */
+	if (f->master >= 0) {
+		cfg_diag(cfg, DPB_DIAG_ERROR, loc, "%s: slave %s is already a slave of %s", b->name,
+			 f->name, cfg->ifaces[f->master].name);
+		return;
+	}
+	if (b->bond.n_members == DPB_CFG_MAX_MEMBERS) {
+		cfg_diag(cfg, DPB_DIAG_ERROR, loc, "%s: more than %d slaves", b->name,
+			 DPB_CFG_MAX_MEMBERS);
+		return;
+	}
+	f->master = bond;
+	b->bond.members[b->bond.n_members++] = m;
+}
+
+/* Looks up a name written in a list; creates ports named by --port. */
+static int lookup_listed(struct cfg_parser *p, const char *name, const struct dpb_cfg_loc *loc)
+{
+	int m = dpb_cfg_find(p->cfg, name);
+
+	if (m < 0 && is_port_arg(p, name))
+		m = cfg_iface_get(p->cfg, name, loc);
+	return m;
+}
+
+static void resolve_members(struct cfg_parser *p, int i)
+{
+	struct dpb_cfg_iface *b = &p->cfg->ifaces[i];
+	char list[CFG_RAW_LEN];
+	char *save = NULL;
+
+	snprintf(list, sizeof(list), "%s", p->raw[i].slaves);
+	for (char *w = strtok_r(list, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+		int m;
+
+		if (strcmp(w, "none") == 0)
+			continue;
+		m = lookup_listed(p, w, &b->bond.members_loc);
+		if (m < 0) {
+			cfg_diag(p->cfg, DPB_DIAG_ERROR, &b->bond.members_loc,
+				 "%s: slave %s is defined nowhere (no 'iface %s' stanza, no --port %s=DEVARGS)",
+				 b->name, w, w, w);
+			continue;
+		}
+		add_member(p, i, m, &b->bond.members_loc);
+	}
+}
+
+/* Linux keeps delays as whole miimon periods: round down, and say so. */
+static void round_delay(struct cfg_parser *p, struct dpb_cfg_iface *b, unsigned int *ms,
+			const char *what, const struct dpb_cfg_loc *loc)
+{
+	unsigned int miimon = b->bond.miimon_ms;
+
+	if (*ms == 0)
+		return;
+	if (miimon == 0) {
+		cfg_diag(p->cfg, DPB_DIAG_WARNING, loc,
+			 "%s: %s has no effect unless miimon is set", b->name, what);
+		*ms = 0;
+		return;
+	}
+	if (*ms % miimon) {
+		unsigned int r = *ms / miimon * miimon;
+
+		cfg_diag(p->cfg, DPB_DIAG_WARNING, loc,
+			 "%s: %s (%u) is not a multiple of miimon (%u), %s rounded to %u ms",
+			 b->name, what, *ms, miimon, what, r);
+		*ms = r;
+	}
+}
+
+static void check_bond(struct cfg_parser *p, int i)
+{
+	struct dpb_cfg_iface *b = &p->cfg->ifaces[i];
+	struct dpb_cfg_bond *bd = &b->bond;
+
+	round_delay(p, b, &bd->updelay_ms, "updelay", &p->raw[i].updelay_loc);
+	round_delay(p, b, &bd->downdelay_ms, "downdelay", &p->raw[i].downdelay_loc);
+	round_delay(p, b, &bd->peer_notif_delay_ms, "peer_notif_delay", &p->raw[i].peer_notif_loc);
+	if (bd->miimon_ms == 0)
+		cfg_diag(p->cfg, DPB_DIAG_WARNING, &b->loc,
+			 "%s: miimon is 0: link failures will not be detected (try bond-miimon 100)",
+			 b->name);
+	if (bd->n_members == 0)
+		cfg_diag(p->cfg, DPB_DIAG_WARNING, &b->loc, "%s has no slaves", b->name);
+	if (bd->primary_name[0]) {
+		int m = dpb_cfg_find(p->cfg, bd->primary_name);
+
+		if (m < 0 || p->cfg->ifaces[m].master != i)
+			cfg_diag(p->cfg, DPB_DIAG_ERROR, &bd->primary_loc,
+				 "%s: primary %s is not one of its slaves", b->name, bd->primary_name);
+		else if (bd->mode != DPB_BOND_MODE_ACTIVE_BACKUP &&
+			 bd->mode != DPB_BOND_MODE_BALANCE_TLB &&
+			 bd->mode != DPB_BOND_MODE_BALANCE_ALB)
+			cfg_diag(p->cfg, DPB_DIAG_WARNING, &bd->primary_loc,
+				 "%s: primary has no effect in mode %s", b->name,
+				 dpb_bond_mode_name(bd->mode));
+		else
+			bd->primary = m;
+	}
+	if (b->has_address || b->has_gateway)
+		cfg_diag(p->cfg, DPB_DIAG_WARNING, &p->raw[i].address_loc,
+			 "%s: addresses belong on the bridge above the bond in dpbond; ignored",
+			 b->name);
+}
+
+static void resolve_bridge(struct cfg_parser *p, int i)
+{
+	struct dpb_cfg *cfg = p->cfg;
+	struct dpb_cfg_iface *br = &cfg->ifaces[i];
+	const struct dpb_cfg_loc *loc = &br->bridge.ports_loc;
+	char list[CFG_RAW_LEN];
+	char *save = NULL;
+
+	snprintf(list, sizeof(list), "%s", p->raw[i].bridge_ports);
+	for (char *w = strtok_r(list, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+		struct dpb_cfg_iface *f;
+		int m;
+
+		if (strcmp(w, "none") == 0)
+			continue;
+		m = lookup_listed(p, w, loc);
+		if (m < 0 || (cfg->ifaces[m].kind == DPB_IFACE_PORT && !port_defined(p, m))) {
+			cfg_diag(cfg, DPB_DIAG_ERROR, loc,
+				 "%s: bridge port %s is unknown (no 'iface %s' stanza, no --port %s=DEVARGS)",
+				 br->name, w, w, w);
+			continue;
+		}
+		f = &cfg->ifaces[m];
+		if (f->kind == DPB_IFACE_BRIDGE || f->kind == DPB_IFACE_LOOPBACK) {
+			cfg_diag(cfg, DPB_DIAG_ERROR, loc, "%s: bridge port %s is %s", br->name,
+				 w, kind_word(f->kind));
+			continue;
+		}
+		if (f->master >= 0) {
+			const struct dpb_cfg_iface *o = &cfg->ifaces[f->master];
+
+			cfg_diag(cfg, DPB_DIAG_ERROR, loc, "%s: bridge port %s is already %s of %s",
+				 br->name, w, o->kind == DPB_IFACE_BOND ? "a slave" : "a port",
+				 o->name);
+			continue;
+		}
+		if (br->bridge.n_ports == DPB_CFG_MAX_BR_PORTS) {
+			cfg_diag(cfg, DPB_DIAG_ERROR, loc, "%s: more than %d ports", br->name,
+				 DPB_CFG_MAX_BR_PORTS);
+			break;
+		}
+		f->master = i;
+		br->bridge.ports[br->bridge.n_ports++] = m;
+	}
+	if (br->bridge.stp)
+		cfg_diag(cfg, DPB_DIAG_WARNING, &p->raw[i].stp_loc,
+			 "%s: STP is not implemented; the bridge runs with stp off", br->name);
+	else if (br->bridge.fd_s && p->raw[i].fd_loc.line)
+		cfg_diag(cfg, DPB_DIAG_WARNING, &p->raw[i].fd_loc,
+			 "%s: forward delay has no effect with stp off; ports forward at once",
+			 br->name);
+	if (br->has_address) {
+		if (br->prefix_len == 0) {
+			uint32_t m = p->raw[i].netmask;
+
+			if (!p->raw[i].has_netmask) {
+				br->prefix_len = 32;
+			} else {
+				br->prefix_len = 0;
+				while (m & 0x80000000u) {
+					br->prefix_len++;
+					m <<= 1;
+				}
+			}
+		}
+		cfg_diag(cfg, DPB_DIAG_WARNING, &p->raw[i].address_loc,
+			 "%s: the host port that carries the bridge's address is not implemented yet; address not applied",
+			 br->name);
+	}
+	if (br->has_gateway)
+		cfg_diag(cfg, DPB_DIAG_WARNING, &p->raw[i].gateway_loc,
+			 "%s: gateway not installed (no host port yet)", br->name);
+}
+
+void cfg_resolve(struct cfg_parser *p)
+{
+	struct dpb_cfg *cfg = p->cfg;
+	unsigned int n = cfg->n_ifaces;
+
+	/* `bond-master` on a member makes its master a bond. */
+	for (unsigned int i = 0; i < n; i++) {
+		int b;
+
+		if (!p->raw[i].master[0])
+			continue;
+		b = dpb_cfg_find(cfg, p->raw[i].master);
+		if (b < 0 || !cfg->ifaces[b].has_stanza) {
+			cfg_diag(cfg, DPB_DIAG_ERROR, &p->raw[i].master_loc,
+				 "%s: bond-master %s is defined nowhere", cfg->ifaces[i].name,
+				 p->raw[i].master);
+			continue;
+		}
+		if (cfg_set_kind(p, b, DPB_IFACE_BOND, &p->raw[i].master_loc) < 0)
+			continue;
+	}
+	for (unsigned int i = 0; i < n; i++)
+		if (cfg->ifaces[i].kind == DPB_IFACE_BOND)
+			resolve_members(p, (int)i);
+	for (unsigned int i = 0; i < n; i++) {
+		int b;
+
+		if (!p->raw[i].master[0])
+			continue;
+		b = dpb_cfg_find(cfg, p->raw[i].master);
+		if (b >= 0 && cfg->ifaces[b].kind == DPB_IFACE_BOND)
+			add_member(p, b, (int)i, &p->raw[i].master_loc);
+	}
+	for (unsigned int i = 0; i < n; i++)
+		if (cfg->ifaces[i].kind == DPB_IFACE_BOND)
+			check_bond(p, (int)i);
+	for (unsigned int i = 0; i < cfg->n_ifaces; i++)
+		if (cfg->ifaces[i].kind == DPB_IFACE_BRIDGE)
+			resolve_bridge(p, (int)i);
+
+	for (unsigned int i = 0; i < cfg->n_ifaces; i++) {
+		struct dpb_cfg_iface *f = &cfg->ifaces[i];
+
+		if (f->devargs[0] && f->kind != DPB_IFACE_PORT) {
+			cfg_diag(cfg, DPB_DIAG_ERROR, &f->devargs_loc,
+				 "%s: dpdk-devargs names a device, but %s is %s", f->name, f->name,
+				 kind_word(f->kind));
+			continue;
+		}
+		if (f->kind == DPB_IFACE_BOND && f->master < 0)
+			cfg_diag(cfg, DPB_DIAG_WARNING, &f->loc,
+				 "%s is not a port of any bridge: what it receives is dropped",
+				 f->name);
+		if (f->kind != DPB_IFACE_PORT || f->master >= 0)
+			continue;
+		if (!f->has_stanza && !is_port_arg(p, f->name))
+			cfg_diag(cfg, DPB_DIAG_WARNING, &f->loc,
+				 "%s is marked auto but has no iface stanza", f->name);
+		else if (f->has_stanza && !f->inet6)
+			cfg_diag(cfg, DPB_DIAG_WARNING, &f->loc,
+				 "%s is in no bond and no bridge: dpbond leaves it alone", f->name);
+		if (f->has_address && f->kind == DPB_IFACE_PORT)
+			cfg_diag(cfg, DPB_DIAG_WARNING, &p->raw[i].address_loc,
+				 "%s: addresses on ports are not implemented; ignored", f->name);
+	}
+	/* --port NAME=DEVARGS wins over the stanza's dpdk-devargs. */
+	for (unsigned int k = 0; k < p->n_port_args; k++) {
+		int i = dpb_cfg_find(cfg, p->port_args[k].name);
+
+		if (i < 0)
+			continue;
+		snprintf(cfg->ifaces[i].devargs, DPB_CFG_DEVARGS_LEN, "%s", p->port_args[k].devargs);
+		snprintf(cfg->ifaces[i].devargs_loc.file, DPB_CFG_PATH_LEN, "--port");
+		cfg->ifaces[i].devargs_loc.line = 0;
+	}
+}

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef DPB_CFG_H
+#define DPB_CFG_H
+
+/**
+ * @file
+ * The typed model of a Debian ifupdown `interfaces` file, as dpbond reads it.
+ *
+ * dpb_cfg_load() parses a file (and what it sources), resolves which stanza
+ * is a bond, a bridge or a port, and validates the whole. Every problem is a
+ * diagnostic with file and line; any error refuses the file. Pure code: no
+ * DPDK, no clock; safe from any thread that owns the object.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define DPB_NAME_LEN 16        /**< IFNAMSIZ: 15 characters and the NUL */
+#define DPB_CFG_MAX_IFACES 64
+#define DPB_CFG_MAX_MEMBERS 16  /**< members of one bond */
+#define DPB_CFG_MAX_BR_PORTS 32 /**< ports of one bridge */
+#define DPB_CFG_MAX_DIAGS 64
+#define DPB_CFG_PATH_LEN 256
+#define DPB_CFG_DEVARGS_LEN 512
+
+/** Linux bonding modes, numbered as Linux numbers them. */
+#define DPB_BOND_MODES(X)                                           \
+	X(BALANCE_RR, 0, "balance-rr", "load balancing (round-robin)") \
+	X(ACTIVE_BACKUP, 1, "active-backup", "fault-tolerance (active-backup)") \
+	X(BALANCE_XOR, 2, "balance-xor", "load balancing (xor)")       \
+	X(BROADCAST, 3, "broadcast", "fault-tolerance (broadcast)")    \
+	X(8023AD, 4, "802.3ad", "IEEE 802.3ad Dynamic link aggregation") \
+	X(BALANCE_TLB, 5, "balance-tlb", "transmit load balancing")    \
+	X(BALANCE_ALB, 6, "balance-alb", "adaptive load balancing")
+
+enum dpb_bond_mode {
+#define X(id, num, name, desc) DPB_BOND_MODE_##id = num,
+	DPB_BOND_MODES(X)
+#undef X
+	DPB_BOND_MODE_COUNT
+};
+
+/** Linux xmit_hash_policy values, with Linux's numbers. */
+#define DPB_XMIT_HASH_POLICIES(X)   \
+	X(LAYER2, 0, "layer2")      \
+	X(LAYER34, 1, "layer3+4")   \
+	X(LAYER23, 2, "layer2+3")   \
+	X(ENCAP23, 3, "encap2+3")   \
+	X(ENCAP34, 4, "encap3+4")   \
+	X(VLAN_SRCMAC, 5, "vlan+srcmac")
+
+enum dpb_xmit_hash_policy {
+#define X(id, num, name) DPB_XMIT_HASH_##id = num,
+	DPB_XMIT_HASH_POLICIES(X)
+#undef X
+	DPB_XMIT_HASH_COUNT
+};
+
+#define DPB_PRIMARY_RESELECTS(X) \
+	X(ALWAYS, 0, "always")   \
+	X(BETTER, 1, "better")   \
+	X(FAILURE, 2, "failure")
+
+enum dpb_primary_reselect {
+#define X(id, num, name) DPB_PRIMARY_RESELECT_##id = num,
+	DPB_PRIMARY_RESELECTS(X)
+#undef X
+	DPB_PRIMARY_RESELECT_COUNT
+};
+
+/** Name of a mode as Linux spells it in configuration ("active-backup"). */
+const char *dpb_bond_mode_name(enum dpb_bond_mode mode);
+/** The "Bonding Mode:" text of /proc/net/bonding for a mode. */
+const char *dpb_bond_mode_desc(enum dpb_bond_mode mode);
+/** Parses a mode by name or number 0-6. @return 0 or -EINVAL. */
+int dpb_bond_mode_parse(const char *s, enum dpb_bond_mode *mode);
+const char *dpb_xmit_hash_policy_name(enum dpb_xmit_hash_policy p);
+const char *dpb_primary_reselect_name(enum dpb_primary_reselect p);
+
+/** Where a line came from. */
+struct dpb_cfg_loc {
+	char file[DPB_CFG_PATH_LEN];
+	unsigned int line;
+};
+
+enum dpb_diag_severity { DPB_DIAG_WARNING, DPB_DIAG_ERROR };
+
+struct dpb_cfg_diag {
+	enum dpb_diag_severity severity;
+	struct dpb_cfg_loc loc;  /**< line 0: about the file as a whole */
+	char msg[256];
+};
+
+enum dpb_iface_kind {
+	DPB_IFACE_PORT,       /**< a DPDK device (NIC, vdev) */
+	DPB_IFACE_BOND,
+	DPB_IFACE_BRIDGE,
+	DPB_IFACE_LOOPBACK,   /**< `lo`: nothing for dpbond to do */
+};
+
+struct dpb_cfg_bond {
+	enum dpb_bond_mode mode;
+	unsigned int n_members;
+	int members[DPB_CFG_MAX_MEMBERS];  /**< iface indices, in slave order */
+	struct dpb_cfg_loc members_loc;    /**< the bond-slaves line */
+	unsigned int miimon_ms;
+	unsigned int updelay_ms;           /**< rounded down to a miimon multiple */
+	unsigned int downdelay_ms;         /**< likewise */
+	unsigned int peer_notif_delay_ms;  /**< likewise */
+	unsigned int num_grat_arp;         /**< bond-num-grat-arp, default 1 */
+	int primary;                       /**< iface index, -1 for none */
+	char primary_name[DPB_NAME_LEN];   /**< as written, until resolved */
+	struct dpb_cfg_loc primary_loc;
+	enum dpb_primary_reselect primary_reselect;
+	enum dpb_xmit_hash_policy xmit_hash_policy;
+	bool all_slaves_active;
+};
+
+struct dpb_cfg_bridge {
+	unsigned int n_ports;
+	int ports[DPB_CFG_MAX_BR_PORTS];   /**< iface indices */
+	struct dpb_cfg_loc ports_loc;
+	bool stp;
+	unsigned int fd_s;                 /**< forward delay */
+	unsigned int ageing_s;             /**< FDB ageing time, default 300 */
+};
+
+struct dpb_cfg_iface {
+	char name[DPB_NAME_LEN];
+	struct dpb_cfg_loc loc;          /**< its `iface` line (or first mention) */
+	bool has_stanza;                 /**< an `iface` stanza defines it */
+	bool is_auto;                    /**< named by `auto` or `allow-hotplug` */
+	enum dpb_iface_kind kind;
+	char method[16];                 /**< manual, static, loopback, dhcp */
+	bool inet6;                      /**< only an inet6 stanza defines it */
+	char devargs[DPB_CFG_DEVARGS_LEN]; /**< `dpdk-devargs`, or "" */
+	struct dpb_cfg_loc devargs_loc;
+	bool has_address;
+	uint32_t addr;                   /**< IPv4, host byte order */
+	unsigned int prefix_len;
+	bool has_gateway;
+	uint32_t gateway;                /**< host byte order */
+	int master;                      /**< index of its bond or bridge, -1 */
+	union {
+		struct dpb_cfg_bond bond;     /**< kind == BOND */
+		struct dpb_cfg_bridge bridge; /**< kind == BRIDGE */
+	};
+};
+
+struct dpb_cfg {
+	unsigned int n_ifaces;
+	struct dpb_cfg_iface ifaces[DPB_CFG_MAX_IFACES];
+	unsigned int n_diags;
+	unsigned int n_errors;
+	unsigned int n_warnings;
+	unsigned int n_diags_dropped;    /**< beyond DPB_CFG_MAX_DIAGS */
+	struct dpb_cfg_diag diags[DPB_CFG_MAX_DIAGS];
+};
+
+/**
+ * Names given a device outside the file (`--port NAME=DEVARGS`): they count
+ * as defined ports even without a stanza, and their devargs win.
+ */
+struct dpb_cfg_port_arg {
+	const char *name;
+	const char *devargs;
+};
+
+/**
+ * Reads @p path (and what it sources) into @p cfg, resolves and validates it.
+ * @p cfg is overwritten; diagnostics are in cfg->diags in file order.
+ * @return 0 when the file is accepted (warnings allowed); -EINVAL when it has
+ *   errors; -ENOENT/-EACCES/... when @p path cannot be read (also a diag).
+ */
+int dpb_cfg_load(struct dpb_cfg *cfg, const char *path,
+		 const struct dpb_cfg_port_arg *ports, unsigned int n_ports);
+
+/** Prints each diagnostic as "file:line: error|warning: message". */
+void dpb_cfg_print_diags(const struct dpb_cfg *cfg, FILE *out);
+
+/** Prints the resolved model (bonds, bridges, ports) for `--check`. */
+void dpb_cfg_dump(const struct dpb_cfg *cfg, FILE *out);
+
+/** Index of the iface named @p name, or -1. */
+int dpb_cfg_find(const struct dpb_cfg *cfg, const char *name);
+
+#endif

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "dpb_strbuf.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char empty_str[1];
+
+void dpb_strbuf_init(struct dpb_strbuf *sb)
+{
+	sb->s = empty_str;
+	sb->len = 0;
+	sb->cap = 0;
+	sb->oom = false;
+}
+
+void dpb_strbuf_free(struct dpb_strbuf *sb)
+{
+	if (sb->cap)
+		free(sb->s);
+	dpb_strbuf_init(sb);
+}
+
+void dpb_strbuf_reset(struct dpb_strbuf *sb)
+{
+	sb->len = 0;
+	if (sb->cap)
+		sb->s[0] = '\0';
+	sb->oom = false;
+}
+
+static int reserve(struct dpb_strbuf *sb, size_t extra)
+{
+	size_t need = sb->len + extra + 1;
+	size_t cap = sb->cap ? sb->cap : 256;
+	char *s;
+
+	if (need <= sb->cap)
+		return 0;
+	while (cap < need)
+		cap *= 2;
+	s = realloc(sb->cap ? sb->s : NULL, cap);
+	if (s == NULL) {
+		sb->oom = true;
+		return -ENOMEM;
+	}
+	if (!sb->cap)
+		s[0] = '\0';
+	sb->s = s;
+	sb->cap = cap;
+	return 0;
+}
+
+int dpb_strbuf_vprintf(struct dpb_strbuf *sb, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		return -EINVAL;
+	if (reserve(sb, (size_t)n) < 0)
+		return -ENOMEM;
+	vsnprintf(sb->s + sb->len, (size_t)n + 1, fmt, ap);
+	sb->len += (size_t)n;
+	return 0;
+}
+
+int dpb_strbuf_printf(struct dpb_strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = dpb_strbuf_vprintf(sb, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int dpb_strbuf_puts(struct dpb_strbuf *sb, const char *str)
+{
+	size_t n = strlen(str);
+
+	if (reserve(sb, n) < 0)
+		return -ENOMEM;
+	memcpy(sb->s + sb->len, str, n + 1);
+	sb->len += n;
+	return 0;
+}
+
+const char *dpb_strbuf_str(const struct dpb_strbuf *sb)
+{
+	return sb->s;
+}
