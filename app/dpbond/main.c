@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dpbond [EAL options] -- [-c FILE] [--port NAME=DEVARGS]... [--cmdline-file FILE] [-i]
+ * dpbond --check [-c FILE] [--port NAME=DEVARGS]...
+ *
+ * The configuration is read and checked before EAL starts, so a bad file
+ * touches no port: its diagnostics go to stderr and the exit status is 2.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+
+#include "dpb_cfg.h"
+#include "dpb_cli.h"
+#include "dpb_ctl.h"
+
+#define DEFAULT_CONFIG "/etc/dpbond/interfaces"
+#define MAX_PORT_ARGS 32
+#define EXIT_CONFIG 2
+
+struct app_opts {
+	const char *config;
+	const char *cmdline_file;
+	bool interactive;
+	bool check;
+	unsigned int n_ports;
+	struct dpb_cfg_port_arg ports[MAX_PORT_ARGS];
+};
+
+static void usage(FILE *out, const char *prog)
+{
+	fprintf(out,
+		"usage: %s [EAL options] -- [-c FILE] [--port NAME=DEVARGS]... [--cmdline-file FILE] [-i]\n"
+		"       %s --check [-c FILE] [--port NAME=DEVARGS]...\n"
+		"  -c, --config FILE     ifupdown interfaces file (default " DEFAULT_CONFIG ")\n"
+		"  --port NAME=DEVARGS   the DPDK device of interface NAME (wins over dpdk-devargs)\n"
+		"  --cmdline-file FILE   run console commands from FILE first\n"
+		"  -i, --interactive     then take commands from the terminal\n"
+		"  --check               validate the configuration, print the model, exit\n"
+		"  -v, --version         print the version\n",
+		prog, prog);
+}
+
+/* @return 0, 1 to exit successfully (help, version), or -1 on a usage error. */
+static int parse_app_args(int argc, char **argv, struct app_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "cmdline-file", required_argument, NULL, 'f' },
+		{ "interactive", no_argument, NULL, 'i' },
+		{ "check", no_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "c:ihv", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			o->config = optarg;
+			break;
+		case 'p': {
+			char *eq = strchr(optarg, '=');
+
+			if (eq == NULL || eq == optarg || eq[1] == '\0' || o->n_ports == MAX_PORT_ARGS) {
+				fprintf(stderr, "--port wants NAME=DEVARGS, got '%s'\n", optarg);
+				return -1;
+			}
+			*eq = '\0';
+			o->ports[o->n_ports].name = optarg;
+			o->ports[o->n_ports].devargs = eq + 1;
+			o->n_ports++;
+			break;
+		}
+		case 'f':
+			o->cmdline_file = optarg;
+			break;
+		case 'i':
+			o->interactive = true;
+			break;
+		case 'k':
+			o->check = true;
+			break;
+		case 'h':
+			usage(stdout, argv[0]);
+			return 1;
+		case 'v':
+			printf("dpbond %s\n", DPB_VERSION);
+			return 1;
+		default:
+			usage(stderr, argv[0]);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	dpb_cli_request_quit();
+}
+
+int main(int argc, char **argv)
+{
+	static struct dpb_cfg cfg;
+	struct app_opts o = { .config = DEFAULT_CONFIG };
+	struct dpb_ctl *ctl;
+	int dashdash = 0, rc, app_argc;
+	char **app_argv;
+	bool check = false;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0 && !dashdash)
+			dashdash = i;
+		if (strcmp(argv[i], "--check") == 0)
+			check = true;
+	}
+	/* The app's options follow "--"; with --check and no "--", all are ours. */
+	if (dashdash) {
+		app_argc = argc - dashdash;
+		app_argv = argv + dashdash;
+		app_argv[0] = argv[0];
+	} else if (check) {
+		app_argc = argc;
+		app_argv = argv;
+	} else {
+		app_argc = 1;
+		app_argv = argv;
+	}
+	/* getopt permutes; keep EAL's half intact by parsing a copy. */
+	char **copy = calloc((size_t)app_argc + 1, sizeof(char *));
+
+	if (copy == NULL)
+		return 1;
+	memcpy(copy, app_argv, (size_t)app_argc * sizeof(char *));
+	rc = parse_app_args(app_argc, copy, &o);
+	if (rc != 0) {
+		free(copy);
+		return rc > 0 ? 0 : EXIT_CONFIG;
+	}
+
+	rc = dpb_cfg_load(&cfg, o.config, o.ports, o.n_ports);
+	dpb_cfg_print_diags(&cfg, stderr);
+	if (rc < 0) {
+		fprintf(stderr, "%s: configuration refused (%u error%s); nothing was started\n",
+			o.config, cfg.n_errors, cfg.n_errors == 1 ? "" : "s");
+		free(copy);
+		return EXIT_CONFIG;
+	}
+	if (o.check) {
+		dpb_cfg_dump(&cfg, stdout);
+		printf("%s: OK (%u warning%s)\n", o.config, cfg.n_warnings,
+		       cfg.n_warnings == 1 ? "" : "s");
+		free(copy);
+		return 0;
+	}
+
+	rc = rte_eal_init(dashdash ? dashdash : argc, argv);
+	if (rc < 0) {
+		fprintf(stderr, "EAL initialisation failed: %s\n", rte_strerror(rte_errno));
+		free(copy);
+		return 1;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	ctl = dpb_ctl_create(&cfg);
+	if (ctl == NULL) {
+		rte_eal_cleanup();
+		free(copy);
+		return 1;
+	}
+	printf("dpbond %s: %s loaded; forwarding\n", DPB_VERSION, o.config);
+	fflush(stdout);
+	rc = dpb_cli_run(ctl, o.cmdline_file, o.interactive);
+	if (dpb_ctl_destroy(ctl) < 0 && rc == 0)
+		rc = 1;
+	rte_eal_cleanup();
+	free(copy);
+	return rc < 0 ? 1 : rc;
+}

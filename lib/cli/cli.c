@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The console loop: a command file, then a terminal, the appliance running between. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmdline_rdline.h>
+#include <cmdline_socket.h>
+
+#include "cli_priv.h"
+#include "dpb_cli.h"
+
+#define PROMPT "dpbond> "
+
+struct cli_state cli;
+volatile sig_atomic_t cli_quit;
+cmdline_parse_ctx_t *cli_ctx;
+
+void dpb_cli_request_quit(void)
+{
+	cli_quit = 1;
+}
+
+void cli_reply(struct cmdline *cl, int rc, struct dpb_strbuf *sb)
+{
+	if (rc < 0)
+		cli.n_failed++;
+	if (sb->len)
+		cmdline_printf(cl, "%s", dpb_strbuf_str(sb));
+	dpb_strbuf_free(sb);
+}
+
+static int build_ctx(void)
+{
+	cmdline_parse_inst_t **lists[] = {
+		cli_bond_cmds, cli_port_cmds, cli_bridge_cmds, cli_misc_cmds,
+	};
+	size_t n = 0, k = 0;
+
+	for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++)
+		for (cmdline_parse_inst_t **i = lists[l]; *i; i++)
+			n++;
+	cli_ctx = calloc(n + 1, sizeof(*cli_ctx));
+	if (cli_ctx == NULL)
+		return -ENOMEM;
+	for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++)
+		for (cmdline_parse_inst_t **i = lists[l]; *i; i++)
+			cli_ctx[k++] = *i;
+	return 0;
+}
+
+/* Commands from a file, in order, each echoed after the prompt. */
+static int run_file(const char *path)
+{
+	struct cmdline *cl = cmdline_new(cli_ctx, PROMPT, -1, STDOUT_FILENO);
+	char *line = NULL;
+	size_t cap = 0;
+	unsigned int lineno = 0;
+	FILE *f;
+
+	if (cl == NULL)
+		return -ENOMEM;
+	f = fopen(path, "r");
+	if (f == NULL) {
+		int rc = -errno;
+
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		cmdline_free(cl);
+		return rc;
+	}
+	while (!cli_quit && getline(&line, &cap, f) >= 0) {
+		const char *s = line;
+		char cmd[512];
+		int rc;
+
+		lineno++;
+		line[strcspn(line, "\r\n")] = '\0';
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == '\0' || *s == '#')
+			continue;
+		printf(PROMPT "%s\n", s);
+		fflush(stdout);
+		snprintf(cmd, sizeof(cmd), "%s\n", s);  /* the parser wants the newline */
+		rc = cmdline_parse(cl, cmd);
+		if (rc == CMDLINE_PARSE_AMBIGUOUS || rc == CMDLINE_PARSE_NOMATCH ||
+		    rc == CMDLINE_PARSE_BAD_ARGS) {
+			printf("%s:%u: %s: %s\n", path, lineno,
+			       rc == CMDLINE_PARSE_AMBIGUOUS ? "ambiguous command" : "bad command",
+			       s);
+			cli.n_failed++;
+		}
+		fflush(stdout);
+		/* Let the appliance turn between commands. */
+		dpb_ctl_run(cli.ctl);
+	}
+	free(line);
+	fclose(f);
+	cmdline_free(cl);
+	return 0;
+}
+
+static void run_interactive(void)
+{
+	struct cmdline *cl = cmdline_stdin_new(cli_ctx, PROMPT);
+
+	if (cl == NULL)
+		return;
+	while (!cli_quit) {
+		if (!dpb_ctl_run(cli.ctl))
+			continue;
+		if (cmdline_poll(cl) == RDLINE_EXITED)
+			break;
+	}
+	cmdline_stdin_exit(cl);
+}
+
+int dpb_cli_run(struct dpb_ctl *ctl, const char *file, bool interactive)
+{
+	int rc = 0;
+
+	cli.ctl = ctl;
+	cli.n_failed = 0;
+	if (build_ctx() < 0)
+		return -ENOMEM;
+	if (file)
+		rc = run_file(file);
+	if (rc == 0 && !cli_quit) {
+		if (interactive)
+			run_interactive();
+		else
+			while (!cli_quit)
+				dpb_ctl_run(ctl);
+	}
+	free(cli_ctx);
+	cli_ctx = NULL;
+	if (rc == 0 && cli.n_failed)
+		rc = 1;
+	return rc;
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Session commands: start, stop, sleep, quit, help. */
+#include "cli_priv.h"
+
+struct word_args {
+	cmdline_fixed_string_t word;
+};
+
+static void start_stop_cb(void *parsed, struct cmdline *cl, void *data)
+{
+	struct dpb_strbuf sb;
+
+	(void)parsed;
+	dpb_strbuf_init(&sb);
+	cli_reply(cl, dpb_ctl_set_forwarding(cli.ctl, data != NULL, &sb), &sb);
+}
+
+static void quit_cb(void *parsed, struct cmdline *cl, void *data)
+{
+	(void)parsed;
+	(void)data;
+	cli_quit = 1;
+	cmdline_quit(cl);
+}
+
+static cmdline_parse_token_string_t t_start =
+	TOKEN_STRING_INITIALIZER(struct word_args, word, "start");
+static cmdline_parse_token_string_t t_stop =
+	TOKEN_STRING_INITIALIZER(struct word_args, word, "stop");
+static cmdline_parse_token_string_t t_quit =
+	TOKEN_STRING_INITIALIZER(struct word_args, word, "quit");
+static cmdline_parse_token_string_t t_help =
+	TOKEN_STRING_INITIALIZER(struct word_args, word, "help");
+
+static cmdline_parse_inst_t cmd_start = {
+	.f = start_stop_cb,
+	.data = (void *)1,
+	.help_str = "start: forward frames (the state dpbond starts in)",
+	.tokens = { (void *)&t_start, NULL },
+};
+
+static cmdline_parse_inst_t cmd_stop = {
+	.f = start_stop_cb,
+	.data = NULL,
+	.help_str = "stop: stop forwarding (link monitoring goes on)",
+	.tokens = { (void *)&t_stop, NULL },
+};
+
+static cmdline_parse_inst_t cmd_quit = {
+	.f = quit_cb,
+	.help_str = "quit: stop everything and exit",
+	.tokens = { (void *)&t_quit, NULL },
+};
+
+struct sleep_args {
+	cmdline_fixed_string_t sleep;
+	uint32_t ms;
+};
+
+static void sleep_cb(void *parsed, struct cmdline *cl, void *data)
+{
+	struct sleep_args *a = parsed;
+
+	(void)cl;
+	(void)data;
+	/* The appliance keeps running while the console waits. */
+	dpb_ctl_run_for(cli.ctl, a->ms);
+}
+
+static cmdline_parse_token_string_t t_sleep =
+	TOKEN_STRING_INITIALIZER(struct sleep_args, sleep, "sleep");
+static cmdline_parse_token_num_t t_sleep_ms =
+	TOKEN_NUM_INITIALIZER(struct sleep_args, ms, RTE_UINT32);
+
+static cmdline_parse_inst_t cmd_sleep = {
+	.f = sleep_cb,
+	.help_str = "sleep <ms>: wait, the appliance running meanwhile",
+	.tokens = { (void *)&t_sleep, (void *)&t_sleep_ms, NULL },
+};
+
+extern cmdline_parse_ctx_t *cli_ctx;
+
+static void help_cb(void *parsed, struct cmdline *cl, void *data)
+{
+	(void)parsed;
+	(void)data;
+	cmdline_printf(cl, "Commands (interfaces by name or ethdev port number):\n");
+	for (cmdline_parse_ctx_t *c = cli_ctx; *c; c++)
+		cmdline_printf(cl, "  %s\n", (*c)->help_str);
+}
+
+static cmdline_parse_inst_t cmd_help = {
+	.f = help_cb,
+	.help_str = "help: this list",
+	.tokens = { (void *)&t_help, NULL },
+};
+
+cmdline_parse_inst_t *cli_misc_cmds[] = {
+	&cmd_start, &cmd_stop, &cmd_sleep, &cmd_quit, &cmd_help, NULL,
+};

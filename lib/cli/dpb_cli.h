@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef DPB_CLI_H
+#define DPB_CLI_H
+
+/**
+ * @file
+ * The testpmd-style console on DPDK's cmdline library. It owns the main
+ * lcore's loop: between console input it keeps the control plane (and, with
+ * one lcore, the datapath) running. Main lcore only.
+ */
+
+#include <stdbool.h>
+
+struct dpb_ctl;
+
+/**
+ * Runs commands from @p file (when not NULL), then the interactive console
+ * when @p interactive, else keeps running until a signal or `quit`.
+ * @return 0 on `quit`, end of input or a signal; -errno when @p file cannot be
+ *   read; 1 when a scripted command failed (the rest still run).
+ */
+int dpb_cli_run(struct dpb_ctl *ctl, const char *file, bool interactive);
+
+/** Asks the loop to end (async-signal-safe). */
+void dpb_cli_request_quit(void);
+
+#endif

@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Wiring: configuration -> ports, bonds, bridges, workers; and teardown. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+
+#include "ctl_priv.h"
+
+#define MBUF_CACHE 256
+#define LEARN_RING_SIZE 4096
+
+/* ethN without a device of its own is the Nth port EAL probed. */
+static int nth_port_of(const char *name)
+{
+	unsigned int n;
+	char extra;
+
+	if (sscanf(name, "eth%u%c", &n, &extra) == 1)
+		return (int)n;
+	return -1;
+}
+
+static int attach_port(struct dpb_ctl *c, int iface)
+{
+	const struct dpb_cfg_iface *f = &c->cfg.ifaces[iface];
+	struct dpb_port *p;
+	int rc;
+
+	if (c->iface_port[iface] >= 0)
+		return 0;
+	if (c->n_ports == CTL_MAX_PORTS)
+		return -ENOSPC;
+	p = &c->ports[c->n_ports];
+	rc = dpb_port_attach(p, f->name, f->devargs, f->devargs[0] ? -1 : nth_port_of(f->name));
+	if (rc < 0)
+		return rc;
+	for (unsigned int i = 0; i < c->n_ports; i++) {
+		if (c->ports[i].port_id == p->port_id) {
+			fprintf(stderr, "%s: device is already %s (port %u)\n", f->name,
+				c->ports[i].name, p->port_id);
+			return -EEXIST;
+		}
+	}
+	c->iface_port[iface] = (int)c->n_ports++;
+	return 0;
+}
+
+static int create_pool(struct dpb_ctl *c)
+{
+	unsigned int n = 4096;
+
+	for (unsigned int i = 0; i < c->n_ports; i++)
+		n += 2048 * (c->n_pollers + 1) + c->n_pollers * (DPB_FWD_TXBUF + DPB_FWD_BURST);
+	n += c->n_pollers * MBUF_CACHE * 2;
+	c->pool = rte_pktmbuf_pool_create("dpb_mbufs", n, MBUF_CACHE, 0,
+					  RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
+	if (c->pool == NULL) {
+		fprintf(stderr, "cannot create a pool of %u mbufs: %s\n", n,
+			rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int create_workers(struct dpb_ctl *c)
+{
+	unsigned int lcore, k = 0;
+
+	c->n_pollers = c->n_workers ? c->n_workers : 1;
+	if (c->n_workers) {
+		size_t sz = rte_rcu_qsbr_get_memsize(c->n_workers);
+
+		c->qsbr = rte_zmalloc("dpb_qsbr", sz, RTE_CACHE_LINE_SIZE);
+		if (c->qsbr == NULL || rte_rcu_qsbr_init(c->qsbr, c->n_workers) != 0)
+			return -ENOMEM;
+	}
+	for (unsigned int i = 0; i < c->n_pollers; i++) {
+		struct dpb_worker *w = rte_zmalloc("dpb_worker", sizeof(*w), RTE_CACHE_LINE_SIZE);
+		char name[32];
+
+		if (w == NULL)
+			return -ENOMEM;
+		w->idx = i;
+		w->qsbr = c->qsbr;
+		w->snapshot = &c->snap;
+		atomic_init(&w->quit, false);
+		snprintf(name, sizeof(name), "dpb_learn%u", i);
+		w->learn_ring = rte_ring_create_elem(name, sizeof(struct dpb_learn_req),
+						     LEARN_RING_SIZE, (int)rte_socket_id(),
+						     RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (w->learn_ring == NULL)
+			return -ENOMEM;
+		c->workers[i] = w;
+	}
+	if (c->n_workers) {
+		RTE_LCORE_FOREACH_WORKER(lcore)
+			c->workers[k++]->lcore_id = lcore;
+	} else {
+		c->workers[0]->lcore_id = rte_get_main_lcore();
+	}
+	return 0;
+}
+
+/* Spreads every (port, rx queue) over the pollers, round robin. */
+static void assign_queues(struct dpb_ctl *c)
+{
+	unsigned int k = 0;
+
+	for (unsigned int i = 0; i < c->n_ports; i++) {
+		for (uint16_t q = 0; q < c->ports[i].n_rxq; q++) {
+			struct dpb_worker *w = c->workers[k++ % c->n_pollers];
+
+			if (w->n_rxq == DPB_FWD_MAX_RXQ)
+				continue;
+			w->rxq[w->n_rxq].port_id = c->ports[i].port_id;
+			w->rxq[w->n_rxq].queue = q;
+			w->n_rxq++;
+		}
+	}
+}
+
+static int init_bond(struct dpb_ctl *c, int iface, uint64_t now)
+{
+	const struct dpb_cfg_iface *f = &c->cfg.ifaces[iface];
+	struct ctl_bond *cb = &c->bonds[c->n_bonds];
+	int rc = dpb_bond_init(&cb->bond, f->name, &f->bond, now);
+
+	if (rc == -ENOTSUP) {
+		fprintf(stderr, "%s:%u: %s: mode %s is not implemented yet (active-backup is)\n",
+			f->loc.file, f->loc.line, f->name, dpb_bond_mode_name(f->bond.mode));
+		return rc;
+	}
+	cb->iface = iface;
+	for (unsigned int k = 0; k < f->bond.n_members; k++) {
+		int m = f->bond.members[k];
+		struct dpb_port *p = &c->ports[c->iface_port[m]];
+		struct dpb_port_link link;
+		struct dpb_link_sample s;
+		struct dpb_mac mac;
+
+		dpb_port_link(p, &link);
+		s.carrier = link.up;
+		s.speed_mbps = link.speed_mbps;
+		s.full_duplex = link.full_duplex;
+		memcpy(mac.b, p->perm_addr.addr_bytes, DPB_MAC_LEN);
+		dpb_bond_add_member(&cb->bond, p->name, &mac, &s, now);
+		cb->member_port[k] = c->iface_port[m];
+	}
+	/* fail_over_mac none: every member takes the bond's MAC. */
+	for (unsigned int k = 0; k < cb->bond.n_members; k++) {
+		struct rte_ether_addr a;
+
+		memcpy(a.addr_bytes, cb->bond.addr.b, RTE_ETHER_ADDR_LEN);
+		dpb_port_set_mac(&c->ports[cb->member_port[k]], &a);
+	}
+	c->iface_bond[iface] = (int)c->n_bonds++;
+	ctl_log_bond_events(c, cb);
+	return 0;
+}
+
+static int init_bridge(struct dpb_ctl *c, int iface)
+{
+	const struct dpb_cfg_iface *f = &c->cfg.ifaces[iface];
+	struct ctl_bridge *br = &c->bridges[c->n_bridges];
+
+	br->iface = iface;
+	br->ageing_ms = (uint64_t)f->bridge.ageing_s * 1000;
+	br->fdb = dpb_fdb_create(8192);
+	if (br->fdb == NULL)
+		return -ENOMEM;
+	c->iface_bridge[iface] = (int)c->n_bridges++;
+	return 0;
+}
+
+/* Ports in use: bond members and bridge ports, in configuration order. */
+static int attach_ports(struct dpb_ctl *c)
+{
+	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
+		const struct dpb_cfg_iface *f = &c->cfg.ifaces[i];
+		int rc;
+
+		if (f->kind != DPB_IFACE_PORT || f->master < 0)
+			continue;
+		rc = attach_port(c, (int)i);
+		if (rc < 0)
+			return rc;
+	}
+	if (c->n_ports == 0) {
+		fprintf(stderr, "no bond or bridge uses any port: nothing to do\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+struct dpb_ctl *dpb_ctl_create(const struct dpb_cfg *cfg)
+{
+	struct dpb_ctl *c = calloc(1, sizeof(*c));
+	uint64_t now;
+
+	if (c == NULL)
+		return NULL;
+	memcpy(&c->cfg, cfg, sizeof(*cfg));
+	for (unsigned int i = 0; i < DPB_CFG_MAX_IFACES; i++)
+		c->iface_port[i] = c->iface_bond[i] = c->iface_bridge[i] = -1;
+	c->tsc_hz = rte_get_tsc_hz();
+	c->start_tsc = rte_get_tsc_cycles();
+	c->n_workers = rte_lcore_count() - 1;
+	c->forwarding = true;
+	atomic_init(&c->snap, NULL);
+	if (create_workers(c) < 0 || attach_ports(c) < 0 || create_pool(c) < 0)
+		goto fail;
+	for (unsigned int i = 0; i < c->n_ports; i++)
+		if (dpb_port_configure(&c->ports[i], (uint16_t)c->n_pollers, c->pool) < 0 ||
+		    dpb_port_start(&c->ports[i]) < 0)
+			goto fail;
+	assign_queues(c);
+	now = dpb_ctl_now_ms(c);
+	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
+		enum dpb_iface_kind k = c->cfg.ifaces[i].kind;
+
+		if ((k == DPB_IFACE_BOND && init_bond(c, (int)i, now) < 0) ||
+		    (k == DPB_IFACE_BRIDGE && init_bridge(c, (int)i) < 0))
+			goto fail;
+	}
+	c->next_age_ms = now + 1000;
+	ctl_publish(c);
+	for (unsigned int i = 0; i < c->n_workers; i++)
+		rte_eal_remote_launch(dpb_fwd_worker_main, c->workers[i], c->workers[i]->lcore_id);
+	return c;
+fail:
+	dpb_ctl_destroy(c);
+	return NULL;
+}
+
+int dpb_ctl_destroy(struct dpb_ctl *c)
+{
+	int rc = 0;
+
+	if (c == NULL)
+		return 0;
+	for (unsigned int i = 0; i < c->n_workers; i++) {
+		if (c->workers[i] == NULL)
+			continue;
+		atomic_store(&c->workers[i]->quit, true);
+	}
+	rte_eal_mp_wait_lcore();
+	for (unsigned int i = 0; i < c->n_ports; i++)
+		dpb_port_stop(&c->ports[i]);
+	for (unsigned int i = 0; i < c->n_ports; i++)
+		dpb_port_close(&c->ports[i]);
+	if (c->pool) {
+		unsigned int avail = rte_mempool_avail_count(c->pool);
+
+		printf("mbufs: %u of %u back in the pool\n", avail, c->pool->size);
+		if (avail != c->pool->size) {
+			fprintf(stderr, "error: %u mbufs were not returned to the pool\n",
+				c->pool->size - avail);
+			rc = -EIO;
+		}
+		rte_mempool_free(c->pool);
+	}
+	for (unsigned int i = 0; i < c->n_pollers; i++) {
+		if (c->workers[i]) {
+			rte_ring_free(c->workers[i]->learn_ring);
+			rte_free(c->workers[i]);
+		}
+	}
+	for (unsigned int i = 0; i < c->n_bridges; i++)
+		dpb_fdb_free(c->bridges[i].fdb);
+	free(atomic_load(&c->snap));
+	rte_free(c->qsbr);
+	free(c);
+	return rc;
+}

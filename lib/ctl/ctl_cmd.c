@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Console actions that change state: cables, primary, forwarding. */
+#include <errno.h>
+#include <string.h>
+
+#include "ctl_priv.h"
+
+int dpb_ctl_set_link(struct dpb_ctl *c, const char *port, bool up, struct dpb_strbuf *out)
+{
+	int iface = ctl_find_iface(c, port);
+	struct dpb_port *p;
+	int rc;
+
+	if (iface < 0 || c->iface_port[iface] < 0) {
+		dpb_strbuf_printf(out, "no port named '%s'\n", port);
+		return -ENOENT;
+	}
+	p = &c->ports[c->iface_port[iface]];
+	rc = dpb_port_set_cable(p, up);
+	if (rc < 0) {
+		dpb_strbuf_printf(out, "%s: link %s failed: %s\n", p->name, up ? "up" : "down",
+				  strerror(-rc));
+		return rc;
+	}
+	/* A bridge port that loses its link loses its FDB entries (Linux). */
+	if (!up && c->cfg.ifaces[iface].master >= 0) {
+		int br = c->iface_bridge[c->cfg.ifaces[iface].master];
+		const struct dpb_cfg_bridge *cb;
+
+		if (br >= 0) {
+			cb = &c->cfg.ifaces[c->bridges[br].iface].bridge;
+			for (unsigned int k = 0; k < cb->n_ports; k++)
+				if (cb->ports[k] == iface)
+					dpb_fdb_flush_port(c->bridges[br].fdb, k);
+		}
+	}
+	/* The datapath learns of the cable now; bonds at their next miimon tick. */
+	ctl_publish(c);
+	return 0;
+}
+
+int dpb_ctl_set_primary(struct dpb_ctl *c, const char *member, const char *bond,
+			struct dpb_strbuf *out)
+{
+	int iface = ctl_find_iface(c, bond), m, rc;
+	struct ctl_bond *cb;
+
+	if (iface < 0 || c->iface_bond[iface] < 0) {
+		dpb_strbuf_printf(out, "no bond named '%s'\n", bond);
+		return -ENOENT;
+	}
+	cb = &c->bonds[c->iface_bond[iface]];
+	if (!cb->bond.ops->uses_primary) {
+		dpb_strbuf_printf(out, "%s: mode %s has no primary\n", bond,
+				  dpb_bond_mode_name(cb->bond.mode));
+		return -EINVAL;
+	}
+	m = ctl_find_iface(c, member);
+	m = m < 0 ? -1 : dpb_bond_find_member(&cb->bond, c->cfg.ifaces[m].name);
+	if (m < 0) {
+		dpb_strbuf_printf(out, "%s is not a slave of %s\n", member, bond);
+		return -ENOENT;
+	}
+	rc = dpb_bond_set_primary(&cb->bond, m, dpb_ctl_now_ms(c));
+	if (rc < 0)
+		return rc;
+	ctl_log_bond_events(c, cb);
+	ctl_publish(c);
+	return 0;
+}
+
+int dpb_ctl_set_forwarding(struct dpb_ctl *c, bool on, struct dpb_strbuf *out)
+{
+	c->forwarding = on;
+	ctl_publish(c);
+	dpb_strbuf_printf(out, "forwarding %s\n", on ? "started" : "stopped");
+	return 0;
+}

@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The main lcore's loop: link polling (miimon) for each bond, FDB learning
+ * from the workers' rings and ageing, and publishing a new snapshot whenever
+ * what the workers must do has changed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <rte_cycles.h>
+
+#include "ctl_priv.h"
+
+#define LEARN_BATCH 64
+
+uint64_t dpb_ctl_now_ms(const struct dpb_ctl *c)
+{
+	return (rte_get_tsc_cycles() - c->start_tsc) * 1000 / c->tsc_hz;
+}
+
+void ctl_log_bond_events(struct dpb_ctl *c, struct ctl_bond *cb)
+{
+	struct dpb_bond *b = &cb->bond;
+	struct dpb_strbuf sb;
+
+	if (b->n_events - cb->events_logged > DPB_BOND_EVENTS)
+		cb->events_logged = b->n_events - DPB_BOND_EVENTS;
+	dpb_strbuf_init(&sb);
+	for (; cb->events_logged < b->n_events; cb->events_logged++) {
+		const struct dpb_bond_event *ev = &b->events[cb->events_logged % DPB_BOND_EVENTS];
+
+		dpb_strbuf_reset(&sb);
+		dpb_bond_event_format(b, ev, &sb);
+		fprintf(stderr, "[%8.3f] %s\n", (double)ev->at_ms / 1000.0, dpb_strbuf_str(&sb));
+	}
+	dpb_strbuf_free(&sb);
+	(void)c;
+}
+
+static void fill_bond(const struct dpb_ctl *c, const struct ctl_bond *cb,
+		      struct dpb_fwd_bond *fb)
+{
+	int tx[DPB_BOND_MAX_MEMBERS];
+	unsigned int n = dpb_bond_tx_members(&cb->bond, tx);
+
+	fb->iface = (uint16_t)cb->iface;
+	fb->select = dpb_fwd_select_first;  /* active-backup: the one member */
+	fb->n_tx = (uint16_t)n;
+	for (unsigned int k = 0; k < n; k++)
+		fb->tx_port[k] = c->ports[cb->member_port[tx[k]]].port_id;
+}
+
+/* Which bridge and which of its ports an interface is, if any. */
+static bool bridge_port_of(const struct dpb_ctl *c, int iface, uint16_t *bridge,
+			   uint16_t *br_port)
+{
+	int master = c->cfg.ifaces[iface].master;
+	const struct dpb_cfg_bridge *br;
+
+	if (master < 0 || c->iface_bridge[master] < 0)
+		return false;
+	br = &c->cfg.ifaces[master].bridge;
+	for (unsigned int k = 0; k < br->n_ports; k++) {
+		if (br->ports[k] == iface) {
+			*bridge = (uint16_t)c->iface_bridge[master];
+			*br_port = (uint16_t)k;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void fill_bridge(const struct dpb_ctl *c, const struct ctl_bridge *cbr,
+			struct dpb_fwd_bridge *fb)
+{
+	const struct dpb_cfg_bridge *br = &c->cfg.ifaces[cbr->iface].bridge;
+
+	fb->fdb = cbr->fdb;
+	fb->n_ports = (uint16_t)br->n_ports;
+	for (unsigned int k = 0; k < br->n_ports; k++) {
+		int f = br->ports[k];
+		struct dpb_fwd_brport *bp = &fb->ports[k];
+
+		bp->iface = (uint16_t)f;
+		if (c->iface_bond[f] >= 0) {
+			bp->kind = DPB_BRPORT_BOND;
+			bp->bond = (uint16_t)c->iface_bond[f];
+		} else {
+			bp->kind = DPB_BRPORT_PORT;
+			bp->port_id = c->ports[c->iface_port[f]].port_id;
+		}
+	}
+}
+
+static struct dpb_fwd_snapshot *build_snapshot(struct dpb_ctl *c)
+{
+	struct dpb_fwd_snapshot *s = calloc(1, sizeof(*s));
+
+	if (s == NULL)
+		return NULL;
+	s->generation = ++c->generation;
+	s->forwarding = c->forwarding;
+	for (unsigned int i = 0; i < RTE_MAX_ETHPORTS; i++)
+		s->port_iface[i] = DPB_FWD_NO_IFACE;
+	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
+		const struct dpb_cfg_iface *f = &c->cfg.ifaces[i];
+		const struct dpb_port *p;
+		struct dpb_fwd_in *in;
+		int master = f->master;
+
+		if (c->iface_port[i] < 0)
+			continue;
+		p = &c->ports[c->iface_port[i]];
+		in = &s->in[p->port_id];
+		s->port_iface[p->port_id] = (uint16_t)i;
+		s->cable_out[p->port_id] = dpb_port_cable_out(p);
+		if (master >= 0 && c->iface_bond[master] >= 0) {
+			const struct ctl_bond *cb = &c->bonds[c->iface_bond[master]];
+			int m = dpb_bond_find_member(&cb->bond, f->name);
+
+			in->rx_ok = dpb_bond_member_rx_ok(&cb->bond, (unsigned int)m);
+			in->in_bridge = bridge_port_of(c, master, &in->bridge, &in->br_port);
+		} else {
+			in->rx_ok = true;
+			in->in_bridge = bridge_port_of(c, (int)i, &in->bridge, &in->br_port);
+		}
+	}
+	for (unsigned int i = 0; i < c->n_bonds; i++)
+		fill_bond(c, &c->bonds[i], &s->bonds[i]);
+	for (unsigned int i = 0; i < c->n_bridges; i++)
+		fill_bridge(c, &c->bridges[i], &s->bridges[i]);
+	return s;
+}
+
+void ctl_publish(struct dpb_ctl *c)
+{
+	struct dpb_fwd_snapshot *s = build_snapshot(c), *old;
+
+	if (s == NULL) {
+		fprintf(stderr, "out of memory for a snapshot; will retry\n");
+		c->dirty = true;
+		return;
+	}
+	old = atomic_exchange_explicit(&c->snap, s, memory_order_acq_rel);
+	/* Wait until every worker has finished the pass that might read @old. */
+	if (c->qsbr)
+		rte_rcu_qsbr_synchronize(c->qsbr, RTE_QSBR_THRID_INVALID);
+	free(old);
+	c->dirty = false;
+}
+
+static void poll_links(struct dpb_ctl *c, uint64_t now)
+{
+	for (unsigned int i = 0; i < c->n_bonds; i++) {
+		struct ctl_bond *cb = &c->bonds[i];
+		struct dpb_link_sample s[DPB_BOND_MAX_MEMBERS];
+
+		if (!dpb_bond_miimon_due(&cb->bond, now))
+			continue;
+		for (unsigned int k = 0; k < cb->bond.n_members; k++) {
+			struct dpb_port_link l;
+
+			dpb_port_link(&c->ports[cb->member_port[k]], &l);
+			s[k].carrier = l.up;
+			s[k].speed_mbps = l.speed_mbps;
+			s[k].full_duplex = l.full_duplex;
+		}
+		if (dpb_bond_miimon(&cb->bond, s, now) & DPB_BOND_CHANGED_LINK)
+			c->dirty = true;
+		ctl_log_bond_events(c, cb);
+	}
+}
+
+static void drain_learning(struct dpb_ctl *c, uint64_t now)
+{
+	struct dpb_learn_req req[LEARN_BATCH];
+
+	for (unsigned int w = 0; w < c->n_pollers; w++) {
+		unsigned int n = rte_ring_sc_dequeue_burst_elem(c->workers[w]->learn_ring, req,
+								sizeof(req[0]), LEARN_BATCH, NULL);
+
+		for (unsigned int k = 0; k < n; k++) {
+			struct ctl_bridge *br;
+
+			if (req[k].bridge >= c->n_bridges)
+				continue;
+			br = &c->bridges[req[k].bridge];
+			switch (dpb_fdb_learn(br->fdb, req[k].vlan, req[k].mac, req[k].br_port, now)) {
+			case DPB_FDB_LEARN_NEW:
+				br->learned++;
+				break;
+			case DPB_FDB_LEARN_MOVED:
+				br->moved++;
+				break;
+			default:
+				break;
+			}
+		}
+	}
+}
+
+void ctl_tick(struct dpb_ctl *c)
+{
+	uint64_t now = dpb_ctl_now_ms(c);
+
+	drain_learning(c, now);
+	poll_links(c, now);
+	if (now >= c->next_age_ms) {
+		for (unsigned int i = 0; i < c->n_bridges; i++)
+			dpb_fdb_age(c->bridges[i].fdb, now, c->bridges[i].ageing_ms);
+		c->next_age_ms = now + 1000;
+	}
+	if (c->dirty)
+		ctl_publish(c);
+}
+
+bool dpb_ctl_run(struct dpb_ctl *c)
+{
+	uint64_t tsc = rte_get_tsc_cycles();
+
+	if (c->n_workers == 0)
+		dpb_fwd_poll(c->workers[0], atomic_load_explicit(&c->snap, memory_order_relaxed));
+	else
+		rte_delay_us_sleep(100);  /* the control lcore need not spin */
+	if (tsc < c->next_tick_tsc)
+		return false;
+	c->next_tick_tsc = tsc + c->tsc_hz / 1000;
+	ctl_tick(c);
+	return true;
+}
+
+void dpb_ctl_run_for(struct dpb_ctl *c, unsigned int ms)
+{
+	uint64_t end = rte_get_tsc_cycles() + c->tsc_hz * ms / 1000;
+
+	while (rte_get_tsc_cycles() < end)
+		dpb_ctl_run(c);
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef DPB_CTL_PRIV_H
+#define DPB_CTL_PRIV_H
+
+/* Internal to lib/ctl. */
+
+#include <rte_mempool.h>
+#include <rte_rcu_qsbr.h>
+
+#include "dpb_bond.h"
+#include "dpb_ctl.h"
+#include "dpb_fdb.h"
+#include "dpb_fwd.h"
+#include "dpb_port.h"
+
+#define CTL_MAX_PORTS RTE_MAX_ETHPORTS
+
+struct ctl_bond {
+	int iface;                       /* cfg index */
+	struct dpb_bond bond;
+	int member_port[DPB_BOND_MAX_MEMBERS]; /* index into ctl->ports */
+	unsigned int events_logged;
+};
+
+struct ctl_bridge {
+	int iface;                       /* cfg index */
+	struct dpb_fdb *fdb;
+	uint64_t ageing_ms;
+	uint64_t learned;                /* new entries */
+	uint64_t moved;                  /* entries that changed port */
+};
+
+/* Plain sums of the workers' counters for one interface. */
+struct ctl_sums {
+	uint64_t rx_pkts, rx_bytes, tx_pkts, tx_bytes;
+	uint64_t drops[DPB_DROP_COUNT];
+};
+
+struct dpb_ctl {
+	struct dpb_cfg cfg;
+	uint64_t tsc_hz;
+	uint64_t start_tsc;
+	uint64_t next_tick_tsc;
+	unsigned int n_ports;
+	struct dpb_port ports[CTL_MAX_PORTS];
+	int iface_port[DPB_CFG_MAX_IFACES];     /* cfg index -> ports index, -1 */
+	int iface_bond[DPB_CFG_MAX_IFACES];     /* cfg index -> bonds index, -1 */
+	int iface_bridge[DPB_CFG_MAX_IFACES];   /* cfg index -> bridges index, -1 */
+	unsigned int n_bonds;
+	struct ctl_bond bonds[DPB_FWD_MAX_BONDS];
+	unsigned int n_bridges;
+	struct ctl_bridge bridges[DPB_FWD_MAX_BRIDGES];
+	struct rte_mempool *pool;
+	unsigned int n_workers;                 /* worker lcores; 0: main forwards */
+	struct dpb_worker *workers[RTE_MAX_LCORE];
+	unsigned int n_pollers;                 /* workers, or 1 (the main lcore) */
+	struct rte_rcu_qsbr *qsbr;
+	_Atomic(struct dpb_fwd_snapshot *) snap;
+	uint64_t generation;
+	bool forwarding;
+	bool dirty;                             /* a new snapshot is needed */
+	uint64_t next_age_ms;
+	struct ctl_sums base[DPB_CFG_MAX_IFACES]; /* at the last `clear` */
+};
+
+/* ctl_loop.c */
+void ctl_publish(struct dpb_ctl *c);
+void ctl_tick(struct dpb_ctl *c);
+void ctl_log_bond_events(struct dpb_ctl *c, struct ctl_bond *cb);
+
+/* ctl_show.c */
+void ctl_sums_read(const struct dpb_ctl *c, int iface, struct ctl_sums *s);
+int ctl_find_iface(const struct dpb_ctl *c, const char *name);
+
+#endif

@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Console answers: status of bonds, ports, bridges and drops. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+
+#include "ctl_priv.h"
+
+int ctl_find_iface(const struct dpb_ctl *c, const char *name)
+{
+	int i = dpb_cfg_find(&c->cfg, name);
+	char *end;
+	unsigned long pid;
+
+	if (i >= 0)
+		return i;
+	/* A number is an ethdev port id, as in testpmd. */
+	pid = strtoul(name, &end, 10);
+	if (*name && *end == '\0') {
+		for (unsigned int k = 0; k < c->n_ports; k++)
+			if (c->ports[k].port_id == pid)
+				for (unsigned int f = 0; f < c->cfg.n_ifaces; f++)
+					if (c->iface_port[f] == (int)k)
+						return (int)f;
+	}
+	return -1;
+}
+
+void ctl_sums_read(const struct dpb_ctl *c, int iface, struct ctl_sums *s)
+{
+	memset(s, 0, sizeof(*s));
+	for (unsigned int w = 0; w < c->n_pollers; w++) {
+		const struct dpb_if_counters *k = &c->workers[w]->ctr[iface];
+
+		s->rx_pkts += atomic_load_explicit(&k->rx_pkts, memory_order_relaxed);
+		s->rx_bytes += atomic_load_explicit(&k->rx_bytes, memory_order_relaxed);
+		s->tx_pkts += atomic_load_explicit(&k->tx_pkts, memory_order_relaxed);
+		s->tx_bytes += atomic_load_explicit(&k->tx_bytes, memory_order_relaxed);
+		for (unsigned int r = 0; r < DPB_DROP_COUNT; r++)
+			s->drops[r] += atomic_load_explicit(&k->drops[r], memory_order_relaxed);
+	}
+	s->rx_pkts -= c->base[iface].rx_pkts;
+	s->rx_bytes -= c->base[iface].rx_bytes;
+	s->tx_pkts -= c->base[iface].tx_pkts;
+	s->tx_bytes -= c->base[iface].tx_bytes;
+	for (unsigned int r = 0; r < DPB_DROP_COUNT; r++)
+		s->drops[r] -= c->base[iface].drops[r];
+}
+
+static void add_sums(struct ctl_sums *a, const struct ctl_sums *b)
+{
+	a->rx_pkts += b->rx_pkts;
+	a->rx_bytes += b->rx_bytes;
+	a->tx_pkts += b->tx_pkts;
+	a->tx_bytes += b->tx_bytes;
+	for (unsigned int r = 0; r < DPB_DROP_COUNT; r++)
+		a->drops[r] += b->drops[r];
+}
+
+static void print_drops(const struct ctl_sums *s, struct dpb_strbuf *out)
+{
+	uint64_t total = 0;
+
+	for (unsigned int r = 0; r < DPB_DROP_COUNT; r++)
+		total += s->drops[r];
+	dpb_strbuf_printf(out, "  Dropped: %lu\n", (unsigned long)total);
+	for (unsigned int r = 0; r < DPB_DROP_COUNT; r++)
+		if (s->drops[r])
+			dpb_strbuf_printf(out, "    %s: %lu\n", dpb_drop_reason_name(r),
+					  (unsigned long)s->drops[r]);
+}
+
+static void show_one(struct dpb_ctl *c, int iface, struct dpb_strbuf *out)
+{
+	const struct dpb_cfg_iface *f = &c->cfg.ifaces[iface];
+	const char *role = f->master < 0 ? "" :
+		c->cfg.ifaces[f->master].kind == DPB_IFACE_BOND ? ", slave of " : ", port of ";
+	const char *master = f->master < 0 ? "" : c->cfg.ifaces[f->master].name;
+	struct ctl_sums s;
+
+	ctl_sums_read(c, iface, &s);
+	if (c->iface_port[iface] >= 0) {
+		const struct dpb_port *p = &c->ports[c->iface_port[iface]];
+		struct rte_eth_stats st;
+
+		memset(&st, 0, sizeof(st));
+		rte_eth_stats_get(p->port_id, &st);
+		dpb_strbuf_printf(out, "######## %s (port %u%s%s) ########\n", f->name,
+				  p->port_id, role, master);
+		dpb_strbuf_printf(out, "  RX-packets: %lu  RX-bytes: %lu  RX-missed: %lu  RX-errors: %lu  RX-nombuf: %lu\n",
+				  (unsigned long)s.rx_pkts, (unsigned long)s.rx_bytes,
+				  (unsigned long)st.imissed, (unsigned long)st.ierrors,
+				  (unsigned long)st.rx_nombuf);
+		dpb_strbuf_printf(out, "  TX-packets: %lu  TX-bytes: %lu  TX-errors: %lu\n",
+				  (unsigned long)s.tx_pkts, (unsigned long)s.tx_bytes,
+				  (unsigned long)st.oerrors);
+		print_drops(&s, out);
+		return;
+	}
+	if (f->kind == DPB_IFACE_BOND && c->iface_bond[iface] >= 0) {
+		/* A bond's traffic is its members'; its own drops are added. */
+		for (unsigned int k = 0; k < f->bond.n_members; k++) {
+			struct ctl_sums m;
+
+			ctl_sums_read(c, f->bond.members[k], &m);
+			add_sums(&s, &m);
+		}
+		dpb_strbuf_printf(out, "######## %s (bond%s%s) ########\n", f->name, role, master);
+		dpb_strbuf_printf(out, "  RX-packets: %lu  RX-bytes: %lu\n",
+				  (unsigned long)s.rx_pkts, (unsigned long)s.rx_bytes);
+		dpb_strbuf_printf(out, "  TX-packets: %lu  TX-bytes: %lu\n",
+				  (unsigned long)s.tx_pkts, (unsigned long)s.tx_bytes);
+		print_drops(&s, out);
+	}
+}
+
+int dpb_ctl_show_port_stats(struct dpb_ctl *c, const char *name, struct dpb_strbuf *out)
+{
+	int iface;
+
+	if (strcmp(name, "all") == 0) {
+		for (unsigned int i = 0; i < c->cfg.n_ifaces; i++)
+			show_one(c, (int)i, out);
+		return 0;
+	}
+	iface = ctl_find_iface(c, name);
+	if (iface < 0 || (c->iface_port[iface] < 0 && c->iface_bond[iface] < 0)) {
+		dpb_strbuf_printf(out, "no port or bond named '%s'\n", name);
+		return -ENOENT;
+	}
+	show_one(c, iface, out);
+	return 0;
+}
+
+int dpb_ctl_clear_port_stats(struct dpb_ctl *c, struct dpb_strbuf *out)
+{
+	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
+		struct ctl_sums now;
+
+		ctl_sums_read(c, (int)i, &now);
+		add_sums(&c->base[i], &now);
+		if (c->iface_port[i] >= 0)
+			rte_eth_stats_reset(c->ports[c->iface_port[i]].port_id);
+	}
+	dpb_strbuf_puts(out, "port statistics cleared\n");
+	return 0;
+}
+
+int dpb_ctl_show_drops(struct dpb_ctl *c, struct dpb_strbuf *out)
+{
+	uint64_t total = 0, lost = 0;
+
+	dpb_strbuf_puts(out, "Frames not forwarded, by interface and reason:\n");
+	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
+		struct ctl_sums s;
+
+		ctl_sums_read(c, (int)i, &s);
+		for (unsigned int r = 0; r < DPB_DROP_COUNT; r++) {
+			if (!s.drops[r])
+				continue;
+			dpb_strbuf_printf(out, "  %-10s %-18s %lu\n", c->cfg.ifaces[i].name,
+					  dpb_drop_reason_name(r), (unsigned long)s.drops[r]);
+			total += s.drops[r];
+		}
+	}
+	dpb_strbuf_printf(out, "  total: %lu\n", (unsigned long)total);
+	for (unsigned int w = 0; w < c->n_pollers; w++)
+		lost += atomic_load_explicit(&c->workers[w]->learn_ring_full, memory_order_relaxed);
+	dpb_strbuf_printf(out, "Learning requests lost (ring full; frames still forwarded): %lu\n",
+			  (unsigned long)lost);
+	return 0;
+}
+
+int dpb_ctl_show_bonding(struct dpb_ctl *c, const char *bond, struct dpb_strbuf *out)
+{
+	int iface = ctl_find_iface(c, bond);
+
+	if (iface < 0 || c->iface_bond[iface] < 0) {
+		dpb_strbuf_printf(out, "no bond named '%s'\n", bond);
+		return -ENOENT;
+	}
+	return dpb_bond_show(&c->bonds[c->iface_bond[iface]].bond, DPB_VERSION "-dpbond", out);
+}
+
+int dpb_ctl_show_bridge(struct dpb_ctl *c, const char *bridge, struct dpb_strbuf *out)
+{
+	int iface = ctl_find_iface(c, bridge);
+	const struct dpb_cfg_bridge *cb;
+	const struct ctl_bridge *br;
+	const char *names[DPB_CFG_MAX_BR_PORTS];
+
+	if (iface < 0 || c->iface_bridge[iface] < 0) {
+		dpb_strbuf_printf(out, "no bridge named '%s'\n", bridge);
+		return -ENOENT;
+	}
+	br = &c->bridges[c->iface_bridge[iface]];
+	cb = &c->cfg.ifaces[iface].bridge;
+	dpb_strbuf_printf(out, "bridge %s: stp off, ageing %u s, %u ports, %u fdb entries, %lu learned, %lu moved\n",
+			  bridge, cb->ageing_s, cb->n_ports, br->fdb->n_entries,
+			  (unsigned long)br->learned, (unsigned long)br->moved);
+	for (unsigned int k = 0; k < cb->n_ports; k++) {
+		int f = cb->ports[k];
+
+		names[k] = c->cfg.ifaces[f].name;
+		if (c->iface_bond[f] >= 0) {
+			const struct dpb_bond *b = &c->bonds[c->iface_bond[f]].bond;
+
+			dpb_strbuf_printf(out, "  port %u: %s (bond, %s)\n", k, names[k],
+					  b->carrier ? "up" : "down");
+		} else {
+			const struct dpb_port *p = &c->ports[c->iface_port[f]];
+			struct dpb_port_link l;
+
+			dpb_port_link((struct dpb_port *)p, &l);
+			dpb_strbuf_printf(out, "  port %u: %s (ethdev %u, %s)\n", k, names[k],
+					  p->port_id, l.up ? "up" : "down");
+		}
+	}
+	return dpb_fdb_show(br->fdb, bridge, names, cb->n_ports, false, dpb_ctl_now_ms(c), out);
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef DPB_CTL_H
+#define DPB_CTL_H
+
+/**
+ * @file
+ * The control plane: turns a configuration into ports, bonds, bridges and
+ * workers; runs link polling, learning and ageing on the main lcore; publishes
+ * snapshots to the workers through RCU; answers the console.
+ *
+ * Every function here is for the main lcore only.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dpb_cfg.h"
+#include "dpb_strbuf.h"
+
+struct dpb_ctl;
+
+/**
+ * Builds the appliance from a validated @p cfg after rte_eal_init(): attaches
+ * and starts the ports it uses, creates bonds and bridges, and launches one
+ * worker per worker lcore (none with one lcore: the main lcore forwards).
+ * @return the control plane, or NULL after printing why on stderr.
+ */
+struct dpb_ctl *dpb_ctl_create(const struct dpb_cfg *cfg);
+
+/**
+ * Stops the workers and the ports, reports mbufs not returned to the pool,
+ * and frees everything.
+ * @return 0, or -EIO when mbufs were missing from the pool at the end.
+ */
+int dpb_ctl_destroy(struct dpb_ctl *c);
+
+/**
+ * One turn of the main loop: forwards one pass when the main lcore forwards,
+ * and runs the control work when it is due (about every millisecond).
+ * @return true when the control work ran (a good moment to poll the console).
+ */
+bool dpb_ctl_run(struct dpb_ctl *c);
+
+/** Runs the main loop for @p ms milliseconds (the console's `sleep`). */
+void dpb_ctl_run_for(struct dpb_ctl *c, unsigned int ms);
+
+/** Milliseconds since the control plane started. */
+uint64_t dpb_ctl_now_ms(const struct dpb_ctl *c);
+
+/* Console actions. Each returns 0 or -errno and writes its text to @p out
+ * (an error message when it fails). Names are interface names or ethdev
+ * port numbers. */
+
+int dpb_ctl_show_bonding(struct dpb_ctl *c, const char *bond, struct dpb_strbuf *out);
+int dpb_ctl_show_port_stats(struct dpb_ctl *c, const char *name, struct dpb_strbuf *out);
+int dpb_ctl_clear_port_stats(struct dpb_ctl *c, struct dpb_strbuf *out);
+int dpb_ctl_show_drops(struct dpb_ctl *c, struct dpb_strbuf *out);
+int dpb_ctl_show_bridge(struct dpb_ctl *c, const char *bridge, struct dpb_strbuf *out);
+int dpb_ctl_set_link(struct dpb_ctl *c, const char *port, bool up, struct dpb_strbuf *out);
+int dpb_ctl_set_primary(struct dpb_ctl *c, const char *member, const char *bond,
+			struct dpb_strbuf *out);
+int dpb_ctl_set_forwarding(struct dpb_ctl *c, bool on, struct dpb_strbuf *out);
+
+#endif

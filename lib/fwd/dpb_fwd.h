@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef DPB_FWD_H
+#define DPB_FWD_H
+
+/**
+ * @file
+ * The datapath: what a worker lcore does with its rx queues, and the
+ * immutable snapshot through which the control plane tells it how.
+ *
+ * A worker reads the current snapshot once per loop, polls its rx queues,
+ * admits frames by the bond's receive rule, bridges them (learning by asking
+ * the control lcore, forwarding by the FDB or flooding), lets each bond's
+ * mode pick the member, and transmits on its own tx queue of each port. It
+ * never locks, allocates, logs or makes a syscall; every frame it does not
+ * forward is counted under a reason (DPB_DROP_REASONS).
+ */
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+
+#include "dpb_cfg.h"
+#include "dpb_fdb.h"
+
+#define DPB_FWD_BURST 32
+#define DPB_FWD_TXBUF 64
+#define DPB_FWD_MAX_IFACES DPB_CFG_MAX_IFACES
+#define DPB_FWD_MAX_BRIDGES 16
+#define DPB_FWD_MAX_BONDS 16
+#define DPB_FWD_MAX_RXQ 64
+#define DPB_FWD_NO_IFACE UINT16_MAX
+
+/** Why a frame was not forwarded: id, name shown, what it means. */
+#define DPB_DROP_REASONS(X)                                                        \
+	X(RX_LINK_DOWN, "rx-link-down", "received on a port whose cable is pulled")   \
+	X(RX_INACTIVE_SLAVE, "rx-inactive-slave", "received on a bond member that does not receive (backup)") \
+	X(RX_NO_BRIDGE, "rx-no-bridge", "received on a port that is in no bridge")   \
+	X(RX_RUNT, "rx-runt", "shorter than an Ethernet header")                     \
+	X(RX_BAD_SOURCE, "rx-bad-source", "source MAC is multicast or zero")         \
+	X(LINK_LOCAL, "link-local", "to an IEEE 802.1D reserved group address (not bridged)") \
+	X(SAME_PORT, "same-port", "destination is on the port it came in on")        \
+	X(NO_OTHER_PORT, "no-other-port", "flooded on a bridge with no other port")  \
+	X(TX_NO_SLAVE, "tx-no-slave", "bond has no member that transmits")           \
+	X(TX_LINK_DOWN, "tx-link-down", "sent to a port whose cable is pulled")      \
+	X(TX_FULL, "tx-full", "device transmit queue full")
+
+enum dpb_drop_reason {
+#define X(id, name, desc) DPB_DROP_##id,
+	DPB_DROP_REASONS(X)
+#undef X
+	DPB_DROP_COUNT
+};
+
+/** Name of a drop reason ("rx-inactive-slave"). */
+const char *dpb_drop_reason_name(enum dpb_drop_reason r);
+/** One-line meaning of a drop reason. */
+const char *dpb_drop_reason_desc(enum dpb_drop_reason r);
+
+/** A worker's counters for one interface (port or bond). One writer: the worker. */
+struct dpb_if_counters {
+	_Atomic uint64_t rx_pkts;
+	_Atomic uint64_t rx_bytes;
+	_Atomic uint64_t tx_pkts;
+	_Atomic uint64_t tx_bytes;
+	_Atomic uint64_t drops[DPB_DROP_COUNT];
+};
+
+/** What a bridge port is. */
+enum dpb_fwd_brport_kind { DPB_BRPORT_PORT, DPB_BRPORT_BOND };
+
+struct dpb_fwd_brport {
+	enum dpb_fwd_brport_kind kind;
+	uint16_t port_id;   /**< PORT: the ethdev */
+	uint16_t bond;      /**< BOND: index into snapshot bonds */
+	uint16_t iface;     /**< counters index */
+};
+
+struct dpb_fwd_bond;
+
+/**
+ * A bond mode's transmit choice: the slot in bond->tx_port for @p m.
+ * Called only when bond->n_tx > 0.
+ */
+typedef uint16_t (*dpb_fwd_bond_select_t)(const struct dpb_fwd_bond *bond, struct rte_mbuf *m);
+
+struct dpb_fwd_bond {
+	dpb_fwd_bond_select_t select;  /**< the mode's choice, set with the mode */
+	uint16_t iface;                /**< counters index of the bond */
+	uint16_t n_tx;                 /**< members that transmit now */
+	uint16_t tx_port[DPB_CFG_MAX_MEMBERS];
+};
+
+struct dpb_fwd_bridge {
+	struct dpb_fdb *fdb;
+	uint16_t n_ports;
+	struct dpb_fwd_brport ports[DPB_CFG_MAX_BR_PORTS];
+};
+
+/** What receiving on an ethdev port means. */
+struct dpb_fwd_in {
+	bool in_bridge;     /**< false: drop as rx-no-bridge */
+	bool rx_ok;         /**< bond's receive rule admits this member */
+	uint16_t bridge;
+	uint16_t br_port;   /**< index in the bridge (a member: its bond's) */
+};
+
+/** Everything a worker needs, immutable once published. */
+struct dpb_fwd_snapshot {
+	uint64_t generation;
+	bool forwarding;                                 /**< false after `stop` */
+	bool cable_out[RTE_MAX_ETHPORTS];                /**< per ethdev: pulled */
+	uint16_t port_iface[RTE_MAX_ETHPORTS];           /**< per ethdev: counters index */
+	struct dpb_fwd_in in[RTE_MAX_ETHPORTS];
+	struct dpb_fwd_bond bonds[DPB_FWD_MAX_BONDS];
+	struct dpb_fwd_bridge bridges[DPB_FWD_MAX_BRIDGES];
+};
+
+/** A request from a worker to the control lcore: learn this source. */
+struct dpb_learn_req {
+	uint8_t mac[6];
+	uint16_t vlan;
+	uint16_t bridge;
+	uint16_t br_port;
+	uint32_t pad;
+};
+
+struct dpb_fwd_txbuf {
+	uint16_t n;
+	bool dirty;         /**< in the worker's dirty list */
+	struct rte_mbuf *pkts[DPB_FWD_TXBUF];
+};
+
+/** One worker's state. Written by its lcore only, except where noted. */
+struct dpb_worker {
+	unsigned int idx;                      /**< 0..n_workers-1, also its tx queue */
+	unsigned int lcore_id;
+	struct rte_rcu_qsbr *qsbr;             /**< NULL when the main lcore forwards */
+	_Atomic(struct dpb_fwd_snapshot *) *snapshot; /**< the control plane's pointer */
+	atomic_bool quit;                      /**< set by the control lcore */
+	struct rte_ring *learn_ring;           /**< to the control lcore (SP/SC) */
+	uint16_t n_rxq;
+	struct { uint16_t port_id, queue; } rxq[DPB_FWD_MAX_RXQ];
+	_Atomic uint64_t learn_ring_full;      /**< learn requests lost (not frames) */
+	_Atomic uint64_t loops;                /**< iterations, for `show fwd` */
+	uint16_t n_dirty;
+	uint16_t dirty[RTE_MAX_ETHPORTS];
+	struct dpb_fwd_txbuf txbuf[RTE_MAX_ETHPORTS];
+	struct dpb_if_counters ctr[DPB_FWD_MAX_IFACES];
+};
+
+/**
+ * One pass over the worker's rx queues with snapshot @p s, then transmits
+ * what it queued. Worker lcore (or the main lcore when it forwards itself).
+ */
+void dpb_fwd_poll(struct dpb_worker *w, const struct dpb_fwd_snapshot *s);
+
+/**
+ * The worker lcore's main loop (rte_eal_remote_launch): polls until
+ * w->quit, reporting a quiescent state to RCU after every pass.
+ * @return 0.
+ */
+int dpb_fwd_worker_main(void *w);
+
+/** The active-backup choice: always the one transmitting member. */
+uint16_t dpb_fwd_select_first(const struct dpb_fwd_bond *bond, struct rte_mbuf *m);
+
+static inline void dpb_ctr_add(_Atomic uint64_t *c, uint64_t n)
+{
+	/* One writer: a plain load and store, never a locked instruction. */
+	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + n,
+			      memory_order_relaxed);
+}
+
+#endif

@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The worker's burst path: rx, admit, bridge, pick the member, tx. Decisions
+ * come from the snapshot; frames move through per-port tx buffers that are
+ * drained once per pass on this worker's own tx queue.
+ */
+#include <rte_ethdev.h>
+#include <rte_ether.h>
+#include <rte_lcore.h>
+
+#include "dpb_fwd.h"
+
+static const char *const drop_names[] = {
+#define X(id, name, desc) [DPB_DROP_##id] = name,
+	DPB_DROP_REASONS(X)
+#undef X
+};
+
+static const char *const drop_descs[] = {
+#define X(id, name, desc) [DPB_DROP_##id] = desc,
+	DPB_DROP_REASONS(X)
+#undef X
+};
+
+const char *dpb_drop_reason_name(enum dpb_drop_reason r)
+{
+	return (unsigned int)r < DPB_DROP_COUNT ? drop_names[r] : "unknown";
+}
+
+const char *dpb_drop_reason_desc(enum dpb_drop_reason r)
+{
+	return (unsigned int)r < DPB_DROP_COUNT ? drop_descs[r] : "unknown";
+}
+
+uint16_t dpb_fwd_select_first(const struct dpb_fwd_bond *bond, struct rte_mbuf *m)
+{
+	(void)bond;
+	(void)m;
+	return 0;
+}
+
+static inline void drop(struct dpb_worker *w, uint16_t iface, enum dpb_drop_reason r,
+			struct rte_mbuf *m)
+{
+	dpb_ctr_add(&w->ctr[iface].drops[r], 1);
+	rte_pktmbuf_free(m);
+}
+
+static void flush_port(struct dpb_worker *w, const struct dpb_fwd_snapshot *s, uint16_t pid)
+{
+	struct dpb_fwd_txbuf *b = &w->txbuf[pid];
+	struct dpb_if_counters *c = &w->ctr[s->port_iface[pid]];
+	uint64_t bytes = 0;
+	uint16_t sent;
+
+	for (uint16_t i = 0; i < b->n; i++)
+		bytes += rte_pktmbuf_pkt_len(b->pkts[i]);
+	sent = rte_eth_tx_burst(pid, (uint16_t)w->idx, b->pkts, b->n);
+	for (uint16_t i = sent; i < b->n; i++) {
+		bytes -= rte_pktmbuf_pkt_len(b->pkts[i]);
+		rte_pktmbuf_free(b->pkts[i]);
+	}
+	if (sent < b->n)
+		dpb_ctr_add(&c->drops[DPB_DROP_TX_FULL], b->n - sent);
+	dpb_ctr_add(&c->tx_pkts, sent);
+	dpb_ctr_add(&c->tx_bytes, bytes);
+	b->n = 0;
+}
+
+static inline void to_port(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
+			   uint16_t pid, struct rte_mbuf *m)
+{
+	struct dpb_fwd_txbuf *b = &w->txbuf[pid];
+
+	if (s->cable_out[pid]) {
+		drop(w, s->port_iface[pid], DPB_DROP_TX_LINK_DOWN, m);
+		return;
+	}
+	if (!b->dirty) {
+		b->dirty = true;
+		w->dirty[w->n_dirty++] = pid;
+	}
+	b->pkts[b->n++] = m;
+	if (b->n == DPB_FWD_TXBUF)
+		flush_port(w, s, pid);
+}
+
+static inline void to_brport(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
+			     const struct dpb_fwd_brport *bp, struct rte_mbuf *m)
+{
+	const struct dpb_fwd_bond *bond;
+
+	if (bp->kind == DPB_BRPORT_PORT) {
+		to_port(w, s, bp->port_id, m);
+		return;
+	}
+	bond = &s->bonds[bp->bond];
+	if (bond->n_tx == 0) {
+		drop(w, bond->iface, DPB_DROP_TX_NO_SLAVE, m);
+		return;
+	}
+	to_port(w, s, bond->tx_port[bond->select(bond, m)], m);
+}
+
+static void flood(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
+		  const struct dpb_fwd_bridge *br, uint16_t in_brport, uint16_t in_iface,
+		  struct rte_mbuf *m)
+{
+	uint16_t n_out = (uint16_t)(br->n_ports - 1);
+
+	if (n_out == 0) {
+		drop(w, in_iface, DPB_DROP_NO_OTHER_PORT, m);
+		return;
+	}
+	/* One mbuf, one reference per destination: no copies. */
+	if (n_out > 1)
+		rte_mbuf_refcnt_update(m, (int16_t)(n_out - 1));
+	for (uint16_t i = 0; i < br->n_ports; i++)
+		if (i != in_brport)
+			to_brport(w, s, &br->ports[i], m);
+}
+
+static inline bool is_link_local(const struct rte_ether_addr *a)
+{
+	/* 01:80:c2:00:00:00 - 01:80:c2:00:00:0f: never forwarded by a bridge. */
+	return a->addr_bytes[0] == 0x01 && a->addr_bytes[1] == 0x80 &&
+	       a->addr_bytes[2] == 0xc2 && a->addr_bytes[3] == 0 &&
+	       a->addr_bytes[4] == 0 && (a->addr_bytes[5] & 0xf0) == 0;
+}
+
+static void learn(struct dpb_worker *w, const struct rte_ether_addr *src, uint16_t bridge,
+		  uint16_t br_port)
+{
+	struct dpb_learn_req req = { .vlan = 0, .bridge = bridge, .br_port = br_port };
+
+	rte_ether_addr_copy(src, (struct rte_ether_addr *)req.mac);
+	if (rte_ring_sp_enqueue_elem(w->learn_ring, &req, sizeof(req)) != 0)
+		dpb_ctr_add(&w->learn_ring_full, 1);
+}
+
+static void bridge_burst(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
+			 const struct dpb_fwd_in *in, uint16_t in_iface,
+			 struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct dpb_fwd_bridge *br = &s->bridges[in->bridge];
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		const struct rte_ether_hdr *eth;
+		int out;
+
+		if (i + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		if (rte_pktmbuf_data_len(m) < sizeof(*eth)) {
+			drop(w, in_iface, DPB_DROP_RX_RUNT, m);
+			continue;
+		}
+		eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+		if (!rte_is_valid_assigned_ether_addr(&eth->src_addr)) {
+			drop(w, in_iface, DPB_DROP_RX_BAD_SOURCE, m);
+			continue;
+		}
+		if (!dpb_fdb_source_known(br->fdb, 0, eth->src_addr.addr_bytes, in->br_port))
+			learn(w, &eth->src_addr, in->bridge, in->br_port);
+		if (rte_is_multicast_ether_addr(&eth->dst_addr)) {
+			if (is_link_local(&eth->dst_addr))
+				drop(w, in_iface, DPB_DROP_LINK_LOCAL, m);
+			else
+				flood(w, s, br, in->br_port, in_iface, m);
+			continue;
+		}
+		out = dpb_fdb_lookup(br->fdb, 0, eth->dst_addr.addr_bytes, NULL);
+		if (out < 0 || out >= br->n_ports)
+			flood(w, s, br, in->br_port, in_iface, m);
+		else if (out == in->br_port)
+			drop(w, in_iface, DPB_DROP_SAME_PORT, m);
+		else
+			to_brport(w, s, &br->ports[out], m);
+	}
+}
+
+static void drop_burst(struct dpb_worker *w, uint16_t iface, enum dpb_drop_reason r,
+		       struct rte_mbuf **pkts, uint16_t n)
+{
+	dpb_ctr_add(&w->ctr[iface].drops[r], n);
+	rte_pktmbuf_free_bulk(pkts, n);
+}
+
+void dpb_fwd_poll(struct dpb_worker *w, const struct dpb_fwd_snapshot *s)
+{
+	struct rte_mbuf *pkts[DPB_FWD_BURST];
+
+	if (!s->forwarding)
+		return;
+	for (uint16_t q = 0; q < w->n_rxq; q++) {
+		uint16_t pid = w->rxq[q].port_id;
+		const struct dpb_fwd_in *in = &s->in[pid];
+		uint16_t iface = s->port_iface[pid];
+		uint16_t n = rte_eth_rx_burst(pid, w->rxq[q].queue, pkts, DPB_FWD_BURST);
+		uint64_t bytes = 0;
+
+		if (n == 0)
+			continue;
+		for (uint16_t i = 0; i < n; i++)
+			bytes += rte_pktmbuf_pkt_len(pkts[i]);
+		dpb_ctr_add(&w->ctr[iface].rx_pkts, n);
+		dpb_ctr_add(&w->ctr[iface].rx_bytes, bytes);
+		if (s->cable_out[pid])
+			drop_burst(w, iface, DPB_DROP_RX_LINK_DOWN, pkts, n);
+		else if (!in->in_bridge)
+			drop_burst(w, iface, DPB_DROP_RX_NO_BRIDGE, pkts, n);
+		else if (!in->rx_ok)
+			drop_burst(w, iface, DPB_DROP_RX_INACTIVE_SLAVE, pkts, n);
+		else
+			bridge_burst(w, s, in, iface, pkts, n);
+	}
+	for (uint16_t i = 0; i < w->n_dirty; i++) {
+		struct dpb_fwd_txbuf *b = &w->txbuf[w->dirty[i]];
+
+		if (b->n)
+			flush_port(w, s, w->dirty[i]);
+		b->dirty = false;
+	}
+	w->n_dirty = 0;
+}
+
+int dpb_fwd_worker_main(void *arg)
+{
+	struct dpb_worker *w = arg;
+	unsigned int tid = w->idx;
+
+	rte_rcu_qsbr_thread_register(w->qsbr, tid);
+	rte_rcu_qsbr_thread_online(w->qsbr, tid);
+	while (!atomic_load_explicit(&w->quit, memory_order_relaxed)) {
+		const struct dpb_fwd_snapshot *s =
+			atomic_load_explicit(w->snapshot, memory_order_acquire);
+
+		dpb_fwd_poll(w, s);
+		dpb_ctr_add(&w->loops, 1);
+		rte_rcu_qsbr_quiescent(w->qsbr, tid);
+	}
+	rte_rcu_qsbr_thread_offline(w->qsbr, tid);
+	rte_rcu_qsbr_thread_unregister(w->qsbr, tid);
+	return 0;
+}

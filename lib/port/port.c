@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_bus.h>
+#include <rte_dev.h>
+#include <rte_devargs.h>
+#include <rte_ethdev.h>
+
+#include "dpb_port.h"
+
+#define RX_DESC 1024
+#define TX_DESC 1024
+
+/* The ethdev port of a probed device, by the name in its devargs. */
+static int port_of_devargs(const char *devargs, uint16_t *port_id)
+{
+	struct rte_devargs da;
+	int rc;
+
+	memset(&da, 0, sizeof(da));
+	rc = rte_devargs_parse(&da, devargs);
+	if (rc < 0)
+		return rc;
+	rc = rte_eth_dev_get_port_by_name(da.name, port_id);
+	rte_devargs_reset(&da);
+	return rc;
+}
+
+int dpb_port_attach(struct dpb_port *p, const char *name, const char *devargs, int nth_port)
+{
+	uint16_t pid;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	if (devargs && devargs[0]) {
+		snprintf(p->devargs, sizeof(p->devargs), "%s", devargs);
+		if (port_of_devargs(devargs, &pid) != 0) {
+			rc = rte_dev_probe(devargs);
+			if (rc < 0) {
+				fprintf(stderr, "%s: cannot probe device '%s': %s\n", name, devargs,
+					strerror(-rc));
+				return rc;
+			}
+			rc = port_of_devargs(devargs, &pid);
+			if (rc != 0) {
+				fprintf(stderr, "%s: device '%s' was probed but is not an ethdev port\n",
+					name, devargs);
+				return -ENODEV;
+			}
+			p->probed_here = true;
+		}
+	} else if (nth_port >= 0 && rte_eth_dev_is_valid_port((uint16_t)nth_port)) {
+		pid = (uint16_t)nth_port;
+	} else {
+		fprintf(stderr,
+			"%s: no device: give 'dpdk-devargs' in its stanza, --port %s=DEVARGS, or an EAL device for port %d\n",
+			name, name, nth_port);
+		return -ENODEV;
+	}
+	p->port_id = pid;
+	rte_eth_macaddr_get(pid, &p->perm_addr);
+	atomic_init(&p->cable_out, false);
+	return 0;
+}
+
+int dpb_port_configure(struct dpb_port *p, uint16_t n_queues, struct rte_mempool *pool)
+{
+	struct rte_eth_conf conf;
+	struct rte_eth_dev_info info;
+	uint16_t nrx, ntx, rxd = RX_DESC, txd = TX_DESC;
+	int rc;
+
+	rc = rte_eth_dev_info_get(p->port_id, &info);
+	if (rc < 0)
+		return rc;
+	nrx = RTE_MIN(n_queues, info.max_rx_queues);
+	ntx = n_queues;
+	if (info.max_tx_queues < ntx) {
+		fprintf(stderr,
+			"%s: device has %u tx queues, dpbond needs one per worker (%u): use fewer lcores\n",
+			p->name, info.max_tx_queues, ntx);
+		return -ENOTSUP;
+	}
+	memset(&conf, 0, sizeof(conf));
+	if (nrx > 1 && info.flow_type_rss_offloads) {
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_hf = info.flow_type_rss_offloads &
+			(RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP);
+	}
+	rc = rte_eth_dev_configure(p->port_id, nrx, ntx, &conf);
+	if (rc < 0) {
+		fprintf(stderr, "%s: configure failed: %s\n", p->name, strerror(-rc));
+		return rc;
+	}
+	rte_eth_dev_adjust_nb_rx_tx_desc(p->port_id, &rxd, &txd);
+	for (uint16_t q = 0; q < nrx; q++) {
+		rc = rte_eth_rx_queue_setup(p->port_id, q, rxd, rte_eth_dev_socket_id(p->port_id),
+					    NULL, pool);
+		if (rc < 0) {
+			fprintf(stderr, "%s: rx queue %u: %s\n", p->name, q, strerror(-rc));
+			return rc;
+		}
+	}
+	for (uint16_t q = 0; q < ntx; q++) {
+		rc = rte_eth_tx_queue_setup(p->port_id, q, txd, rte_eth_dev_socket_id(p->port_id),
+					    NULL);
+		if (rc < 0) {
+			fprintf(stderr, "%s: tx queue %u: %s\n", p->name, q, strerror(-rc));
+			return rc;
+		}
+	}
+	p->n_rxq = nrx;
+	p->n_txq = ntx;
+	p->configured = true;
+	return 0;
+}
+
+int dpb_port_start(struct dpb_port *p)
+{
+	int rc = rte_eth_dev_start(p->port_id);
+
+	if (rc < 0) {
+		fprintf(stderr, "%s: start failed: %s\n", p->name, strerror(-rc));
+		return rc;
+	}
+	p->started = true;
+	/* A bridge port takes every frame; devices without the knob still do. */
+	rte_eth_promiscuous_enable(p->port_id);
+	/* Probe link control once: a device that refuses it gets the override. */
+	p->link_ctl = rte_eth_dev_set_link_up(p->port_id) == 0;
+	return 0;
+}
+
+void dpb_port_stop(struct dpb_port *p)
+{
+	if (p->started)
+		rte_eth_dev_stop(p->port_id);
+	p->started = false;
+}
+
+void dpb_port_close(struct dpb_port *p)
+{
+	dpb_port_stop(p);
+	if (p->configured)
+		rte_eth_dev_close(p->port_id);
+	p->configured = false;
+	if (p->probed_here) {
+		struct rte_devargs da;
+
+		memset(&da, 0, sizeof(da));
+		if (rte_devargs_parse(&da, p->devargs) == 0) {
+			rte_eal_hotplug_remove(rte_bus_name(da.bus), da.name);
+			rte_devargs_reset(&da);
+		}
+		p->probed_here = false;
+	}
+}
+
+void dpb_port_link(struct dpb_port *p, struct dpb_port_link *link)
+{
+	struct rte_eth_link l;
+
+	memset(link, 0, sizeof(*link));
+	if (dpb_port_cable_out(p) || rte_eth_link_get_nowait(p->port_id, &l) != 0)
+		return;
+	link->up = l.link_status == RTE_ETH_LINK_UP;
+	if (link->up && l.link_speed != RTE_ETH_SPEED_NUM_NONE &&
+	    l.link_speed != RTE_ETH_SPEED_NUM_UNKNOWN)
+		link->speed_mbps = l.link_speed;
+	link->full_duplex = l.link_duplex == RTE_ETH_LINK_FULL_DUPLEX;
+}
+
+int dpb_port_set_cable(struct dpb_port *p, bool up)
+{
+	int rc = 0;
+
+	if (p->link_ctl && p->started)
+		rc = up ? rte_eth_dev_set_link_up(p->port_id) : rte_eth_dev_set_link_down(p->port_id);
+	atomic_store_explicit(&p->cable_out, !up, memory_order_relaxed);
+	return rc;
+}
+
+int dpb_port_set_mac(struct dpb_port *p, const struct rte_ether_addr *mac)
+{
+	int rc = rte_eth_dev_default_mac_addr_set(p->port_id, (struct rte_ether_addr *)mac);
+
+	return rc == -ENOTSUP ? 0 : rc;
+}
