@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The console loop: a command file, then a terminal, the appliance running between. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,10 +52,35 @@ static int build_ctx(void)
 	return 0;
 }
 
-/* Commands from a file, in order, each echoed after the prompt. */
+/* Runs one command line, echoed after the prompt; @where names it in errors. */
+static void run_line(struct cmdline *cl, const char *where, unsigned int lineno, char *line)
+{
+	const char *s = line;
+	char cmd[512];
+	int rc;
+
+	line[strcspn(line, "\r\n")] = '\0';
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s == '\0' || *s == '#')
+		return;
+	printf(PROMPT "%s\n", s);
+	fflush(stdout);
+	snprintf(cmd, sizeof(cmd), "%s\n", s);  /* the parser wants the newline */
+	rc = cmdline_parse(cl, cmd);
+	if (rc == CMDLINE_PARSE_AMBIGUOUS || rc == CMDLINE_PARSE_NOMATCH ||
+	    rc == CMDLINE_PARSE_BAD_ARGS) {
+		printf("%s:%u: %s: %s\n", where, lineno,
+		       rc == CMDLINE_PARSE_AMBIGUOUS ? "ambiguous command" : "bad command", s);
+		cli.n_failed++;
+	}
+	fflush(stdout);
+}
+
+/* Commands from a file, in order. */
 static int run_file(const char *path)
 {
-	struct cmdline *cl = cmdline_new(cli_ctx, PROMPT, -1, STDOUT_FILENO);
+	struct cmdline *cl = cmdline_new(cli_ctx, "", -1, STDOUT_FILENO);
 	char *line = NULL;
 	size_t cap = 0;
 	unsigned int lineno = 0;
@@ -71,28 +97,7 @@ static int run_file(const char *path)
 		return rc;
 	}
 	while (!cli_quit && getline(&line, &cap, f) >= 0) {
-		const char *s = line;
-		char cmd[512];
-		int rc;
-
-		lineno++;
-		line[strcspn(line, "\r\n")] = '\0';
-		while (*s == ' ' || *s == '\t')
-			s++;
-		if (*s == '\0' || *s == '#')
-			continue;
-		printf(PROMPT "%s\n", s);
-		fflush(stdout);
-		snprintf(cmd, sizeof(cmd), "%s\n", s);  /* the parser wants the newline */
-		rc = cmdline_parse(cl, cmd);
-		if (rc == CMDLINE_PARSE_AMBIGUOUS || rc == CMDLINE_PARSE_NOMATCH ||
-		    rc == CMDLINE_PARSE_BAD_ARGS) {
-			printf("%s:%u: %s: %s\n", path, lineno,
-			       rc == CMDLINE_PARSE_AMBIGUOUS ? "ambiguous command" : "bad command",
-			       s);
-			cli.n_failed++;
-		}
-		fflush(stdout);
+		run_line(cl, path, ++lineno, line);
 		/* Let the appliance turn between commands. */
 		dpb_ctl_run(cli.ctl);
 	}
@@ -102,10 +107,54 @@ static int run_file(const char *path)
 	return 0;
 }
 
+/*
+ * Standard input that is not a terminal (a pipe from a script): whole lines
+ * are run as they arrive, as from a file, the appliance running meanwhile.
+ */
+static void run_stream(void)
+{
+	struct cmdline *cl = cmdline_new(cli_ctx, "", -1, STDOUT_FILENO);
+	char buf[4096];
+	size_t len = 0;
+	unsigned int lineno = 0;
+
+	if (cl == NULL)
+		return;
+	fcntl(STDIN_FILENO, F_SETFL, fcntl(STDIN_FILENO, F_GETFL) | O_NONBLOCK);
+	while (!cli_quit) {
+		ssize_t n;
+		char *nl;
+
+		if (!dpb_ctl_run(cli.ctl))
+			continue;
+		n = read(STDIN_FILENO, buf + len, sizeof(buf) - 1 - len);
+		if (n == 0)
+			break;  /* end of input */
+		if (n < 0)
+			continue;
+		len += (size_t)n;
+		buf[len] = '\0';
+		while (!cli_quit && (nl = strchr(buf, '\n')) != NULL) {
+			*nl = '\0';
+			run_line(cl, "stdin", ++lineno, buf);
+			memmove(buf, nl + 1, len - (size_t)(nl + 1 - buf) + 1);
+			len -= (size_t)(nl + 1 - buf);
+		}
+		if (len == sizeof(buf) - 1)
+			len = 0;  /* a line longer than the buffer: dropped */
+	}
+	cmdline_free(cl);
+}
+
 static void run_interactive(void)
 {
-	struct cmdline *cl = cmdline_stdin_new(cli_ctx, PROMPT);
+	struct cmdline *cl;
 
+	if (!isatty(STDIN_FILENO)) {
+		run_stream();
+		return;
+	}
+	cl = cmdline_stdin_new(cli_ctx, PROMPT);
 	if (cl == NULL)
 		return;
 	while (!cli_quit) {

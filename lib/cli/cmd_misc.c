@@ -78,6 +78,30 @@ static cmdline_parse_inst_t cmd_sleep = {
 	.tokens = { (void *)&t_sleep, (void *)&t_sleep_ms, NULL },
 };
 
+struct echo_args {
+	cmdline_fixed_string_t echo;
+	cmdline_fixed_string_t text;
+};
+
+static void echo_cb(void *parsed, struct cmdline *cl, void *data)
+{
+	struct echo_args *a = parsed;
+
+	(void)data;
+	cmdline_printf(cl, "%s\n", a->text);
+}
+
+static cmdline_parse_token_string_t t_echo =
+	TOKEN_STRING_INITIALIZER(struct echo_args, echo, "echo");
+static cmdline_parse_token_string_t t_echo_text =
+	TOKEN_STRING_INITIALIZER(struct echo_args, text, NULL);
+
+static cmdline_parse_inst_t cmd_echo = {
+	.f = echo_cb,
+	.help_str = "echo <word>: print <word> (marks a point in a script's output)",
+	.tokens = { (void *)&t_echo, (void *)&t_echo_text, NULL },
+};
+
 extern cmdline_parse_ctx_t *cli_ctx;
 
 static void help_cb(void *parsed, struct cmdline *cl, void *data)
@@ -96,5 +120,5 @@ static cmdline_parse_inst_t cmd_help = {
 };
 
 cmdline_parse_inst_t *cli_misc_cmds[] = {
-	&cmd_start, &cmd_stop, &cmd_sleep, &cmd_quit, &cmd_help, NULL,
+	&cmd_start, &cmd_stop, &cmd_sleep, &cmd_echo, &cmd_quit, &cmd_help, NULL,
 };

@@ -1,0 +1,49 @@
+# Helpers shared by dpbond's integration tests (bash). Each test sources this
+# with BUILD (the meson build directory) and SEED (the seed's folder) set.
+set -euo pipefail
+
+DPBOND="$BUILD/app/dpbond/dpbond"
+PCAP="$BUILD/test/dpb-pcap"
+T=$(mktemp -d /tmp/dpbond-test.XXXXXX)
+NS=""
+DPB_PID=""
+
+fail() { echo "FAIL: $*" >&2; [ -f "$T/out" ] && { echo "--- dpbond stdout:"; tail -60 "$T/out"; } >&2; [ -f "$T/err" ] && { echo "--- dpbond stderr:"; tail -30 "$T/err"; } >&2; exit 1; }
+ok() { echo "ok - $*"; }
+
+cleanup() {
+	if [ -n "$DPB_PID" ] && kill -0 "$DPB_PID" 2>/dev/null; then
+		kill "$DPB_PID" 2>/dev/null || true
+		for _ in $(seq 50); do kill -0 "$DPB_PID" 2>/dev/null || break; sleep 0.1; done
+		kill -9 "$DPB_PID" 2>/dev/null || true
+	fi
+	[ -n "$NS" ] && ip netns del "$NS" 2>/dev/null || true
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+# EAL options for a test process: no hugepages, no PCI, a prefix of its own.
+eal_opts() { echo "-l 0 --no-huge --no-pci -m 256 --file-prefix dpbt-$1-$$ --log-level=lib.eal:warning"; }
+
+# waits until "$2" appears in file $1 (as a whole line), up to $3 seconds.
+wait_line() {
+	local i
+	for i in $(seq $(( ${3:-10} * 10 ))); do
+		grep -qx -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# prints the Nth (1-based) `show bonding` block of file $1.
+bond_block() {
+	awk -v n="$2" '/^dpbond> /{ inb = ($0 ~ /^dpbond> show bonding /) ? ++k == n : 0; next } inb' "$1"
+}
+
+# prints field $3 of member $2 in a bond block on stdin, or of the bond when $2 is "-".
+bond_field() {
+	awk -v m="$1" -v f="$2" -F': ' '
+		/^Slave Interface: / { cur = $2; next }
+		/^$/ { next }
+		(m == "-" && cur == "" && $1 == f) || (cur == m && $1 == f) { print $2; exit }'
+}

@@ -1,0 +1,98 @@
+#!/bin/bash
+# The seed's failover test on the seed's topology: bond1 = eth0 + eth1
+# (active-backup, miimon 100), bridged as vmbr1 with a test port (a TAP in a
+# network namespace this test creates). Frames sent from the test port after
+# each step must leave through the right member's tx pcap, and only there.
+#   1. pull eth0 -> eth1 active      2. plug eth0 -> eth1 stays
+#   3. pull eth1 -> eth0 active      4. plug eth1 -> eth0 stays
+BUILD=$1 SEED=$2
+. "$(dirname "$0")/lib.sh"
+
+NS=dpbt-fo-$$
+ip netns add "$NS"
+ip netns exec "$NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+
+sed 's/bridge_ports bond1/bridge_ports bond1 tst0/' "$SEED/interfaces" > "$T/interfaces"
+ports=""
+for i in 0 1 2 3; do ports="$ports --port eth$i=net_pcap$i,tx_pcap=$T/eth$i.pcap"; done
+mkfifo "$T/cmd"
+ip netns exec "$NS" "$DPBOND" $(eal_opts fo) -- -c "$T/interfaces" $ports \
+	--port tst0=net_tap0,iface=dpbt0 -i < "$T/cmd" > "$T/out" 2> "$T/err" &
+DPB_PID=$!
+exec 3> "$T/cmd"
+
+cmd() { printf '%s\n' "$@" >&3; }
+step=0
+# runs the console commands, then waits for them to finish.
+console() {
+	step=$((step + 1))
+	cmd "$@" "echo mark-$step"
+	wait_line "$T/out" "mark-$step" 15 || fail "console did not answer: $*"
+}
+
+console "sleep 200"
+for _ in $(seq 50); do ip netns exec "$NS" ip link show dpbt0 2>/dev/null | grep -q UP && break; sleep 0.1; done
+
+N=40
+# sends N tagged frames from the test port; checks they all left via $2 only.
+send_expect() {
+	local tag=$1 want=$2 other=$3 i got_w got_o
+	ip netns exec "$NS" "$PCAP" send dpbt0 --count $N --src 02:00:00:00:01:01 \
+		--dst 02:00:00:00:02:02 --tag "$tag" --gap-us 200
+	for i in $(seq 50); do
+		got_w=$("$PCAP" count "$T/$want.pcap" --tag "$tag")
+		[ "$got_w" -ge $N ] && break
+		sleep 0.1
+	done
+	got_o=$("$PCAP" count "$T/$other.pcap" --tag "$tag")
+	[ "$got_w" -eq $N ] || fail "$tag: $got_w of $N frames left through $want"
+	[ "$got_o" -eq 0 ] || fail "$tag: $got_o frames left through $other"
+	ok "$tag: all $N frames left through $want, none through $other"
+}
+
+# checks the last `show bonding bond1` block: active member, member MII
+# status and link failure counts.
+expect_bond() {
+	local n=$1 active=$2 mii0=$3 fail0=$4 mii1=$5 fail1=$6 b
+	b=$(bond_block "$T/out" "$n")
+	[ "$(bond_field - 'Currently Active Slave' <<<"$b")" = "$active" ] || fail "show bonding #$n: active is not $active"$'\n'"$b"
+	[ "$(bond_field - 'MII Status' <<<"$b")" = up ] || fail "show bonding #$n: bond not up"
+	[ "$(bond_field eth0 'MII Status' <<<"$b")" = "$mii0" ] || fail "show bonding #$n: eth0 MII not $mii0"
+	[ "$(bond_field eth0 'Link Failure Count' <<<"$b")" = "$fail0" ] || fail "show bonding #$n: eth0 failures not $fail0"
+	[ "$(bond_field eth1 'MII Status' <<<"$b")" = "$mii1" ] || fail "show bonding #$n: eth1 MII not $mii1"
+	[ "$(bond_field eth1 'Link Failure Count' <<<"$b")" = "$fail1" ] || fail "show bonding #$n: eth1 failures not $fail1"
+	ok "show bonding #$n: active $active, eth0 $mii0/$fail0, eth1 $mii1/$fail1"
+}
+
+console "show bonding bond1"
+expect_bond 1 eth0 up 0 up 0
+send_expect start eth0 eth1
+
+console "set link-down port eth0" "sleep 300" "show bonding bond1"
+expect_bond 2 eth1 down 1 up 0
+send_expect pull-eth0 eth1 eth0
+
+console "set link-up port eth0" "sleep 300" "show bonding bond1"
+expect_bond 3 eth1 up 1 up 0
+send_expect plug-eth0 eth1 eth0
+
+console "set link-down port eth1" "sleep 300" "show bonding bond1"
+expect_bond 4 eth0 up 1 down 1
+send_expect pull-eth1 eth0 eth1
+
+console "set link-up port eth1" "sleep 300" "show bonding bond1"
+expect_bond 5 eth0 up 1 up 1
+send_expect plug-eth1 eth0 eth1
+
+# Nothing went to bond0's members: they are on another bridge.
+for m in eth2 eth3; do
+	[ "$("$PCAP" count "$T/$m.pcap")" -eq 0 ] || fail "$m transmitted test frames"
+done
+ok "bond0's members (vmbr0) sent nothing"
+
+cmd quit
+exec 3>&-
+wait "$DPB_PID" || fail "dpbond exited with status $?"
+DPB_PID=""
+grep -q '^mbufs: \([0-9]*\) of \1 back in the pool$' "$T/out" || fail "mbufs missing at exit"
+ok "dpbond quit cleanly with every mbuf back in the pool"
