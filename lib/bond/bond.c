@@ -209,6 +209,7 @@ unsigned int dpb_bond_miimon(struct dpb_bond *b, const struct dpb_link_sample *s
 {
 	/* With no active member, updelay is not waited for (Linux). */
 	bool ignore_updelay = b->curr_active < 0;
+	bool committed = false;
 	unsigned int changed = 0;
 
 	for (unsigned int i = 0; i < b->n_members; i++) {
@@ -216,13 +217,16 @@ unsigned int dpb_bond_miimon(struct dpb_bond *b, const struct dpb_link_sample *s
 
 		if (b->members[i].link == DPB_LINK_UP && samples[i].carrier)
 			take_sample(&b->members[i], &samples[i]);
-		if (inspect(b, (int)i, &samples[i], ignore_updelay, now_ms) &&
-		    b->members[i].link == DPB_LINK_UP)
-			ignore_updelay = false;
+		if (inspect(b, (int)i, &samples[i], ignore_updelay, now_ms)) {
+			committed = true;
+			if (b->members[i].link == DPB_LINK_UP)
+				ignore_updelay = false;
+		}
 		if (b->members[i].link != before)
 			changed |= DPB_BOND_CHANGED_LINK;
 	}
-	if (changed)
+	/* Only commits to UP or DOWN reselect: a member in FAIL keeps carrying. */
+	if (committed)
 		changed |= reselect(b, now_ms);
 	/* Next tick on the miimon grid, never in the past. */
 	b->next_miimon_ms += b->miimon_ms;

@@ -23,7 +23,7 @@ cleanup() {
 trap cleanup EXIT
 
 # EAL options for a test process: no hugepages, no PCI, a prefix of its own.
-eal_opts() { echo "-l 0 --no-huge --no-pci -m 256 --file-prefix dpbt-$1-$$ --log-level=lib.eal:warning"; }
+eal_opts() { echo "-l ${DPB_LCORES:-0} --no-huge --no-pci -m 256 --file-prefix dpbt-$1-$$ --log-level=lib.eal:warning"; }
 
 # waits until "$2" appears in file $1 (as a whole line), up to $3 seconds.
 wait_line() {

@@ -5,14 +5,19 @@
 # each step must leave through the right member's tx pcap, and only there.
 #   1. pull eth0 -> eth1 active      2. plug eth0 -> eth1 stays
 #   3. pull eth1 -> eth0 active      4. plug eth1 -> eth0 stays
-BUILD=$1 SEED=$2
+BUILD=$1 SEED_FILE=$2
 . "$(dirname "$0")/lib.sh"
+
+if [ "$(id -u)" != 0 ] || [ ! -c /dev/net/tun ]; then
+	echo "SKIP: needs root and /dev/net/tun (network namespace and TAP test port)"
+	exit 77
+fi
 
 NS=dpbt-fo-$$
 ip netns add "$NS"
 ip netns exec "$NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 
-sed 's/bridge_ports bond1/bridge_ports bond1 tst0/' "$SEED/interfaces" > "$T/interfaces"
+sed 's/bridge_ports bond1/bridge_ports bond1 tst0/' "$SEED_FILE" > "$T/interfaces"
 ports=""
 for i in 0 1 2 3; do ports="$ports --port eth$i=net_pcap$i,tx_pcap=$T/eth$i.pcap"; done
 mkfifo "$T/cmd"

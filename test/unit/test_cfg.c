@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The ifupdown reader: the seed's file as it is (spaces and tabs), both
+ * spellings, source/source-directory, continuations, and invalid files with
+ * the exact diagnostic each must give.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "dpb_cfg.h"
+
+static char dir[64];
+static struct dpb_cfg cfg;
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/dpb-cfg-test.XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd);
+}
+
+static const char *write_file(const char *name, const char *text)
+{
+	static char path[256];
+	char *slash;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	slash = strrchr(path, '/');
+	*slash = '\0';
+	mkdir(path, 0700);
+	*slash = '/';
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static int load(const char *text)
+{
+	return dpb_cfg_load(&cfg, write_file("interfaces", text), NULL, 0);
+}
+
+/* The diagnostic "LINE: error|warning: MSG" (or starting with MSG when
+ * @prefix) must be among cfg's. */
+static void expect_diag_at(unsigned int line, enum dpb_diag_severity sev, const char *msg,
+			   bool prefix)
+{
+	for (unsigned int i = 0; i < cfg.n_diags; i++)
+		if (cfg.diags[i].loc.line == line && cfg.diags[i].severity == sev &&
+		    (prefix ? strncmp(cfg.diags[i].msg, msg, strlen(msg))
+			    : strcmp(cfg.diags[i].msg, msg)) == 0)
+			return;
+	dpb_cfg_print_diags(&cfg, stderr);
+	fail_msg("missing diagnostic at line %u: %s", line, msg);
+}
+
+static void expect_diag(unsigned int line, enum dpb_diag_severity sev, const char *msg)
+{
+	expect_diag_at(line, sev, msg, false);
+}
+
+static const struct dpb_cfg_iface *iface(const char *name)
+{
+	int i = dpb_cfg_find(&cfg, name);
+
+	assert_true(i >= 0);
+	return &cfg.ifaces[i];
+}
+
+static void check_seed_model(void)
+{
+	const struct dpb_cfg_iface *b0 = iface("bond0"), *b1 = iface("bond1");
+	const struct dpb_cfg_iface *v0 = iface("vmbr0"), *v1 = iface("vmbr1");
+
+	assert_int_equal(cfg.n_errors, 0);
+	assert_int_equal(b0->kind, DPB_IFACE_BOND);
+	assert_int_equal(b0->bond.mode, DPB_BOND_MODE_ACTIVE_BACKUP);
+	assert_int_equal(b0->bond.miimon_ms, 100);
+	assert_int_equal(b0->bond.n_members, 2);
+	assert_string_equal(cfg.ifaces[b0->bond.members[0]].name, "eth2");
+	assert_string_equal(cfg.ifaces[b0->bond.members[1]].name, "eth3");
+	assert_string_equal(cfg.ifaces[b1->bond.members[0]].name, "eth0");
+	assert_int_equal(b1->bond.primary, -1);
+	assert_int_equal(v0->kind, DPB_IFACE_BRIDGE);
+	assert_int_equal(v0->bridge.n_ports, 1);
+	assert_string_equal(cfg.ifaces[v0->bridge.ports[0]].name, "bond0");
+	assert_false(v0->bridge.stp);
+	assert_int_equal(v0->bridge.fd_s, 0);
+	assert_int_equal(v0->bridge.ageing_s, 300);
+	assert_true(v0->has_address);
+	assert_int_equal(v0->addr, 0xc0a80a04);
+	assert_int_equal(v0->prefix_len, 24);
+	assert_int_equal(v0->gateway, 0xc0a80a01);
+	assert_false(v1->has_gateway);
+	assert_int_equal(iface("lo")->kind, DPB_IFACE_LOOPBACK);
+	assert_int_equal(iface("eth0")->master, dpb_cfg_find(&cfg, "bond1"));
+}
+
+static void test_seed(void **state)
+{
+	(void)state;
+	assert_int_equal(dpb_cfg_load(&cfg, SRCDIR "/config/interfaces.seed", NULL, 0), 0);
+	check_seed_model();
+	/* What is not built yet is said, with its line. */
+	expect_diag(28, DPB_DIAG_WARNING,
+		    "vmbr0: the host port that carries the bridge's address is not implemented yet; address not applied");
+}
+
+static void test_seed_with_tabs(void **state)
+{
+	FILE *in = fopen(SRCDIR "/config/interfaces.seed", "r");
+	char line[256], text[4096] = "";
+
+	(void)state;
+	assert_non_null(in);
+	while (fgets(line, sizeof(line), in)) {
+		const char *s = strncmp(line, "    ", 4) == 0 ? line + 4 : line;
+
+		if (s != line)
+			strcat(text, "\t");
+		strcat(text, s);
+	}
+	fclose(in);
+	assert_non_null(strchr(text, '\t'));
+	assert_int_equal(load(text), 0);
+	check_seed_model();
+}
+
+static void test_dash_spellings_and_numbers(void **state)
+{
+	(void)state;
+	assert_int_equal(load("iface eth0 inet manual\n"
+			      "iface eth1 inet manual\n"
+			      "auto bond0\n"
+			      "iface bond0 inet manual\n"
+			      "\tbond-slaves eth0 eth1\n"
+			      "\tbond-mode 1\n"
+			      "\tbond-miimon 100\n"
+			      "\tbond-updelay 200\n"
+			      "\tbond-downdelay 300\n"
+			      "\tbond-primary eth1\n"
+			      "\tbond-primary-reselect failure\n"
+			      "\tbond-xmit-hash-policy layer2+3\n"
+			      "iface vmbr0 inet static\n"
+			      "\taddress 192.0.2.10/25\n"
+			      "\tbridge-ports bond0\n"
+			      "\tbridge-stp off\n"
+			      "\tbridge-fd 0\n"
+			      "\tbridge-ageing 60\n"), 0);
+	const struct dpb_cfg_bond *b = &iface("bond0")->bond;
+
+	assert_int_equal(b->mode, DPB_BOND_MODE_ACTIVE_BACKUP);
+	assert_int_equal(b->updelay_ms, 200);
+	assert_int_equal(b->downdelay_ms, 300);
+	assert_int_equal(b->primary, dpb_cfg_find(&cfg, "eth1"));
+	assert_int_equal(b->primary_reselect, DPB_PRIMARY_RESELECT_FAILURE);
+	assert_int_equal(b->xmit_hash_policy, DPB_XMIT_HASH_LAYER23);
+	assert_int_equal(iface("vmbr0")->prefix_len, 25);
+	assert_int_equal(iface("vmbr0")->bridge.ageing_s, 60);
+	assert_int_equal(cfg.n_warnings, 1);  /* the address, not applied yet */
+}
+
+static void test_modes_by_name_and_number(void **state)
+{
+	static const char *const names[] = {
+		"balance-rr", "active-backup", "balance-xor", "broadcast", "802.3ad",
+		"balance-tlb", "balance-alb",
+	};
+	enum dpb_bond_mode m;
+
+	(void)state;
+	for (unsigned int i = 0; i < 7; i++) {
+		char num[4];
+
+		snprintf(num, sizeof(num), "%u", i);
+		assert_int_equal(dpb_bond_mode_parse(names[i], &m), 0);
+		assert_int_equal(m, i);
+		assert_int_equal(dpb_bond_mode_parse(num, &m), 0);
+		assert_int_equal(m, i);
+	}
+	assert_int_equal(dpb_bond_mode_parse("7", &m), -EINVAL);
+	assert_int_equal(dpb_bond_mode_parse("lacp", &m), -EINVAL);
+}
+
+static void test_source_and_continuation(void **state)
+{
+	(void)state;
+	write_file("interfaces.d/bonds", "iface bond0 inet manual\n"
+					 "    bond-slaves eth0 \\\n"
+					 "                eth1\n"
+					 "    bond-mode active-backup\n");
+	write_file("more/10-ports", "iface eth1 inet manual\n");
+	write_file("more/skip.me", "this is not read\n");
+	assert_int_equal(load("# comment line\n"
+			      "source interfaces.d/*\n"
+			      "source /nonexistent/dir/*\n"
+			      "source-directory more\n"
+			      "   # indented comment\n"
+			      "iface eth0 inet manual\n"
+			      "    dpdk-devargs net_null0\n"), 0);
+	assert_int_equal(iface("bond0")->bond.n_members, 2);
+	assert_int_equal(iface("bond0")->bond.members_loc.line, 2);
+	assert_string_equal(iface("eth0")->devargs, "net_null0");
+	assert_int_equal(iface("eth0")->devargs_loc.line, 7);
+}
+
+static void test_port_args(void **state)
+{
+	struct dpb_cfg_port_arg args[] = {
+		{ "eth0", "net_pcap0,tx_pcap=/tmp/x.pcap" }, { "tst0", "net_null1" },
+	};
+
+	(void)state;
+	assert_int_equal(dpb_cfg_load(&cfg, write_file("interfaces",
+		"iface eth0 inet manual\n  dpdk-devargs net_null0\n"
+		"iface bond0 inet manual\n  slaves eth0\n  bond-mode 1\n"
+		"iface vmbr0 inet manual\n  bridge_ports bond0 tst0\n"), args, 2), 0);
+	assert_string_equal(iface("eth0")->devargs, "net_pcap0,tx_pcap=/tmp/x.pcap");
+	assert_string_equal(iface("tst0")->devargs, "net_null1");
+	assert_int_equal(iface("vmbr0")->bridge.n_ports, 2);
+}
+
+static void test_bond_master_style(void **state)
+{
+	(void)state;
+	assert_int_equal(load("iface eth0 inet manual\n  bond-master bond0\n"
+			      "iface eth1 inet manual\n  bond-master bond0\n"
+			      "iface bond0 inet manual\n  bond-slaves none\n  bond-mode active-backup\n"
+			      "  bond-miimon 100\n"), 0);
+	assert_int_equal(iface("bond0")->bond.n_members, 2);
+}
+
+static void test_errors(void **state)
+{
+	(void)state;
+	assert_int_equal(load("iface eth0 inet manual\n"                  /* 1 */
+			      "iface eth1 inet manual\n"                  /* 2 */
+			      "iface bond0 inet manual\n"                 /* 3 */
+			      "  slaves eth0 eth1\n"                      /* 4 */
+			      "  bond_mode fast-failover\n"               /* 5 */
+			      "  bond_miimon 1O0\n"                       /* 6 */
+			      "  bond-primary eth7\n"                     /* 7 */
+			      "iface bond1 inet manual\n"                 /* 8 */
+			      "  slaves eth1 eth8 bond0\n"                /* 9 */
+			      "iface vmbr0 inet static\n"                 /* 10 */
+			      "  address 192.0.2.1\n"                     /* 11 */
+			      "  netmask 255.0.255.0\n"                   /* 12 */
+			      "  bridge_ports bond0 bond1 tap9 eth0\n"    /* 13 */
+			      "iface vmbr0 inet manual\n"                 /* 14 */
+			      "iface eth2 ipx manual\n"),                 /* 15 */
+			 -EINVAL);
+	expect_diag(5, DPB_DIAG_ERROR,
+		    "bond_mode: unknown mode 'fast-failover' (balance-rr, active-backup, balance-xor, broadcast, 802.3ad, balance-tlb, balance-alb, or 0-6)");
+	expect_diag(6, DPB_DIAG_ERROR, "bond_miimon: '1O0' is not a number from 0 to 2147483647");
+	expect_diag(7, DPB_DIAG_ERROR, "bond0: primary eth7 is not one of its slaves");
+	expect_diag(9, DPB_DIAG_ERROR, "bond1: slave eth1 is already a slave of bond0");
+	expect_diag(9, DPB_DIAG_ERROR,
+		    "bond1: slave eth8 is defined nowhere (no 'iface eth8' stanza, no --port eth8=DEVARGS)");
+	expect_diag(9, DPB_DIAG_ERROR, "bond1: slave bond0 is a bond (bonds cannot be nested)");
+	expect_diag(12, DPB_DIAG_ERROR, "netmask: '255.0.255.0' is not a contiguous netmask");
+	expect_diag(13, DPB_DIAG_ERROR,
+		    "vmbr0: bridge port tap9 is unknown (no 'iface tap9' stanza, no --port tap9=DEVARGS)");
+	expect_diag(13, DPB_DIAG_ERROR, "vmbr0: bridge port eth0 is already a slave of bond0");
+	expect_diag_at(14, DPB_DIAG_ERROR, "iface vmbr0 inet is defined twice (first at ", true);
+}
+
+static void test_more_errors(void **state)
+{
+	(void)state;
+	assert_int_equal(load("  bond-mode 1\n"
+			      "iface eth2 ipx manual\n"
+			      "iface eth3 inet magic\n"
+			      "iface averyveryverylongname inet manual\n"), -EINVAL);
+	expect_diag(1, DPB_DIAG_ERROR, "'bond-mode' outside of an iface stanza");
+	expect_diag(2, DPB_DIAG_ERROR, "unknown address family 'ipx' (inet or inet6)");
+	expect_diag(3, DPB_DIAG_ERROR,
+		    "unknown method 'magic' for inet (manual, static, loopback or dhcp)");
+	expect_diag(4, DPB_DIAG_ERROR,
+		    "'averyveryverylongname' is not a valid interface name (1-15 characters, no '/', ':' or spaces)");
+}
+
+static void test_warnings(void **state)
+{
+	(void)state;
+	assert_int_equal(load("iface eth0 inet manual\n"              /* 1 */
+			      "iface bond0 inet manual\n"             /* 2 */
+			      "  slaves eth0\n"                       /* 3 */
+			      "  bond_mode active-backup\n"           /* 4 */
+			      "  bond_miimon 100\n"                   /* 5 */
+			      "  bond_downdelay 250\n"                /* 6 */
+			      "  bond-lacp-rate fast\n"               /* 7 */
+			      "  bond-frobnicate yes\n"               /* 8 */
+			      "  post-up echo hi\n"                   /* 9 */
+			      "iface vmbr0 inet manual\n"             /* 10 */
+			      "  bridge_ports bond0\n"                /* 11 */
+			      "  bridge_stp on\n"),                   /* 12 */
+			 0);
+	expect_diag(6, DPB_DIAG_WARNING,
+		    "bond0: downdelay (250) is not a multiple of miimon (100), downdelay rounded to 200 ms");
+	assert_int_equal(iface("bond0")->bond.downdelay_ms, 200);
+	expect_diag(7, DPB_DIAG_WARNING, "bond-lacp-rate: not implemented yet in dpbond; ignored");
+	expect_diag(8, DPB_DIAG_WARNING, "bond-frobnicate: unknown option; ignored");
+	expect_diag(9, DPB_DIAG_WARNING, "post-up: dpbond does not run ifupdown hook commands; ignored");
+	expect_diag(12, DPB_DIAG_WARNING, "vmbr0: STP is not implemented; the bridge runs with stp off");
+}
+
+static void test_miimon_zero_warns(void **state)
+{
+	(void)state;
+	assert_int_equal(load("iface eth0 inet manual\n"
+			      "iface bond0 inet manual\n"
+			      "  slaves eth0\n"
+			      "  bond_mode active-backup\n"
+			      "  bond_updelay 200\n"
+			      "iface vmbr0 inet manual\n  bridge_ports bond0\n"), 0);
+	expect_diag(5, DPB_DIAG_WARNING, "bond0: updelay has no effect unless miimon is set");
+	expect_diag(2, DPB_DIAG_WARNING,
+		    "bond0: miimon is 0: link failures will not be detected (try bond-miimon 100)");
+	assert_int_equal(iface("bond0")->bond.updelay_ms, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_seed),
+		cmocka_unit_test(test_seed_with_tabs),
+		cmocka_unit_test(test_dash_spellings_and_numbers),
+		cmocka_unit_test(test_modes_by_name_and_number),
+		cmocka_unit_test(test_source_and_continuation),
+		cmocka_unit_test(test_port_args),
+		cmocka_unit_test(test_bond_master_style),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_more_errors),
+		cmocka_unit_test(test_warnings),
+		cmocka_unit_test(test_miimon_zero_warns),
+	};
+
+	return cmocka_run_group_tests_name("cfg", tests, setup, teardown);
+}

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The FDB: learn, look up, move, age with hits, flush, full, show. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dpb_fdb.h"
+
+static const uint8_t mac_a[6] = { 0x02, 0, 0, 0, 0, 0x0a };
+static const uint8_t mac_b[6] = { 0x02, 0, 0, 0, 0, 0x0b };
+
+static void test_learn_lookup_move(void **state)
+{
+	struct dpb_fdb *f = dpb_fdb_create(100);
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(f->mask, 127);
+	assert_int_equal(dpb_fdb_lookup(f, 0, mac_a, NULL), -1);
+	assert_false(dpb_fdb_source_known(f, 0, mac_a, 1));
+	assert_int_equal(dpb_fdb_learn(f, 0, mac_a, 1, 0), DPB_FDB_LEARN_NEW);
+	assert_int_equal(dpb_fdb_lookup(f, 0, mac_a, NULL), 1);
+	assert_int_equal(dpb_fdb_lookup(f, 5, mac_a, NULL), -1);  /* other VLAN */
+	assert_int_equal(dpb_fdb_learn(f, 0, mac_a, 1, 10), DPB_FDB_LEARN_REFRESHED);
+	assert_false(dpb_fdb_source_known(f, 0, mac_a, 2));
+	assert_int_equal(dpb_fdb_learn(f, 0, mac_a, 2, 20), DPB_FDB_LEARN_MOVED);
+	assert_int_equal(dpb_fdb_lookup(f, 0, mac_a, NULL), 2);
+	assert_int_equal(f->n_entries, 1);
+	dpb_fdb_free(f);
+}
+
+static void test_ageing_with_hits(void **state)
+{
+	struct dpb_fdb *f = dpb_fdb_create(64);
+
+	(void)state;
+	dpb_fdb_learn(f, 0, mac_a, 0, 0);
+	dpb_fdb_learn(f, 0, mac_b, 1, 0);
+	/* b is seen as a source by a worker; a is silent. */
+	assert_true(dpb_fdb_source_known(f, 0, mac_b, 1));
+	assert_int_equal(dpb_fdb_age(f, 200000, 300000), 0);
+	assert_int_equal(dpb_fdb_age(f, 300000, 300000), 1);
+	assert_int_equal(dpb_fdb_lookup(f, 0, mac_a, NULL), -1);
+	assert_int_equal(dpb_fdb_lookup(f, 0, mac_b, NULL), 1);
+	assert_int_equal(dpb_fdb_age(f, 499999, 300000), 0);
+	assert_int_equal(dpb_fdb_age(f, 500000, 300000), 1);
+	assert_int_equal(f->n_entries, 0);
+	/* A tombstone is reused and lookups past it still work. */
+	assert_int_equal(dpb_fdb_learn(f, 0, mac_a, 3, 1), DPB_FDB_LEARN_NEW);
+	assert_int_equal(dpb_fdb_lookup(f, 0, mac_a, NULL), 3);
+	dpb_fdb_free(f);
+}
+
+static void test_flush_and_full(void **state)
+{
+	struct dpb_fdb *f = dpb_fdb_create(64);
+	unsigned int learned = 0;
+
+	(void)state;
+	for (unsigned int i = 0; i < 200; i++) {
+		uint8_t m[6] = { 0x02, 0, 0, 0, (uint8_t)(i >> 8), (uint8_t)i };
+
+		if (dpb_fdb_learn(f, 0, m, i % 2, 0) == DPB_FDB_LEARN_NEW)
+			learned++;
+	}
+	assert_int_equal(learned, 64);
+	assert_int_equal(f->n_full, 136);
+	assert_int_equal(dpb_fdb_flush_port(f, 1) + dpb_fdb_flush_port(f, 0), 64);
+	assert_int_equal(f->n_entries, 0);
+	dpb_fdb_free(f);
+}
+
+static void test_show(void **state)
+{
+	struct dpb_fdb *f = dpb_fdb_create(64);
+	const char *names[] = { "bond1", "tst0" };
+	struct dpb_strbuf sb;
+
+	(void)state;
+	dpb_fdb_learn(f, 0, mac_a, 1, 1000);
+	dpb_strbuf_init(&sb);
+	dpb_fdb_show(f, "vmbr1", names, 2, false, 5500, &sb);
+	assert_string_equal(dpb_strbuf_str(&sb),
+			    "02:00:00:00:00:0a dev tst0 master vmbr1 ageing 4 s\n");
+	dpb_strbuf_free(&sb);
+	dpb_fdb_free(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_learn_lookup_move),
+		cmocka_unit_test(test_ageing_with_hits),
+		cmocka_unit_test(test_flush_and_full),
+		cmocka_unit_test(test_show),
+	};
+
+	return cmocka_run_group_tests_name("fdb", tests, NULL, NULL);
+}
