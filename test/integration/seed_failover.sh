@@ -89,6 +89,13 @@ console "set link-up port eth1" "sleep 300" "show bonding bond1"
 expect_bond 5 eth0 up 1 up 1
 send_expect plug-eth1 eth0 eth1
 
+# Beyond the seed: a primary fails back at once (primary_reselect always).
+console "set bonding primary eth1 bond1" "show bonding bond1"
+b=$(bond_block "$T/out" 6)
+[ "$(bond_field - 'Primary Slave' <<<"$b")" = "eth1 (primary_reselect always)" ] || fail "primary not shown"$'\n'"$b"
+expect_bond 6 eth1 up 1 up 1
+send_expect primary-eth1 eth1 eth0
+
 # Nothing went to bond0's members: they are on another bridge.
 for m in eth2 eth3; do
 	[ "$("$PCAP" count "$T/$m.pcap")" -eq 0 ] || fail "$m transmitted test frames"
