@@ -144,13 +144,14 @@ static void bridge_burst(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 {
 	const struct dpb_fwd_bridge *br = &s->bridges[in->bridge];
 
+	/* Ask for every header of the burst at once: the misses overlap. */
+	for (uint16_t i = 0; i < n; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		const struct rte_ether_hdr *eth;
 		int out;
 
-		if (i + 1 < n)
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
 		if (rte_pktmbuf_data_len(m) < sizeof(*eth)) {
 			drop(w, in_iface, DPB_DROP_RX_RUNT, m);
 			continue;

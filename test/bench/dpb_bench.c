@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dpb-bench: forwarding rate on one core, three ways, in one process and
+ * interleaved rounds so that a noisy machine affects all alike:
+ *
+ *   ceiling   net_null rx -> net_null tx, nothing in between
+ *   touch     the same, reading each frame's Ethernet header (what any
+ *             bridge must do; the others above and below do not)
+ *   dpdk-bond net_null rx -> DPDK's bonding PMD (active-backup over two
+ *             net_null members) tx
+ *   dpbond    net_null rx -> dpbond's appliance path: bridge (learn check,
+ *             FDB lookup, flood) -> active-backup bond -> member tx
+ *
+ * Prints Mpps, TSC cycles per packet and the ratios. Not a test: numbers for
+ * doc/performance.md. Usage:
+ *   dpb-bench [EAL options] -- [--seconds S] [--rounds R]
+ */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_eth_bond.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+
+#include "dpb_cfg.h"
+#include "dpb_ctl.h"
+
+#define BURST 32
+
+struct result {
+	double mpps[16];
+	double cpp[16];
+	unsigned int n;
+};
+
+static struct rte_mempool *pool;
+
+static int start_port(uint16_t pid)
+{
+	struct rte_eth_conf conf;
+
+	memset(&conf, 0, sizeof(conf));
+	if (rte_eth_dev_configure(pid, 1, 1, &conf) < 0 ||
+	    rte_eth_rx_queue_setup(pid, 0, 1024, 0, NULL, pool) < 0 ||
+	    rte_eth_tx_queue_setup(pid, 0, 1024, 0, NULL) < 0 || rte_eth_dev_start(pid) < 0)
+		return -1;
+	return 0;
+}
+
+static uint16_t probe(const char *devargs)
+{
+	uint16_t pid;
+	char name[32];
+
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(devargs, ","), devargs);
+	if (rte_dev_probe(devargs) < 0 || rte_eth_dev_get_port_by_name(name, &pid) != 0) {
+		fprintf(stderr, "cannot probe %s\n", devargs);
+		exit(1);
+	}
+	return pid;
+}
+
+static uint64_t opackets(uint16_t pid)
+{
+	struct rte_eth_stats st;
+
+	rte_eth_stats_get(pid, &st);
+	return st.opackets;
+}
+
+static volatile uint8_t sink;
+
+/* rx on @src, tx on @dst, for @secs (reading each frame's destination MAC
+ * when @touch); @return packets sent. */
+static uint64_t pump(uint16_t src, uint16_t dst, double secs, bool touch, uint64_t *cycles)
+{
+	struct rte_mbuf *pkts[BURST];
+	uint64_t hz = rte_get_tsc_hz(), t0 = rte_get_tsc_cycles(), end = t0 + (uint64_t)(secs * hz);
+	uint64_t sent = 0, now;
+
+	do {
+		uint16_t n = rte_eth_rx_burst(src, 0, pkts, BURST);
+		uint16_t k;
+
+		if (touch) {
+			uint8_t x = 0;
+
+			for (uint16_t i = 0; i < n; i++)
+				rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+			for (uint16_t i = 0; i < n; i++)
+				x ^= rte_pktmbuf_mtod(pkts[i], const uint8_t *)[5];
+			sink = x;
+		}
+		k = rte_eth_tx_burst(dst, 0, pkts, n);
+
+		if (k < n)
+			rte_pktmbuf_free_bulk(pkts + k, n - k);
+		sent += k;
+		now = rte_get_tsc_cycles();
+	} while (now < end);
+	*cycles = now - t0;
+	return sent;
+}
+
+static void record(struct result *r, uint64_t pkts, uint64_t cycles)
+{
+	double secs = (double)cycles / (double)rte_get_tsc_hz();
+
+	r->mpps[r->n] = (double)pkts / secs / 1e6;
+	r->cpp[r->n] = pkts ? (double)cycles / (double)pkts : 0;
+	r->n++;
+}
+
+static int cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, unsigned int n)
+{
+	qsort(v, n, sizeof(*v), cmp);
+	return n ? v[n / 2] : 0;
+}
+
+/* Every mbuf of @mp carries a valid Ethernet header where rx will put data:
+ * net_null does not write packet data. */
+static void fill_frame(struct rte_mempool *mp, void *arg, void *obj, unsigned int idx)
+{
+	static const uint8_t frame[14] = {
+		0x02, 0, 0, 0, 0x02, 0x02,  /* dst: unknown, flooded */
+		0x02, 0, 0, 0, 0x01, 0x01,  /* src: learned once */
+		0x88, 0xb5,
+	};
+	struct rte_mbuf *m = obj;
+
+	(void)mp;
+	(void)arg;
+	(void)idx;
+	memcpy((uint8_t *)m->buf_addr + RTE_PKTMBUF_HEADROOM, frame, sizeof(frame));
+}
+
+int main(int argc, char **argv)
+{
+	static struct dpb_cfg cfg;
+	struct result ceil = { .n = 0 }, touch = { .n = 0 }, pmd = { .n = 0 }, dpb = { .n = 0 };
+	double secs = 2;
+	unsigned int rounds = 3;
+	int ret = rte_eal_init(argc, argv), opt;
+	uint16_t c_src, c_dst, b_src, bond, m0, m1, d_m0, d_m1;
+	struct dpb_ctl *ctl;
+	char path[] = "/tmp/dpb-bench-XXXXXX";
+	FILE *f;
+	int fd;
+
+	if (ret < 0)
+		return 1;
+	argc -= ret;
+	argv += ret;
+	static const struct option longopts[] = {
+		{ "seconds", required_argument, NULL, 's' },
+		{ "rounds", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (opt == 's')
+			secs = atof(optarg);
+		else if (opt == 'r')
+			rounds = (unsigned int)atoi(optarg);
+		else
+			return 2;
+	}
+	if (rounds > 16)
+		rounds = 16;
+	pool = rte_pktmbuf_pool_create("bench", 16383, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	if (pool == NULL)
+		return 1;
+
+	c_src = probe("net_null0");
+	c_dst = probe("net_null1,no-rx=1");
+	b_src = probe("net_null2");
+	m0 = probe("net_null3,no-rx=1");
+	m1 = probe("net_null4,no-rx=1");
+	if (start_port(c_src) || start_port(c_dst) || start_port(b_src))
+		return 1;
+	ret = rte_eth_bond_create("net_bonding0", BONDING_MODE_ACTIVE_BACKUP, 0);
+	if (ret < 0)
+		return 1;
+	bond = (uint16_t)ret;
+	if (rte_eth_bond_slave_add(bond, m0) || rte_eth_bond_slave_add(bond, m1) ||
+	    start_port(bond)) {
+		fprintf(stderr, "DPDK bond setup failed\n");
+		return 1;
+	}
+
+	/* dpbond: a bridge of a source port and an active-backup bond. */
+	fd = mkstemp(path);
+	f = fdopen(fd, "w");
+	fprintf(f, "iface src0 inet manual\n  dpdk-devargs net_null5\n"
+		   "iface m0 inet manual\n  dpdk-devargs net_null6,no-rx=1\n"
+		   "iface m1 inet manual\n  dpdk-devargs net_null7,no-rx=1\n"
+		   "iface bond0 inet manual\n  bond-slaves m0 m1\n  bond-mode active-backup\n"
+		   "  bond-miimon 100\n"
+		   "iface br0 inet manual\n  bridge-ports src0 bond0\n");
+	fclose(f);
+	if (dpb_cfg_load(&cfg, path, NULL, 0) < 0) {
+		dpb_cfg_print_diags(&cfg, stderr);
+		return 1;
+	}
+	unlink(path);
+	ctl = dpb_ctl_create(&cfg);
+	if (ctl == NULL)
+		return 1;
+	rte_mempool_obj_iter(rte_mempool_lookup("dpb_mbufs"), fill_frame, NULL);
+	rte_eth_dev_get_port_by_name("net_null6", &d_m0);
+	rte_eth_dev_get_port_by_name("net_null7", &d_m1);
+
+	printf("dpb-bench: %u rounds of %.1f s per case, one core, 64-byte frames, burst %d\n",
+	       rounds, secs, BURST);
+	for (unsigned int r = 0; r < rounds; r++) {
+		uint64_t cyc, pkts, before, t0;
+
+		pkts = pump(c_src, c_dst, secs, false, &cyc);
+		record(&ceil, pkts, cyc);
+		pkts = pump(c_src, c_dst, secs, true, &cyc);
+		record(&touch, pkts, cyc);
+		pkts = pump(b_src, bond, secs, false, &cyc);
+		record(&pmd, pkts, cyc);
+		before = opackets(d_m0) + opackets(d_m1);
+		t0 = rte_get_tsc_cycles();
+		dpb_ctl_run_for(ctl, (unsigned int)(secs * 1000));
+		cyc = rte_get_tsc_cycles() - t0;
+		record(&dpb, opackets(d_m0) + opackets(d_m1) - before, cyc);
+		printf("round %u: ceiling %.2f, touch %.2f, dpdk-bond %.2f, dpbond %.2f Mpps\n",
+		       r + 1, ceil.mpps[r], touch.mpps[r], pmd.mpps[r], dpb.mpps[r]);
+	}
+	double cm = median(ceil.mpps, ceil.n), tm = median(touch.mpps, touch.n), pm = median(pmd.mpps, pmd.n),
+	       dm = median(dpb.mpps, dpb.n);
+
+	printf("\n%-10s %10s %12s %12s %14s\n", "case", "Mpps", "cycles/pkt", "vs ceiling",
+	       "vs dpdk-bond");
+	printf("%-10s %10.2f %12.1f %12.2f %14s\n", "ceiling", cm, median(ceil.cpp, ceil.n), 1.0,
+	       "-");
+	printf("%-10s %10.2f %12.1f %12.2f %14s\n", "touch", tm, median(touch.cpp, touch.n),
+	       tm / cm, "-");
+	printf("%-10s %10.2f %12.1f %12.2f %14.2f\n", "dpdk-bond", pm, median(pmd.cpp, pmd.n),
+	       pm / cm, 1.0);
+	printf("%-10s %10.2f %12.1f %12.2f %14.2f\n", "dpbond", dm, median(dpb.cpp, dpb.n),
+	       dm / cm, dm / pm);
+	dpb_ctl_destroy(ctl);
+	rte_eal_cleanup();
+	return 0;
+}
