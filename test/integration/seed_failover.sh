@@ -18,8 +18,12 @@ ip netns add "$NS"
 ip netns exec "$NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 
 sed 's/bridge_ports bond1/bridge_ports bond1 tst0/' "$SEED_FILE" > "$T/interfaces"
+# Upstream sends 10 frames to the test port's MAC on each member of bond1:
+# the active member's are bridged, the backup's dropped and counted.
+"$PCAP" gen "$T/up.pcap" --count 10 --src 02:00:00:00:aa:01 --dst 02:00:00:00:01:01 --tag upstream
 ports=""
-for i in 0 1 2 3; do ports="$ports --port eth$i=net_pcap$i,tx_pcap=$T/eth$i.pcap"; done
+for i in 0 1; do ports="$ports --port eth$i=net_pcap$i,rx_pcap=$T/up.pcap,tx_pcap=$T/eth$i.pcap"; done
+for i in 2 3; do ports="$ports --port eth$i=net_pcap$i,tx_pcap=$T/eth$i.pcap"; done
 mkfifo "$T/cmd"
 ip netns exec "$NS" "$DPBOND" $(eal_opts fo) -- -c "$T/interfaces" $ports \
 	--port tst0=net_tap0,iface=dpbt0 -i < "$T/cmd" > "$T/out" 2> "$T/err" &
@@ -95,6 +99,14 @@ b=$(bond_block "$T/out" 6)
 [ "$(bond_field - 'Primary Slave' <<<"$b")" = "eth1 (primary_reselect always)" ] || fail "primary not shown"$'\n'"$b"
 expect_bond 6 eth1 up 1 up 1
 send_expect primary-eth1 eth1 eth0
+
+console "show drops" "show bridge vmbr1"
+grep -qE '^  eth1 +rx-inactive-slave +10$' "$T/out" || fail "eth1's 10 frames not counted as rx-inactive-slave"
+grep -qE '^  eth0 ' "$T/out" && fail "eth0 (active at start) dropped frames"
+ok "the backup's received frames were dropped and counted (rx-inactive-slave 10)"
+grep -qE '^02:00:00:00:01:01 dev tst0 master vmbr1 ageing [0-9]+ s$' "$T/out" || fail "test port MAC not learned on tst0"
+grep -qE '^02:00:00:00:aa:01 dev bond1 master vmbr1 ageing [0-9]+ s$' "$T/out" || fail "upstream MAC not learned on bond1"
+ok "vmbr1 learned the test port's MAC on tst0 and upstream's on bond1"
 
 # Nothing went to bond0's members: they are on another bridge.
 for m in eth2 eth3; do
