@@ -31,6 +31,11 @@ static const struct dpb_bond_mode_ops *mode_ops(enum dpb_bond_mode mode)
 	}
 }
 
+bool dpb_bond_mode_built(enum dpb_bond_mode mode)
+{
+	return mode_ops(mode) != NULL;
+}
+
 int dpb_bond_init(struct dpb_bond *b, const char *name, const struct dpb_cfg_bond *cfg,
 		  uint64_t now_ms)
 {

@@ -122,6 +122,9 @@ struct dpb_bond {
 #define DPB_BOND_CHANGED_ACTIVE  0x2u  /**< the members that carry traffic */
 #define DPB_BOND_CHANGED_CARRIER 0x4u  /**< the bond's own MII status */
 
+/** Whether dpbond implements @p mode yet. Any thread. */
+bool dpb_bond_mode_built(enum dpb_bond_mode mode);
+
 /**
  * Initialises @p b from a configured bond (members are added afterwards).
  * @return 0, or -ENOTSUP for a mode whose rules are not built yet.

@@ -153,6 +153,7 @@ static void opt_master(struct cfg_parser *p, int i, const struct dpb_cfg_loc *lo
 static void opt_mode(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 		     const char *opt, const char *val)
 {
+	ifc(p, i)->bond.mode_loc = *loc;
 	if (dpb_bond_mode_parse(val, &ifc(p, i)->bond.mode) < 0)
 		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc,
 			 "%s: unknown mode '%s' (balance-rr, active-backup, balance-xor, broadcast, 802.3ad, balance-tlb, balance-alb, or 0-6)",

@@ -101,6 +101,7 @@ enum dpb_iface_kind {
 
 struct dpb_cfg_bond {
 	enum dpb_bond_mode mode;
+	struct dpb_cfg_loc mode_loc;       /**< the bond-mode line (line 0: default) */
 	unsigned int n_members;
 	int members[DPB_CFG_MAX_MEMBERS];  /**< iface indices, in slave order */
 	struct dpb_cfg_loc members_loc;    /**< the bond-slaves line */
