@@ -26,6 +26,12 @@ static const struct dpb_bond_mode_ops *mode_ops(enum dpb_bond_mode mode)
 	switch (mode) {
 	case DPB_BOND_MODE_ACTIVE_BACKUP:
 		return &dpb_bond_ops_active_backup;
+	case DPB_BOND_MODE_BALANCE_RR:
+		return &dpb_bond_ops_balance_rr;
+	case DPB_BOND_MODE_BALANCE_XOR:
+		return &dpb_bond_ops_balance_xor;
+	case DPB_BOND_MODE_BROADCAST:
+		return &dpb_bond_ops_broadcast;
 	default:
 		return NULL;
 	}
@@ -55,6 +61,7 @@ int dpb_bond_init(struct dpb_bond *b, const char *name, const struct dpb_cfg_bon
 	b->primary_reselect = cfg->primary_reselect;
 	b->xmit_hash_policy = cfg->xmit_hash_policy;
 	b->all_slaves_active = cfg->all_slaves_active;
+	b->packets_per_slave = cfg->packets_per_slave;
 	b->primary = -1;
 	b->curr_active = -1;
 	b->next_miimon_ms = now_ms + miimon;
@@ -99,7 +106,9 @@ static unsigned int reselect(struct dpb_bond *b, uint64_t now_ms)
 	int before = b->curr_active;
 
 	b->ops->select(b, now_ms);
-	return (b->curr_active != before ? DPB_BOND_CHANGED_ACTIVE : 0) | update_carrier(b);
+	/* Without an active member, any commit may change who transmits. */
+	return (b->curr_active != before || !b->ops->uses_primary ? DPB_BOND_CHANGED_ACTIVE : 0) |
+	       update_carrier(b);
 }
 
 int dpb_bond_add_member(struct dpb_bond *b, const char *name, const struct dpb_mac *perm_addr,

@@ -105,6 +105,7 @@ struct dpb_bond {
 	enum dpb_primary_reselect primary_reselect;
 	enum dpb_xmit_hash_policy xmit_hash_policy;
 	bool all_slaves_active;
+	unsigned int packets_per_slave;   /**< balance-rr */
 	int primary;                   /**< member index, -1 for none */
 	bool force_primary;            /**< primary just set: switch to it once */
 	int curr_active;               /**< member index, -1 for none */
@@ -192,5 +193,8 @@ void dpb_bond_event(struct dpb_bond *b, uint64_t now_ms, enum dpb_bond_event_typ
 void dpb_bond_change_active(struct dpb_bond *b, int m, uint64_t now_ms);
 
 extern const struct dpb_bond_mode_ops dpb_bond_ops_active_backup;
+extern const struct dpb_bond_mode_ops dpb_bond_ops_balance_rr;
+extern const struct dpb_bond_mode_ops dpb_bond_ops_balance_xor;
+extern const struct dpb_bond_mode_ops dpb_bond_ops_broadcast;
 
 #endif

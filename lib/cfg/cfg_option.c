@@ -262,6 +262,12 @@ static void opt_all_slaves_active(struct cfg_parser *p, int i, const struct dpb_
 		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: '%s' is not 0 or 1", opt, val);
 }
 
+static void opt_packets_per_slave(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+				  const char *opt, const char *val)
+{
+	get_uint(p, loc, opt, val, 65535, &ifc(p, i)->bond.packets_per_slave);
+}
+
 static void opt_bridge_ports(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			     const char *opt, const char *val)
 {
@@ -325,7 +331,7 @@ static const struct opt_desc opts[] = {
 	{ "bond-arp-validate", NULL, DPB_IFACE_BOND },
 	{ "bond-arp-all-targets", NULL, DPB_IFACE_BOND },
 	{ "bond-fail-over-mac", NULL, DPB_IFACE_BOND },
-	{ "bond-packets-per-slave", NULL, DPB_IFACE_BOND },
+	{ "bond-packets-per-slave", opt_packets_per_slave, DPB_IFACE_BOND },
 	{ "bond-tlb-dynamic-lb", NULL, DPB_IFACE_BOND },
 	{ "bond-lp-interval", NULL, DPB_IFACE_BOND },
 	{ "bond-use-carrier", NULL, DPB_IFACE_BOND },

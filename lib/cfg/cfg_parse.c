@@ -122,6 +122,7 @@ int cfg_set_kind(struct cfg_parser *p, int i, enum dpb_iface_kind kind,
 		b->mode = DPB_BOND_MODE_BALANCE_RR;  /* Linux's default */
 		b->primary = -1;
 		b->num_grat_arp = 1;
+		b->packets_per_slave = 1;
 		b->primary_reselect = DPB_PRIMARY_RESELECT_ALWAYS;
 		b->xmit_hash_policy = DPB_XMIT_HASH_LAYER2;
 	} else if (kind == DPB_IFACE_BRIDGE) {

@@ -116,6 +116,7 @@ struct dpb_cfg_bond {
 	enum dpb_primary_reselect primary_reselect;
 	enum dpb_xmit_hash_policy xmit_hash_policy;
 	bool all_slaves_active;
+	unsigned int packets_per_slave;    /**< balance-rr; 0 = a random member */
 };
 
 struct dpb_cfg_bridge {

@@ -134,7 +134,7 @@ static int init_bond(struct dpb_ctl *c, int iface, uint64_t now)
 	int rc = dpb_bond_init(&cb->bond, f->name, &f->bond, now);
 
 	if (rc == -ENOTSUP) {
-		fprintf(stderr, "%s:%u: %s: mode %s is not implemented yet (active-backup is)\n",
+		fprintf(stderr, "%s:%u: %s: mode %s is not implemented yet (active-backup, balance-rr, balance-xor and broadcast are)\n",
 			f->loc.file, f->loc.line, f->name, dpb_bond_mode_name(f->bond.mode));
 		return rc;
 	}

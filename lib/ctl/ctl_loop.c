@@ -44,8 +44,11 @@ static void fill_bond(const struct dpb_ctl *c, const struct ctl_bond *cb,
 	unsigned int n = dpb_bond_tx_members(&cb->bond, tx);
 
 	fb->iface = (uint16_t)cb->iface;
-	fb->select = dpb_fwd_select_first;  /* active-backup: the one member */
-	fb->n_tx = (uint16_t)n;
+	fb->idx = (uint16_t)(cb - c->bonds);
+	fb->tx = dpb_fwd_bond_tx_for(cb->bond.mode);
+	fb->packets_per_slave = (uint16_t)cb->bond.packets_per_slave;
+	fb->xmit_hash_policy = cb->bond.xmit_hash_policy;
+	fb->n_tx = fb->tx ? (uint16_t)n : 0;
 	for (unsigned int k = 0; k < n; k++)
 		fb->tx_port[k] = c->ports[cb->member_port[tx[k]]].port_id;
 }

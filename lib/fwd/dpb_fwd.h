@@ -80,19 +80,28 @@ struct dpb_fwd_brport {
 };
 
 struct dpb_fwd_bond;
+struct dpb_fwd_snapshot;
+struct dpb_worker;
 
 /**
- * A bond mode's transmit choice: the slot in bond->tx_port for @p m.
- * Called only when bond->n_tx > 0.
+ * A bond mode's transmit: picks the member(s) for @p m and queues it on
+ * their tx buffers. Called only when bond->n_tx > 0. Worker lcore.
  */
-typedef uint16_t (*dpb_fwd_bond_select_t)(const struct dpb_fwd_bond *bond, struct rte_mbuf *m);
+typedef void (*dpb_fwd_bond_tx_t)(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
+				  const struct dpb_fwd_bond *bond, struct rte_mbuf *m);
 
 struct dpb_fwd_bond {
-	dpb_fwd_bond_select_t select;  /**< the mode's choice, set with the mode */
+	dpb_fwd_bond_tx_t tx;          /**< the mode's transmit, set with the mode */
+	uint16_t idx;                  /**< index in the snapshot's bonds */
 	uint16_t iface;                /**< counters index of the bond */
 	uint16_t n_tx;                 /**< members that transmit now */
+	uint16_t packets_per_slave;    /**< balance-rr */
+	enum dpb_xmit_hash_policy xmit_hash_policy; /**< balance-xor */
 	uint16_t tx_port[DPB_CFG_MAX_MEMBERS];
 };
+
+/** The transmit function of a bond mode, or NULL when it is not built. */
+dpb_fwd_bond_tx_t dpb_fwd_bond_tx_for(enum dpb_bond_mode mode);
 
 struct dpb_fwd_bridge {
 	struct dpb_fdb *fdb;
@@ -146,6 +155,7 @@ struct dpb_worker {
 	struct { uint16_t port_id, queue; } rxq[DPB_FWD_MAX_RXQ];
 	_Atomic uint64_t learn_ring_full;      /**< learn requests lost (not frames) */
 	_Atomic uint64_t loops;                /**< iterations, for `show fwd` */
+	uint32_t rr_counter[DPB_FWD_MAX_BONDS];/**< balance-rr position, per bond */
 	uint16_t n_dirty;
 	uint16_t dirty[RTE_MAX_ETHPORTS];
 	struct dpb_fwd_txbuf txbuf[RTE_MAX_ETHPORTS];
@@ -164,9 +174,6 @@ void dpb_fwd_poll(struct dpb_worker *w, const struct dpb_fwd_snapshot *s);
  * @return 0.
  */
 int dpb_fwd_worker_main(void *w);
-
-/** The active-backup choice: always the one transmitting member. */
-uint16_t dpb_fwd_select_first(const struct dpb_fwd_bond *bond, struct rte_mbuf *m);
 
 static inline void dpb_ctr_add(_Atomic uint64_t *c, uint64_t n)
 {

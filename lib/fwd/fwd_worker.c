@@ -8,7 +8,7 @@
 #include <rte_ether.h>
 #include <rte_lcore.h>
 
-#include "dpb_fwd.h"
+#include "fwd_priv.h"
 
 static const char *const drop_names[] = {
 #define X(id, name, desc) [DPB_DROP_##id] = name,
@@ -32,21 +32,7 @@ const char *dpb_drop_reason_desc(enum dpb_drop_reason r)
 	return (unsigned int)r < DPB_DROP_COUNT ? drop_descs[r] : "unknown";
 }
 
-uint16_t dpb_fwd_select_first(const struct dpb_fwd_bond *bond, struct rte_mbuf *m)
-{
-	(void)bond;
-	(void)m;
-	return 0;
-}
-
-static inline void drop(struct dpb_worker *w, uint16_t iface, enum dpb_drop_reason r,
-			struct rte_mbuf *m)
-{
-	dpb_ctr_add(&w->ctr[iface].drops[r], 1);
-	rte_pktmbuf_free(m);
-}
-
-static void flush_port(struct dpb_worker *w, const struct dpb_fwd_snapshot *s, uint16_t pid)
+void fwd_flush_port(struct dpb_worker *w, const struct dpb_fwd_snapshot *s, uint16_t pid)
 {
 	struct dpb_fwd_txbuf *b = &w->txbuf[pid];
 	struct dpb_if_counters *c = &w->ctr[s->port_iface[pid]];
@@ -67,24 +53,6 @@ static void flush_port(struct dpb_worker *w, const struct dpb_fwd_snapshot *s, u
 	b->n = 0;
 }
 
-static inline void to_port(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
-			   uint16_t pid, struct rte_mbuf *m)
-{
-	struct dpb_fwd_txbuf *b = &w->txbuf[pid];
-
-	if (s->cable_out[pid]) {
-		drop(w, s->port_iface[pid], DPB_DROP_TX_LINK_DOWN, m);
-		return;
-	}
-	if (!b->dirty) {
-		b->dirty = true;
-		w->dirty[w->n_dirty++] = pid;
-	}
-	b->pkts[b->n++] = m;
-	if (b->n == DPB_FWD_TXBUF)
-		flush_port(w, s, pid);
-}
-
 static inline void to_brport(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 			     const struct dpb_fwd_brport *bp, struct rte_mbuf *m)
 {
@@ -99,7 +67,7 @@ static inline void to_brport(struct dpb_worker *w, const struct dpb_fwd_snapshot
 		drop(w, bond->iface, DPB_DROP_TX_NO_SLAVE, m);
 		return;
 	}
-	to_port(w, s, bond->tx_port[bond->select(bond, m)], m);
+	bond->tx(w, s, bond, m);
 }
 
 static void flood(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
@@ -219,7 +187,7 @@ void dpb_fwd_poll(struct dpb_worker *w, const struct dpb_fwd_snapshot *s)
 		struct dpb_fwd_txbuf *b = &w->txbuf[w->dirty[i]];
 
 		if (b->n)
-			flush_port(w, s, w->dirty[i]);
+			fwd_flush_port(w, s, w->dirty[i]);
 		b->dirty = false;
 	}
 	w->n_dirty = 0;

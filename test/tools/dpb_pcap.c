@@ -2,13 +2,14 @@
 /*
  * dpb-pcap: test traffic for dpbond, through libpcap.
  *
- *   dpb-pcap gen FILE --count N --src MAC --dst MAC [--tag TAG] [--vlan ID]
+ *   dpb-pcap gen FILE --count N --src MAC --dst MAC [--alt-dst MAC] [--tag TAG] [--vlan ID]
  *   dpb-pcap send IFACE --count N --src MAC --dst MAC [--tag TAG] [--gap-us US]
  *   dpb-pcap count FILE [--tag TAG] [--src MAC]
  *   dpb-pcap list FILE
  *
  * Frames are Ethernet with ethertype 0x88b5 (local experimental) and the
- * payload "dpbond-test TAG SEQ", padded to 60 bytes. `count` prints how many
+ * payload "dpbond-test TAG SEQ", padded to 60 bytes; with --alt-dst, odd
+ * sequence numbers go to that destination instead. `count` prints how many
  * frames of FILE match; `list` prints "src dst ethertype tag seq" per frame.
  */
 #include <errno.h>
@@ -25,7 +26,8 @@
 
 struct opts {
 	unsigned long count;
-	unsigned char src[6], dst[6];
+	unsigned char src[6], dst[6], alt_dst[6];
+	int has_alt;
 	int has_src;
 	const char *tag;
 	int vlan;
@@ -49,7 +51,7 @@ static size_t build(const struct opts *o, unsigned long seq, unsigned char *f)
 	int n;
 
 	memset(f, 0, 128);
-	memcpy(f, o->dst, 6);
+	memcpy(f, o->has_alt && (seq & 1) ? o->alt_dst : o->dst, 6);
 	memcpy(f + 6, o->src, 6);
 	if (o->vlan >= 0) {
 		f[off++] = 0x81;
@@ -191,6 +193,7 @@ int main(int argc, char **argv)
 		{ "tag", required_argument, NULL, 't' },
 		{ "vlan", required_argument, NULL, 'v' },
 		{ "gap-us", required_argument, NULL, 'g' },
+		{ "alt-dst", required_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .count = 1, .tag = NULL, .vlan = -1 };
@@ -219,6 +222,11 @@ int main(int argc, char **argv)
 				return 2;
 			break;
 		case 't': o.tag = optarg; break;
+		case 'a':
+			if (parse_mac(optarg, o.alt_dst) < 0)
+				return 2;
+			o.has_alt = 1;
+			break;
 		case 'v': o.vlan = atoi(optarg); break;
 		case 'g': o.gap_us = strtoul(optarg, NULL, 10); break;
 		default: return 2;

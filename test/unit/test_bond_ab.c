@@ -328,9 +328,50 @@ static void test_event_log(void **state)
 	dpb_strbuf_free(&sb);
 }
 
+/* rr, xor, broadcast: every member that is up transmits and receives. */
+static void test_lb_modes_use_up_members(void **state)
+{
+	enum dpb_bond_mode modes[] = { DPB_BOND_MODE_BALANCE_RR, DPB_BOND_MODE_BALANCE_XOR,
+				       DPB_BOND_MODE_BROADCAST };
+	struct dpb_strbuf sb;
+	int tx[4];
+
+	(void)state;
+	for (unsigned int k = 0; k < 3; k++) {
+		struct dpb_cfg_bond cfg = { .mode = modes[k], .miimon_ms = 100, .primary = -1 };
+		struct dpb_link_sample s[3];
+		struct dpb_bond b;
+
+		assert_int_equal(dpb_bond_init(&b, "bond0", &cfg, 0), 0);
+		for (unsigned int i = 0; i < 3; i++) {
+			struct dpb_mac mac = { { 2, 0, 0, 0, 0, (uint8_t)i } };
+			char name[8];
+
+			snprintf(name, sizeof(name), "eth%u", i);
+			s[i] = (struct dpb_link_sample){ .carrier = true, .speed_mbps = 1000 };
+			dpb_bond_add_member(&b, name, &mac, &s[i], 0);
+		}
+		assert_int_equal(dpb_bond_tx_members(&b, tx), 3);
+		s[1].carrier = false;
+		assert_true(dpb_bond_miimon(&b, s, 100) & DPB_BOND_CHANGED_ACTIVE);
+		assert_int_equal(dpb_bond_tx_members(&b, tx), 2);
+		assert_int_equal(tx[0], 0);
+		assert_int_equal(tx[1], 2);
+		assert_true(dpb_bond_member_rx_ok(&b, 0));
+		assert_false(dpb_bond_member_rx_ok(&b, 1));
+		assert_int_equal(dpb_bond_set_primary(&b, -1, 100), DPB_BOND_CHANGED_ACTIVE);
+		dpb_strbuf_init(&sb);
+		dpb_bond_show(&b, "x", &sb);
+		assert_null(strstr(dpb_strbuf_str(&sb), "Currently Active Slave"));
+		assert_int_equal(strstr(dpb_strbuf_str(&sb), "Transmit Hash Policy: layer2 (0)\n") != NULL,
+				 modes[k] == DPB_BOND_MODE_BALANCE_XOR);
+		dpb_strbuf_free(&sb);
+	}
+}
+
 static void test_modes_not_built_refused(void **state)
 {
-	struct dpb_cfg_bond cfg = { .mode = DPB_BOND_MODE_BALANCE_RR };
+	struct dpb_cfg_bond cfg = { .mode = DPB_BOND_MODE_8023AD };
 	struct dpb_bond b;
 
 	(void)state;
@@ -350,6 +391,7 @@ int main(void)
 		cmocka_unit_test(test_rx_tx_rules),
 		cmocka_unit_test(test_show_exact),
 		cmocka_unit_test(test_event_log),
+		cmocka_unit_test(test_lb_modes_use_up_members),
 		cmocka_unit_test(test_modes_not_built_refused),
 	};
 

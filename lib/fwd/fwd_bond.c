@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Each bond mode's transmit, chosen once when the snapshot is built: which
+ * member(s) a frame leaves through. Members are those that transmit now
+ * (bond->tx_port), in slave order.
+ */
+#include <rte_random.h>
+
+#include "dpb_bond_hash.h"
+#include "fwd_priv.h"
+
+/* active-backup: the one active member. */
+static void tx_active_backup(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
+			     const struct dpb_fwd_bond *bond, struct rte_mbuf *m)
+{
+	to_port(w, s, bond->tx_port[0], m);
+}
+
+/*
+ * balance-rr: Linux's counter, per bond and here per worker (no shared
+ * state): incremented before use, divided by packets_per_slave; 0 picks a
+ * random member.
+ */
+static void tx_balance_rr(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
+			  const struct dpb_fwd_bond *bond, struct rte_mbuf *m)
+{
+	uint32_t id;
+
+	if (bond->packets_per_slave == 0)
+		id = (uint32_t)rte_rand();
+	else
+		id = ++w->rr_counter[bond->idx] / bond->packets_per_slave;
+	to_port(w, s, bond->tx_port[id % bond->n_tx], m);
+}
+
+/* balance-xor: the transmit hash policy, modulo the members that transmit. */
+static void tx_balance_xor(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
+			   const struct dpb_fwd_bond *bond, struct rte_mbuf *m)
+{
+	uint32_t h = dpb_xmit_hash(bond->xmit_hash_policy, rte_pktmbuf_mtod(m, const uint8_t *),
+				   rte_pktmbuf_data_len(m));
+
+	to_port(w, s, bond->tx_port[h % bond->n_tx], m);
+}
+
+/* broadcast: one reference per member, no copies. */
+static void tx_broadcast(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
+			 const struct dpb_fwd_bond *bond, struct rte_mbuf *m)
+{
+	if (bond->n_tx > 1)
+		rte_mbuf_refcnt_update(m, (int16_t)(bond->n_tx - 1));
+	for (uint16_t i = 0; i < bond->n_tx; i++)
+		to_port(w, s, bond->tx_port[i], m);
+}
+
+dpb_fwd_bond_tx_t dpb_fwd_bond_tx_for(enum dpb_bond_mode mode)
+{
+	switch (mode) {
+	case DPB_BOND_MODE_ACTIVE_BACKUP: return tx_active_backup;
+	case DPB_BOND_MODE_BALANCE_RR: return tx_balance_rr;
+	case DPB_BOND_MODE_BALANCE_XOR: return tx_balance_xor;
+	case DPB_BOND_MODE_BROADCAST: return tx_broadcast;
+	default: return NULL;
+	}
+}
