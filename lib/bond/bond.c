@@ -139,6 +139,19 @@ int dpb_bond_add_member(struct dpb_bond *b, const char *name, const struct dpb_m
 	return i;
 }
 
+int dpb_bond_set_mode(struct dpb_bond *b, enum dpb_bond_mode mode, uint64_t now_ms)
+{
+	const struct dpb_bond_mode_ops *ops = mode_ops(mode);
+
+	if (ops == NULL)
+		return -ENOTSUP;
+	b->ops = ops;
+	b->mode = mode;
+	if (!ops->uses_primary)
+		b->curr_active = -1;
+	return (int)(reselect(b, now_ms) | DPB_BOND_CHANGED_ACTIVE);
+}
+
 int dpb_bond_find_member(const struct dpb_bond *b, const char *name)
 {
 	for (unsigned int i = 0; i < b->n_members; i++)

@@ -160,6 +160,13 @@ unsigned int dpb_bond_miimon(struct dpb_bond *b, const struct dpb_link_sample *s
  */
 int dpb_bond_set_primary(struct dpb_bond *b, int member, uint64_t now_ms);
 
+/**
+ * Changes the mode of a running bond, keeping its members and their link
+ * states; active-backup picks its active member as after a link change.
+ * @return DPB_BOND_CHANGED_* flags, or -ENOTSUP for a mode not built yet.
+ */
+int dpb_bond_set_mode(struct dpb_bond *b, enum dpb_bond_mode mode, uint64_t now_ms);
+
 /** Index of the member named @p name, or -1. */
 int dpb_bond_find_member(const struct dpb_bond *b, const char *name);
 

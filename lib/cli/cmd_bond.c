@@ -67,4 +67,42 @@ static cmdline_parse_inst_t cmd_set_primary = {
 		    (void *)&t_sp_member, (void *)&t_sp_bond, NULL },
 };
 
-cmdline_parse_inst_t *cli_bond_cmds[] = { &cmd_show_bonding, &cmd_set_primary, NULL };
+struct set_mode_args {
+	cmdline_fixed_string_t set;
+	cmdline_fixed_string_t bonding;
+	cmdline_fixed_string_t word;
+	cmdline_fixed_string_t mode;
+	cmdline_fixed_string_t bond;
+};
+
+static void set_mode_cb(void *parsed, struct cmdline *cl, void *data)
+{
+	struct set_mode_args *a = parsed;
+	struct dpb_strbuf sb;
+
+	(void)data;
+	dpb_strbuf_init(&sb);
+	cli_reply(cl, dpb_ctl_set_mode(cli.ctl, a->mode, a->bond, &sb), &sb);
+}
+
+static cmdline_parse_token_string_t t_sm_set =
+	TOKEN_STRING_INITIALIZER(struct set_mode_args, set, "set");
+static cmdline_parse_token_string_t t_sm_bonding =
+	TOKEN_STRING_INITIALIZER(struct set_mode_args, bonding, "bonding");
+static cmdline_parse_token_string_t t_sm_word =
+	TOKEN_STRING_INITIALIZER(struct set_mode_args, word, "mode");
+static cmdline_parse_token_string_t t_sm_mode =
+	TOKEN_STRING_INITIALIZER(struct set_mode_args, mode, NULL);
+static cmdline_parse_token_string_t t_sm_bond =
+	TOKEN_STRING_INITIALIZER(struct set_mode_args, bond, NULL);
+
+static cmdline_parse_inst_t cmd_set_mode = {
+	.f = set_mode_cb,
+	.help_str = "set bonding mode <mode> <bond>: change the mode (name or 0-6) while running",
+	.tokens = { (void *)&t_sm_set, (void *)&t_sm_bonding, (void *)&t_sm_word,
+		    (void *)&t_sm_mode, (void *)&t_sm_bond, NULL },
+};
+
+cmdline_parse_inst_t *cli_bond_cmds[] = {
+	&cmd_show_bonding, &cmd_set_primary, &cmd_set_mode, NULL,
+};

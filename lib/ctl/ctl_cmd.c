@@ -69,6 +69,35 @@ int dpb_ctl_set_primary(struct dpb_ctl *c, const char *member, const char *bond,
 	return 0;
 }
 
+int dpb_ctl_set_mode(struct dpb_ctl *c, const char *mode, const char *bond,
+		     struct dpb_strbuf *out)
+{
+	int iface = ctl_find_iface(c, bond), rc;
+	enum dpb_bond_mode m;
+	struct ctl_bond *cb;
+
+	if (iface < 0 || c->iface_bond[iface] < 0) {
+		dpb_strbuf_printf(out, "no bond named '%s'\n", bond);
+		return -ENOENT;
+	}
+	if (dpb_bond_mode_parse(mode, &m) < 0) {
+		dpb_strbuf_printf(out, "unknown mode '%s'\n", mode);
+		return -EINVAL;
+	}
+	cb = &c->bonds[c->iface_bond[iface]];
+	rc = dpb_bond_set_mode(&cb->bond, m, dpb_ctl_now_ms(c));
+	if (rc < 0) {
+		dpb_strbuf_printf(out, "%s: mode %s is not implemented yet\n", bond,
+				  dpb_bond_mode_name(m));
+		return rc;
+	}
+	ctl_log_bond_events(c, cb);
+	/* Workers switch at their next pass; frames in flight finish as they were. */
+	ctl_publish(c);
+	dpb_strbuf_printf(out, "%s: mode %s\n", bond, dpb_bond_mode_name(m));
+	return 0;
+}
+
 int dpb_ctl_set_forwarding(struct dpb_ctl *c, bool on, struct dpb_strbuf *out)
 {
 	c->forwarding = on;

@@ -59,6 +59,8 @@ int dpb_ctl_show_bridge(struct dpb_ctl *c, const char *bridge, struct dpb_strbuf
 int dpb_ctl_set_link(struct dpb_ctl *c, const char *port, bool up, struct dpb_strbuf *out);
 int dpb_ctl_set_primary(struct dpb_ctl *c, const char *member, const char *bond,
 			struct dpb_strbuf *out);
+int dpb_ctl_set_mode(struct dpb_ctl *c, const char *mode, const char *bond,
+		     struct dpb_strbuf *out);
 int dpb_ctl_set_forwarding(struct dpb_ctl *c, bool on, struct dpb_strbuf *out);
 
 #endif

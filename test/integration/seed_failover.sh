@@ -100,6 +100,20 @@ b=$(bond_block "$T/out" 6)
 expect_bond 6 eth1 up 1 up 1
 send_expect primary-eth1 eth1 eth0
 
+# Beyond the seed: the mode changes while running; the next frames alternate.
+console "set bonding mode balance-rr bond1" "show bonding bond1"
+[ "$(bond_field - 'Bonding Mode' <<<"$(bond_block "$T/out" 7)")" = "load balancing (round-robin)" ] ||
+	fail "mode not changed"
+ip netns exec "$NS" "$PCAP" send dpbt0 --count $N --src 02:00:00:00:01:01 \
+	--dst 02:00:00:00:02:02 --tag rr --gap-us 200
+for _ in $(seq 50); do
+	[ $(( $("$PCAP" count "$T/eth0.pcap" --tag rr) + $("$PCAP" count "$T/eth1.pcap" --tag rr) )) -ge $N ] && break
+	sleep 0.1
+done
+[ "$("$PCAP" count "$T/eth0.pcap" --tag rr)" -eq $((N / 2)) ] || fail "rr after mode change: eth0 did not send half"
+[ "$("$PCAP" count "$T/eth1.pcap" --tag rr)" -eq $((N / 2)) ] || fail "rr after mode change: eth1 did not send half"
+ok "set bonding mode balance-rr: the next $N frames alternate over eth0 and eth1"
+
 console "show drops" "show bridge vmbr1"
 grep -qE '^  eth1 +rx-inactive-slave +10$' "$T/out" || fail "eth1's 10 frames not counted as rx-inactive-slave"
 grep -qE '^  eth0 ' "$T/out" && fail "eth0 (active at start) dropped frames"

@@ -369,6 +369,30 @@ static void test_lb_modes_use_up_members(void **state)
 	}
 }
 
+static void test_set_mode_at_run_time(void **state)
+{
+	struct sim x;
+	int tx[4];
+
+	(void)state;
+	sim_init(&x, 2, 100, 0, 0);
+	x.s[0].carrier = false;
+	tick(&x);
+	assert_int_equal(x.b.curr_active, 1);
+	assert_true(dpb_bond_set_mode(&x.b, DPB_BOND_MODE_BALANCE_RR, x.now) &
+		    DPB_BOND_CHANGED_ACTIVE);
+	assert_int_equal(x.b.curr_active, -1);
+	assert_int_equal(dpb_bond_tx_members(&x.b, tx), 1);  /* eth0 is still down */
+	x.s[0].carrier = true;
+	tick(&x);
+	assert_int_equal(dpb_bond_tx_members(&x.b, tx), 2);
+	/* Back to active-backup: the first member up becomes active. */
+	dpb_bond_set_mode(&x.b, DPB_BOND_MODE_ACTIVE_BACKUP, x.now);
+	assert_int_equal(x.b.curr_active, 0);
+	assert_int_equal(dpb_bond_set_mode(&x.b, DPB_BOND_MODE_BALANCE_ALB, x.now), -ENOTSUP);
+	assert_int_equal(x.b.mode, DPB_BOND_MODE_ACTIVE_BACKUP);
+}
+
 static void test_modes_not_built_refused(void **state)
 {
 	struct dpb_cfg_bond cfg = { .mode = DPB_BOND_MODE_8023AD };
@@ -392,6 +416,7 @@ int main(void)
 		cmocka_unit_test(test_show_exact),
 		cmocka_unit_test(test_event_log),
 		cmocka_unit_test(test_lb_modes_use_up_members),
+		cmocka_unit_test(test_set_mode_at_run_time),
 		cmocka_unit_test(test_modes_not_built_refused),
 	};
 
