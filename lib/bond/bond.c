@@ -62,6 +62,8 @@ int dpb_bond_init(struct dpb_bond *b, const char *name, const struct dpb_cfg_bon
 	b->xmit_hash_policy = cfg->xmit_hash_policy;
 	b->all_slaves_active = cfg->all_slaves_active;
 	b->packets_per_slave = cfg->packets_per_slave;
+	b->n_buckets = cfg->hash_buckets;
+	memset(b->bucket, -1, sizeof(b->bucket));
 	b->primary = -1;
 	b->curr_active = -1;
 	b->next_miimon_ms = now_ms + miimon;
@@ -106,6 +108,7 @@ static unsigned int reselect(struct dpb_bond *b, uint64_t now_ms)
 	int before = b->curr_active;
 
 	b->ops->select(b, now_ms);
+	dpb_bond_rebucket(b);
 	/* Without an active member, any commit may change who transmits. */
 	return (b->curr_active != before || !b->ops->uses_primary ? DPB_BOND_CHANGED_ACTIVE : 0) |
 	       update_carrier(b);

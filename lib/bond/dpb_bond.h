@@ -106,6 +106,8 @@ struct dpb_bond {
 	enum dpb_xmit_hash_policy xmit_hash_policy;
 	bool all_slaves_active;
 	unsigned int packets_per_slave;   /**< balance-rr */
+	unsigned int n_buckets;           /**< hash buckets, 0 = modulo (Linux) */
+	int8_t bucket[DPB_CFG_MAX_BUCKETS]; /**< member of each bucket, -1: none */
 	int primary;                   /**< member index, -1 for none */
 	bool force_primary;            /**< primary just set: switch to it once */
 	int curr_active;               /**< member index, -1 for none */
@@ -122,6 +124,15 @@ struct dpb_bond {
 #define DPB_BOND_CHANGED_LINK    0x1u  /**< a member's committed link state */
 #define DPB_BOND_CHANGED_ACTIVE  0x2u  /**< the members that carry traffic */
 #define DPB_BOND_CHANGED_CARRIER 0x4u  /**< the bond's own MII status */
+
+/**
+ * With hash buckets, the member of each bucket: when a member stops
+ * transmitting only its buckets move (to the members with fewest), and one
+ * that comes back takes buckets from the most loaded, one at a time, until
+ * all differ by at most one (Open vSwitch's idea, Linux's hash).
+ * Called by the bond after every reselection; internal to lib/bond.
+ */
+void dpb_bond_rebucket(struct dpb_bond *b);
 
 /** Whether dpbond implements @p mode yet. Any thread. */
 bool dpb_bond_mode_built(enum dpb_bond_mode mode);

@@ -35,8 +35,10 @@ void dpb_cfg_dump(const struct dpb_cfg *cfg, FILE *out)
 			fprintf(out, ", primary %s (primary_reselect %s)",
 				cfg->ifaces[b->primary].name,
 				dpb_primary_reselect_name(b->primary_reselect));
-		fprintf(out, ", xmit_hash_policy %s, slaves",
-			dpb_xmit_hash_policy_name(b->xmit_hash_policy));
+		fprintf(out, ", xmit_hash_policy %s", dpb_xmit_hash_policy_name(b->xmit_hash_policy));
+		if (b->hash_buckets)
+			fprintf(out, ", %u hash buckets", b->hash_buckets);
+		fprintf(out, ", slaves");
 		for (unsigned int k = 0; k < b->n_members; k++)
 			fprintf(out, " %s", cfg->ifaces[b->members[k]].name);
 		if (b->n_members == 0)

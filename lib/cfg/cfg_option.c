@@ -268,6 +268,21 @@ static void opt_packets_per_slave(struct cfg_parser *p, int i, const struct dpb_
 	get_uint(p, loc, opt, val, 65535, &ifc(p, i)->bond.packets_per_slave);
 }
 
+static void opt_hash_buckets(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			     const char *opt, const char *val)
+{
+	unsigned int n;
+
+	if (cfg_parse_uint(val, 0, DPB_CFG_MAX_BUCKETS, &n) < 0 ||
+	    (n && (n < 16 || (n & (n - 1))))) {
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc,
+			 "%s: '%s' is not 0 or a power of two from 16 to %d", opt, val,
+			 DPB_CFG_MAX_BUCKETS);
+		return;
+	}
+	ifc(p, i)->bond.hash_buckets = n;
+}
+
 static void opt_bridge_ports(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			     const char *opt, const char *val)
 {
@@ -318,6 +333,7 @@ static const struct opt_desc opts[] = {
 	{ "bond-primary-reselect", opt_primary_reselect, DPB_IFACE_BOND },
 	{ "bond-xmit-hash-policy", opt_xmit_hash_policy, DPB_IFACE_BOND },
 	{ "bond-all-slaves-active", opt_all_slaves_active, DPB_IFACE_BOND },
+	{ "bond-hash-buckets", opt_hash_buckets, DPB_IFACE_BOND },
 	/* Bond options whose function comes with later work. */
 	{ "bond-lacp-rate", NULL, DPB_IFACE_BOND },
 	{ "bond-ad-select", NULL, DPB_IFACE_BOND },

@@ -23,6 +23,7 @@
 #define DPB_CFG_MAX_DIAGS 64
 #define DPB_CFG_PATH_LEN 256
 #define DPB_CFG_DEVARGS_LEN 512
+#define DPB_CFG_MAX_BUCKETS 1024  /**< bond-hash-buckets */
 
 /** Linux bonding modes, numbered as Linux numbers them. */
 #define DPB_BOND_MODES(X)                                           \
@@ -117,6 +118,7 @@ struct dpb_cfg_bond {
 	enum dpb_xmit_hash_policy xmit_hash_policy;
 	bool all_slaves_active;
 	unsigned int packets_per_slave;    /**< balance-rr; 0 = a random member */
+	unsigned int hash_buckets;         /**< bond-hash-buckets: 0 = Linux's modulo */
 };
 
 struct dpb_cfg_bridge {

@@ -45,12 +45,20 @@ static void fill_bond(const struct dpb_ctl *c, const struct ctl_bond *cb,
 
 	fb->iface = (uint16_t)cb->iface;
 	fb->idx = (uint16_t)(cb - c->bonds);
-	fb->tx = dpb_fwd_bond_tx_for(cb->bond.mode);
+	fb->tx = dpb_fwd_bond_tx_for(cb->bond.mode, cb->bond.n_buckets > 0);
 	fb->packets_per_slave = (uint16_t)cb->bond.packets_per_slave;
 	fb->xmit_hash_policy = cb->bond.xmit_hash_policy;
 	fb->n_tx = fb->tx ? (uint16_t)n : 0;
 	for (unsigned int k = 0; k < n; k++)
 		fb->tx_port[k] = c->ports[cb->member_port[tx[k]]].port_id;
+	if (cb->bond.n_buckets) {
+		fb->bucket_mask = (uint16_t)(cb->bond.n_buckets - 1);
+		for (unsigned int i = 0; i < cb->bond.n_buckets; i++) {
+			int m = cb->bond.bucket[i] < 0 ? 0 : cb->bond.bucket[i];
+
+			fb->bucket_port[i] = c->ports[cb->member_port[m]].port_id;
+		}
+	}
 }
 
 /* Which bridge and which of its ports an interface is, if any. */

@@ -98,10 +98,15 @@ struct dpb_fwd_bond {
 	uint16_t packets_per_slave;    /**< balance-rr */
 	enum dpb_xmit_hash_policy xmit_hash_policy; /**< balance-xor */
 	uint16_t tx_port[DPB_CFG_MAX_MEMBERS];
+	uint16_t bucket_mask;          /**< hash buckets - 1, with buckets */
+	uint16_t bucket_port[DPB_CFG_MAX_BUCKETS]; /**< ethdev of each bucket */
 };
 
-/** The transmit function of a bond mode, or NULL when it is not built. */
-dpb_fwd_bond_tx_t dpb_fwd_bond_tx_for(enum dpb_bond_mode mode);
+/**
+ * The transmit function of a bond mode (@p buckets: hash buckets instead of
+ * a modulo, for hashing modes), or NULL when it is not built.
+ */
+dpb_fwd_bond_tx_t dpb_fwd_bond_tx_for(enum dpb_bond_mode mode, bool buckets);
 
 struct dpb_fwd_bridge {
 	struct dpb_fdb *fdb;

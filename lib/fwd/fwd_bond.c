@@ -43,6 +43,16 @@ static void tx_balance_xor(struct dpb_worker *w, const struct dpb_fwd_snapshot *
 	to_port(w, s, bond->tx_port[h % bond->n_tx], m);
 }
 
+/* balance-xor with hash buckets: the bucket's member. */
+static void tx_balance_xor_buckets(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
+				   const struct dpb_fwd_bond *bond, struct rte_mbuf *m)
+{
+	uint32_t h = dpb_xmit_hash(bond->xmit_hash_policy, rte_pktmbuf_mtod(m, const uint8_t *),
+				   rte_pktmbuf_data_len(m));
+
+	to_port(w, s, bond->bucket_port[h & bond->bucket_mask], m);
+}
+
 /* broadcast: one reference per member, no copies. */
 static void tx_broadcast(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 			 const struct dpb_fwd_bond *bond, struct rte_mbuf *m)
@@ -53,12 +63,12 @@ static void tx_broadcast(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 		to_port(w, s, bond->tx_port[i], m);
 }
 
-dpb_fwd_bond_tx_t dpb_fwd_bond_tx_for(enum dpb_bond_mode mode)
+dpb_fwd_bond_tx_t dpb_fwd_bond_tx_for(enum dpb_bond_mode mode, bool buckets)
 {
 	switch (mode) {
 	case DPB_BOND_MODE_ACTIVE_BACKUP: return tx_active_backup;
 	case DPB_BOND_MODE_BALANCE_RR: return tx_balance_rr;
-	case DPB_BOND_MODE_BALANCE_XOR: return tx_balance_xor;
+	case DPB_BOND_MODE_BALANCE_XOR: return buckets ? tx_balance_xor_buckets : tx_balance_xor;
 	case DPB_BOND_MODE_BROADCAST: return tx_broadcast;
 	default: return NULL;
 	}

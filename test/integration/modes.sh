@@ -10,7 +10,7 @@ run_mode() {
 	local name=$1 extra=$2
 	rm -f "$T"/*.pcap
 	"$PCAP" gen "$T/in.pcap" --count 40 --src 02:00:00:00:01:01 --dst 02:00:00:00:02:02 \
-		--alt-dst 02:00:00:00:02:03 --tag "$name"
+		--alt-dst "${ALT:-02:00:00:00:02:03}" --tag "$name"
 	awk -v extra="$extra" '
 		/^iface bond1 / { inb = 1 }
 		inb && /bond_mode/ { n = split(extra, l, ";"); for (i = 1; i <= n; i++) print "    " l[i]; inb = 0; next }
@@ -54,6 +54,14 @@ b=$(bond_block "$T/out" 1)
 expect_seqs eth0 "$evens" xor
 expect_seqs eth1 "$odds" xor
 ok "balance-xor layer2: each destination MAC on its own member, as the formula says"
+
+# With 256 hash buckets: eth0 holds buckets 0-127, eth1 128-255 (the second
+# member took the upper half when it joined). dst ...:02 hashes to 0x88b6
+# (bucket 182: eth1), dst ...:82 to 0x8836 (bucket 54: eth0).
+ALT=02:00:00:00:02:82 run_mode xorb "bond_mode balance-xor;bond-hash-buckets 256"
+expect_seqs eth1 "$evens" xor-buckets
+expect_seqs eth0 "$odds" xor-buckets
+ok "balance-xor with 256 hash buckets: each flow on its bucket's member"
 
 run_mode bcast "bond_mode broadcast"
 expect_seqs eth0 "$all" broadcast

@@ -315,8 +315,12 @@ static void test_warnings(void **state)
 			      "  post-up echo hi\n"                   /* 9 */
 			      "iface vmbr0 inet manual\n"             /* 10 */
 			      "  bridge_ports bond0\n"                /* 11 */
-			      "  bridge_stp on\n"),                   /* 12 */
-			 0);
+			      "  bridge_stp on\n"                     /* 12 */
+			      "iface bond9 inet manual\n"             /* 13 */
+			      "  bond-hash-buckets 100\n"),           /* 14 */
+			 -EINVAL);
+	expect_diag(14, DPB_DIAG_ERROR,
+		    "bond-hash-buckets: '100' is not 0 or a power of two from 16 to 1024");
 	expect_diag(6, DPB_DIAG_WARNING,
 		    "bond0: downdelay (250) is not a multiple of miimon (100), downdelay rounded to 200 ms");
 	assert_int_equal(iface("bond0")->bond.downdelay_ms, 200);
