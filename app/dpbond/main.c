@@ -121,7 +121,7 @@ static bool modes_built(const struct dpb_cfg *cfg, bool check)
 		if (f->kind != DPB_IFACE_BOND || dpb_bond_mode_built(f->bond.mode))
 			continue;
 		loc = f->bond.mode_loc.line ? &f->bond.mode_loc : &f->loc;
-		fprintf(stderr, "%s:%u: %s: %s: mode %s is not implemented yet (active-backup, balance-rr, balance-xor and broadcast are)\n",
+		fprintf(stderr, "%s:%u: %s: %s: mode %s is not implemented yet (only 802.3ad is not)\n",
 			loc->file, loc->line, check ? "warning" : "error", f->name,
 			dpb_bond_mode_name(f->bond.mode));
 		ok = false;

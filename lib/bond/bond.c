@@ -32,6 +32,10 @@ static const struct dpb_bond_mode_ops *mode_ops(enum dpb_bond_mode mode)
 		return &dpb_bond_ops_balance_xor;
 	case DPB_BOND_MODE_BROADCAST:
 		return &dpb_bond_ops_broadcast;
+	case DPB_BOND_MODE_BALANCE_TLB:
+		return &dpb_bond_ops_balance_tlb;
+	case DPB_BOND_MODE_BALANCE_ALB:
+		return &dpb_bond_ops_balance_alb;
 	default:
 		return NULL;
 	}
@@ -62,7 +66,11 @@ int dpb_bond_init(struct dpb_bond *b, const char *name, const struct dpb_cfg_bon
 	b->xmit_hash_policy = cfg->xmit_hash_policy;
 	b->all_slaves_active = cfg->all_slaves_active;
 	b->packets_per_slave = cfg->packets_per_slave;
+	b->tlb_dynamic_lb = cfg->tlb_dynamic_lb;
 	b->n_buckets = cfg->hash_buckets;
+	if ((cfg->mode == DPB_BOND_MODE_BALANCE_TLB || cfg->mode == DPB_BOND_MODE_BALANCE_ALB) &&
+	    cfg->tlb_dynamic_lb)
+		b->n_buckets = DPB_BOND_TLB_BUCKETS;
 	memset(b->bucket, -1, sizeof(b->bucket));
 	b->primary = -1;
 	b->curr_active = -1;
@@ -110,7 +118,7 @@ static unsigned int reselect(struct dpb_bond *b, uint64_t now_ms)
 	b->ops->select(b, now_ms);
 	dpb_bond_rebucket(b);
 	/* Without an active member, any commit may change who transmits. */
-	return (b->curr_active != before || !b->ops->uses_primary ? DPB_BOND_CHANGED_ACTIVE : 0) |
+	return (b->curr_active != before || !b->ops->tx_on_active ? DPB_BOND_CHANGED_ACTIVE : 0) |
 	       update_carrier(b);
 }
 
@@ -152,6 +160,9 @@ int dpb_bond_set_mode(struct dpb_bond *b, enum dpb_bond_mode mode, uint64_t now_
 	b->mode = mode;
 	if (!ops->uses_primary)
 		b->curr_active = -1;
+	if ((mode == DPB_BOND_MODE_BALANCE_TLB || mode == DPB_BOND_MODE_BALANCE_ALB) &&
+	    b->tlb_dynamic_lb && b->n_buckets == 0)
+		b->n_buckets = DPB_BOND_TLB_BUCKETS;
 	return (int)(reselect(b, now_ms) | DPB_BOND_CHANGED_ACTIVE);
 }
 
@@ -289,16 +300,25 @@ bool dpb_bond_member_rx_ok(const struct dpb_bond *b, unsigned int i)
 {
 	if (i >= b->n_members)
 		return false;
-	if (b->ops->uses_primary && !b->all_slaves_active)
+	if (b->ops->tx_on_active && !b->all_slaves_active)
 		return (int)i == b->curr_active;
 	return b->members[i].link == DPB_LINK_UP || b->all_slaves_active;
+}
+
+bool dpb_bond_member_rx_multicast_ok(const struct dpb_bond *b, unsigned int i)
+{
+	if (!dpb_bond_member_rx_ok(b, i))
+		return false;
+	if (b->ops->uses_primary && !b->ops->tx_on_active && !b->all_slaves_active)
+		return (int)i == b->curr_active;
+	return true;
 }
 
 unsigned int dpb_bond_tx_members(const struct dpb_bond *b, int *out)
 {
 	unsigned int n = 0;
 
-	if (b->ops->uses_primary) {
+	if (b->ops->tx_on_active) {
 		if (b->curr_active >= 0)
 			out[n++] = b->curr_active;
 		return n;

@@ -46,7 +46,7 @@ static int primary_or_current(struct dpb_bond *b)
 	}
 }
 
-static void ab_select(struct dpb_bond *b, uint64_t now_ms)
+void dpb_bond_select_active(struct dpb_bond *b, uint64_t now_ms)
 {
 	int best = primary_or_current(b);
 	int mintime = INT_MAX;
@@ -81,6 +81,7 @@ static void ab_select(struct dpb_bond *b, uint64_t now_ms)
 
 const struct dpb_bond_mode_ops dpb_bond_ops_active_backup = {
 	.mode = DPB_BOND_MODE_ACTIVE_BACKUP,
-	.select = ab_select,
+	.select = dpb_bond_select_active,
 	.uses_primary = true,
+	.tx_on_active = true,
 };

@@ -10,6 +10,8 @@
 
 static bool uses_xmit_hash(const struct dpb_bond *b)
 {
+	if (b->mode == DPB_BOND_MODE_BALANCE_TLB || b->mode == DPB_BOND_MODE_BALANCE_ALB)
+		return !b->tlb_dynamic_lb;
 	return b->mode == DPB_BOND_MODE_BALANCE_XOR || b->mode == DPB_BOND_MODE_8023AD;
 }
 

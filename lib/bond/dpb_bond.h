@@ -92,6 +92,7 @@ struct dpb_bond_mode_ops {
 	/** Recomputes which members carry traffic after a link change. */
 	void (*select)(struct dpb_bond *b, uint64_t now_ms);
 	bool uses_primary;      /**< prints "Primary Slave" / "Currently Active Slave" */
+	bool tx_on_active;      /**< only the active member transmits (active-backup) */
 };
 
 struct dpb_bond {
@@ -106,6 +107,7 @@ struct dpb_bond {
 	enum dpb_xmit_hash_policy xmit_hash_policy;
 	bool all_slaves_active;
 	unsigned int packets_per_slave;   /**< balance-rr */
+	bool tlb_dynamic_lb;              /**< balance-tlb/alb: buckets moved by load */
 	unsigned int n_buckets;           /**< hash buckets, 0 = modulo (Linux) */
 	int8_t bucket[DPB_CFG_MAX_BUCKETS]; /**< member of each bucket, -1: none */
 	int primary;                   /**< member index, -1 for none */
@@ -188,6 +190,25 @@ int dpb_bond_find_member(const struct dpb_bond *b, const char *name);
 bool dpb_bond_member_rx_ok(const struct dpb_bond *b, unsigned int i);
 
 /**
+ * Whether broadcast and multicast frames received on member @p i are taken:
+ * in balance-tlb/alb only on the active member (a switch floods them to
+ * every member; unicast to a MAC pinned to a member arrives on it).
+ */
+bool dpb_bond_member_rx_multicast_ok(const struct dpb_bond *b, unsigned int i);
+
+/** Buckets of balance-tlb/alb: each source MAC and VLAN falls in one. */
+#define DPB_BOND_TLB_BUCKETS 256
+
+/**
+ * balance-tlb/alb with tlb_dynamic_lb: moves buckets from the most to the
+ * least loaded member while a move narrows the gap, given each bucket's
+ * transmitted bytes since the last call (@p load, n_buckets of them).
+ * Control thread, every rebalance interval.
+ * @return how many buckets moved (each a source MAC group changing member).
+ */
+unsigned int dpb_bond_rebalance(struct dpb_bond *b, const uint64_t *load);
+
+/**
  * The members that transmit, in order, into @p out (room for n_members).
  * @return how many.
  */
@@ -214,5 +235,9 @@ extern const struct dpb_bond_mode_ops dpb_bond_ops_active_backup;
 extern const struct dpb_bond_mode_ops dpb_bond_ops_balance_rr;
 extern const struct dpb_bond_mode_ops dpb_bond_ops_balance_xor;
 extern const struct dpb_bond_mode_ops dpb_bond_ops_broadcast;
+extern const struct dpb_bond_mode_ops dpb_bond_ops_balance_tlb;
+extern const struct dpb_bond_mode_ops dpb_bond_ops_balance_alb;
+/* Internal to lib/bond: active-backup's choice of the active member. */
+void dpb_bond_select_active(struct dpb_bond *b, uint64_t now_ms);
 
 #endif

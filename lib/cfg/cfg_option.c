@@ -283,6 +283,13 @@ static void opt_hash_buckets(struct cfg_parser *p, int i, const struct dpb_cfg_l
 	ifc(p, i)->bond.hash_buckets = n;
 }
 
+static void opt_tlb_dynamic_lb(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			       const char *opt, const char *val)
+{
+	if (parse_bool(val, &ifc(p, i)->bond.tlb_dynamic_lb) < 0)
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: '%s' is not 0 or 1", opt, val);
+}
+
 static void opt_bridge_ports(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			     const char *opt, const char *val)
 {
@@ -348,7 +355,7 @@ static const struct opt_desc opts[] = {
 	{ "bond-arp-all-targets", NULL, DPB_IFACE_BOND },
 	{ "bond-fail-over-mac", NULL, DPB_IFACE_BOND },
 	{ "bond-packets-per-slave", opt_packets_per_slave, DPB_IFACE_BOND },
-	{ "bond-tlb-dynamic-lb", NULL, DPB_IFACE_BOND },
+	{ "bond-tlb-dynamic-lb", opt_tlb_dynamic_lb, DPB_IFACE_BOND },
 	{ "bond-lp-interval", NULL, DPB_IFACE_BOND },
 	{ "bond-use-carrier", NULL, DPB_IFACE_BOND },
 	{ "bond-resend-igmp", NULL, DPB_IFACE_BOND },

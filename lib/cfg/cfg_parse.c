@@ -123,6 +123,7 @@ int cfg_set_kind(struct cfg_parser *p, int i, enum dpb_iface_kind kind,
 		b->primary = -1;
 		b->num_grat_arp = 1;
 		b->packets_per_slave = 1;
+		b->tlb_dynamic_lb = true;
 		b->primary_reselect = DPB_PRIMARY_RESELECT_ALWAYS;
 		b->xmit_hash_policy = DPB_XMIT_HASH_LAYER2;
 	} else if (kind == DPB_IFACE_BRIDGE) {

@@ -132,6 +132,15 @@ static void check_bond(struct cfg_parser *p, int i)
 	struct dpb_cfg_iface *b = &p->cfg->ifaces[i];
 	struct dpb_cfg_bond *bd = &b->bond;
 
+	if (bd->miimon_ms == 0 && (bd->mode == DPB_BOND_MODE_8023AD ||
+				   bd->mode == DPB_BOND_MODE_BALANCE_TLB ||
+				   bd->mode == DPB_BOND_MODE_BALANCE_ALB)) {
+		/* Linux: these modes need link, speed and duplex. */
+		cfg_diag(p->cfg, DPB_DIAG_WARNING, &b->loc,
+			 "%s: mode %s needs miimon; forcing miimon to 100 ms", b->name,
+			 dpb_bond_mode_name(bd->mode));
+		bd->miimon_ms = 100;
+	}
 	round_delay(p, b, &bd->updelay_ms, "updelay", &p->raw[i].updelay_loc);
 	round_delay(p, b, &bd->downdelay_ms, "downdelay", &p->raw[i].downdelay_loc);
 	round_delay(p, b, &bd->peer_notif_delay_ms, "peer_notif_delay", &p->raw[i].peer_notif_loc);

@@ -119,6 +119,7 @@ struct dpb_cfg_bond {
 	bool all_slaves_active;
 	unsigned int packets_per_slave;    /**< balance-rr; 0 = a random member */
 	unsigned int hash_buckets;         /**< bond-hash-buckets: 0 = Linux's modulo */
+	bool tlb_dynamic_lb;               /**< balance-tlb/alb: by load (1) or by hash (0) */
 };
 
 struct dpb_cfg_bridge {

@@ -134,7 +134,7 @@ static int init_bond(struct dpb_ctl *c, int iface, uint64_t now)
 	int rc = dpb_bond_init(&cb->bond, f->name, &f->bond, now);
 
 	if (rc == -ENOTSUP) {
-		fprintf(stderr, "%s:%u: %s: mode %s is not implemented yet (active-backup, balance-rr, balance-xor and broadcast are)\n",
+		fprintf(stderr, "%s:%u: %s: mode %s is not implemented yet (only 802.3ad is not)\n",
 			f->loc.file, f->loc.line, f->name, dpb_bond_mode_name(f->bond.mode));
 		return rc;
 	}
@@ -231,6 +231,7 @@ struct dpb_ctl *dpb_ctl_create(const struct dpb_cfg *cfg)
 			goto fail;
 	}
 	c->next_age_ms = now + 1000;
+	c->next_rebalance_ms = now + CTL_REBALANCE_MS;
 	ctl_publish(c);
 	for (unsigned int i = 0; i < c->n_workers; i++)
 		rte_eal_remote_launch(dpb_fwd_worker_main, c->workers[i], c->workers[i]->lcore_id);

@@ -45,7 +45,11 @@ static void fill_bond(const struct dpb_ctl *c, const struct ctl_bond *cb,
 
 	fb->iface = (uint16_t)cb->iface;
 	fb->idx = (uint16_t)(cb - c->bonds);
-	fb->tx = dpb_fwd_bond_tx_for(cb->bond.mode, cb->bond.n_buckets > 0);
+	bool tlb = cb->bond.mode == DPB_BOND_MODE_BALANCE_TLB ||
+		   cb->bond.mode == DPB_BOND_MODE_BALANCE_ALB;
+
+	fb->tx = dpb_fwd_bond_tx_for(cb->bond.mode,
+				     tlb ? cb->bond.tlb_dynamic_lb : cb->bond.n_buckets > 0);
 	fb->packets_per_slave = (uint16_t)cb->bond.packets_per_slave;
 	fb->xmit_hash_policy = cb->bond.xmit_hash_policy;
 	fb->n_tx = fb->tx ? (uint16_t)n : 0;
@@ -130,9 +134,12 @@ static struct dpb_fwd_snapshot *build_snapshot(struct dpb_ctl *c)
 			int m = dpb_bond_find_member(&cb->bond, f->name);
 
 			in->rx_ok = dpb_bond_member_rx_ok(&cb->bond, (unsigned int)m);
+			in->rx_multicast_ok = dpb_bond_member_rx_multicast_ok(&cb->bond,
+									      (unsigned int)m);
 			in->in_bridge = bridge_port_of(c, master, &in->bridge, &in->br_port);
 		} else {
 			in->rx_ok = true;
+			in->rx_multicast_ok = true;
 			in->in_bridge = bridge_port_of(c, (int)i, &in->bridge, &in->br_port);
 		}
 	}
@@ -210,9 +217,44 @@ static void drain_learning(struct dpb_ctl *c, uint64_t now)
 	}
 }
 
+/* balance-tlb/alb: move source-MAC buckets by the load of the last interval. */
+static void rebalance(struct dpb_ctl *c)
+{
+	uint64_t load[DPB_FWD_TLB_BUCKETS];
+
+	for (unsigned int i = 0; i < c->n_bonds; i++) {
+		struct ctl_bond *cb = &c->bonds[i];
+		unsigned int moved;
+
+		if (!cb->bond.tlb_dynamic_lb || cb->bond.ops->tx_on_active ||
+		    cb->bond.n_buckets != DPB_FWD_TLB_BUCKETS)
+			continue;
+		for (unsigned int k = 0; k < DPB_FWD_TLB_BUCKETS; k++) {
+			uint64_t total = 0;
+
+			for (unsigned int w = 0; w < c->n_pollers; w++)
+				total += atomic_load_explicit(&c->workers[w]->tlb_bytes[i][k],
+							      memory_order_relaxed);
+			load[k] = total - cb->tlb_seen[k];
+			cb->tlb_seen[k] = total;
+		}
+		moved = dpb_bond_rebalance(&cb->bond, load);
+		if (moved) {
+			fprintf(stderr, "%s: rebalanced: %u source MAC group%s moved\n",
+				cb->bond.name, moved, moved == 1 ? "" : "s");
+			c->dirty = true;
+		}
+	}
+}
+
 void ctl_tick(struct dpb_ctl *c)
 {
 	uint64_t now = dpb_ctl_now_ms(c);
+
+	if (now >= c->next_rebalance_ms) {
+		rebalance(c);
+		c->next_rebalance_ms = now + CTL_REBALANCE_MS;
+	}
 
 	drain_learning(c, now);
 	poll_links(c, now);

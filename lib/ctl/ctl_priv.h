@@ -14,12 +14,15 @@
 #include "dpb_port.h"
 
 #define CTL_MAX_PORTS RTE_MAX_ETHPORTS
+/* balance-tlb/alb rebalancing interval: Linux's BOND_TLB_REBALANCE_INTERVAL. */
+#define CTL_REBALANCE_MS 10000
 
 struct ctl_bond {
 	int iface;                       /* cfg index */
 	struct dpb_bond bond;
 	int member_port[DPB_BOND_MAX_MEMBERS]; /* index into ctl->ports */
 	unsigned int events_logged;
+	uint64_t tlb_seen[DPB_FWD_TLB_BUCKETS]; /* tlb_bytes at the last rebalance */
 };
 
 struct ctl_bridge {
@@ -60,6 +63,7 @@ struct dpb_ctl {
 	bool forwarding;
 	bool dirty;                             /* a new snapshot is needed */
 	uint64_t next_age_ms;
+	uint64_t next_rebalance_ms;
 	struct ctl_sums base[DPB_CFG_MAX_IFACES]; /* at the last `clear` */
 };
 

@@ -33,6 +33,7 @@
 #define DPB_FWD_MAX_BONDS 16
 #define DPB_FWD_MAX_RXQ 64
 #define DPB_FWD_NO_IFACE UINT16_MAX
+#define DPB_FWD_TLB_BUCKETS 256   /* = DPB_BOND_TLB_BUCKETS */
 
 /** Why a frame was not forwarded: id, name shown, what it means. */
 #define DPB_DROP_REASONS(X)                                                        \
@@ -108,6 +109,12 @@ struct dpb_fwd_bond {
  */
 dpb_fwd_bond_tx_t dpb_fwd_bond_tx_for(enum dpb_bond_mode mode, bool buckets);
 
+/** The balance-tlb/alb bucket of a source MAC in a VLAN. Any thread. */
+static inline uint32_t dpb_fwd_tlb_bucket(uint16_t vlan, const uint8_t *src_mac)
+{
+	return dpb_fdb_hash(dpb_fdb_key(vlan, src_mac)) & (DPB_FWD_TLB_BUCKETS - 1);
+}
+
 struct dpb_fwd_bridge {
 	struct dpb_fdb *fdb;
 	uint16_t n_ports;
@@ -118,6 +125,7 @@ struct dpb_fwd_bridge {
 struct dpb_fwd_in {
 	bool in_bridge;     /**< false: drop as rx-no-bridge */
 	bool rx_ok;         /**< bond's receive rule admits this member */
+	bool rx_multicast_ok; /**< ...and its broadcast/multicast (tlb/alb: active only) */
 	uint16_t bridge;
 	uint16_t br_port;   /**< index in the bridge (a member: its bond's) */
 };
@@ -161,6 +169,8 @@ struct dpb_worker {
 	_Atomic uint64_t learn_ring_full;      /**< learn requests lost (not frames) */
 	_Atomic uint64_t loops;                /**< iterations, for `show fwd` */
 	uint32_t rr_counter[DPB_FWD_MAX_BONDS];/**< balance-rr position, per bond */
+	/** balance-tlb/alb: bytes sent per bond and bucket (read by control). */
+	_Atomic uint64_t tlb_bytes[DPB_FWD_MAX_BONDS][DPB_FWD_TLB_BUCKETS];
 	uint16_t n_dirty;
 	uint16_t dirty[RTE_MAX_ETHPORTS];
 	struct dpb_fwd_txbuf txbuf[RTE_MAX_ETHPORTS];

@@ -53,6 +53,21 @@ static void tx_balance_xor_buckets(struct dpb_worker *w, const struct dpb_fwd_sn
 	to_port(w, s, bond->bucket_port[h & bond->bucket_mask], m);
 }
 
+/*
+ * balance-tlb/alb by load: the member of the source MAC's bucket, so a MAC
+ * stays on one member; the bytes are counted for the control lcore's
+ * rebalancing.
+ */
+static void tx_tlb(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
+		   const struct dpb_fwd_bond *bond, struct rte_mbuf *m)
+{
+	const uint8_t *eth = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t bucket = dpb_fwd_tlb_bucket(0, eth + 6);
+
+	dpb_ctr_add(&w->tlb_bytes[bond->idx][bucket], rte_pktmbuf_pkt_len(m));
+	to_port(w, s, bond->bucket_port[bucket], m);
+}
+
 /* broadcast: one reference per member, no copies. */
 static void tx_broadcast(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 			 const struct dpb_fwd_bond *bond, struct rte_mbuf *m)
@@ -70,6 +85,10 @@ dpb_fwd_bond_tx_t dpb_fwd_bond_tx_for(enum dpb_bond_mode mode, bool buckets)
 	case DPB_BOND_MODE_BALANCE_RR: return tx_balance_rr;
 	case DPB_BOND_MODE_BALANCE_XOR: return buckets ? tx_balance_xor_buckets : tx_balance_xor;
 	case DPB_BOND_MODE_BROADCAST: return tx_broadcast;
+	case DPB_BOND_MODE_BALANCE_TLB:
+	case DPB_BOND_MODE_BALANCE_ALB:
+		/* With tlb_dynamic_lb=0, by the xmit hash policy, as Linux. */
+		return buckets ? tx_tlb : tx_balance_xor;
 	default: return NULL;
 	}
 }

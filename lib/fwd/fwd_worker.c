@@ -129,6 +129,11 @@ static void bridge_burst(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 			drop(w, in_iface, DPB_DROP_RX_BAD_SOURCE, m);
 			continue;
 		}
+		/* tlb/alb: a switch floods to every member; only the active takes it. */
+		if (!in->rx_multicast_ok && rte_is_multicast_ether_addr(&eth->dst_addr)) {
+			drop(w, in_iface, DPB_DROP_RX_INACTIVE_SLAVE, m);
+			continue;
+		}
 		if (!dpb_fdb_source_known(br->fdb, 0, eth->src_addr.addr_bytes, in->br_port))
 			learn(w, &eth->src_addr, in->bridge, in->br_port);
 		if (rte_is_multicast_ether_addr(&eth->dst_addr)) {

@@ -193,6 +193,69 @@ static void test_broadcast(void **state)
 	cable("eth2", true);
 }
 
+/* Which member sent the frames of each source (last MAC byte). */
+static void sources_by_member(int *member_of, unsigned int n_src)
+{
+	for (unsigned int k = 0; k < n_src; k++)
+		member_of[k] = -1;
+	for (unsigned int p = 1; p < N_PORTS; p++) {
+		struct rte_mbuf *m;
+
+		while (rte_ring_dequeue(tx[p], (void **)&m) == 0) {
+			unsigned int src = rte_pktmbuf_mtod(m, const uint8_t *)[11] - 0x20;
+
+			assert_true(src < n_src);
+			/* One member per source MAC: never two. */
+			assert_true(member_of[src] == -1 || member_of[src] == (int)p);
+			member_of[src] = (int)p;
+			rte_pktmbuf_free(m);
+		}
+	}
+}
+
+static void test_balance_tlb(void **state)
+{
+	int before[16], after[16];
+	unsigned int used[N_PORTS] = { 0 };
+	struct rte_mbuf *m;
+
+	(void)state;
+	run_cmd(dpb_ctl_set_mode, "balance-tlb", "bond0");
+	for (unsigned int k = 0; k < 16; k++)
+		inject(0, (uint8_t)(0x20 + k), 4, false);
+	sources_by_member(before, 16);
+	for (unsigned int k = 0; k < 16; k++) {
+		assert_true(before[k] >= 1);
+		used[before[k]]++;
+	}
+	/* 16 sources over 256 buckets in three shares: more than one member. */
+	assert_true(used[1] < 16 && used[2] < 16 && used[3] < 16);
+
+	/* eth3 lost: only its sources move. */
+	cable("eth3", false);
+	for (unsigned int k = 0; k < 16; k++)
+		inject(0, (uint8_t)(0x20 + k), 4, false);
+	sources_by_member(after, 16);
+	for (unsigned int k = 0; k < 16; k++) {
+		assert_true(after[k] == 1 || after[k] == 2);
+		if (before[k] != 3)
+			assert_int_equal(after[k], before[k]);
+	}
+	cable("eth3", true);
+
+	/* Receive: unicast on any member; broadcast only on the active (eth1). */
+	m = frame(0x30, 0x02, 0);
+	memset(rte_pktmbuf_mtod(m, uint8_t *), 0xff, 6);
+	assert_int_equal(rte_ring_enqueue(rx[2], m), 0);
+	inject(2, 0x31, 3, false);
+	assert_int_equal(drain(0, NULL), 3);
+	m = frame(0x32, 0x02, 0);
+	memset(rte_pktmbuf_mtod(m, uint8_t *), 0xff, 6);
+	assert_int_equal(rte_ring_enqueue(rx[1], m), 0);
+	dpb_ctl_run_for(ctl, 10);
+	assert_int_equal(drain(0, NULL), 1);
+}
+
 static int setup(void **state)
 {
 	char *argv[] = { "test_fwd", "-l", "0", "--no-huge", "--no-pci", "-m", "256",
@@ -259,6 +322,7 @@ int main(void)
 		cmocka_unit_test(test_balance_rr),
 		cmocka_unit_test(test_balance_xor),
 		cmocka_unit_test(test_broadcast),
+		cmocka_unit_test(test_balance_tlb),
 	};
 
 	return cmocka_run_group_tests_name("fwd_modes", tests, setup, teardown);

@@ -63,6 +63,29 @@ expect_seqs eth1 "$evens" xor-buckets
 expect_seqs eth0 "$odds" xor-buckets
 ok "balance-xor with 256 hash buckets: each flow on its bucket's member"
 
+for mode in balance-tlb balance-alb; do
+	run_mode "$mode" "bond_mode $mode"
+	b=$(bond_block "$T/out" 1)
+	want="transmit load balancing"
+	[ $mode = balance-alb ] && want="adaptive load balancing"
+	[ "$(bond_field - 'Bonding Mode' <<<"$b")" = "$want" ] || fail "$mode: mode line"
+	[ "$(bond_field - 'Currently Active Slave' <<<"$b")" = eth0 ] || fail "$mode: active slave"
+	grep -q "^Transmit Hash Policy" <<<"$b" && fail "$mode: hash line with tlb_dynamic_lb 1"
+	# One source MAC: every frame through one member, none through the other.
+	e0=$(seqs eth0) e1=$(seqs eth1)
+	if ! { [ "$e0" = "$all" ] && [ -z "$e1" ]; } && ! { [ "$e1" = "$all" ] && [ -z "$e0" ]; }; then
+		fail "$mode: one source MAC spread over two members: [$e0] [$e1]"
+	fi
+	ok "$mode: the source MAC stays on one member; active eth0 shown as Linux shows it"
+done
+
+run_mode tlb-static "bond_mode balance-tlb;bond-tlb-dynamic-lb 0"
+[ "$(bond_field - 'Transmit Hash Policy' <<<"$(bond_block "$T/out" 1)")" = "layer2 (0)" ] ||
+	fail "tlb static: hash line"
+expect_seqs eth0 "$evens" tlb-static
+expect_seqs eth1 "$odds" tlb-static
+ok "balance-tlb with tlb_dynamic_lb 0: by the layer2 hash, and its line shown"
+
 run_mode bcast "bond_mode broadcast"
 expect_seqs eth0 "$all" broadcast
 expect_seqs eth1 "$all" broadcast

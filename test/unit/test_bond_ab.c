@@ -389,7 +389,7 @@ static void test_set_mode_at_run_time(void **state)
 	/* Back to active-backup: the first member up becomes active. */
 	dpb_bond_set_mode(&x.b, DPB_BOND_MODE_ACTIVE_BACKUP, x.now);
 	assert_int_equal(x.b.curr_active, 0);
-	assert_int_equal(dpb_bond_set_mode(&x.b, DPB_BOND_MODE_BALANCE_ALB, x.now), -ENOTSUP);
+	assert_int_equal(dpb_bond_set_mode(&x.b, DPB_BOND_MODE_8023AD, x.now), -ENOTSUP);
 	assert_int_equal(x.b.mode, DPB_BOND_MODE_ACTIVE_BACKUP);
 }
 

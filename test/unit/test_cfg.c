@@ -330,6 +330,18 @@ static void test_warnings(void **state)
 	expect_diag(12, DPB_DIAG_WARNING, "vmbr0: STP is not implemented; the bridge runs with stp off");
 }
 
+static void test_miimon_forced_for_tlb(void **state)
+{
+	(void)state;
+	assert_int_equal(load("iface eth0 inet manual\n"
+			      "iface bond0 inet manual\n  slaves eth0\n  bond-mode balance-tlb\n"
+			      "  bond-tlb-dynamic-lb 0\n"
+			      "iface vmbr0 inet manual\n  bridge_ports bond0\n"), 0);
+	expect_diag(2, DPB_DIAG_WARNING, "bond0: mode balance-tlb needs miimon; forcing miimon to 100 ms");
+	assert_int_equal(iface("bond0")->bond.miimon_ms, 100);
+	assert_false(iface("bond0")->bond.tlb_dynamic_lb);
+}
+
 static void test_miimon_zero_warns(void **state)
 {
 	(void)state;
@@ -359,6 +371,7 @@ int main(void)
 		cmocka_unit_test(test_more_errors),
 		cmocka_unit_test(test_warnings),
 		cmocka_unit_test(test_miimon_zero_warns),
+		cmocka_unit_test(test_miimon_forced_for_tlb),
 	};
 
 	return cmocka_run_group_tests_name("cfg", tests, setup, teardown);
