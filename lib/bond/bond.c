@@ -36,6 +36,8 @@ static const struct dpb_bond_mode_ops *mode_ops(enum dpb_bond_mode mode)
 		return &dpb_bond_ops_balance_tlb;
 	case DPB_BOND_MODE_BALANCE_ALB:
 		return &dpb_bond_ops_balance_alb;
+	case DPB_BOND_MODE_8023AD:
+		return &dpb_bond_ops_8023ad;
 	default:
 		return NULL;
 	}
@@ -43,7 +45,8 @@ static const struct dpb_bond_mode_ops *mode_ops(enum dpb_bond_mode mode)
 
 bool dpb_bond_mode_built(enum dpb_bond_mode mode)
 {
-	return mode_ops(mode) != NULL;
+	/* 802.3ad's bond side exists, but nothing feeds it until LACP does. */
+	return mode_ops(mode) != NULL && mode != DPB_BOND_MODE_8023AD;
 }
 
 int dpb_bond_init(struct dpb_bond *b, const char *name, const struct dpb_cfg_bond *cfg,
@@ -296,10 +299,28 @@ void dpb_bond_change_active(struct dpb_bond *b, int m, uint64_t now_ms)
 		dpb_bond_event(b, now_ms, DPB_BOND_EV_ACTIVE, m, 0);
 }
 
+int dpb_bond_set_lacp_state(struct dpb_bond *b, unsigned int i, bool collecting,
+			    bool distributing)
+{
+	struct dpb_bond_member *m;
+
+	if (i >= b->n_members)
+		return -EINVAL;
+	m = &b->members[i];
+	if (m->collecting == collecting && m->distributing == distributing)
+		return 0;
+	m->collecting = collecting;
+	m->distributing = distributing;
+	dpb_bond_rebucket(b);
+	return DPB_BOND_CHANGED_ACTIVE;
+}
+
 bool dpb_bond_member_rx_ok(const struct dpb_bond *b, unsigned int i)
 {
 	if (i >= b->n_members)
 		return false;
+	if (b->mode == DPB_BOND_MODE_8023AD)
+		return b->members[i].link == DPB_LINK_UP && b->members[i].collecting;
 	if (b->ops->tx_on_active && !b->all_slaves_active)
 		return (int)i == b->curr_active;
 	return b->members[i].link == DPB_LINK_UP || b->all_slaves_active;
@@ -324,7 +345,8 @@ unsigned int dpb_bond_tx_members(const struct dpb_bond *b, int *out)
 		return n;
 	}
 	for (unsigned int i = 0; i < b->n_members; i++)
-		if (b->members[i].link == DPB_LINK_UP)
+		if (b->members[i].link == DPB_LINK_UP &&
+		    (b->mode != DPB_BOND_MODE_8023AD || b->members[i].distributing))
 			out[n++] = (int)i;
 	return n;
 }

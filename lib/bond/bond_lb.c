@@ -25,6 +25,18 @@ const struct dpb_bond_mode_ops dpb_bond_ops_balance_xor = {
 	.uses_primary = false,
 };
 
+/*
+ * 802.3ad's datapath side: the distributing members transmit by the xmit
+ * hash policy, the collecting ones receive. Which those are is LACP's
+ * decision, fed in through dpb_bond_set_lacp_state(); until LACP is built
+ * (lib/lacp), dpbond refuses the mode at start-up.
+ */
+const struct dpb_bond_mode_ops dpb_bond_ops_8023ad = {
+	.mode = DPB_BOND_MODE_8023AD,
+	.select = all_up_select,
+	.uses_primary = false,
+};
+
 const struct dpb_bond_mode_ops dpb_bond_ops_broadcast = {
 	.mode = DPB_BOND_MODE_BROADCAST,
 	.select = all_up_select,

@@ -57,6 +57,8 @@ struct dpb_bond_member {
 	bool full_duplex;
 	bool duplex_known;
 	uint16_t queue_id;             /**< "Slave queue ID" (always 0 for now) */
+	bool collecting;               /**< 802.3ad: LACP lets it receive */
+	bool distributing;             /**< 802.3ad: LACP lets it transmit */
 };
 
 /** What a bond event was, for the log and the failover timeline. */
@@ -136,7 +138,7 @@ struct dpb_bond {
  */
 void dpb_bond_rebucket(struct dpb_bond *b);
 
-/** Whether dpbond implements @p mode yet. Any thread. */
+/** Whether dpbond runs bonds in @p mode yet (802.3ad: not until LACP). Any thread. */
 bool dpb_bond_mode_built(enum dpb_bond_mode mode);
 
 /**
@@ -179,6 +181,15 @@ int dpb_bond_set_primary(struct dpb_bond *b, int member, uint64_t now_ms);
  * @return DPB_BOND_CHANGED_* flags, or -ENOTSUP for a mode not built yet.
  */
 int dpb_bond_set_mode(struct dpb_bond *b, enum dpb_bond_mode mode, uint64_t now_ms);
+
+/**
+ * 802.3ad: what the LACP machines decided for member @p i (its Mux state),
+ * fed in by the control plane; LACP itself lives apart (lib/lacp). The bond
+ * transmits on distributing members and receives on collecting ones.
+ * @return DPB_BOND_CHANGED_ACTIVE when that changed, or -EINVAL.
+ */
+int dpb_bond_set_lacp_state(struct dpb_bond *b, unsigned int i, bool collecting,
+			    bool distributing);
 
 /** Index of the member named @p name, or -1. */
 int dpb_bond_find_member(const struct dpb_bond *b, const char *name);
@@ -237,6 +248,7 @@ extern const struct dpb_bond_mode_ops dpb_bond_ops_balance_xor;
 extern const struct dpb_bond_mode_ops dpb_bond_ops_broadcast;
 extern const struct dpb_bond_mode_ops dpb_bond_ops_balance_tlb;
 extern const struct dpb_bond_mode_ops dpb_bond_ops_balance_alb;
+extern const struct dpb_bond_mode_ops dpb_bond_ops_8023ad;
 /* Internal to lib/bond: active-backup's choice of the active member. */
 void dpb_bond_select_active(struct dpb_bond *b, uint64_t now_ms);
 

@@ -131,7 +131,8 @@ static int init_bond(struct dpb_ctl *c, int iface, uint64_t now)
 {
 	const struct dpb_cfg_iface *f = &c->cfg.ifaces[iface];
 	struct ctl_bond *cb = &c->bonds[c->n_bonds];
-	int rc = dpb_bond_init(&cb->bond, f->name, &f->bond, now);
+	int rc = dpb_bond_mode_built(f->bond.mode) ?
+		 dpb_bond_init(&cb->bond, f->name, &f->bond, now) : -ENOTSUP;
 
 	if (rc == -ENOTSUP) {
 		fprintf(stderr, "%s:%u: %s: mode %s is not implemented yet (only 802.3ad is not)\n",

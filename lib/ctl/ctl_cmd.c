@@ -85,7 +85,7 @@ int dpb_ctl_set_mode(struct dpb_ctl *c, const char *mode, const char *bond,
 		return -EINVAL;
 	}
 	cb = &c->bonds[c->iface_bond[iface]];
-	rc = dpb_bond_set_mode(&cb->bond, m, dpb_ctl_now_ms(c));
+	rc = dpb_bond_mode_built(m) ? dpb_bond_set_mode(&cb->bond, m, dpb_ctl_now_ms(c)) : -ENOTSUP;
 	if (rc < 0) {
 		dpb_strbuf_printf(out, "%s: mode %s is not implemented yet\n", bond,
 				  dpb_bond_mode_name(m));

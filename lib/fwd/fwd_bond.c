@@ -83,7 +83,9 @@ dpb_fwd_bond_tx_t dpb_fwd_bond_tx_for(enum dpb_bond_mode mode, bool buckets)
 	switch (mode) {
 	case DPB_BOND_MODE_ACTIVE_BACKUP: return tx_active_backup;
 	case DPB_BOND_MODE_BALANCE_RR: return tx_balance_rr;
-	case DPB_BOND_MODE_BALANCE_XOR: return buckets ? tx_balance_xor_buckets : tx_balance_xor;
+	case DPB_BOND_MODE_BALANCE_XOR:
+	case DPB_BOND_MODE_8023AD:  /* over the distributing members */
+		return buckets ? tx_balance_xor_buckets : tx_balance_xor;
 	case DPB_BOND_MODE_BROADCAST: return tx_broadcast;
 	case DPB_BOND_MODE_BALANCE_TLB:
 	case DPB_BOND_MODE_BALANCE_ALB:

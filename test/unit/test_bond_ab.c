@@ -389,17 +389,43 @@ static void test_set_mode_at_run_time(void **state)
 	/* Back to active-backup: the first member up becomes active. */
 	dpb_bond_set_mode(&x.b, DPB_BOND_MODE_ACTIVE_BACKUP, x.now);
 	assert_int_equal(x.b.curr_active, 0);
-	assert_int_equal(dpb_bond_set_mode(&x.b, DPB_BOND_MODE_8023AD, x.now), -ENOTSUP);
+	assert_int_equal(dpb_bond_set_mode(&x.b, (enum dpb_bond_mode)9, x.now), -ENOTSUP);
 	assert_int_equal(x.b.mode, DPB_BOND_MODE_ACTIVE_BACKUP);
 }
 
-static void test_modes_not_built_refused(void **state)
+/* 802.3ad's datapath side: LACP's decisions select the members. */
+static void test_8023ad_follows_lacp_state(void **state)
 {
-	struct dpb_cfg_bond cfg = { .mode = DPB_BOND_MODE_8023AD };
+	struct dpb_cfg_bond cfg = { .mode = DPB_BOND_MODE_8023AD, .miimon_ms = 100,
+				    .primary = -1 };
+	struct dpb_link_sample s = { .carrier = true };
+	struct dpb_mac mac = { { 2, 0, 0, 0, 0, 1 } };
 	struct dpb_bond b;
+	int tx[4];
 
 	(void)state;
-	assert_int_equal(dpb_bond_init(&b, "bond0", &cfg, 0), -ENOTSUP);
+	assert_int_equal(dpb_bond_init(&b, "bond0", &cfg, 0), 0);
+	dpb_bond_add_member(&b, "eth0", &mac, &s, 0);
+	dpb_bond_add_member(&b, "eth1", &mac, &s, 0);
+	/* Up but not yet aggregated: nothing moves. */
+	assert_int_equal(dpb_bond_tx_members(&b, tx), 0);
+	assert_false(dpb_bond_member_rx_ok(&b, 0));
+	/* Collecting before distributing (independent control). */
+	assert_int_equal(dpb_bond_set_lacp_state(&b, 0, true, false), DPB_BOND_CHANGED_ACTIVE);
+	assert_true(dpb_bond_member_rx_ok(&b, 0));
+	assert_int_equal(dpb_bond_tx_members(&b, tx), 0);
+	dpb_bond_set_lacp_state(&b, 0, true, true);
+	dpb_bond_set_lacp_state(&b, 1, true, true);
+	assert_int_equal(dpb_bond_tx_members(&b, tx), 2);
+	assert_int_equal(dpb_bond_set_lacp_state(&b, 1, true, true), 0);
+	assert_int_equal(dpb_bond_set_lacp_state(&b, 9, true, true), -EINVAL);
+	/* A distributing member whose link fails stops transmitting. */
+	struct dpb_link_sample ss[2] = { { .carrier = true }, { .carrier = false } };
+
+	dpb_bond_miimon(&b, ss, 100);
+	assert_int_equal(dpb_bond_tx_members(&b, tx), 1);
+	assert_int_equal(tx[0], 0);
+	assert_false(dpb_bond_member_rx_ok(&b, 1));
 }
 
 int main(void)
@@ -417,7 +443,7 @@ int main(void)
 		cmocka_unit_test(test_event_log),
 		cmocka_unit_test(test_lb_modes_use_up_members),
 		cmocka_unit_test(test_set_mode_at_run_time),
-		cmocka_unit_test(test_modes_not_built_refused),
+		cmocka_unit_test(test_8023ad_follows_lacp_state),
 	};
 
 	return cmocka_run_group_tests_name("bond_ab", tests, NULL, NULL);
