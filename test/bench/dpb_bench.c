@@ -6,12 +6,14 @@
  *   ceiling   net_null rx -> net_null tx, nothing in between
  *   touch     the same, reading each frame's Ethernet header (what any
  *             bridge must do; the others above and below do not)
- *   dpdk-bond net_null rx -> DPDK's bonding PMD (active-backup over two
- *             net_null members) tx
+ *   dpdk-bond net_null rx -> DPDK's bonding PMD over two net_null members,
+ *             in each mode both have (active-backup, balance-rr, balance-xor
+ *             layer2, broadcast, balance-tlb)
  *   dpbond    net_null rx -> dpbond's appliance path: bridge (learn check,
- *             FDB lookup, flood) -> active-backup bond -> member tx
+ *             FDB lookup, flood) -> bond in the same mode -> member tx
  *
- * Prints Mpps, TSC cycles per packet and the ratios. Not a test: numbers for
+ * Prints Mpps (frames taken in and sent on), TSC cycles per frame and the
+ * ratios. Not a test: numbers for
  * doc/performance.md. Usage:
  *   dpb-bench [EAL options] -- [--seconds S] [--rounds R]
  */
@@ -65,14 +67,6 @@ static uint16_t probe(const char *devargs)
 		exit(1);
 	}
 	return pid;
-}
-
-static uint64_t opackets(uint16_t pid)
-{
-	struct rte_eth_stats st;
-
-	rte_eth_stats_get(pid, &st);
-	return st.opackets;
 }
 
 static volatile uint8_t sink;
@@ -148,28 +142,92 @@ static void fill_frame(struct rte_mempool *mp, void *arg, void *obj, unsigned in
 	memcpy((uint8_t *)m->buf_addr + RTE_PKTMBUF_HEADROOM, frame, sizeof(frame));
 }
 
-int main(int argc, char **argv)
+static const struct {
+	const char *name;       /* dpbond's mode name */
+	uint8_t dpdk_mode;      /* DPDK's BONDING_MODE_* */
+} modes[] = {
+	{ "active-backup", BONDING_MODE_ACTIVE_BACKUP },
+	{ "balance-rr", BONDING_MODE_ROUND_ROBIN },
+	{ "balance-xor", BONDING_MODE_BALANCE },
+	{ "broadcast", BONDING_MODE_BROADCAST },
+	{ "balance-tlb", BONDING_MODE_TLB },
+};
+#define N_MODES (sizeof(modes) / sizeof(modes[0]))
+
+static uint64_t ipackets(uint16_t pid)
+{
+	struct rte_eth_stats st;
+
+	rte_eth_stats_get(pid, &st);
+	return st.ipackets;
+}
+
+static uint16_t dpdk_bond(unsigned int k)
+{
+	char name[32], m[2][32];
+	uint16_t members[2];
+	int bond;
+
+	snprintf(name, sizeof(name), "net_bonding%u", k);
+	for (int i = 0; i < 2; i++) {
+		snprintf(m[i], sizeof(m[i]), "net_null%u,no-rx=1", 20 + 2 * k + (unsigned int)i);
+		members[i] = probe(m[i]);
+	}
+	bond = rte_eth_bond_create(name, modes[k].dpdk_mode, 0);
+	if (bond < 0 || rte_eth_bond_slave_add((uint16_t)bond, members[0]) ||
+	    rte_eth_bond_slave_add((uint16_t)bond, members[1]) || start_port((uint16_t)bond)) {
+		fprintf(stderr, "DPDK bond in mode %s: setup failed\n", modes[k].name);
+		exit(1);
+	}
+	return (uint16_t)bond;
+}
+
+static struct dpb_ctl *dpbond(void)
 {
 	static struct dpb_cfg cfg;
-	struct result ceil = { .n = 0 }, touch = { .n = 0 }, pmd = { .n = 0 }, dpb = { .n = 0 };
-	double secs = 2;
-	unsigned int rounds = 3;
-	int ret = rte_eal_init(argc, argv), opt;
-	uint16_t c_src, c_dst, b_src, bond, m0, m1, d_m0, d_m1;
-	struct dpb_ctl *ctl;
 	char path[] = "/tmp/dpb-bench-XXXXXX";
-	FILE *f;
-	int fd;
+	struct dpb_ctl *ctl;
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
 
-	if (ret < 0)
-		return 1;
-	argc -= ret;
-	argv += ret;
+	fprintf(f, "iface src0 inet manual\n  dpdk-devargs net_null5\n"
+		   "iface m0 inet manual\n  dpdk-devargs net_null6,no-rx=1\n"
+		   "iface m1 inet manual\n  dpdk-devargs net_null7,no-rx=1\n"
+		   "iface bond0 inet manual\n  bond-slaves m0 m1\n  bond-mode active-backup\n"
+		   "  bond-miimon 100\n"
+		   "iface br0 inet manual\n  bridge-ports src0 bond0\n");
+	fclose(f);
+	if (dpb_cfg_load(&cfg, path, NULL, 0) < 0) {
+		dpb_cfg_print_diags(&cfg, stderr);
+		exit(1);
+	}
+	unlink(path);
+	ctl = dpb_ctl_create(&cfg);
+	if (ctl == NULL)
+		exit(1);
+	rte_mempool_obj_iter(rte_mempool_lookup("dpb_mbufs"), fill_frame, NULL);
+	return ctl;
+}
+
+int main(int argc, char **argv)
+{
 	static const struct option longopts[] = {
 		{ "seconds", required_argument, NULL, 's' },
 		{ "rounds", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct result ceil = { .n = 0 }, touch = { .n = 0 };
+	struct result pmd[N_MODES], dpb[N_MODES];
+	uint16_t c_src, c_dst, b_src, bonds[N_MODES], d_src;
+	double secs = 2, cm, tm;
+	unsigned int rounds = 3;
+	int ret = rte_eal_init(argc, argv), opt;
+	struct dpb_ctl *ctl;
+
+	if (ret < 0)
+		return 1;
+	argc -= ret;
+	argv += ret;
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (opt == 's')
 			secs = atof(optarg);
@@ -180,48 +238,20 @@ int main(int argc, char **argv)
 	}
 	if (rounds > 16)
 		rounds = 16;
+	memset(pmd, 0, sizeof(pmd));
+	memset(dpb, 0, sizeof(dpb));
 	pool = rte_pktmbuf_pool_create("bench", 16383, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
 	if (pool == NULL)
 		return 1;
-
 	c_src = probe("net_null0");
 	c_dst = probe("net_null1,no-rx=1");
 	b_src = probe("net_null2");
-	m0 = probe("net_null3,no-rx=1");
-	m1 = probe("net_null4,no-rx=1");
 	if (start_port(c_src) || start_port(c_dst) || start_port(b_src))
 		return 1;
-	ret = rte_eth_bond_create("net_bonding0", BONDING_MODE_ACTIVE_BACKUP, 0);
-	if (ret < 0)
-		return 1;
-	bond = (uint16_t)ret;
-	if (rte_eth_bond_slave_add(bond, m0) || rte_eth_bond_slave_add(bond, m1) ||
-	    start_port(bond)) {
-		fprintf(stderr, "DPDK bond setup failed\n");
-		return 1;
-	}
-
-	/* dpbond: a bridge of a source port and an active-backup bond. */
-	fd = mkstemp(path);
-	f = fdopen(fd, "w");
-	fprintf(f, "iface src0 inet manual\n  dpdk-devargs net_null5\n"
-		   "iface m0 inet manual\n  dpdk-devargs net_null6,no-rx=1\n"
-		   "iface m1 inet manual\n  dpdk-devargs net_null7,no-rx=1\n"
-		   "iface bond0 inet manual\n  bond-slaves m0 m1\n  bond-mode active-backup\n"
-		   "  bond-miimon 100\n"
-		   "iface br0 inet manual\n  bridge-ports src0 bond0\n");
-	fclose(f);
-	if (dpb_cfg_load(&cfg, path, NULL, 0) < 0) {
-		dpb_cfg_print_diags(&cfg, stderr);
-		return 1;
-	}
-	unlink(path);
-	ctl = dpb_ctl_create(&cfg);
-	if (ctl == NULL)
-		return 1;
-	rte_mempool_obj_iter(rte_mempool_lookup("dpb_mbufs"), fill_frame, NULL);
-	rte_eth_dev_get_port_by_name("net_null6", &d_m0);
-	rte_eth_dev_get_port_by_name("net_null7", &d_m1);
+	for (unsigned int k = 0; k < N_MODES; k++)
+		bonds[k] = dpdk_bond(k);
+	ctl = dpbond();
+	rte_eth_dev_get_port_by_name("net_null5", &d_src);
 
 	printf("dpb-bench: %u rounds of %.1f s per case, one core, 64-byte frames, burst %d\n",
 	       rounds, secs, BURST);
@@ -232,29 +262,38 @@ int main(int argc, char **argv)
 		record(&ceil, pkts, cyc);
 		pkts = pump(c_src, c_dst, secs, true, &cyc);
 		record(&touch, pkts, cyc);
-		pkts = pump(b_src, bond, secs, false, &cyc);
-		record(&pmd, pkts, cyc);
-		before = opackets(d_m0) + opackets(d_m1);
-		t0 = rte_get_tsc_cycles();
-		dpb_ctl_run_for(ctl, (unsigned int)(secs * 1000));
-		cyc = rte_get_tsc_cycles() - t0;
-		record(&dpb, opackets(d_m0) + opackets(d_m1) - before, cyc);
-		printf("round %u: ceiling %.2f, touch %.2f, dpdk-bond %.2f, dpbond %.2f Mpps\n",
-		       r + 1, ceil.mpps[r], touch.mpps[r], pmd.mpps[r], dpb.mpps[r]);
-	}
-	double cm = median(ceil.mpps, ceil.n), tm = median(touch.mpps, touch.n), pm = median(pmd.mpps, pmd.n),
-	       dm = median(dpb.mpps, dpb.n);
+		for (unsigned int k = 0; k < N_MODES; k++) {
+			struct dpb_strbuf sb;
 
-	printf("\n%-10s %10s %12s %12s %14s\n", "case", "Mpps", "cycles/pkt", "vs ceiling",
-	       "vs dpdk-bond");
-	printf("%-10s %10.2f %12.1f %12.2f %14s\n", "ceiling", cm, median(ceil.cpp, ceil.n), 1.0,
-	       "-");
-	printf("%-10s %10.2f %12.1f %12.2f %14s\n", "touch", tm, median(touch.cpp, touch.n),
-	       tm / cm, "-");
-	printf("%-10s %10.2f %12.1f %12.2f %14.2f\n", "dpdk-bond", pm, median(pmd.cpp, pmd.n),
-	       pm / cm, 1.0);
-	printf("%-10s %10.2f %12.1f %12.2f %14.2f\n", "dpbond", dm, median(dpb.cpp, dpb.n),
-	       dm / cm, dm / pm);
+			pkts = pump(b_src, bonds[k], secs, false, &cyc);
+			record(&pmd[k], pkts, cyc);
+			dpb_strbuf_init(&sb);
+			if (dpb_ctl_set_mode(ctl, modes[k].name, "bond0", &sb) < 0)
+				return 1;
+			dpb_strbuf_free(&sb);
+			dpb_ctl_run_for(ctl, 50);   /* settle: learning, a miimon tick */
+			before = ipackets(d_src);
+			t0 = rte_get_tsc_cycles();
+			dpb_ctl_run_for(ctl, (unsigned int)(secs * 1000));
+			cyc = rte_get_tsc_cycles() - t0;
+			record(&dpb[k], ipackets(d_src) - before, cyc);
+		}
+		printf("round %u done\n", r + 1);
+		fflush(stdout);
+	}
+	cm = median(ceil.mpps, ceil.n);
+	tm = median(touch.mpps, touch.n);
+	printf("\nceiling %.2f Mpps (%.1f cycles/frame); touch %.2f Mpps (%.1f cycles/frame)\n\n",
+	       cm, median(ceil.cpp, ceil.n), tm, median(touch.cpp, touch.n));
+	printf("%-14s %12s %10s %12s %10s %16s %12s\n", "mode", "dpdk-bond", "cyc/frame",
+	       "dpbond", "cyc/frame", "dpbond/dpdk-bond", "dpbond/ceil");
+	for (unsigned int k = 0; k < N_MODES; k++) {
+		double pm = median(pmd[k].mpps, pmd[k].n), dm = median(dpb[k].mpps, dpb[k].n);
+
+		printf("%-14s %12.2f %10.1f %12.2f %10.1f %16.2f %12.2f\n", modes[k].name, pm,
+		       median(pmd[k].cpp, pmd[k].n), dm, median(dpb[k].cpp, dpb[k].n), dm / pm,
+		       dm / cm);
+	}
 	dpb_ctl_destroy(ctl);
 	rte_eal_cleanup();
 	return 0;
