@@ -256,6 +256,35 @@ static void test_balance_tlb(void **state)
 	assert_int_equal(drain(0, NULL), 1);
 }
 
+/* balance-alb never rewrites an ARP a bridged machine sent (DPDK's ALB does). */
+static void test_balance_alb_leaves_bridged_arp_alone(void **state)
+{
+	static const uint8_t arp[42] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0, 0, 0, 0x01, 0x40, 0x08, 0x06,
+		0x00, 0x01, 0x08, 0x00, 6, 4, 0x00, 0x01,            /* request */
+		0x02, 0, 0, 0, 0x01, 0x40, 192, 0, 2, 10,           /* VM's MAC, 192.0.2.10 */
+		0, 0, 0, 0, 0, 0, 192, 0, 2, 1,                     /* who has 192.0.2.1 */
+	};
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool), *out;
+	unsigned int seen = 0;
+
+	(void)state;
+	run_cmd(dpb_ctl_set_mode, "balance-alb", "bond0");
+	assert_non_null(m);
+	rte_memcpy(rte_pktmbuf_append(m, sizeof(arp)), arp, sizeof(arp));
+	assert_int_equal(rte_ring_enqueue(rx[0], m), 0);
+	dpb_ctl_run_for(ctl, 10);
+	for (unsigned int p = 1; p < N_PORTS; p++) {
+		while (rte_ring_dequeue(tx[p], (void **)&out) == 0) {
+			assert_int_equal(rte_pktmbuf_data_len(out), sizeof(arp));
+			assert_memory_equal(rte_pktmbuf_mtod(out, const uint8_t *), arp, sizeof(arp));
+			seen++;
+			rte_pktmbuf_free(out);
+		}
+	}
+	assert_int_equal(seen, 1);  /* on one member, byte for byte */
+}
+
 static int setup(void **state)
 {
 	char *argv[] = { "test_fwd", "-l", "0", "--no-huge", "--no-pci", "-m", "256",
@@ -323,6 +352,7 @@ int main(void)
 		cmocka_unit_test(test_balance_xor),
 		cmocka_unit_test(test_broadcast),
 		cmocka_unit_test(test_balance_tlb),
+		cmocka_unit_test(test_balance_alb_leaves_bridged_arp_alone),
 	};
 
 	return cmocka_run_group_tests_name("fwd_modes", tests, setup, teardown);
