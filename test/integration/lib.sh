@@ -19,6 +19,8 @@ cleanup() {
 	fi
 	[ -n "$NS" ] && ip netns del "$NS" 2>/dev/null || true
 	rm -rf "$T"
+	# EAL's runtime folders of this test's processes (their --file-prefix).
+	rm -rf /var/run/dpdk/dpbt-*-$$ "${XDG_RUNTIME_DIR:-/nonexistent}"/dpdk/dpbt-*-$$
 }
 trap cleanup EXIT
 
