@@ -109,8 +109,9 @@ int cfg_set_kind(struct cfg_parser *p, int i, enum dpb_iface_kind kind,
 		return 0;
 	if (ifc->kind != DPB_IFACE_PORT) {
 		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc,
-			 "%s has both bond and bridge options (bridge options first at %s:%u)",
-			 ifc->name, p->raw[i].kind_loc.file, p->raw[i].kind_loc.line);
+			 "%s has both bond and bridge options (%s options first at %s:%u)",
+			 ifc->name, ifc->kind == DPB_IFACE_BOND ? "bond" : "bridge",
+			 p->raw[i].kind_loc.file, p->raw[i].kind_loc.line);
 		return -EINVAL;
 	}
 	ifc->kind = kind;
