@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Two dpbond LACP actors back to back, in simulated milliseconds: A's port
+ * i is cabled to B's port i. Convergence, fast and slow rates (the
+ * short-timeout bit really sent), passive ends, a partner timing out, and a
+ * partner changing its key.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dpb_lacp.h"
+
+#define N 2
+#define QMAX 64
+
+struct end {
+	struct dpb_lacp *l;
+	struct { unsigned int port; struct dpb_lacpdu pdu; } q[QMAX];  /* sent, to deliver */
+	unsigned int nq;
+	unsigned int sent[N];
+	bool cable_cut[N];
+	bool mute;             /* its LACPDUs are lost (a partner gone silent) */
+};
+
+static struct end a, b;
+static uint64_t now;
+
+static void send_cb(void *ctx, unsigned int port, const struct dpb_lacpdu *pdu)
+{
+	struct end *e = ctx;
+
+	assert_true(port < N);
+	e->sent[port]++;
+	if (e->nq < QMAX && !e->mute && !e->cable_cut[port]) {
+		e->q[e->nq].port = port;
+		e->q[e->nq].pdu = *pdu;
+		e->nq++;
+	}
+}
+
+static void deliver(struct end *from, struct end *to)
+{
+	for (unsigned int i = 0; i < from->nq; i++)
+		dpb_lacp_rx(to->l, from->q[i].port, &from->q[i].pdu, now);
+	from->nq = 0;
+}
+
+static void make(struct end *e, uint8_t id, bool active, bool fast, uint16_t key)
+{
+	struct dpb_lacp_params p = {
+		.system_priority = 65535, .system = { { 0x02, 0, 0, 0, 0, id } },
+		.active = active, .fast = fast, .user_port_key = key,
+	};
+
+	memset(e, 0, sizeof(*e));
+	e->l = dpb_lacp_create(&p, send_cb, e);
+	assert_non_null(e->l);
+	for (unsigned int i = 0; i < N; i++) {
+		assert_int_equal(dpb_lacp_add_port(e->l, i, 255), 0);
+		dpb_lacp_port_link(e->l, i, true, 10000, true, 0);
+	}
+}
+
+/* Runs both ends for @ms in 100 ms ticks, delivering what they send. */
+static void run(unsigned int ms)
+{
+	for (unsigned int t = 0; t < ms; t += 100) {
+		now += 100;
+		dpb_lacp_tick(a.l, now);
+		dpb_lacp_tick(b.l, now);
+		deliver(&a, &b);
+		deliver(&b, &a);
+	}
+}
+
+static bool both_distributing(struct end *e)
+{
+	for (unsigned int i = 0; i < N; i++)
+		if (!dpb_lacp_collecting(e->l, i) || !dpb_lacp_distributing(e->l, i))
+			return false;
+	return true;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	dpb_lacp_destroy(a.l);
+	dpb_lacp_destroy(b.l);
+	return 0;
+}
+
+static void test_converge_fast(void **state)
+{
+	struct dpb_lacp_port_status st;
+	uint64_t start;
+
+	(void)state;
+	now = 0;
+	make(&a, 0x10, true, true, 0);
+	make(&b, 0x20, true, true, 0);
+	run(3000);
+	assert_true(both_distributing(&a));
+	assert_true(both_distributing(&b));
+	assert_int_equal(dpb_lacp_active_aggregator(a.l), 1);
+	assert_int_equal(dpb_lacp_port_status(a.l, 1, &st), 0);
+	assert_int_equal(st.mux, DPB_LACP_MUX_COLLECTING_DISTRIBUTING);
+	assert_int_equal(st.rx, DPB_LACP_RX_CURRENT);
+	assert_int_equal(st.aggregator, 1);       /* both ports in one aggregator */
+	assert_int_equal(st.actor.key, 15);       /* 10G full duplex */
+	assert_int_equal(st.actor.state, 0x3f);   /* 63, as Linux shows a fast LAG */
+	assert_int_equal(st.partner.system.b[5], 0x20);
+	assert_int_equal(st.partner.port, 2);
+	assert_int_equal(st.partner.state, 0x3f);
+	assert_string_equal(dpb_lacp_mux_state_name(st.mux), "COLLECTING_DISTRIBUTING");
+	/* Steady state at fast rate: one LACPDU per second per port. */
+	start = a.sent[0];
+	run(10000);
+	assert_true(a.sent[0] - start >= 9 && a.sent[0] - start <= 11);
+}
+
+static void test_slow_rate(void **state)
+{
+	struct dpb_lacp_port_status st;
+	unsigned int start;
+
+	(void)state;
+	now = 0;
+	make(&a, 0x10, true, false, 0);
+	make(&b, 0x20, true, false, 0);
+	run(5000);
+	assert_true(both_distributing(&a));
+	dpb_lacp_port_status(a.l, 0, &st);
+	assert_int_equal(st.actor.state, 0x3d);   /* 61: slow */
+	assert_int_equal(st.periodic, DPB_LACP_PERIODIC_SLOW_PERIODIC);
+	start = a.sent[0];
+	run(60000);
+	assert_int_equal(a.sent[0] - start, 2);   /* every 30 s */
+}
+
+static void test_passive(void **state)
+{
+	(void)state;
+	now = 0;
+	make(&a, 0x10, false, true, 0);
+	make(&b, 0x20, true, true, 0);
+	run(5000);
+	assert_true(both_distributing(&a));   /* passive answers an active partner */
+	teardown(NULL);
+	make(&a, 0x10, false, true, 0);
+	make(&b, 0x20, false, true, 0);
+	run(10000);
+	assert_false(dpb_lacp_distributing(a.l, 0));   /* two passive ends never aggregate */
+	assert_false(dpb_lacp_distributing(b.l, 0));
+}
+
+static void test_partner_times_out(void **state)
+{
+	struct dpb_lacp_port_status st;
+
+	(void)state;
+	now = 0;
+	make(&a, 0x10, true, true, 0);
+	make(&b, 0x20, true, true, 0);
+	run(3000);
+	assert_true(both_distributing(&a));
+	/* B falls silent: A asked for short timeouts, so 3 s after B's last
+	 * LACPDU (sent at most 1 s before it fell silent) A expires it. */
+	b.mute = true;
+	run(1900);
+	assert_true(dpb_lacp_distributing(a.l, 0));
+	run(1200);
+	dpb_lacp_port_status(a.l, 0, &st);
+	assert_int_equal(st.rx, DPB_LACP_RX_EXPIRED);
+	assert_false(dpb_lacp_distributing(a.l, 0));
+	run(3000);
+	dpb_lacp_port_status(a.l, 0, &st);
+	assert_int_equal(st.rx, DPB_LACP_RX_DEFAULTED);
+	assert_int_equal(st.partner.state, DPB_LACP_STATE_ACTIVITY);   /* Linux's "1" */
+	/* B speaks again: the aggregate re-forms. */
+	b.mute = false;
+	run(4000);
+	assert_true(both_distributing(&a));
+}
+
+static void test_slow_partner_times_out_long(void **state)
+{
+	(void)state;
+	now = 0;
+	make(&a, 0x10, true, false, 0);
+	make(&b, 0x20, true, false, 0);
+	run(5000);
+	b.mute = true;
+	run(85000);
+	assert_true(dpb_lacp_distributing(a.l, 0));   /* long timeout: 90 s */
+	run(6000);
+	assert_false(dpb_lacp_distributing(a.l, 0));
+}
+
+static void test_link_loss_and_key_change(void **state)
+{
+	struct dpb_lacp_port_status st;
+
+	(void)state;
+	now = 0;
+	make(&a, 0x10, true, true, 0);
+	make(&b, 0x20, true, true, 0);
+	run(3000);
+	/* A's port 1 loses its link: it leaves, port 0 carries on. */
+	dpb_lacp_port_link(a.l, 1, false, 0, true, now);
+	b.cable_cut[1] = true;
+	run(200);
+	assert_false(dpb_lacp_distributing(a.l, 1));
+	assert_true(dpb_lacp_distributing(a.l, 0));
+	assert_int_equal(dpb_lacp_active_aggregator(a.l), 1);
+	/* B's port 0 comes back at another speed: new key; A re-selects. */
+	dpb_lacp_port_link(b.l, 0, true, 1000, true, now);
+	run(4000);
+	dpb_lacp_port_status(a.l, 0, &st);
+	assert_int_equal(st.partner.key, 9);    /* 1G full duplex */
+	assert_true(dpb_lacp_distributing(a.l, 0));
+	assert_int_equal(dpb_lacp_port_status(a.l, 9, &st), -EINVAL);
+}
+
+static void test_no_more_than_three_per_second(void **state)
+{
+	unsigned int start;
+
+	(void)state;
+	now = 0;
+	make(&a, 0x10, true, true, 0);
+	make(&b, 0x20, true, true, 0);
+	run(3000);
+	start = a.sent[0];
+	/* Flapping B's key every tick would call for a LACPDU each time. */
+	for (unsigned int t = 0; t < 10; t++) {
+		dpb_lacp_port_link(b.l, 0, true, t & 1 ? 1000 : 10000, true, now);
+		run(100);
+	}
+	assert_true(a.sent[0] - start <= 3 + 3);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_converge_fast, teardown),
+		cmocka_unit_test_teardown(test_slow_rate, teardown),
+		cmocka_unit_test_teardown(test_passive, teardown),
+		cmocka_unit_test_teardown(test_partner_times_out, teardown),
+		cmocka_unit_test_teardown(test_slow_partner_times_out_long, teardown),
+		cmocka_unit_test_teardown(test_link_loss_and_key_change, teardown),
+		cmocka_unit_test_teardown(test_no_more_than_three_per_second, teardown),
+	};
+
+	return cmocka_run_group_tests_name("lacp", tests, NULL, NULL);
+}
