@@ -30,6 +30,7 @@
 #define DPB_LACP_SHORT_TIMEOUT_MS 3000
 #define DPB_LACP_LONG_TIMEOUT_MS 90000
 #define DPB_LACP_AGGREGATE_WAIT_MS 2000
+#define DPB_LACP_CHURN_DETECTION_MS 60000
 #define DPB_LACP_TX_PER_FAST_PERIOD 3
 
 #define DPB_LACP_RX_STATES(X)  \
@@ -51,6 +52,33 @@
 	X(WAITING)                   \
 	X(ATTACHED)                  \
 	X(COLLECTING_DISTRIBUTING)
+
+/* Churn Detection (6.4.17), with the words Linux shows in status. */
+#define DPB_LACP_CHURN_STATES(X)          \
+	X(NO_CHURN, "none")               \
+	X(CHURN_MONITOR, "monitoring")    \
+	X(CHURN, "churned")
+
+enum dpb_lacp_churn_state {
+#define X(s, text) DPB_LACP_##s,
+	DPB_LACP_CHURN_STATES(X)
+#undef X
+};
+
+/** Linux's ad_select: how the active aggregator is chosen. */
+#define DPB_LACP_AD_SELECTS(X) \
+	X(STABLE, "stable")    \
+	X(BANDWIDTH, "bandwidth") \
+	X(COUNT, "count")
+
+enum dpb_lacp_ad_select {
+#define X(s, text) DPB_LACP_AD_SELECT_##s,
+	DPB_LACP_AD_SELECTS(X)
+#undef X
+};
+
+const char *dpb_lacp_churn_state_name(enum dpb_lacp_churn_state s);
+const char *dpb_lacp_ad_select_name(enum dpb_lacp_ad_select s);
 
 #define DPB_LACP_SELECTED(X) \
 	X(UNSELECTED)        \
@@ -92,6 +120,7 @@ struct dpb_lacp_params {
 	bool active;                 /**< lacp_active on (else passive) */
 	bool fast;                   /**< lacp_rate fast: ask for short timeout */
 	uint16_t user_port_key;      /**< ad_user_port_key, 0-1023 */
+	enum dpb_lacp_ad_select ad_select; /**< default stable */
 };
 
 /** Sends @p pdu on @p port. Called from dpb_lacp_tick() and dpb_lacp_rx(). */
@@ -136,6 +165,8 @@ struct dpb_lacp_port_status {
 	struct dpb_lacp_info actor;      /**< actor's operational information */
 	struct dpb_lacp_info partner;    /**< partner's operational information */
 	uint64_t lacpdu_rx, lacpdu_tx;
+	enum dpb_lacp_churn_state actor_churn, partner_churn;
+	uint32_t actor_churned, partner_churned;   /**< entries into churn */
 };
 
 /** Fills @p st for @p port. @return 0, or -EINVAL. */
@@ -144,5 +175,18 @@ int dpb_lacp_port_status(const struct dpb_lacp *l, unsigned int port,
 
 /** The active aggregator's id, 0 when there is none. */
 unsigned int dpb_lacp_active_aggregator(const struct dpb_lacp *l);
+
+/**
+ * Ports of the active aggregator whose link is up: the bond's carrier is up
+ * when this reaches min_links (Linux's __agg_active_ports).
+ */
+unsigned int dpb_lacp_active_ports(const struct dpb_lacp *l);
+
+/**
+ * The Marker Responder (802.1AX 6.5.4.2): the answer to a Marker PDU.
+ * @return 0 with @p resp to send back on the same port, or -EINVAL when
+ *   @p in is itself a response (nothing to send).
+ */
+int dpb_marker_respond(const struct dpb_marker_pdu *in, struct dpb_marker_pdu *resp);
 
 #endif

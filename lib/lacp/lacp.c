@@ -17,6 +17,10 @@ NAME_TABLE(DPB_LACP_RX_STATES, dpb_lacp_rx_state_name, enum dpb_lacp_rx_state)
 NAME_TABLE(DPB_LACP_PERIODIC_STATES, dpb_lacp_periodic_state_name, enum dpb_lacp_periodic_state)
 NAME_TABLE(DPB_LACP_MUX_STATES, dpb_lacp_mux_state_name, enum dpb_lacp_mux_state)
 #undef X
+#define X(s, text) text,
+NAME_TABLE(DPB_LACP_CHURN_STATES, dpb_lacp_churn_state_name, enum dpb_lacp_churn_state)
+NAME_TABLE(DPB_LACP_AD_SELECTS, dpb_lacp_ad_select_name, enum dpb_lacp_ad_select)
+#undef X
 
 struct dpb_lacp *dpb_lacp_create(const struct dpb_lacp_params *p, dpb_lacp_send_fn send,
 				 void *ctx)
@@ -73,6 +77,8 @@ int dpb_lacp_add_port(struct dpb_lacp *l, unsigned int port, uint16_t port_prior
 	/* Partner_Admin: nobody, as Linux shows it (state 1). */
 	p->partner_admin.state = DPB_LACP_STATE_ACTIVITY;
 	p->rx_begin = true;
+	p->actor_churn = p->partner_churn = DPB_LACP_CHURN_MONITOR;
+	p->actor_churn_ms = p->partner_churn_ms = 0;   /* started at the first tick */
 	p->periodic = DPB_LACP_PERIODIC_NO_PERIODIC;
 	p->mux = DPB_LACP_MUX_DETACHED;
 	return 0;
@@ -125,6 +131,7 @@ void dpb_lacp_tick(struct dpb_lacp *l, uint64_t now_ms)
 			continue;
 		lacp_mux_machine(l, &l->ports[i], now_ms);
 		lacp_tx_machine(l, &l->ports[i], now_ms);
+		lacp_churn_machine(l, &l->ports[i], now_ms);
 	}
 }
 
@@ -157,10 +164,37 @@ int dpb_lacp_port_status(const struct dpb_lacp *l, unsigned int port,
 	st->partner = p->partner;
 	st->lacpdu_rx = p->lacpdu_rx;
 	st->lacpdu_tx = p->lacpdu_tx;
+	st->actor_churn = p->actor_churn;
+	st->partner_churn = p->partner_churn;
+	st->actor_churned = p->actor_churned;
+	st->partner_churned = p->partner_churned;
 	return 0;
 }
 
 unsigned int dpb_lacp_active_aggregator(const struct dpb_lacp *l)
 {
 	return l->active_aggregator;
+}
+
+unsigned int dpb_lacp_active_ports(const struct dpb_lacp *l)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < DPB_LACP_MAX_PORTS; i++) {
+		const struct lacp_port *p = &l->ports[i];
+
+		n += p->exists && p->port_enabled && l->active_aggregator &&
+		     p->aggregator == l->active_aggregator && p->selected == DPB_LACP_SELECTED;
+	}
+	return n;
+}
+
+int dpb_marker_respond(const struct dpb_marker_pdu *in, struct dpb_marker_pdu *resp)
+{
+	if (in->response)
+		return -EINVAL;
+	*resp = *in;
+	resp->version = 1;
+	resp->response = true;   /* same requester fields, TLV type 2 */
+	return 0;
 }

@@ -30,6 +30,9 @@ struct lacp_port {
 	unsigned int tx_in_window;
 	unsigned int aggregator;              /* port_number of its aggregator's lead, 0 */
 	uint64_t lacpdu_rx, lacpdu_tx;
+	enum dpb_lacp_churn_state actor_churn, partner_churn;
+	uint64_t actor_churn_ms, partner_churn_ms;   /* churn timers */
+	uint32_t actor_churned, partner_churned;
 };
 
 struct dpb_lacp {
@@ -62,5 +65,6 @@ void lacp_periodic_machine(struct dpb_lacp *l, struct lacp_port *p, uint64_t now
 void lacp_selection(struct dpb_lacp *l);
 void lacp_mux_machine(struct dpb_lacp *l, struct lacp_port *p, uint64_t now);
 void lacp_tx_machine(struct dpb_lacp *l, struct lacp_port *p, uint64_t now);
+void lacp_churn_machine(struct dpb_lacp *l, struct lacp_port *p, uint64_t now);
 
 #endif

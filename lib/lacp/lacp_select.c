@@ -4,8 +4,9 @@
  * operational key and the same partner (system, priority, key), both
  * aggregatable, share an aggregator, named after the lowest port number in
  * it; an individual port has one of its own. One aggregator is active
- * (ad_select stable: kept while it has ports; otherwise the one with a LACP
- * partner, then the most bandwidth, then the lowest id): its ports are
+ * (ad_select stable: kept while it has ports; otherwise, and always with
+ * bandwidth or count, the one with a LACP partner, then the most bandwidth
+ * or ports, then the lowest id): its ports are
  * SELECTED, the others' STANDBY. A port changes aggregator only after its
  * Mux machine has detached it.
  */
@@ -57,6 +58,7 @@ static bool has_partner(const struct lacp_port *p)
 static unsigned int choose_active(struct dpb_lacp *l, const unsigned int *agg)
 {
 	uint64_t bw[DPB_LACP_MAX_PORTS + 1] = { 0 };
+	unsigned int n[DPB_LACP_MAX_PORTS + 1] = { 0 };
 	bool lacp[DPB_LACP_MAX_PORTS + 1] = { false };
 	unsigned int best = 0;
 
@@ -64,15 +66,22 @@ static unsigned int choose_active(struct dpb_lacp *l, const unsigned int *agg)
 		if (!agg[i])
 			continue;
 		bw[agg[i]] += l->ports[i].speed_mbps + 1;
+		n[agg[i]]++;
 		lacp[agg[i]] |= has_partner(&l->ports[i]);
 	}
-	if (l->active_aggregator && bw[l->active_aggregator])
-		return l->active_aggregator;  /* stable */
+	if (l->params.ad_select == DPB_LACP_AD_SELECT_STABLE && l->active_aggregator &&
+	    bw[l->active_aggregator])
+		return l->active_aggregator;   /* stable: kept while it has ports */
 	for (unsigned int a = 1; a <= DPB_LACP_MAX_PORTS; a++) {
 		if (!bw[a])
 			continue;
-		if (!best || (lacp[a] && !lacp[best]) ||
-		    (lacp[a] == lacp[best] && bw[a] > bw[best]))
+		if (!best || (lacp[a] && !lacp[best])) {
+			best = a;
+			continue;
+		}
+		if (lacp[a] != lacp[best])
+			continue;
+		if (l->params.ad_select == DPB_LACP_AD_SELECT_COUNT ? n[a] > n[best] : bw[a] > bw[best])
 			best = a;
 	}
 	return best;

@@ -17,7 +17,7 @@
 
 #include "dpb_lacp.h"
 
-#define N 2
+#define N 3
 #define QMAX 64
 
 struct end {
@@ -52,11 +52,12 @@ static void deliver(struct end *from, struct end *to)
 	from->nq = 0;
 }
 
-static void make(struct end *e, uint8_t id, bool active, bool fast, uint16_t key)
+static void make_sel(struct end *e, uint8_t id, bool active, bool fast, uint16_t key,
+		     enum dpb_lacp_ad_select sel, const uint32_t *speeds)
 {
 	struct dpb_lacp_params p = {
 		.system_priority = 65535, .system = { { 0x02, 0, 0, 0, 0, id } },
-		.active = active, .fast = fast, .user_port_key = key,
+		.active = active, .fast = fast, .user_port_key = key, .ad_select = sel,
 	};
 
 	memset(e, 0, sizeof(*e));
@@ -64,8 +65,13 @@ static void make(struct end *e, uint8_t id, bool active, bool fast, uint16_t key
 	assert_non_null(e->l);
 	for (unsigned int i = 0; i < N; i++) {
 		assert_int_equal(dpb_lacp_add_port(e->l, i, 255), 0);
-		dpb_lacp_port_link(e->l, i, true, 10000, true, 0);
+		dpb_lacp_port_link(e->l, i, true, speeds ? speeds[i] : 10000, true, 0);
 	}
+}
+
+static void make(struct end *e, uint8_t id, bool active, bool fast, uint16_t key)
+{
+	make_sel(e, id, active, fast, key, DPB_LACP_AD_SELECT_STABLE, NULL);
 }
 
 /* Runs both ends for @ms in 100 ms ticks, delivering what they send. */
@@ -246,6 +252,81 @@ static void test_no_more_than_three_per_second(void **state)
 	assert_true(a.sent[0] - start <= 3 + 3);
 }
 
+static void test_churn(void **state)
+{
+	struct dpb_lacp_port_status st;
+
+	(void)state;
+	now = 0;
+	make(&a, 0x10, true, true, 0);
+	make(&b, 0x20, true, true, 0);
+	run(3000);
+	dpb_lacp_port_status(a.l, 0, &st);
+	assert_int_equal(st.actor_churn, DPB_LACP_NO_CHURN);
+	assert_int_equal(st.partner_churn, DPB_LACP_NO_CHURN);
+	assert_string_equal(dpb_lacp_churn_state_name(st.partner_churn), "none");
+	teardown(NULL);
+	/* A partner that never speaks: monitoring for 60 s, then churned. */
+	make(&a, 0x10, true, true, 0);
+	make(&b, 0x20, true, true, 0);
+	b.mute = true;
+	run(59000);
+	dpb_lacp_port_status(a.l, 0, &st);
+	assert_string_equal(dpb_lacp_churn_state_name(st.partner_churn), "monitoring");
+	run(2000);
+	dpb_lacp_port_status(a.l, 0, &st);
+	assert_string_equal(dpb_lacp_churn_state_name(st.partner_churn), "churned");
+	assert_int_equal(st.partner_churned, 1);
+	assert_int_equal(st.actor_churn, DPB_LACP_NO_CHURN);  /* we are attached */
+	/* The partner appears: churn ends. */
+	b.mute = false;
+	run(4000);
+	dpb_lacp_port_status(a.l, 0, &st);
+	assert_int_equal(st.partner_churn, DPB_LACP_NO_CHURN);
+}
+
+/* B's port 0 runs at 10G, ports 1-2 at 1G: two aggregators on each side,
+ * {port 1} with more bandwidth and {ports 2, 3} with more ports. */
+static void test_ad_select(void **state)
+{
+	static const uint32_t speeds[N] = { 10000, 1000, 1000 };
+
+	(void)state;
+	now = 0;
+	make_sel(&a, 0x10, true, true, 0, DPB_LACP_AD_SELECT_BANDWIDTH, speeds);
+	make_sel(&b, 0x20, true, true, 0, DPB_LACP_AD_SELECT_BANDWIDTH, speeds);
+	run(4000);
+	assert_int_equal(dpb_lacp_active_aggregator(a.l), 1);
+	assert_true(dpb_lacp_distributing(a.l, 0));
+	assert_false(dpb_lacp_distributing(a.l, 1));
+	assert_int_equal(dpb_lacp_active_ports(a.l), 1);
+	teardown(NULL);
+	make_sel(&a, 0x10, true, true, 0, DPB_LACP_AD_SELECT_COUNT, speeds);
+	make_sel(&b, 0x20, true, true, 0, DPB_LACP_AD_SELECT_COUNT, speeds);
+	run(4000);
+	assert_int_equal(dpb_lacp_active_aggregator(a.l), 2);
+	assert_false(dpb_lacp_distributing(a.l, 0));
+	assert_true(dpb_lacp_distributing(a.l, 1));
+	assert_true(dpb_lacp_distributing(a.l, 2));
+	assert_int_equal(dpb_lacp_active_ports(a.l), 2);
+	assert_string_equal(dpb_lacp_ad_select_name(DPB_LACP_AD_SELECT_COUNT), "count");
+}
+
+static void test_marker_responder(void **state)
+{
+	struct dpb_marker_pdu in = { .version = 1, .requester_port = 7,
+				     .requester_system = { { 2, 0, 0, 0, 0, 0x99 } },
+				     .requester_transaction_id = 42 }, out;
+
+	(void)state;
+	assert_int_equal(dpb_marker_respond(&in, &out), 0);
+	assert_true(out.response);
+	assert_int_equal(out.requester_port, 7);
+	assert_int_equal(out.requester_transaction_id, 42);
+	assert_memory_equal(out.requester_system.b, in.requester_system.b, 6);
+	assert_int_equal(dpb_marker_respond(&out, &in), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +337,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_slow_partner_times_out_long, teardown),
 		cmocka_unit_test_teardown(test_link_loss_and_key_change, teardown),
 		cmocka_unit_test_teardown(test_no_more_than_three_per_second, teardown),
+		cmocka_unit_test_teardown(test_churn, teardown),
+		cmocka_unit_test_teardown(test_ad_select, teardown),
+		cmocka_unit_test(test_marker_responder),
 	};
 
 	return cmocka_run_group_tests_name("lacp", tests, NULL, NULL);
