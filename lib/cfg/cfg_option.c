@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cfg_priv.h"
+#include "dpb_mac.h"
 
 typedef void (*opt_fn)(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 		       const char *opt, const char *val);
@@ -290,6 +291,89 @@ static void opt_tlb_dynamic_lb(struct cfg_parser *p, int i, const struct dpb_cfg
 		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: '%s' is not 0 or 1", opt, val);
 }
 
+/* A word from @words (or its index as a number); @return the index or -1. */
+static int word_index(const char *val, const char *const *words, unsigned int n)
+{
+	unsigned int k;
+
+	for (k = 0; k < n; k++)
+		if (strcmp(val, words[k]) == 0)
+			return (int)k;
+	if (cfg_parse_uint(val, 0, n - 1, &k) == 0)
+		return (int)k;
+	return -1;
+}
+
+static void opt_lacp_rate(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			  const char *opt, const char *val)
+{
+	static const char *const w[] = { "slow", "fast" };
+	int k = word_index(val, w, 2);
+
+	if (k < 0)
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: '%s' is not slow or fast (0 or 1)", opt, val);
+	else
+		ifc(p, i)->bond.lacp_fast = k == 1;
+}
+
+static void opt_lacp_active(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			    const char *opt, const char *val)
+{
+	if (parse_bool(val, &ifc(p, i)->bond.lacp_active) < 0)
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: '%s' is not on or off", opt, val);
+}
+
+static void opt_ad_select(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			  const char *opt, const char *val)
+{
+	static const char *const w[] = { "stable", "bandwidth", "count" };
+	int k = word_index(val, w, 3);
+
+	if (k < 0)
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc,
+			 "%s: '%s' is not stable, bandwidth or count (0-2)", opt, val);
+	else
+		ifc(p, i)->bond.ad_select = (unsigned int)k;
+}
+
+static void opt_min_links(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			  const char *opt, const char *val)
+{
+	get_uint(p, loc, opt, val, DPB_CFG_MAX_MEMBERS, &ifc(p, i)->bond.min_links);
+}
+
+static void opt_sys_prio(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			 const char *opt, const char *val)
+{
+	unsigned int v;
+
+	if (cfg_parse_uint(val, 1, 65535, &v) < 0)
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: '%s' is not a number from 1 to 65535",
+			 opt, val);
+	else
+		ifc(p, i)->bond.ad_actor_sys_prio = v;
+}
+
+static void opt_actor_system(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			     const char *opt, const char *val)
+{
+	struct dpb_mac m;
+
+	if (dpb_mac_parse(val, &m) < 0 || dpb_mac_is_multicast(&m)) {
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: '%s' is not a unicast MAC address",
+			 opt, val);
+		return;
+	}
+	memcpy(ifc(p, i)->bond.ad_actor_system, m.b, 6);
+	ifc(p, i)->bond.has_ad_actor_system = true;
+}
+
+static void opt_user_port_key(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			      const char *opt, const char *val)
+{
+	get_uint(p, loc, opt, val, 1023, &ifc(p, i)->bond.ad_user_port_key);
+}
+
 static void opt_bridge_ports(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			     const char *opt, const char *val)
 {
@@ -342,13 +426,13 @@ static const struct opt_desc opts[] = {
 	{ "bond-all-slaves-active", opt_all_slaves_active, DPB_IFACE_BOND },
 	{ "bond-hash-buckets", opt_hash_buckets, DPB_IFACE_BOND },
 	/* Bond options whose function comes with later work. */
-	{ "bond-lacp-rate", NULL, DPB_IFACE_BOND },
-	{ "bond-ad-select", NULL, DPB_IFACE_BOND },
-	{ "bond-min-links", NULL, DPB_IFACE_BOND },
-	{ "bond-lacp-active", NULL, DPB_IFACE_BOND },
-	{ "bond-ad-actor-sys-prio", NULL, DPB_IFACE_BOND },
-	{ "bond-ad-actor-system", NULL, DPB_IFACE_BOND },
-	{ "bond-ad-user-port-key", NULL, DPB_IFACE_BOND },
+	{ "bond-lacp-rate", opt_lacp_rate, DPB_IFACE_BOND },
+	{ "bond-ad-select", opt_ad_select, DPB_IFACE_BOND },
+	{ "bond-min-links", opt_min_links, DPB_IFACE_BOND },
+	{ "bond-lacp-active", opt_lacp_active, DPB_IFACE_BOND },
+	{ "bond-ad-actor-sys-prio", opt_sys_prio, DPB_IFACE_BOND },
+	{ "bond-ad-actor-system", opt_actor_system, DPB_IFACE_BOND },
+	{ "bond-ad-user-port-key", opt_user_port_key, DPB_IFACE_BOND },
 	{ "bond-arp-interval", NULL, DPB_IFACE_BOND },
 	{ "bond-arp-ip-target", NULL, DPB_IFACE_BOND },
 	{ "bond-arp-validate", NULL, DPB_IFACE_BOND },

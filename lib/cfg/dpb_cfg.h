@@ -120,6 +120,14 @@ struct dpb_cfg_bond {
 	unsigned int packets_per_slave;    /**< balance-rr; 0 = a random member */
 	unsigned int hash_buckets;         /**< bond-hash-buckets: 0 = Linux's modulo */
 	bool tlb_dynamic_lb;               /**< balance-tlb/alb: by load (1) or by hash (0) */
+	bool lacp_fast;                    /**< lacp_rate fast */
+	bool lacp_active;                  /**< lacp_active on (default) */
+	unsigned int ad_select;            /**< 0 stable, 1 bandwidth, 2 count */
+	unsigned int min_links;
+	unsigned int ad_actor_sys_prio;    /**< default 65535 */
+	bool has_ad_actor_system;
+	uint8_t ad_actor_system[6];        /**< default: the bond's MAC */
+	unsigned int ad_user_port_key;     /**< 0-1023 */
 };
 
 struct dpb_cfg_bridge {

@@ -310,7 +310,7 @@ static void test_warnings(void **state)
 			      "  bond_mode active-backup\n"           /* 4 */
 			      "  bond_miimon 100\n"                   /* 5 */
 			      "  bond_downdelay 250\n"                /* 6 */
-			      "  bond-lacp-rate fast\n"               /* 7 */
+			      "  bond-arp-interval 100\n"             /* 7 */
 			      "  bond-frobnicate yes\n"               /* 8 */
 			      "  post-up echo hi\n"                   /* 9 */
 			      "iface vmbr0 inet manual\n"             /* 10 */
@@ -324,7 +324,7 @@ static void test_warnings(void **state)
 	expect_diag(6, DPB_DIAG_WARNING,
 		    "bond0: downdelay (250) is not a multiple of miimon (100), downdelay rounded to 200 ms");
 	assert_int_equal(iface("bond0")->bond.downdelay_ms, 200);
-	expect_diag(7, DPB_DIAG_WARNING, "bond-lacp-rate: not implemented yet in dpbond; ignored");
+	expect_diag(7, DPB_DIAG_WARNING, "bond-arp-interval: not implemented yet in dpbond; ignored");
 	expect_diag(8, DPB_DIAG_WARNING, "bond-frobnicate: unknown option; ignored");
 	expect_diag(9, DPB_DIAG_WARNING, "post-up: dpbond does not run ifupdown hook commands; ignored");
 	expect_diag(12, DPB_DIAG_WARNING, "vmbr0: STP is not implemented; the bridge runs with stp off");
@@ -340,6 +340,38 @@ static void test_miimon_forced_for_tlb(void **state)
 	expect_diag(2, DPB_DIAG_WARNING, "bond0: mode balance-tlb needs miimon; forcing miimon to 100 ms");
 	assert_int_equal(iface("bond0")->bond.miimon_ms, 100);
 	assert_false(iface("bond0")->bond.tlb_dynamic_lb);
+}
+
+static void test_lacp_options(void **state)
+{
+	const struct dpb_cfg_bond *b;
+
+	(void)state;
+	assert_int_equal(load("iface eth0 inet manual\n"
+			      "iface bond0 inet manual\n  bond-slaves eth0\n  bond-mode 802.3ad\n"
+			      "  bond-miimon 100\n  bond-lacp-rate fast\n  bond_ad_select count\n"
+			      "  bond-min-links 2\n  bond-lacp-active off\n"
+			      "  bond-ad-actor-sys-prio 100\n  bond-ad-actor-system 02:00:00:00:00:aa\n"
+			      "  bond-ad-user-port-key 5\n  bond-xmit-hash-policy layer3+4\n"
+			      "iface vmbr0 inet manual\n  bridge_ports bond0\n"
+			      "iface bond1 inet manual\n  bond-mode 4\n  bond-lacp-rate medium\n"
+			      "  bond-ad-actor-system 01:00:5e:00:00:01\n  bond-ad-user-port-key 1024\n"),
+			 -EINVAL);
+	b = &iface("bond0")->bond;
+	assert_int_equal(b->mode, DPB_BOND_MODE_8023AD);
+	assert_true(b->lacp_fast);
+	assert_int_equal(b->ad_select, 2);
+	assert_int_equal(b->min_links, 2);
+	assert_false(b->lacp_active);
+	assert_int_equal(b->ad_actor_sys_prio, 100);
+	assert_true(b->has_ad_actor_system);
+	assert_int_equal(b->ad_actor_system[5], 0xaa);
+	assert_int_equal(b->ad_user_port_key, 5);
+	assert_int_equal(b->xmit_hash_policy, DPB_XMIT_HASH_LAYER34);
+	expect_diag(18, DPB_DIAG_ERROR, "bond-lacp-rate: 'medium' is not slow or fast (0 or 1)");
+	expect_diag(19, DPB_DIAG_ERROR,
+		    "bond-ad-actor-system: '01:00:5e:00:00:01' is not a unicast MAC address");
+	expect_diag(20, DPB_DIAG_ERROR, "bond-ad-user-port-key: '1024' is not a number from 0 to 1023");
 }
 
 static void test_miimon_zero_warns(void **state)
@@ -372,6 +404,7 @@ int main(void)
 		cmocka_unit_test(test_warnings),
 		cmocka_unit_test(test_miimon_zero_warns),
 		cmocka_unit_test(test_miimon_forced_for_tlb),
+		cmocka_unit_test(test_lacp_options),
 	};
 
 	return cmocka_run_group_tests_name("cfg", tests, setup, teardown);
