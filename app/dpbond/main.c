@@ -6,7 +6,6 @@
  * The configuration is read and checked before EAL starts, so a bad file
  * touches no port: its diagnostics go to stderr and the exit status is 2.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,7 +15,6 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 
-#include "dpb_bond.h"
 #include "dpb_cfg.h"
 #include "dpb_cli.h"
 #include "dpb_ctl.h"
@@ -109,26 +107,6 @@ static int parse_app_args(int argc, char **argv, struct app_opts *o)
 	return 0;
 }
 
-/* Bonds in modes not built yet: a warning for --check, else a refusal. */
-static bool modes_built(const struct dpb_cfg *cfg, bool check)
-{
-	bool ok = true;
-
-	for (unsigned int i = 0; i < cfg->n_ifaces; i++) {
-		const struct dpb_cfg_iface *f = &cfg->ifaces[i];
-		const struct dpb_cfg_loc *loc;
-
-		if (f->kind != DPB_IFACE_BOND || dpb_bond_mode_built(f->bond.mode))
-			continue;
-		loc = f->bond.mode_loc.line ? &f->bond.mode_loc : &f->loc;
-		fprintf(stderr, "%s:%u: %s: %s: mode %s is not implemented yet (only 802.3ad is not)\n",
-			loc->file, loc->line, check ? "warning" : "error", f->name,
-			dpb_bond_mode_name(f->bond.mode));
-		ok = false;
-	}
-	return ok || check;
-}
-
 static void on_signal(int sig)
 {
 	(void)sig;
@@ -176,8 +154,6 @@ int main(int argc, char **argv)
 
 	rc = dpb_cfg_load(&cfg, o.config, o.ports, o.n_ports);
 	dpb_cfg_print_diags(&cfg, stderr);
-	if (rc == 0 && !modes_built(&cfg, o.check))
-		rc = -ENOTSUP;
 	if (rc < 0) {
 		fprintf(stderr, "%s: configuration refused; nothing was started\n", o.config);
 		free(copy);

@@ -43,12 +43,6 @@ static const struct dpb_bond_mode_ops *mode_ops(enum dpb_bond_mode mode)
 	}
 }
 
-bool dpb_bond_mode_built(enum dpb_bond_mode mode)
-{
-	/* 802.3ad's bond side exists, but nothing feeds it until LACP does. */
-	return mode_ops(mode) != NULL && mode != DPB_BOND_MODE_8023AD;
-}
-
 int dpb_bond_init(struct dpb_bond *b, const char *name, const struct dpb_cfg_bond *cfg,
 		  uint64_t now_ms)
 {

@@ -138,9 +138,6 @@ struct dpb_bond {
  */
 void dpb_bond_rebucket(struct dpb_bond *b);
 
-/** Whether dpbond runs bonds in @p mode yet (802.3ad: not until LACP). Any thread. */
-bool dpb_bond_mode_built(enum dpb_bond_mode mode);
-
 /**
  * Initialises @p b from a configured bond (members are added afterwards).
  * @return 0, or -ENOTSUP for a mode whose rules are not built yet.

@@ -103,6 +103,25 @@ static cmdline_parse_inst_t cmd_set_mode = {
 		    (void *)&t_sm_mode, (void *)&t_sm_bond, NULL },
 };
 
+static void show_lacp_cb(void *parsed, struct cmdline *cl, void *data)
+{
+	struct show_bonding_args *a = parsed;
+	struct dpb_strbuf sb;
+
+	(void)data;
+	dpb_strbuf_init(&sb);
+	cli_reply(cl, dpb_ctl_show_lacp(cli.ctl, a->bond, &sb), &sb);
+}
+
+static cmdline_parse_token_string_t t_sl_lacp =
+	TOKEN_STRING_INITIALIZER(struct show_bonding_args, bonding, "lacp");
+
+static cmdline_parse_inst_t cmd_show_lacp = {
+	.f = show_lacp_cb,
+	.help_str = "show lacp <bond>: each member's 802.1AX machine states and LACP counters",
+	.tokens = { (void *)&t_sb_show, (void *)&t_sl_lacp, (void *)&t_sb_bond, NULL },
+};
+
 cmdline_parse_inst_t *cli_bond_cmds[] = {
-	&cmd_show_bonding, &cmd_set_primary, &cmd_set_mode, NULL,
+	&cmd_show_bonding, &cmd_show_lacp, &cmd_set_primary, &cmd_set_mode, NULL,
 };

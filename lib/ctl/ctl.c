@@ -98,6 +98,17 @@ static int create_workers(struct dpb_ctl *c)
 						     RING_F_SP_ENQ | RING_F_SC_DEQ);
 		if (w->learn_ring == NULL)
 			return -ENOMEM;
+		snprintf(name, sizeof(name), "dpb_punt%u", i);
+		w->punt_ring = rte_ring_create(name, 1024, (int)rte_socket_id(),
+					       RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (w->punt_ring == NULL)
+			return -ENOMEM;
+		if (i == 0) {
+			w->inject_ring = rte_ring_create("dpb_inject", 1024, (int)rte_socket_id(),
+							 RING_F_SP_ENQ | RING_F_SC_DEQ);
+			if (w->inject_ring == NULL)
+				return -ENOMEM;
+		}
 		c->workers[i] = w;
 	}
 	if (c->n_workers) {
@@ -131,12 +142,11 @@ static int init_bond(struct dpb_ctl *c, int iface, uint64_t now)
 {
 	const struct dpb_cfg_iface *f = &c->cfg.ifaces[iface];
 	struct ctl_bond *cb = &c->bonds[c->n_bonds];
-	int rc = dpb_bond_mode_built(f->bond.mode) ?
-		 dpb_bond_init(&cb->bond, f->name, &f->bond, now) : -ENOTSUP;
+	int rc = dpb_bond_init(&cb->bond, f->name, &f->bond, now);
 
-	if (rc == -ENOTSUP) {
-		fprintf(stderr, "%s:%u: %s: mode %s is not implemented yet (only 802.3ad is not)\n",
-			f->loc.file, f->loc.line, f->name, dpb_bond_mode_name(f->bond.mode));
+	if (rc < 0) {
+		fprintf(stderr, "%s:%u: %s: mode %s cannot be set up\n", f->loc.file, f->loc.line,
+			f->name, dpb_bond_mode_name(f->bond.mode));
 		return rc;
 	}
 	cb->iface = iface;
@@ -164,6 +174,8 @@ static int init_bond(struct dpb_ctl *c, int iface, uint64_t now)
 	}
 	c->iface_bond[iface] = (int)c->n_bonds++;
 	ctl_log_bond_events(c, cb);
+	if (f->bond.mode == DPB_BOND_MODE_8023AD)
+		return ctl_lacp_init(c, cb, &f->bond, now);
 	return 0;
 }
 
@@ -258,6 +270,16 @@ int dpb_ctl_destroy(struct dpb_ctl *c)
 		dpb_port_stop(&c->ports[i]);
 	for (unsigned int i = 0; i < c->n_ports; i++)
 		dpb_port_close(&c->ports[i]);
+	/* Frames still between the planes go back to the pool first. */
+	for (unsigned int i = 0; i < c->n_pollers; i++) {
+		struct dpb_worker *w = c->workers[i];
+		struct rte_mbuf *m;
+
+		while (w && w->punt_ring && rte_ring_dequeue(w->punt_ring, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		while (w && w->inject_ring && rte_ring_dequeue(w->inject_ring, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+	}
 	if (c->pool) {
 		unsigned int avail = rte_mempool_avail_count(c->pool);
 
@@ -269,8 +291,12 @@ int dpb_ctl_destroy(struct dpb_ctl *c)
 		}
 		rte_mempool_free(c->pool);
 	}
+	for (unsigned int i = 0; i < c->n_bonds; i++)
+		dpb_lacp_destroy(c->bonds[i].lacp);
 	for (unsigned int i = 0; i < c->n_pollers; i++) {
 		if (c->workers[i]) {
+			rte_ring_free(c->workers[i]->punt_ring);
+			rte_ring_free(c->workers[i]->inject_ring);
 			rte_ring_free(c->workers[i]->learn_ring);
 			rte_free(c->workers[i]);
 		}

@@ -85,10 +85,14 @@ int dpb_ctl_set_mode(struct dpb_ctl *c, const char *mode, const char *bond,
 		return -EINVAL;
 	}
 	cb = &c->bonds[c->iface_bond[iface]];
-	rc = dpb_bond_mode_built(m) ? dpb_bond_set_mode(&cb->bond, m, dpb_ctl_now_ms(c)) : -ENOTSUP;
+	if ((m == DPB_BOND_MODE_8023AD) != (cb->lacp != NULL)) {
+		/* LACP's state lives with the bond from its start. */
+		dpb_strbuf_printf(out, "%s: changing to or from 802.3ad needs a restart\n", bond);
+		return -ENOTSUP;
+	}
+	rc = dpb_bond_set_mode(&cb->bond, m, dpb_ctl_now_ms(c));
 	if (rc < 0) {
-		dpb_strbuf_printf(out, "%s: mode %s is not implemented yet\n", bond,
-				  dpb_bond_mode_name(m));
+		dpb_strbuf_printf(out, "%s: mode %s cannot be set\n", bond, dpb_bond_mode_name(m));
 		return rc;
 	}
 	ctl_log_bond_events(c, cb);

@@ -136,6 +136,7 @@ static struct dpb_fwd_snapshot *build_snapshot(struct dpb_ctl *c)
 			in->rx_ok = dpb_bond_member_rx_ok(&cb->bond, (unsigned int)m);
 			in->rx_multicast_ok = dpb_bond_member_rx_multicast_ok(&cb->bond,
 									      (unsigned int)m);
+			in->punt_slow = cb->lacp != NULL;
 			in->in_bridge = bridge_port_of(c, master, &in->bridge, &in->br_port);
 		} else {
 			in->rx_ok = true;
@@ -182,6 +183,7 @@ static void poll_links(struct dpb_ctl *c, uint64_t now)
 			s[k].carrier = l.up;
 			s[k].speed_mbps = l.speed_mbps;
 			s[k].full_duplex = l.full_duplex;
+			ctl_lacp_link(cb, k, &s[k], now);
 		}
 		if (dpb_bond_miimon(&cb->bond, s, now) & DPB_BOND_CHANGED_LINK)
 			c->dirty = true;
@@ -257,7 +259,9 @@ void ctl_tick(struct dpb_ctl *c)
 	}
 
 	drain_learning(c, now);
+	ctl_lacp_drain(c, now);
 	poll_links(c, now);
+	ctl_lacp_tick(c, now);
 	if (now >= c->next_age_ms) {
 		for (unsigned int i = 0; i < c->n_bridges; i++)
 			dpb_fdb_age(c->bridges[i].fdb, now, c->bridges[i].ageing_ms);

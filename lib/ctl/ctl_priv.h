@@ -11,6 +11,7 @@
 #include "dpb_ctl.h"
 #include "dpb_fdb.h"
 #include "dpb_fwd.h"
+#include "dpb_lacp.h"
 #include "dpb_port.h"
 
 #define CTL_MAX_PORTS RTE_MAX_ETHPORTS
@@ -23,6 +24,12 @@ struct ctl_bond {
 	int member_port[DPB_BOND_MAX_MEMBERS]; /* index into ctl->ports */
 	unsigned int events_logged;
 	uint64_t tlb_seen[DPB_FWD_TLB_BUCKETS]; /* tlb_bytes at the last rebalance */
+	struct dpb_ctl *ctl;                     /* back pointer, for LACP's send */
+	struct dpb_lacp *lacp;                   /* 802.3ad only */
+	unsigned int min_links;
+	uint64_t marker_rx[DPB_BOND_MAX_MEMBERS], marker_tx[DPB_BOND_MAX_MEMBERS];
+	uint64_t illegal_rx[DPB_BOND_MAX_MEMBERS], unknown_rx[DPB_BOND_MAX_MEMBERS];
+	uint64_t lacp_tx_lost;                   /* LACPDUs not sent: no mbuf or ring full */
 };
 
 struct ctl_bridge {
@@ -71,6 +78,14 @@ struct dpb_ctl {
 void ctl_publish(struct dpb_ctl *c);
 void ctl_tick(struct dpb_ctl *c);
 void ctl_log_bond_events(struct dpb_ctl *c, struct ctl_bond *cb);
+
+/* ctl_lacp.c */
+int ctl_lacp_init(struct dpb_ctl *c, struct ctl_bond *cb, const struct dpb_cfg_bond *cfg,
+		  uint64_t now);
+void ctl_lacp_link(struct ctl_bond *cb, unsigned int k, const struct dpb_link_sample *s,
+		   uint64_t now);
+void ctl_lacp_tick(struct dpb_ctl *c, uint64_t now);
+void ctl_lacp_drain(struct dpb_ctl *c, uint64_t now);
 
 /* ctl_show.c */
 void ctl_sums_read(const struct dpb_ctl *c, int iface, struct ctl_sums *s);

@@ -55,6 +55,7 @@ int dpb_ctl_show_bonding(struct dpb_ctl *c, const char *bond, struct dpb_strbuf 
 int dpb_ctl_show_port_stats(struct dpb_ctl *c, const char *name, struct dpb_strbuf *out);
 int dpb_ctl_clear_port_stats(struct dpb_ctl *c, struct dpb_strbuf *out);
 int dpb_ctl_show_drops(struct dpb_ctl *c, struct dpb_strbuf *out);
+int dpb_ctl_show_lacp(struct dpb_ctl *c, const char *bond, struct dpb_strbuf *out);
 int dpb_ctl_show_bridge(struct dpb_ctl *c, const char *bridge, struct dpb_strbuf *out);
 int dpb_ctl_set_link(struct dpb_ctl *c, const char *port, bool up, struct dpb_strbuf *out);
 int dpb_ctl_set_primary(struct dpb_ctl *c, const char *member, const char *bond,

@@ -47,7 +47,8 @@
 	X(NO_OTHER_PORT, "no-other-port", "flooded on a bridge with no other port")  \
 	X(TX_NO_SLAVE, "tx-no-slave", "bond has no member that transmits")           \
 	X(TX_LINK_DOWN, "tx-link-down", "sent to a port whose cable is pulled")      \
-	X(TX_FULL, "tx-full", "device transmit queue full")
+	X(TX_FULL, "tx-full", "device transmit queue full")                            \
+	X(PUNT_FULL, "punt-full", "slow-protocol frame lost: the control lcore's ring was full")
 
 enum dpb_drop_reason {
 #define X(id, name, desc) DPB_DROP_##id,
@@ -126,6 +127,7 @@ struct dpb_fwd_in {
 	bool in_bridge;     /**< false: drop as rx-no-bridge */
 	bool rx_ok;         /**< bond's receive rule admits this member */
 	bool rx_multicast_ok; /**< ...and its broadcast/multicast (tlb/alb: active only) */
+	bool punt_slow;     /**< 802.3ad member: slow-protocol frames go to control */
 	uint16_t bridge;
 	uint16_t br_port;   /**< index in the bridge (a member: its bond's) */
 };
@@ -164,6 +166,8 @@ struct dpb_worker {
 	_Atomic(struct dpb_fwd_snapshot *) *snapshot; /**< the control plane's pointer */
 	atomic_bool quit;                      /**< set by the control lcore */
 	struct rte_ring *learn_ring;           /**< to the control lcore (SP/SC) */
+	struct rte_ring *punt_ring;            /**< slow-protocol mbufs to control (SP/SC) */
+	struct rte_ring *inject_ring;          /**< worker 0 only: mbufs control sends; m->port */
 	uint16_t n_rxq;
 	struct { uint16_t port_id, queue; } rxq[DPB_FWD_MAX_RXQ];
 	_Atomic uint64_t learn_ring_full;      /**< learn requests lost (not frames) */

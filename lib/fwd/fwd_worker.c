@@ -160,12 +160,57 @@ static void drop_burst(struct dpb_worker *w, uint16_t iface, enum dpb_drop_reaso
 	rte_pktmbuf_free_bulk(pkts, n);
 }
 
+/*
+ * Hands slow-protocol frames (LACP, Marker) of an 802.3ad member to the
+ * control lcore, whatever the member's receive rule, and keeps the rest.
+ * @return how many frames are left in @p pkts.
+ */
+static uint16_t punt_slow(struct dpb_worker *w, uint16_t iface, struct rte_mbuf **pkts,
+			  uint16_t n)
+{
+	uint16_t kept = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+
+		if (rte_pktmbuf_data_len(m) < sizeof(*eth) ||
+		    eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_SLOW)) {
+			pkts[kept++] = m;
+			continue;
+		}
+		if (rte_ring_sp_enqueue(w->punt_ring, m) != 0)
+			drop(w, iface, DPB_DROP_PUNT_FULL, m);
+	}
+	return kept;
+}
+
+/* What the control lcore sends (LACPDUs, Marker responses): worker 0 only. */
+static void inject(struct dpb_worker *w, const struct dpb_fwd_snapshot *s)
+{
+	struct rte_mbuf *pkts[DPB_FWD_BURST];
+	unsigned int n = rte_ring_sc_dequeue_burst(w->inject_ring, (void **)pkts, DPB_FWD_BURST,
+						   NULL);
+
+	for (unsigned int i = 0; i < n; i++)
+		to_port(w, s, pkts[i]->port, pkts[i]);
+}
+
 void dpb_fwd_poll(struct dpb_worker *w, const struct dpb_fwd_snapshot *s)
 {
 	struct rte_mbuf *pkts[DPB_FWD_BURST];
 
-	if (!s->forwarding)
+	if (w->inject_ring)
+		inject(w, s);
+	if (!s->forwarding) {
+		for (uint16_t i = 0; i < w->n_dirty; i++) {
+			if (w->txbuf[w->dirty[i]].n)
+				fwd_flush_port(w, s, w->dirty[i]);
+			w->txbuf[w->dirty[i]].dirty = false;
+		}
+		w->n_dirty = 0;
 		return;
+	}
 	for (uint16_t q = 0; q < w->n_rxq; q++) {
 		uint16_t pid = w->rxq[q].port_id;
 		const struct dpb_fwd_in *in = &s->in[pid];
@@ -179,9 +224,13 @@ void dpb_fwd_poll(struct dpb_worker *w, const struct dpb_fwd_snapshot *s)
 			bytes += rte_pktmbuf_pkt_len(pkts[i]);
 		dpb_ctr_add(&w->ctr[iface].rx_pkts, n);
 		dpb_ctr_add(&w->ctr[iface].rx_bytes, bytes);
-		if (s->cable_out[pid])
+		if (s->cable_out[pid]) {
 			drop_burst(w, iface, DPB_DROP_RX_LINK_DOWN, pkts, n);
-		else if (!in->in_bridge)
+			continue;
+		}
+		if (in->punt_slow && (n = punt_slow(w, iface, pkts, n)) == 0)
+			continue;
+		if (!in->in_bridge)
 			drop_burst(w, iface, DPB_DROP_RX_NO_BRIDGE, pkts, n);
 		else if (!in->rx_ok)
 			drop_burst(w, iface, DPB_DROP_RX_INACTIVE_SLAVE, pkts, n);

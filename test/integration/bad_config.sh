@@ -32,8 +32,6 @@ expect_refused bad-number 's/bond_miimon 100/bond_miimon 1O0/' \
 	"17: error: bond_miimon: '1O0' is not a number"
 expect_refused nested-bond 's/slaves eth0 eth1/slaves eth0 bond0/' \
 	"22: error: bond1: slave bond0 is a bond (bonds cannot be nested)"
-expect_refused mode-not-built 's/bond_mode active-backup/bond_mode 802.3ad/' \
-	"18: error: bond0: mode 802.3ad is not implemented yet"
 
 # --check validates without EAL and prints the model; a warning is not an error.
 sed 's/bond_miimon 100/bond_miimon 100\n    bond_updelay 250/' "$SEED_FILE" > "$T/round.interfaces"

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * 802.3ad on the control lcore: LACPDUs and Marker PDUs come from the
+ * workers' punt rings, LACP's decisions go into the bond, and what LACP
+ * sends goes out through worker 0's inject ring. Its timing depends on the
+ * control loop only, never on data traffic.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+
+#include "ctl_priv.h"
+
+#define PUNT_BATCH 32
+
+static struct rte_mbuf *frame_mbuf(struct dpb_ctl *c)
+{
+	return rte_pktmbuf_alloc(c->pool);
+}
+
+/* Queues a whole frame for member @k of @cb through worker 0. */
+static bool send_frame(struct ctl_bond *cb, unsigned int k, const uint8_t *frame, size_t len)
+{
+	struct dpb_ctl *c = cb->ctl;
+	struct rte_mbuf *m = frame_mbuf(c);
+	char *p;
+
+	if (m == NULL)
+		goto lost;
+	p = rte_pktmbuf_append(m, (uint16_t)len);
+	if (p == NULL) {
+		rte_pktmbuf_free(m);
+		goto lost;
+	}
+	memcpy(p, frame, len);
+	m->port = c->ports[cb->member_port[k]].port_id;
+	if (rte_ring_sp_enqueue(c->workers[0]->inject_ring, m) != 0) {
+		rte_pktmbuf_free(m);
+		goto lost;
+	}
+	return true;
+lost:
+	cb->lacp_tx_lost++;
+	return false;
+}
+
+static void lacp_send(void *ctx, unsigned int port, const struct dpb_lacpdu *pdu)
+{
+	struct ctl_bond *cb = ctx;
+	uint8_t frame[DPB_SLOW_FRAME_LEN];
+
+	dpb_lacpdu_encode(pdu, &cb->bond.members[port].perm_addr, frame);
+	send_frame(cb, port, frame, sizeof(frame));
+}
+
+int ctl_lacp_init(struct dpb_ctl *c, struct ctl_bond *cb, const struct dpb_cfg_bond *cfg,
+		  uint64_t now)
+{
+	struct dpb_lacp_params p = {
+		.system_priority = (uint16_t)cfg->ad_actor_sys_prio,
+		.system = cb->bond.addr,
+		.active = cfg->lacp_active,
+		.fast = cfg->lacp_fast,
+		.user_port_key = (uint16_t)cfg->ad_user_port_key,
+		.ad_select = (enum dpb_lacp_ad_select)cfg->ad_select,
+	};
+
+	cb->ctl = c;
+	cb->min_links = cfg->min_links;
+	if (cfg->has_ad_actor_system)
+		memcpy(p.system.b, cfg->ad_actor_system, DPB_MAC_LEN);
+	cb->lacp = dpb_lacp_create(&p, lacp_send, cb);
+	if (cb->lacp == NULL)
+		return -ENOMEM;
+	for (unsigned int k = 0; k < cb->bond.n_members; k++) {
+		const struct dpb_bond_member *m = &cb->bond.members[k];
+		struct dpb_link_sample s = {
+			.carrier = m->link == DPB_LINK_UP, .speed_mbps = m->speed_mbps,
+			.full_duplex = m->full_duplex || !m->duplex_known,
+		};
+
+		dpb_lacp_add_port(cb->lacp, k, 255);
+		ctl_lacp_link(cb, k, &s, now);
+	}
+	return 0;
+}
+
+void ctl_lacp_link(struct ctl_bond *cb, unsigned int k, const struct dpb_link_sample *s,
+		   uint64_t now)
+{
+	if (cb->lacp)
+		dpb_lacp_port_link(cb->lacp, k, s->carrier, s->speed_mbps, s->full_duplex, now);
+}
+
+void ctl_lacp_tick(struct dpb_ctl *c, uint64_t now)
+{
+	for (unsigned int i = 0; i < c->n_bonds; i++) {
+		struct ctl_bond *cb = &c->bonds[i];
+		bool enough;
+
+		if (cb->lacp == NULL)
+			continue;
+		dpb_lacp_tick(cb->lacp, now);
+		/* min_links: below it the bond carries nothing (Linux drops carrier). */
+		enough = dpb_lacp_active_ports(cb->lacp) >= (cb->min_links ? cb->min_links : 1);
+		for (unsigned int k = 0; k < cb->bond.n_members; k++)
+			if (dpb_bond_set_lacp_state(&cb->bond, k,
+						    enough && dpb_lacp_collecting(cb->lacp, k),
+						    enough && dpb_lacp_distributing(cb->lacp, k)) > 0)
+				c->dirty = true;
+	}
+}
+
+/* The bond and member index of ethdev @pid, if it is an 802.3ad member. */
+static struct ctl_bond *member_of(struct dpb_ctl *c, uint16_t pid, unsigned int *k)
+{
+	for (unsigned int i = 0; i < c->n_bonds; i++) {
+		struct ctl_bond *cb = &c->bonds[i];
+
+		if (cb->lacp == NULL)
+			continue;
+		for (unsigned int j = 0; j < cb->bond.n_members; j++) {
+			if (c->ports[cb->member_port[j]].port_id == pid) {
+				*k = j;
+				return cb;
+			}
+		}
+	}
+	return NULL;
+}
+
+static void slow_frame(struct dpb_ctl *c, struct rte_mbuf *m, uint64_t now)
+{
+	const uint8_t *pdu = rte_pktmbuf_mtod_offset(m, const uint8_t *, 14);
+	size_t len = rte_pktmbuf_data_len(m) - 14;
+	unsigned int k;
+	struct ctl_bond *cb = member_of(c, m->port, &k);
+	struct dpb_lacpdu lacpdu;
+	struct dpb_marker_pdu marker, resp;
+
+	if (cb == NULL)
+		return;
+	switch (dpb_slow_subtype(pdu, len)) {
+	case DPB_SLOW_SUBTYPE_LACP:
+		if (dpb_lacpdu_decode(pdu, len, &lacpdu) == DPB_SLOW_OK)
+			dpb_lacp_rx(cb->lacp, k, &lacpdu, now);
+		else
+			cb->illegal_rx[k]++;
+		break;
+	case DPB_SLOW_SUBTYPE_MARKER:
+		if (dpb_marker_decode(pdu, len, &marker) != DPB_SLOW_OK) {
+			cb->illegal_rx[k]++;
+			break;
+		}
+		cb->marker_rx[k]++;
+		if (dpb_marker_respond(&marker, &resp) == 0) {
+			uint8_t frame[DPB_SLOW_FRAME_LEN];
+
+			dpb_marker_encode(&resp, &cb->bond.members[k].perm_addr, frame);
+			if (send_frame(cb, k, frame, sizeof(frame)))
+				cb->marker_tx[k]++;
+		}
+		break;
+	default:
+		cb->unknown_rx[k]++;
+		break;
+	}
+}
+
+void ctl_lacp_drain(struct dpb_ctl *c, uint64_t now)
+{
+	struct rte_mbuf *pkts[PUNT_BATCH];
+
+	for (unsigned int w = 0; w < c->n_pollers; w++) {
+		unsigned int n = rte_ring_sc_dequeue_burst(c->workers[w]->punt_ring,
+							   (void **)pkts, PUNT_BATCH, NULL);
+
+		for (unsigned int i = 0; i < n; i++) {
+			if (rte_pktmbuf_data_len(pkts[i]) >= 14)
+				slow_frame(c, pkts[i], now);
+			rte_pktmbuf_free(pkts[i]);
+		}
+	}
+}
+
+int dpb_ctl_show_lacp(struct dpb_ctl *c, const char *bond, struct dpb_strbuf *out)
+{
+	int iface = ctl_find_iface(c, bond);
+	struct ctl_bond *cb;
+
+	if (iface < 0 || c->iface_bond[iface] < 0 || c->bonds[c->iface_bond[iface]].lacp == NULL) {
+		dpb_strbuf_printf(out, "no 802.3ad bond named '%s'\n", bond);
+		return -ENOENT;
+	}
+	cb = &c->bonds[c->iface_bond[iface]];
+	dpb_strbuf_printf(out, "%s: active aggregator %u, %u active port%s, min_links %u\n", bond,
+			  dpb_lacp_active_aggregator(cb->lacp), dpb_lacp_active_ports(cb->lacp),
+			  dpb_lacp_active_ports(cb->lacp) == 1 ? "" : "s", cb->min_links);
+	for (unsigned int k = 0; k < cb->bond.n_members; k++) {
+		struct dpb_lacp_port_status st;
+
+		dpb_lacp_port_status(cb->lacp, k, &st);
+		dpb_strbuf_printf(out, "  %s: rx %s, periodic %s, mux %s, aggregator %u, actor state %u, partner state %u\n",
+				  cb->bond.members[k].name, dpb_lacp_rx_state_name(st.rx),
+				  dpb_lacp_periodic_state_name(st.periodic),
+				  dpb_lacp_mux_state_name(st.mux), st.aggregator, st.actor.state,
+				  st.partner.state);
+		dpb_strbuf_printf(out, "    LACPDUs rx %lu tx %lu, markers rx %lu tx %lu, illegal rx %lu, unknown rx %lu\n",
+				  (unsigned long)st.lacpdu_rx, (unsigned long)st.lacpdu_tx,
+				  (unsigned long)cb->marker_rx[k], (unsigned long)cb->marker_tx[k],
+				  (unsigned long)cb->illegal_rx[k], (unsigned long)cb->unknown_rx[k]);
+	}
+	return 0;
+}

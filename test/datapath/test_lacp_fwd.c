@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * 802.3ad through the real datapath, in one process (EAL --no-huge): two
+ * dpbond bonds, bond0 = eth1 + eth2 and bond1 = eth3 + eth4, cabled to each
+ * other by net_ring pairs (eth1-eth3, eth2-eth4); eth0 is on br0 with
+ * bond0, eth5 on br1 with bond1. LACPDUs go worker -> punt ring -> LACP ->
+ * inject ring -> worker -> cable. Both bonds must aggregate, carry traffic
+ * both ways, and re-form on the survivor when a cable is pulled.
+ */
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <rte_eal.h>
+#include <rte_eth_ring.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <rte_memcpy.h>
+#include <rte_ring.h>
+
+#include "dpb_cfg.h"
+#include "dpb_ctl.h"
+#include "dpb_strbuf.h"
+
+static struct rte_mempool *pool;
+static struct rte_ring *host_rx[2], *host_tx[2];   /* eth0, eth5 */
+static struct dpb_ctl *ctl;
+static struct dpb_cfg cfg;
+
+static void send_frames(unsigned int host, unsigned int n, uint8_t src_last)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+		uint8_t f[64] = { 0x02, 0, 0, 0, 0x02, (uint8_t)(i & 1 ? 3 : 2),
+				  0x02, 0, 0, 0, 0x01, src_last, 0x88, 0xb5 };
+
+		assert_non_null(m);
+		rte_memcpy(rte_pktmbuf_append(m, sizeof(f)), f, sizeof(f));
+		assert_int_equal(rte_ring_enqueue(host_rx[host], m), 0);
+	}
+	dpb_ctl_run_for(ctl, 50);
+}
+
+static unsigned int received(unsigned int host)
+{
+	struct rte_mbuf *m;
+	unsigned int n = 0;
+
+	while (rte_ring_dequeue(host_tx[host], (void **)&m) == 0) {
+		if (rte_pktmbuf_mtod(m, const uint8_t *)[12] == 0x88)
+			n++;
+		rte_pktmbuf_free(m);
+	}
+	return n;
+}
+
+static char *show(const char *bond)
+{
+	static char text[4096];
+	struct dpb_strbuf sb;
+
+	dpb_strbuf_init(&sb);
+	assert_int_equal(dpb_ctl_show_lacp(ctl, bond, &sb), 0);
+	snprintf(text, sizeof(text), "%s", dpb_strbuf_str(&sb));
+	dpb_strbuf_free(&sb);
+	return text;
+}
+
+static unsigned int count(const char *text, const char *what)
+{
+	unsigned int n = 0;
+
+	for (const char *p = text; (p = strstr(p, what)) != NULL; p++)
+		n++;
+	return n;
+}
+
+static void test_aggregate_and_traffic(void **state)
+{
+	(void)state;
+	dpb_ctl_run_for(ctl, 5000);
+	assert_int_equal(count(show("bond0"), "mux COLLECTING_DISTRIBUTING"), 2);
+	assert_int_equal(count(show("bond1"), "mux COLLECTING_DISTRIBUTING"), 2);
+	assert_int_equal(count(show("bond0"), "actor state 63, partner state 63"), 2);
+	assert_non_null(strstr(show("bond0"), "active aggregator 1, 2 active ports"));
+	received(0);
+	received(1);
+	send_frames(0, 40, 0x01);
+	assert_int_equal(received(1), 40);
+	send_frames(1, 40, 0x05);
+	assert_int_equal(received(0), 40);
+}
+
+static void test_cable_pulled(void **state)
+{
+	struct dpb_strbuf sb;
+
+	(void)state;
+	dpb_strbuf_init(&sb);
+	assert_int_equal(dpb_ctl_set_link(ctl, "eth2", false, &sb), 0);
+	dpb_strbuf_free(&sb);
+	/* bond0 sees its link go; bond1 hears no more LACPDUs on eth4 (3 s). */
+	dpb_ctl_run_for(ctl, 4500);
+	assert_int_equal(count(show("bond0"), "mux COLLECTING_DISTRIBUTING"), 1);
+	assert_int_equal(count(show("bond1"), "mux COLLECTING_DISTRIBUTING"), 1);
+	assert_true(strstr(show("bond1"), "eth4: rx EXPIRED") != NULL ||
+		    strstr(show("bond1"), "eth4: rx DEFAULTED") != NULL);
+	received(0);
+	received(1);
+	send_frames(0, 40, 0x01);
+	assert_int_equal(received(1), 40);
+	send_frames(1, 40, 0x05);
+	assert_int_equal(received(0), 40);
+}
+
+static int setup(void **state)
+{
+	char prefix[32], path[] = "/tmp/dpbt-lacp-XXXXXX";
+	char *argv[] = { "test_lacp_fwd", "-l", "0", "--no-huge", "--no-pci", "-m", "256",
+			 "--file-prefix", prefix, "--log-level", "lib.eal:error", NULL };
+	struct rte_ring *wire[4];
+	/* eth0..eth5: rx ring, tx ring. Members' wires: eth1<->eth3, eth2<->eth4. */
+	struct rte_ring *rx[6], *tx[6];
+	FILE *f;
+	int fd;
+
+	(void)state;
+	snprintf(prefix, sizeof(prefix), "dpbt-lacp-%d", (int)getpid());
+	if (rte_eal_init(11, argv) < 0)
+		return -1;
+	pool = rte_pktmbuf_pool_create("test", 2047, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	for (unsigned int i = 0; i < 4; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "wire%u", i);
+		wire[i] = rte_ring_create(name, 1024, 0, 0);
+	}
+	for (unsigned int h = 0; h < 2; h++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "hrx%u", h);
+		host_rx[h] = rte_ring_create(name, 1024, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
+		snprintf(name, sizeof(name), "htx%u", h);
+		host_tx[h] = rte_ring_create(name, 1024, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	}
+	rx[0] = host_rx[0]; tx[0] = host_tx[0];
+	rx[5] = host_rx[1]; tx[5] = host_tx[1];
+	rx[1] = wire[0]; tx[1] = wire[1];   /* eth1 */
+	rx[3] = wire[1]; tx[3] = wire[0];   /* eth3: the other end */
+	rx[2] = wire[2]; tx[2] = wire[3];   /* eth2 */
+	rx[4] = wire[3]; tx[4] = wire[2];   /* eth4 */
+	for (unsigned int p = 0; p < 6; p++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "net_ring_eth%u", p);
+		if (rte_eth_from_rings(name, &rx[p], 1, &tx[p], 1, 0) != (int)p)
+			return -1;
+	}
+	fd = mkstemp(path);
+	f = fdopen(fd, "w");
+	for (unsigned int p = 0; p < 6; p++)
+		fprintf(f, "iface eth%u inet manual\n", p);
+	fputs("iface bond0 inet manual\n  bond-slaves eth1 eth2\n  bond-mode 802.3ad\n"
+	      "  bond-miimon 100\n  bond-lacp-rate fast\n"
+	      "iface bond1 inet manual\n  bond-slaves eth3 eth4\n  bond-mode 802.3ad\n"
+	      "  bond-miimon 100\n  bond-lacp-rate fast\n"
+	      "iface br0 inet manual\n  bridge-ports eth0 bond0\n"
+	      "iface br1 inet manual\n  bridge-ports eth5 bond1\n", f);
+	fclose(f);
+	if (dpb_cfg_load(&cfg, path, NULL, 0) < 0) {
+		dpb_cfg_print_diags(&cfg, stderr);
+		return -1;
+	}
+	unlink(path);
+	ctl = dpb_ctl_create(&cfg);
+	return ctl ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[PATH_MAX + 16];
+	int rc;
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", rte_eal_get_runtime_dir());
+	received(0);
+	received(1);
+	rc = dpb_ctl_destroy(ctl);
+	/* Frames left on the wires are the test pool's or dpbond's: count both. */
+	if (rc == 0 && rte_mempool_avail_count(pool) != pool->size) {
+		fprintf(stderr, "test pool: %u of %u back\n", rte_mempool_avail_count(pool),
+			pool->size);
+		rc = -1;
+	}
+	rte_eal_cleanup();
+	if (system(cmd) != 0)
+		rc = -1;
+	return rc;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_aggregate_and_traffic),
+		cmocka_unit_test(test_cable_pulled),
+	};
+
+	return cmocka_run_group_tests_name("lacp_fwd", tests, setup, teardown);
+}
