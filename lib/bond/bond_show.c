@@ -15,6 +15,60 @@ static bool uses_xmit_hash(const struct dpb_bond *b)
 	return b->mode == DPB_BOND_MODE_BALANCE_XOR || b->mode == DPB_BOND_MODE_8023AD;
 }
 
+static void show_ad_side(const char *title, const char *key_word,
+			 const struct dpb_bond_ad_side *s, struct dpb_strbuf *out)
+{
+	char mac[DPB_MAC_STR_LEN];
+
+	dpb_strbuf_printf(out, "details %s lacp pdu:\n", title);
+	dpb_strbuf_printf(out, "    system priority: %u\n", s->system_priority);
+	dpb_strbuf_printf(out, "    system mac address: %s\n", dpb_mac_format(&s->system, mac));
+	dpb_strbuf_printf(out, "    %s: %u\n", key_word, s->key);
+	dpb_strbuf_printf(out, "    port priority: %u\n", s->port_priority);
+	dpb_strbuf_printf(out, "    port number: %u\n", s->port);
+	dpb_strbuf_printf(out, "    port state: %u\n", s->state);
+}
+
+static void show_ad_member(const struct dpb_bond_ad_member *a, struct dpb_strbuf *out)
+{
+	if (a->aggregator == 0) {
+		dpb_strbuf_puts(out, "Aggregator ID: N/A\n");
+		return;
+	}
+	dpb_strbuf_printf(out, "Aggregator ID: %u\n", a->aggregator);
+	dpb_strbuf_printf(out, "Actor Churn State: %s\n", a->actor_churn);
+	dpb_strbuf_printf(out, "Partner Churn State: %s\n", a->partner_churn);
+	dpb_strbuf_printf(out, "Actor Churned Count: %u\n", a->actor_churned);
+	dpb_strbuf_printf(out, "Partner Churned Count: %u\n", a->partner_churned);
+	show_ad_side("actor", "port key", &a->actor, out);
+	show_ad_side("partner", "oper key", &a->partner, out);
+}
+
+static void show_ad(const struct dpb_bond *b, const struct dpb_bond_ad_info *ad,
+		    struct dpb_strbuf *out)
+{
+	char mac[DPB_MAC_STR_LEN];
+
+	dpb_strbuf_puts(out, "\n802.3ad info\n");
+	dpb_strbuf_printf(out, "LACP active: %s\n", ad->lacp_active ? "on" : "off");
+	dpb_strbuf_printf(out, "LACP rate: %s\n", ad->fast ? "fast" : "slow");
+	dpb_strbuf_printf(out, "Min links: %u\n", ad->min_links);
+	dpb_strbuf_printf(out, "Aggregator selection policy (ad_select): %s\n", ad->ad_select);
+	dpb_strbuf_printf(out, "System priority: %u\n", ad->system_priority);
+	dpb_strbuf_printf(out, "System MAC address: %s\n", dpb_mac_format(&ad->system, mac));
+	if (ad->active_aggregator == 0) {
+		dpb_strbuf_printf(out, "bond %s has no active aggregator\n", b->name);
+		return;
+	}
+	dpb_strbuf_puts(out, "Active Aggregator Info:\n");
+	dpb_strbuf_printf(out, "\tAggregator ID: %u\n", ad->active_aggregator);
+	dpb_strbuf_printf(out, "\tNumber of ports: %u\n", ad->n_ports);
+	dpb_strbuf_printf(out, "\tActor Key: %u\n", ad->actor_key);
+	dpb_strbuf_printf(out, "\tPartner Key: %u\n", ad->partner_key);
+	dpb_strbuf_printf(out, "\tPartner Mac Address: %s\n",
+			  dpb_mac_format(&ad->partner_system, mac));
+}
+
 static void show_member(const struct dpb_bond *b, const struct dpb_bond_member *m,
 			struct dpb_strbuf *out)
 {
@@ -36,6 +90,12 @@ static void show_member(const struct dpb_bond *b, const struct dpb_bond_member *
 
 int dpb_bond_show(const struct dpb_bond *b, const char *version, struct dpb_strbuf *out)
 {
+	return dpb_bond_show_ad(b, version, NULL, out);
+}
+
+int dpb_bond_show_ad(const struct dpb_bond *b, const char *version,
+		     const struct dpb_bond_ad_info *ad, struct dpb_strbuf *out)
+{
 	unsigned int miimon = b->miimon_ms;
 
 	dpb_strbuf_printf(out, "Ethernet Channel Bonding Driver: v%s\n\n", version);
@@ -54,13 +114,18 @@ int dpb_bond_show(const struct dpb_bond *b, const char *version, struct dpb_strb
 		dpb_strbuf_printf(out, "Currently Active Slave: %s\n",
 				  b->curr_active >= 0 ? b->members[b->curr_active].name : "None");
 	}
-	dpb_strbuf_printf(out, "MII Status: %s\n", b->carrier ? "up" : "down");
+	dpb_strbuf_printf(out, "MII Status: %s\n", (ad ? ad->carrier : b->carrier) ? "up" : "down");
 	dpb_strbuf_printf(out, "MII Polling Interval (ms): %u\n", miimon);
 	dpb_strbuf_printf(out, "Up Delay (ms): %u\n", b->updelay * miimon);
 	dpb_strbuf_printf(out, "Down Delay (ms): %u\n", b->downdelay * miimon);
 	dpb_strbuf_printf(out, "Peer Notification Delay (ms): %u\n", b->peer_notif_delay * miimon);
-	for (unsigned int i = 0; i < b->n_members; i++)
+	if (ad)
+		show_ad(b, ad, out);
+	for (unsigned int i = 0; i < b->n_members; i++) {
 		show_member(b, &b->members[i], out);
+		if (ad)
+			show_ad_member(&ad->members[i], out);
+	}
 	return out->oom ? -ENOMEM : 0;
 }
 

@@ -229,6 +229,48 @@ unsigned int dpb_bond_tx_members(const struct dpb_bond *b, int *out);
  */
 int dpb_bond_show(const struct dpb_bond *b, const char *version, struct dpb_strbuf *out);
 
+/** One side of a member's LACP information, as /proc/net/bonding shows it. */
+struct dpb_bond_ad_side {
+	uint16_t system_priority;
+	struct dpb_mac system;
+	uint16_t key;
+	uint16_t port_priority;
+	uint16_t port;
+	uint8_t state;
+};
+
+/** A member's 802.3ad lines. */
+struct dpb_bond_ad_member {
+	unsigned int aggregator;         /**< 0: "Aggregator ID: N/A" */
+	const char *actor_churn;         /**< "monitoring", "churned", "none" */
+	const char *partner_churn;
+	uint32_t actor_churned, partner_churned;
+	struct dpb_bond_ad_side actor, partner;
+};
+
+/**
+ * What /proc/net/bonding shows of 802.3ad, gathered by the control plane
+ * from LACP (the bond and LACP do not know each other).
+ */
+struct dpb_bond_ad_info {
+	bool lacp_active;
+	bool fast;
+	unsigned int min_links;
+	const char *ad_select;           /**< "stable", "bandwidth", "count" */
+	uint16_t system_priority;
+	struct dpb_mac system;
+	bool carrier;                    /**< the bond's MII status */
+	unsigned int active_aggregator;  /**< 0: "bond X has no active aggregator" */
+	unsigned int n_ports;
+	uint16_t actor_key, partner_key;
+	struct dpb_mac partner_system;
+	struct dpb_bond_ad_member members[DPB_BOND_MAX_MEMBERS];
+};
+
+/** dpb_bond_show() for an 802.3ad bond, with its LACP information. */
+int dpb_bond_show_ad(const struct dpb_bond *b, const char *version,
+		     const struct dpb_bond_ad_info *ad, struct dpb_strbuf *out);
+
 /** Formats event @p ev as Linux's log line ("bond1: (slave eth0): ..."). */
 int dpb_bond_event_format(const struct dpb_bond *b, const struct dpb_bond_event *ev,
 			  struct dpb_strbuf *out);

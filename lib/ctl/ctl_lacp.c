@@ -16,6 +16,8 @@
 
 #define PUNT_BATCH 32
 
+static bool enough_ports(const struct ctl_bond *cb);
+
 static struct rte_mbuf *frame_mbuf(struct dpb_ctl *c)
 {
 	return rte_pktmbuf_alloc(c->pool);
@@ -72,6 +74,7 @@ int ctl_lacp_init(struct dpb_ctl *c, struct ctl_bond *cb, const struct dpb_cfg_b
 	cb->min_links = cfg->min_links;
 	if (cfg->has_ad_actor_system)
 		memcpy(p.system.b, cfg->ad_actor_system, DPB_MAC_LEN);
+	cb->lacp_params = p;
 	cb->lacp = dpb_lacp_create(&p, lacp_send, cb);
 	if (cb->lacp == NULL)
 		return -ENOMEM;
@@ -105,7 +108,7 @@ void ctl_lacp_tick(struct dpb_ctl *c, uint64_t now)
 			continue;
 		dpb_lacp_tick(cb->lacp, now);
 		/* min_links: below it the bond carries nothing (Linux drops carrier). */
-		enough = dpb_lacp_active_ports(cb->lacp) >= (cb->min_links ? cb->min_links : 1);
+		enough = enough_ports(cb);
 		for (unsigned int k = 0; k < cb->bond.n_members; k++)
 			if (dpb_bond_set_lacp_state(&cb->bond, k,
 						    enough && dpb_lacp_collecting(cb->lacp, k),
@@ -182,6 +185,54 @@ void ctl_lacp_drain(struct dpb_ctl *c, uint64_t now)
 			if (rte_pktmbuf_data_len(pkts[i]) >= 14)
 				slow_frame(c, pkts[i], now);
 			rte_pktmbuf_free(pkts[i]);
+		}
+	}
+}
+
+static void side(struct dpb_bond_ad_side *s, const struct dpb_lacp_info *i)
+{
+	s->system_priority = i->system_priority;
+	s->system = i->system;
+	s->key = i->key;
+	s->port_priority = i->port_priority;
+	s->port = i->port;
+	s->state = i->state;
+}
+
+static bool enough_ports(const struct ctl_bond *cb)
+{
+	return dpb_lacp_active_ports(cb->lacp) >= (cb->min_links ? cb->min_links : 1);
+}
+
+void ctl_lacp_ad_info(const struct ctl_bond *cb, struct dpb_bond_ad_info *ad)
+{
+	memset(ad, 0, sizeof(*ad));
+	ad->lacp_active = cb->lacp_params.active;
+	ad->fast = cb->lacp_params.fast;
+	ad->min_links = cb->min_links;
+	ad->ad_select = dpb_lacp_ad_select_name(cb->lacp_params.ad_select);
+	ad->system_priority = cb->lacp_params.system_priority;
+	ad->system = cb->lacp_params.system;
+	ad->carrier = enough_ports(cb);
+	ad->active_aggregator = dpb_lacp_active_aggregator(cb->lacp);
+	for (unsigned int k = 0; k < cb->bond.n_members; k++) {
+		struct dpb_bond_ad_member *m = &ad->members[k];
+		struct dpb_lacp_port_status st;
+
+		dpb_lacp_port_status(cb->lacp, k, &st);
+		m->aggregator = st.aggregator;
+		m->actor_churn = dpb_lacp_churn_state_name(st.actor_churn);
+		m->partner_churn = dpb_lacp_churn_state_name(st.partner_churn);
+		m->actor_churned = st.actor_churned;
+		m->partner_churned = st.partner_churned;
+		side(&m->actor, &st.actor);
+		side(&m->partner, &st.partner);
+		if (st.aggregator && st.aggregator == ad->active_aggregator) {
+			if (ad->n_ports++ == 0) {
+				ad->actor_key = st.actor.key;
+				ad->partner_key = st.partner.key;
+				ad->partner_system = st.partner.system;
+			}
 		}
 	}
 }

@@ -26,6 +26,7 @@ struct ctl_bond {
 	uint64_t tlb_seen[DPB_FWD_TLB_BUCKETS]; /* tlb_bytes at the last rebalance */
 	struct dpb_ctl *ctl;                     /* back pointer, for LACP's send */
 	struct dpb_lacp *lacp;                   /* 802.3ad only */
+	struct dpb_lacp_params lacp_params;
 	unsigned int min_links;
 	uint64_t marker_rx[DPB_BOND_MAX_MEMBERS], marker_tx[DPB_BOND_MAX_MEMBERS];
 	uint64_t illegal_rx[DPB_BOND_MAX_MEMBERS], unknown_rx[DPB_BOND_MAX_MEMBERS];
@@ -86,6 +87,7 @@ void ctl_lacp_link(struct ctl_bond *cb, unsigned int k, const struct dpb_link_sa
 		   uint64_t now);
 void ctl_lacp_tick(struct dpb_ctl *c, uint64_t now);
 void ctl_lacp_drain(struct dpb_ctl *c, uint64_t now);
+void ctl_lacp_ad_info(const struct ctl_bond *cb, struct dpb_bond_ad_info *ad);
 
 /* ctl_show.c */
 void ctl_sums_read(const struct dpb_ctl *c, int iface, struct ctl_sums *s);

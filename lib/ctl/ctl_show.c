@@ -181,7 +181,15 @@ int dpb_ctl_show_bonding(struct dpb_ctl *c, const char *bond, struct dpb_strbuf 
 		dpb_strbuf_printf(out, "no bond named '%s'\n", bond);
 		return -ENOENT;
 	}
-	return dpb_bond_show(&c->bonds[c->iface_bond[iface]].bond, DPB_VERSION "-dpbond", out);
+	{
+		const struct ctl_bond *cb = &c->bonds[c->iface_bond[iface]];
+		struct dpb_bond_ad_info ad;
+
+		if (cb->lacp == NULL)
+			return dpb_bond_show(&cb->bond, DPB_VERSION "-dpbond", out);
+		ctl_lacp_ad_info(cb, &ad);
+		return dpb_bond_show_ad(&cb->bond, DPB_VERSION "-dpbond", &ad, out);
+	}
 }
 
 int dpb_ctl_show_bridge(struct dpb_ctl *c, const char *bridge, struct dpb_strbuf *out)

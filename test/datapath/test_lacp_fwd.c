@@ -91,6 +91,25 @@ static void test_aggregate_and_traffic(void **state)
 	assert_int_equal(count(show("bond1"), "mux COLLECTING_DISTRIBUTING"), 2);
 	assert_int_equal(count(show("bond0"), "actor state 63, partner state 63"), 2);
 	assert_non_null(strstr(show("bond0"), "active aggregator 1, 2 active ports"));
+	{
+		struct dpb_strbuf sb;
+		const char *t;
+
+		dpb_strbuf_init(&sb);
+		assert_int_equal(dpb_ctl_show_bonding(ctl, "bond0", &sb), 0);
+		t = dpb_strbuf_str(&sb);
+		assert_non_null(strstr(t, "\nMII Status: up\n"));
+		assert_non_null(strstr(t, "\n802.3ad info\nLACP active: on\nLACP rate: fast\n"
+					  "Min links: 0\nAggregator selection policy (ad_select): stable\n"
+					  "System priority: 65535\n"));
+		assert_non_null(strstr(t, "Active Aggregator Info:\n\tAggregator ID: 1\n"
+					  "\tNumber of ports: 2\n\tActor Key: 15\n\tPartner Key: 15\n"));
+		assert_non_null(strstr(t, "Aggregator ID: 1\nActor Churn State: none\n"
+					  "Partner Churn State: none\n"));
+		assert_non_null(strstr(t, "    oper key: 15\n    port priority: 255\n"
+					  "    port number: 2\n    port state: 63\n"));
+		dpb_strbuf_free(&sb);
+	}
 	received(0);
 	received(1);
 	send_frames(0, 40, 0x01);

@@ -369,6 +369,102 @@ static void test_lb_modes_use_up_members(void **state)
 	}
 }
 
+/* The 802.3ad text of reference/proc-net-bonding-format.md 4.3, line for line. */
+static void test_show_8023ad_exact(void **state)
+{
+	static const char want_head[] =
+		"Ethernet Channel Bonding Driver: v6.8.0-142-generic\n"
+		"\n"
+		"Bonding Mode: IEEE 802.3ad Dynamic link aggregation\n"
+		"Transmit Hash Policy: layer2+3 (2)\n"
+		"MII Status: up\n"
+		"MII Polling Interval (ms): 100\n"
+		"Up Delay (ms): 0\n"
+		"Down Delay (ms): 0\n"
+		"Peer Notification Delay (ms): 0\n"
+		"\n"
+		"802.3ad info\n"
+		"LACP active: on\n"
+		"LACP rate: fast\n"
+		"Min links: 0\n"
+		"Aggregator selection policy (ad_select): stable\n"
+		"System priority: 65535\n"
+		"System MAC address: 02:00:00:00:00:10\n"
+		"Active Aggregator Info:\n"
+		"\tAggregator ID: 1\n"
+		"\tNumber of ports: 2\n"
+		"\tActor Key: 15\n"
+		"\tPartner Key: 15\n"
+		"\tPartner Mac Address: 02:00:00:00:00:99\n"
+		"\n"
+		"Slave Interface: e1\n"
+		"MII Status: up\n"
+		"Speed: 10000 Mbps\n"
+		"Duplex: full\n"
+		"Link Failure Count: 0\n"
+		"Permanent HW addr: 02:00:00:00:00:10\n"
+		"Slave queue ID: 0\n"
+		"Aggregator ID: 1\n"
+		"Actor Churn State: monitoring\n"
+		"Partner Churn State: monitoring\n"
+		"Actor Churned Count: 0\n"
+		"Partner Churned Count: 0\n"
+		"details actor lacp pdu:\n"
+		"    system priority: 65535\n"
+		"    system mac address: 02:00:00:00:00:10\n"
+		"    port key: 15\n"
+		"    port priority: 255\n"
+		"    port number: 1\n"
+		"    port state: 63\n"
+		"details partner lacp pdu:\n"
+		"    system priority: 65535\n"
+		"    system mac address: 02:00:00:00:00:99\n"
+		"    oper key: 15\n"
+		"    port priority: 255\n"
+		"    port number: 1\n"
+		"    port state: 63\n"
+		"\n"
+		"Slave Interface: e2\n";
+	struct dpb_cfg_bond cfg = { .mode = DPB_BOND_MODE_8023AD, .miimon_ms = 100, .primary = -1,
+				    .xmit_hash_policy = DPB_XMIT_HASH_LAYER23 };
+	struct dpb_link_sample s = { .carrier = true, .speed_mbps = 10000, .full_duplex = true };
+	struct dpb_mac m1 = { { 2, 0, 0, 0, 0, 0x10 } }, m2 = { { 2, 0, 0, 0, 0, 0x11 } };
+	struct dpb_mac partner = { { 2, 0, 0, 0, 0, 0x99 } };
+	struct dpb_bond_ad_info ad = {
+		.lacp_active = true, .fast = true, .ad_select = "stable", .system_priority = 65535,
+		.system = m1, .carrier = true, .active_aggregator = 1, .n_ports = 2,
+		.actor_key = 15, .partner_key = 15, .partner_system = partner,
+	};
+	struct dpb_strbuf sb;
+	struct dpb_bond b;
+
+	(void)state;
+	assert_int_equal(dpb_bond_init(&b, "bond0", &cfg, 0), 0);
+	dpb_bond_add_member(&b, "e1", &m1, &s, 0);
+	dpb_bond_add_member(&b, "e2", &m2, &s, 0);
+	for (unsigned int k = 0; k < 2; k++) {
+		struct dpb_bond_ad_member *a = &ad.members[k];
+
+		a->aggregator = 1;
+		a->actor_churn = a->partner_churn = "monitoring";
+		a->actor = (struct dpb_bond_ad_side){ 65535, m1, 15, 255, (uint16_t)(k + 1), 63 };
+		a->partner = (struct dpb_bond_ad_side){ 65535, partner, 15, 255, (uint16_t)(k + 1), 63 };
+	}
+	dpb_strbuf_init(&sb);
+	assert_int_equal(dpb_bond_show_ad(&b, "6.8.0-142-generic", &ad, &sb), 0);
+	assert_memory_equal(dpb_strbuf_str(&sb), want_head, sizeof(want_head) - 1);
+	/* A member outside any aggregator, and no active aggregator. */
+	ad.members[1].aggregator = 0;
+	ad.active_aggregator = 0;
+	dpb_strbuf_reset(&sb);
+	dpb_bond_show_ad(&b, "x", &ad, &sb);
+	assert_non_null(strstr(dpb_strbuf_str(&sb), "\nbond bond0 has no active aggregator\n"));
+	assert_non_null(strstr(dpb_strbuf_str(&sb), "Slave queue ID: 0\nAggregator ID: N/A\n"));
+	assert_int_equal(dpb_strbuf_str(&sb)[sb.len - 1], '\n');
+	assert_true(strstr(dpb_strbuf_str(&sb), "N/A\n") == dpb_strbuf_str(&sb) + sb.len - 4);
+	dpb_strbuf_free(&sb);
+}
+
 static void test_set_mode_at_run_time(void **state)
 {
 	struct sim x;
@@ -443,6 +539,7 @@ int main(void)
 		cmocka_unit_test(test_event_log),
 		cmocka_unit_test(test_lb_modes_use_up_members),
 		cmocka_unit_test(test_set_mode_at_run_time),
+		cmocka_unit_test(test_show_8023ad_exact),
 		cmocka_unit_test(test_8023ad_follows_lacp_state),
 	};
 
