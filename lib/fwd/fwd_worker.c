@@ -165,8 +165,8 @@ static void drop_burst(struct dpb_worker *w, uint16_t iface, enum dpb_drop_reaso
  * control lcore, whatever the member's receive rule, and keeps the rest.
  * @return how many frames are left in @p pkts.
  */
-static uint16_t punt_slow(struct dpb_worker *w, uint16_t iface, struct rte_mbuf **pkts,
-			  uint16_t n)
+static uint16_t punt_slow(struct dpb_worker *w, uint16_t pid, uint16_t iface,
+			  struct rte_mbuf **pkts, uint16_t n)
 {
 	uint16_t kept = 0;
 
@@ -179,6 +179,7 @@ static uint16_t punt_slow(struct dpb_worker *w, uint16_t iface, struct rte_mbuf 
 			pkts[kept++] = m;
 			continue;
 		}
+		m->port = pid;  /* not every PMD sets it (net_ring does not) */
 		if (rte_ring_sp_enqueue(w->punt_ring, m) != 0)
 			drop(w, iface, DPB_DROP_PUNT_FULL, m);
 	}
@@ -228,7 +229,7 @@ void dpb_fwd_poll(struct dpb_worker *w, const struct dpb_fwd_snapshot *s)
 			drop_burst(w, iface, DPB_DROP_RX_LINK_DOWN, pkts, n);
 			continue;
 		}
-		if (in->punt_slow && (n = punt_slow(w, iface, pkts, n)) == 0)
+		if (in->punt_slow && (n = punt_slow(w, pid, iface, pkts, n)) == 0)
 			continue;
 		if (!in->in_bridge)
 			drop_burst(w, iface, DPB_DROP_RX_NO_BRIDGE, pkts, n);

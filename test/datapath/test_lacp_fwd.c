@@ -108,6 +108,17 @@ static void test_aggregate_and_traffic(void **state)
 					  "Partner Churn State: none\n"));
 		assert_non_null(strstr(t, "    oper key: 15\n    port priority: 255\n"
 					  "    port number: 2\n    port state: 63\n"));
+		{
+			/* The partner is bond1: its system is eth3's MAC, not ours. */
+			struct rte_ether_addr mac;
+			char want[64];
+
+			rte_eth_macaddr_get(3, &mac);
+			snprintf(want, sizeof(want), "\tPartner Mac Address: %02x:%02x:%02x:%02x:%02x:%02x\n",
+				 mac.addr_bytes[0], mac.addr_bytes[1], mac.addr_bytes[2],
+				 mac.addr_bytes[3], mac.addr_bytes[4], mac.addr_bytes[5]);
+			assert_non_null(strstr(t, want));
+		}
 		dpb_strbuf_free(&sb);
 	}
 	received(0);
