@@ -143,19 +143,25 @@ static void slow_frame(struct dpb_ctl *c, struct rte_mbuf *m, uint64_t now)
 	struct ctl_bond *cb = member_of(c, m->port, &k);
 	struct dpb_lacpdu lacpdu;
 	struct dpb_marker_pdu marker, resp;
+	enum dpb_slow_error err;
 
 	if (cb == NULL)
 		return;
 	switch (dpb_slow_subtype(pdu, len)) {
 	case DPB_SLOW_SUBTYPE_LACP:
-		if (dpb_lacpdu_decode(pdu, len, &lacpdu) == DPB_SLOW_OK)
+		err = dpb_lacpdu_decode(pdu, len, &lacpdu);
+		if (err == DPB_SLOW_OK) {
 			dpb_lacp_rx(cb->lacp, k, &lacpdu, now);
-		else
+		} else {
 			cb->illegal_rx[k]++;
+			cb->slow_errors[err]++;
+		}
 		break;
 	case DPB_SLOW_SUBTYPE_MARKER:
-		if (dpb_marker_decode(pdu, len, &marker) != DPB_SLOW_OK) {
+		err = dpb_marker_decode(pdu, len, &marker);
+		if (err != DPB_SLOW_OK) {
 			cb->illegal_rx[k]++;
+			cb->slow_errors[err]++;
 			break;
 		}
 		cb->marker_rx[k]++;
@@ -264,5 +270,9 @@ int dpb_ctl_show_lacp(struct dpb_ctl *c, const char *bond, struct dpb_strbuf *ou
 				  (unsigned long)cb->marker_rx[k], (unsigned long)cb->marker_tx[k],
 				  (unsigned long)cb->illegal_rx[k], (unsigned long)cb->unknown_rx[k]);
 	}
+	for (unsigned int e = 1; e < DPB_SLOW_ERR_COUNT; e++)
+		if (cb->slow_errors[e])
+			dpb_strbuf_printf(out, "  illegal PDUs, %s: %lu\n", dpb_slow_error_name(e),
+					  (unsigned long)cb->slow_errors[e]);
 	return 0;
 }

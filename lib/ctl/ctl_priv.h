@@ -30,6 +30,7 @@ struct ctl_bond {
 	unsigned int min_links;
 	uint64_t marker_rx[DPB_BOND_MAX_MEMBERS], marker_tx[DPB_BOND_MAX_MEMBERS];
 	uint64_t illegal_rx[DPB_BOND_MAX_MEMBERS], unknown_rx[DPB_BOND_MAX_MEMBERS];
+	uint64_t slow_errors[DPB_SLOW_ERR_COUNT];  /* illegal PDUs by reason */
 	uint64_t lacp_tx_lost;                   /* LACPDUs not sent: no mbuf or ring full */
 };
 

@@ -119,6 +119,33 @@ static void test_dpdk_bond_partner(void **state)
 		assert_int_equal(rte_ring_enqueue(host_rx, frame(0x09, 0x01)), 0);
 	run(200, true);
 	assert_true(peer_rx >= 20);
+
+	/* A cable is pulled (its link goes down at both ends): the aggregate
+	 * re-forms on the survivor. */
+	{
+		struct dpb_strbuf sb;
+
+		dpb_strbuf_init(&sb);
+		assert_int_equal(dpb_ctl_set_link(ctl, "eth2", false, &sb), 0);
+		dpb_strbuf_free(&sb);
+		assert_int_equal(rte_eth_dev_set_link_down(4), 0);
+	}
+	run(4000, true);
+	assert_int_equal(count("mux COLLECTING_DISTRIBUTING"), 1);
+	assert_int_equal(count("eth1: rx CURRENT, periodic SLOW_PERIODIC, mux COLLECTING_DISTRIBUTING"), 1);
+	while (rte_ring_dequeue(host_tx, (void **)&m) == 0)
+		rte_pktmbuf_free(m);
+	peer_rx = 0;
+	for (unsigned int i = 0; i < 20; i++)
+		assert_int_equal(rte_ring_enqueue(host_rx, frame(0x09, 0x01)), 0);
+	run(200, true);
+	assert_true(peer_rx >= 20);
+	got = 0;
+	while (rte_ring_dequeue(host_tx, (void **)&m) == 0) {
+		got += rte_pktmbuf_mtod(m, const uint8_t *)[12] == 0x88;
+		rte_pktmbuf_free(m);
+	}
+	assert_true(got >= 5);
 }
 
 static int setup(void **state)
