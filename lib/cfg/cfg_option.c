@@ -374,6 +374,25 @@ static void opt_user_port_key(struct cfg_parser *p, int i, const struct dpb_cfg_
 	get_uint(p, loc, opt, val, 1023, &ifc(p, i)->bond.ad_user_port_key);
 }
 
+static void opt_coupled_control(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+				const char *opt, const char *val)
+{
+	if (parse_bool(val, &ifc(p, i)->bond.coupled_control) < 0)
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: '%s' is not 0 or 1", opt, val);
+}
+
+static void opt_port_prio(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			  const char *opt, const char *val)
+{
+	unsigned int v;
+
+	if (cfg_parse_uint(val, 1, 65535, &v) < 0)
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: '%s' is not a number from 1 to 65535",
+			 opt, val);
+	else
+		ifc(p, i)->ad_port_prio = v;
+}
+
 static void opt_bridge_ports(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			     const char *opt, const char *val)
 {
@@ -440,10 +459,12 @@ static const struct opt_desc opts[] = {
 	{ "bond-fail-over-mac", NULL, DPB_IFACE_BOND },
 	{ "bond-packets-per-slave", opt_packets_per_slave, DPB_IFACE_BOND },
 	{ "bond-tlb-dynamic-lb", opt_tlb_dynamic_lb, DPB_IFACE_BOND },
+	{ "bond-coupled-control", opt_coupled_control, DPB_IFACE_BOND },
 	{ "bond-lp-interval", NULL, DPB_IFACE_BOND },
 	{ "bond-use-carrier", NULL, DPB_IFACE_BOND },
 	{ "bond-resend-igmp", NULL, DPB_IFACE_BOND },
 	{ "bond-queue-id", NULL, DPB_IFACE_PORT },
+	{ "bond-ad-actor-port-prio", opt_port_prio, DPB_IFACE_PORT },
 	{ "bridge-ports", opt_bridge_ports, DPB_IFACE_BRIDGE },
 	{ "bridge-stp", opt_bridge_stp, DPB_IFACE_BRIDGE },
 	{ "bridge-fd", opt_bridge_fd, DPB_IFACE_BRIDGE },

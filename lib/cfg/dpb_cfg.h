@@ -128,6 +128,7 @@ struct dpb_cfg_bond {
 	bool has_ad_actor_system;
 	uint8_t ad_actor_system[6];        /**< default: the bond's MAC */
 	unsigned int ad_user_port_key;     /**< 0-1023 */
+	bool coupled_control;              /**< 802.3ad mux: default 1 (Linux) */
 };
 
 struct dpb_cfg_bridge {
@@ -155,6 +156,7 @@ struct dpb_cfg_iface {
 	bool has_gateway;
 	uint32_t gateway;                /**< host byte order */
 	int master;                      /**< index of its bond or bridge, -1 */
+	unsigned int ad_port_prio;       /**< bond-ad-actor-port-prio (802.3ad member), 0 = 255 */
 	union {
 		struct dpb_cfg_bond bond;     /**< kind == BOND */
 		struct dpb_cfg_bridge bridge; /**< kind == BRIDGE */

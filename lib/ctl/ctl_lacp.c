@@ -68,6 +68,7 @@ int ctl_lacp_init(struct dpb_ctl *c, struct ctl_bond *cb, const struct dpb_cfg_b
 		.fast = cfg->lacp_fast,
 		.user_port_key = (uint16_t)cfg->ad_user_port_key,
 		.ad_select = (enum dpb_lacp_ad_select)cfg->ad_select,
+		.independent_control = !cfg->coupled_control,
 	};
 
 	cb->ctl = c;
@@ -85,7 +86,9 @@ int ctl_lacp_init(struct dpb_ctl *c, struct ctl_bond *cb, const struct dpb_cfg_b
 			.full_duplex = m->full_duplex || !m->duplex_known,
 		};
 
-		dpb_lacp_add_port(cb->lacp, k, 255);
+		unsigned int prio = c->cfg.ifaces[cfg->members[k]].ad_port_prio;
+
+		dpb_lacp_add_port(cb->lacp, k, (uint16_t)(prio ? prio : 255));
 		ctl_lacp_link(cb, k, &s, now);
 	}
 	return 0;

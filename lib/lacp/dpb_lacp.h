@@ -11,8 +11,8 @@
  * (dpb_bond_set_lacp_state). The bond never parses a PDU; LACP never sees a
  * data frame.
  *
- * Machines per port (802.1AX-2014 6.4.12-6.4.16): Receive, Periodic
- * Transmission, Mux (coupled control), Transmit (at most 3 LACPDUs per
+ * Machines per port (802.1AX-2014 6.4.12-6.4.17): Receive, Periodic
+ * Transmission, Mux (coupled control, or independent), Transmit (at most 3 LACPDUs per
  * fast_periodic_time); Selection per bond. Time is an argument (@c now_ms);
  * nothing here reads a clock. One thread owns an object (the control lcore).
  */
@@ -51,7 +51,9 @@
 	X(DETACHED)                  \
 	X(WAITING)                   \
 	X(ATTACHED)                  \
-	X(COLLECTING_DISTRIBUTING)
+	X(COLLECTING_DISTRIBUTING)   \
+	X(COLLECTING)                \
+	X(DISTRIBUTING)
 
 /* Churn Detection (6.4.17), with the words Linux shows in status. */
 #define DPB_LACP_CHURN_STATES(X)          \
@@ -121,6 +123,7 @@ struct dpb_lacp_params {
 	bool fast;                   /**< lacp_rate fast: ask for short timeout */
 	uint16_t user_port_key;      /**< ad_user_port_key, 0-1023 */
 	enum dpb_lacp_ad_select ad_select; /**< default stable */
+	bool independent_control;    /**< coupled_control 0: collect before distributing */
 };
 
 /** Sends @p pdu on @p port. Called from dpb_lacp_tick() and dpb_lacp_rx(). */

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The Mux machine with coupled control (802.1AX-2014 6.4.15): a selected
- * port waits aggregate_wait_time, attaches (telling the partner it is in
- * sync), and collects and distributes together once the partner is in sync.
+ * The Mux machine (802.1AX-2014 6.4.15): a selected port waits
+ * aggregate_wait_time, attaches (telling the partner it is in sync), and
+ * once the partner is in sync collects and distributes together (coupled
+ * control, Linux's default) or, with independent control, collects first
+ * and distributes only once the partner says it collects too.
  */
 #include "lacp_priv.h"
 
@@ -34,14 +36,25 @@ static void enter(struct lacp_port *p, enum dpb_lacp_mux_state s, uint64_t now)
 		set_cd(p, true);
 		p->ntt = true;
 		break;
+	case DPB_LACP_MUX_COLLECTING:
+		lacp_set(&p->actor, DPB_LACP_STATE_COLLECTING, true);
+		lacp_set(&p->actor, DPB_LACP_STATE_DISTRIBUTING, false);
+		p->ntt = true;
+		break;
+	case DPB_LACP_MUX_DISTRIBUTING:
+		lacp_set(&p->actor, DPB_LACP_STATE_DISTRIBUTING, true);
+		break;
 	}
 }
 
 void lacp_mux_machine(struct dpb_lacp *l, struct lacp_port *p, uint64_t now)
 {
-	(void)l;
-	for (int guard = 0; guard < 4; guard++) {
+	bool independent = l->params.independent_control;
+
+	for (int guard = 0; guard < 6; guard++) {
 		bool partner_sync = lacp_state(&p->partner, DPB_LACP_STATE_SYNCHRONIZATION);
+		bool partner_collecting = lacp_state(&p->partner, DPB_LACP_STATE_COLLECTING);
+		bool selected = p->selected == DPB_LACP_SELECTED;
 		enum dpb_lacp_mux_state next = p->mux;
 
 		switch (p->mux) {
@@ -57,14 +70,25 @@ void lacp_mux_machine(struct dpb_lacp *l, struct lacp_port *p, uint64_t now)
 				next = DPB_LACP_MUX_ATTACHED;
 			break;
 		case DPB_LACP_MUX_ATTACHED:
-			if (p->selected != DPB_LACP_SELECTED)
+			if (!selected)
 				next = DPB_LACP_MUX_DETACHED;
 			else if (partner_sync)
-				next = DPB_LACP_MUX_COLLECTING_DISTRIBUTING;
+				next = independent ? DPB_LACP_MUX_COLLECTING :
+						     DPB_LACP_MUX_COLLECTING_DISTRIBUTING;
 			break;
 		case DPB_LACP_MUX_COLLECTING_DISTRIBUTING:
-			if (p->selected != DPB_LACP_SELECTED || !partner_sync)
+			if (!selected || !partner_sync)
 				next = DPB_LACP_MUX_ATTACHED;
+			break;
+		case DPB_LACP_MUX_COLLECTING:
+			if (!selected || !partner_sync)
+				next = DPB_LACP_MUX_ATTACHED;
+			else if (partner_collecting)
+				next = DPB_LACP_MUX_DISTRIBUTING;
+			break;
+		case DPB_LACP_MUX_DISTRIBUTING:
+			if (!selected || !partner_sync || !partner_collecting)
+				next = DPB_LACP_MUX_COLLECTING;
 			break;
 		}
 		if (next == p->mux)

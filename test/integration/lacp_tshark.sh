@@ -15,6 +15,7 @@ awk '
 		print "    bond_mode 802.3ad"; print "    bond-lacp-rate fast"
 		print "    bond-ad-actor-sys-prio 100"; print "    bond-ad-user-port-key 5"
 		inb = 0; next }
+	/^iface eth1 / { print; print "    bond-ad-actor-port-prio 100"; next }
 	{ print }' "$SEED_FILE" > "$T/interfaces"
 printf 'sleep 2500\nshow lacp bond1\nshow bonding bond1\nquit\n' > "$T/cmds"
 ports=""
@@ -38,7 +39,8 @@ want "Collector Max Delay: 0"
 ok "$n LACPDUs from eth0 decode in tshark as LACP: priority 100, key 335, port 1, short timeout"
 tshark -r "$T/eth1.pcap" -V -Y lacp > "$T/lacp1.txt" 2>&1 || fail "tshark failed on eth1"
 grep -qF "Actor Port: 2" "$T/lacp1.txt" || fail "eth1's LACPDUs do not say port 2"
-ok "eth1's LACPDUs carry port number 2"
+grep -qF "Actor Port Priority: 100" "$T/lacp1.txt" || fail "eth1's port priority is not 100"
+ok "eth1's LACPDUs carry port number 2 and its stanza's port priority 100"
 grep -q "bond bond1 has no active aggregator\|Partner Mac Address: 00:00:00:00:00:00" "$T/out" ||
 	fail "show bonding: no partner expected"
 ok "with no partner, show bonding shows what Linux shows"

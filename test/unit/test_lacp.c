@@ -52,12 +52,15 @@ static void deliver(struct end *from, struct end *to)
 	from->nq = 0;
 }
 
+static bool independent;   /* make() builds ends with independent control */
+
 static void make_sel(struct end *e, uint8_t id, bool active, bool fast, uint16_t key,
 		     enum dpb_lacp_ad_select sel, const uint32_t *speeds)
 {
 	struct dpb_lacp_params p = {
 		.system_priority = 65535, .system = { { 0x02, 0, 0, 0, 0, id } },
 		.active = active, .fast = fast, .user_port_key = key, .ad_select = sel,
+		.independent_control = independent,
 	};
 
 	memset(e, 0, sizeof(*e));
@@ -312,6 +315,34 @@ static void test_ad_select(void **state)
 	assert_string_equal(dpb_lacp_ad_select_name(DPB_LACP_AD_SELECT_COUNT), "count");
 }
 
+/* Independent control: collecting first, distributing once the partner collects. */
+static void test_independent_control(void **state)
+{
+	struct dpb_lacp_port_status st;
+	bool saw_collecting_only = false;
+
+	(void)state;
+	now = 0;
+	independent = true;
+	make(&a, 0x10, true, true, 0);
+	make(&b, 0x20, true, true, 0);
+	independent = false;
+	for (int t = 0; t < 50; t++) {
+		run(100);
+		if (dpb_lacp_collecting(a.l, 0) && !dpb_lacp_distributing(a.l, 0))
+			saw_collecting_only = true;
+	}
+	assert_true(saw_collecting_only);
+	assert_true(both_distributing(&a));
+	dpb_lacp_port_status(a.l, 0, &st);
+	assert_int_equal(st.mux, DPB_LACP_MUX_DISTRIBUTING);
+	assert_int_equal(st.actor.state, 0x3f);
+	/* The partner stops collecting (its mux falls back): we stop distributing. */
+	b.mute = true;
+	run(3500);
+	assert_false(dpb_lacp_distributing(a.l, 0));
+}
+
 static void test_marker_responder(void **state)
 {
 	struct dpb_marker_pdu in = { .version = 1, .requester_port = 7,
@@ -340,6 +371,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_churn, teardown),
 		cmocka_unit_test_teardown(test_ad_select, teardown),
 		cmocka_unit_test(test_marker_responder),
+		cmocka_unit_test_teardown(test_independent_control, teardown),
 	};
 
 	return cmocka_run_group_tests_name("lacp", tests, NULL, NULL);
