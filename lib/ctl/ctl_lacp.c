@@ -112,11 +112,14 @@ void ctl_lacp_tick(struct dpb_ctl *c, uint64_t now)
 		dpb_lacp_tick(cb->lacp, now);
 		/* min_links: below it the bond carries nothing (Linux drops carrier). */
 		enough = enough_ports(cb);
-		for (unsigned int k = 0; k < cb->bond.n_members; k++)
+		for (unsigned int k = 0; k < cb->bond.n_members; k++) {
+			bool alone = dpb_lacp_enabled_without_partner(cb->lacp, k);
+
 			if (dpb_bond_set_lacp_state(&cb->bond, k,
-						    enough && dpb_lacp_collecting(cb->lacp, k),
-						    enough && dpb_lacp_distributing(cb->lacp, k)) > 0)
+						    enough && (alone || dpb_lacp_collecting(cb->lacp, k)),
+						    enough && (alone || dpb_lacp_distributing(cb->lacp, k))) > 0)
 				c->dirty = true;
+		}
 	}
 }
 

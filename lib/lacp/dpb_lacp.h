@@ -154,6 +154,14 @@ void dpb_lacp_rx(struct dpb_lacp *l, unsigned int port, const struct dpb_lacpdu 
 /** Runs every machine of every port at @p now_ms (call every 100 ms or more often). */
 void dpb_lacp_tick(struct dpb_lacp *l, uint64_t now_ms);
 
+/**
+ * Whether @p port carries traffic although no LACP partner answers: it is
+ * in the active aggregator and that aggregator has no partner (a switch
+ * without LACP). Linux enables such ports so the bond still works over one
+ * link; dpbond does the same. Control thread.
+ */
+bool dpb_lacp_enabled_without_partner(const struct dpb_lacp *l, unsigned int port);
+
 /** What the Mux machine decided for @p port (coupled: both or neither). */
 bool dpb_lacp_collecting(const struct dpb_lacp *l, unsigned int port);
 bool dpb_lacp_distributing(const struct dpb_lacp *l, unsigned int port);

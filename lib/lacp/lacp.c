@@ -176,6 +176,20 @@ unsigned int dpb_lacp_active_aggregator(const struct dpb_lacp *l)
 	return l->active_aggregator;
 }
 
+bool dpb_lacp_enabled_without_partner(const struct dpb_lacp *l, unsigned int port)
+{
+	static const uint8_t zero[DPB_MAC_LEN];
+	const struct lacp_port *p;
+
+	if (port >= DPB_LACP_MAX_PORTS || !l->ports[port].exists)
+		return false;
+	p = &l->ports[port];
+	return p->port_enabled && l->active_aggregator && p->aggregator == l->active_aggregator &&
+	       p->selected == DPB_LACP_SELECTED && p->mux != DPB_LACP_MUX_DETACHED &&
+	       p->mux != DPB_LACP_MUX_WAITING &&
+	       memcmp(p->partner.system.b, zero, DPB_MAC_LEN) == 0;
+}
+
 unsigned int dpb_lacp_active_ports(const struct dpb_lacp *l)
 {
 	unsigned int n = 0;

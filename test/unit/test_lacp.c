@@ -281,11 +281,18 @@ static void test_churn(void **state)
 	assert_string_equal(dpb_lacp_churn_state_name(st.partner_churn), "churned");
 	assert_int_equal(st.partner_churned, 1);
 	assert_int_equal(st.actor_churn, DPB_LACP_NO_CHURN);  /* we are attached */
+	/* No partner: each port its own aggregator; the active one's port
+	 * carries traffic anyway (a switch without LACP), as in Linux. */
+	assert_int_equal(dpb_lacp_active_aggregator(a.l), 1);
+	assert_true(dpb_lacp_enabled_without_partner(a.l, 0));
+	assert_false(dpb_lacp_enabled_without_partner(a.l, 1));
+	assert_false(dpb_lacp_distributing(a.l, 0));
 	/* The partner appears: churn ends. */
 	b.mute = false;
 	run(4000);
 	dpb_lacp_port_status(a.l, 0, &st);
 	assert_int_equal(st.partner_churn, DPB_LACP_NO_CHURN);
+	assert_false(dpb_lacp_enabled_without_partner(a.l, 0));
 }
 
 /* B's port 0 runs at 10G, ports 1-2 at 1G: two aggregators on each side,
