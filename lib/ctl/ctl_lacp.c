@@ -75,6 +75,14 @@ int ctl_lacp_init(struct dpb_ctl *c, struct ctl_bond *cb, const struct dpb_cfg_b
 	cb->min_links = cfg->min_links;
 	if (cfg->has_ad_actor_system)
 		memcpy(p.system.b, cfg->ad_actor_system, DPB_MAC_LEN);
+	{
+		static const uint8_t zero[DPB_MAC_LEN];
+
+		if (memcmp(p.system.b, zero, DPB_MAC_LEN) == 0)
+			fprintf(stderr,
+				"%s: warning: the LACP system id is 00:00:00:00:00:00 (its first member has no MAC address); set bond-ad-actor-system\n",
+				cb->bond.name);
+	}
 	cb->lacp_params = p;
 	cb->lacp = dpb_lacp_create(&p, lacp_send, cb);
 	if (cb->lacp == NULL)

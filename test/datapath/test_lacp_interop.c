@@ -104,6 +104,16 @@ static void test_dpdk_bond_partner(void **state)
 		}
 	}
 	assert_int_equal(count("actor state 63, partner state 61"), 2);
+	{
+		struct dpb_strbuf sb;
+
+		/* Our partner is DPDK's bond, by its system id. */
+		dpb_strbuf_init(&sb);
+		assert_int_equal(dpb_ctl_show_bonding(ctl, "bond0", &sb), 0);
+		assert_non_null(strstr(dpb_strbuf_str(&sb),
+				       "\tPartner Mac Address: 02:00:00:00:0d:01\n"));
+		dpb_strbuf_free(&sb);
+	}
 	assert_int_equal(count("mux COLLECTING_DISTRIBUTING"), 2);
 	/* DPDK's bond distributes on both members too. */
 	assert_int_equal(rte_eth_bond_active_slaves_get(peer, members, RTE_MAX_ETHPORTS), 2);
@@ -190,8 +200,12 @@ static int setup(void **state)
 	{
 		struct rte_eth_conf conf;
 
+		struct rte_ether_addr mac = { { 0x02, 0, 0, 0, 0x0d, 0x01 } };
+
 		memset(&conf, 0, sizeof(conf));
+		/* net_ring ports have no MAC: DPDK's bond (its LACP system id) gets one. */
 		if (rte_eth_bond_slave_add(peer, 3) || rte_eth_bond_slave_add(peer, 4) ||
+		    rte_eth_bond_mac_address_set(peer, &mac) ||
 		    rte_eth_dev_configure(peer, 1, 1, &conf) < 0 ||
 		    rte_eth_rx_queue_setup(peer, 0, 512, 0, NULL, pool) < 0 ||
 		    rte_eth_tx_queue_setup(peer, 0, 512, 0, NULL) < 0 ||
@@ -203,7 +217,7 @@ static int setup(void **state)
 	f = fdopen(fd, "w");
 	fputs("iface eth0 inet manual\niface eth1 inet manual\niface eth2 inet manual\n"
 	      "iface bond0 inet manual\n  bond-slaves eth1 eth2\n  bond-mode 802.3ad\n"
-	      "  bond-miimon 100\n  bond-lacp-rate fast\n"
+	      "  bond-miimon 100\n  bond-lacp-rate fast\n  bond-ad-actor-system 02:00:00:00:0b:00\n"
 	      "iface br0 inet manual\n  bridge-ports eth0 bond0\n", f);
 	fclose(f);
 	if (dpb_cfg_load(&cfg, path, NULL, 0) < 0)
