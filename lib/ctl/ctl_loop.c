@@ -53,6 +53,9 @@ static void fill_bond(const struct dpb_ctl *c, const struct ctl_bond *cb,
 	fb->packets_per_slave = (uint16_t)cb->bond.packets_per_slave;
 	fb->xmit_hash_policy = cb->bond.xmit_hash_policy;
 	fb->n_tx = fb->tx ? (uint16_t)n : 0;
+	/* Divisions by constants of this snapshot, made multiplications. */
+	fb->n_tx_div = rte_reciprocal_value(n ? n : 1);
+	fb->pps_div = rte_reciprocal_value(fb->packets_per_slave ? fb->packets_per_slave : 1);
 	for (unsigned int k = 0; k < n; k++)
 		fb->tx_port[k] = c->ports[cb->member_port[tx[k]]].port_id;
 	if (cb->bond.n_buckets) {

@@ -21,6 +21,7 @@
 
 #include <rte_mbuf.h>
 #include <rte_rcu_qsbr.h>
+#include <rte_reciprocal.h>
 #include <rte_ring.h>
 
 #include "dpb_cfg.h"
@@ -97,6 +98,8 @@ struct dpb_fwd_bond {
 	uint16_t idx;                  /**< index in the snapshot's bonds */
 	uint16_t iface;                /**< counters index of the bond */
 	uint16_t n_tx;                 /**< members that transmit now */
+	struct rte_reciprocal n_tx_div;  /**< exact `/ n_tx` without a division */
+	struct rte_reciprocal pps_div;   /**< exact `/ packets_per_slave` */
 	uint16_t packets_per_slave;    /**< balance-rr */
 	enum dpb_xmit_hash_policy xmit_hash_policy; /**< balance-xor */
 	uint16_t tx_port[DPB_CFG_MAX_MEMBERS];

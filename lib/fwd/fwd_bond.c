@@ -9,6 +9,12 @@
 #include "dpb_bond_hash.h"
 #include "fwd_priv.h"
 
+/* x % n_tx, exactly, by multiplication (n_tx > 0). */
+static inline uint32_t mod_n_tx(const struct dpb_fwd_bond *bond, uint32_t x)
+{
+	return x - rte_reciprocal_divide(x, bond->n_tx_div) * bond->n_tx;
+}
+
 /* active-backup: the one active member. */
 static void tx_active_backup(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 			     const struct dpb_fwd_bond *bond, struct rte_mbuf *m)
@@ -29,8 +35,8 @@ static void tx_balance_rr(struct dpb_worker *w, const struct dpb_fwd_snapshot *s
 	if (bond->packets_per_slave == 0)
 		id = (uint32_t)rte_rand();
 	else
-		id = ++w->rr_counter[bond->idx] / bond->packets_per_slave;
-	to_port(w, s, bond->tx_port[id % bond->n_tx], m);
+		id = rte_reciprocal_divide(++w->rr_counter[bond->idx], bond->pps_div);
+	to_port(w, s, bond->tx_port[mod_n_tx(bond, id)], m);
 }
 
 /* balance-xor: the transmit hash policy, modulo the members that transmit. */
@@ -40,7 +46,7 @@ static void tx_balance_xor(struct dpb_worker *w, const struct dpb_fwd_snapshot *
 	uint32_t h = dpb_xmit_hash(bond->xmit_hash_policy, rte_pktmbuf_mtod(m, const uint8_t *),
 				   rte_pktmbuf_data_len(m));
 
-	to_port(w, s, bond->tx_port[h % bond->n_tx], m);
+	to_port(w, s, bond->tx_port[mod_n_tx(bond, h)], m);
 }
 
 /* balance-xor with hash buckets: the bucket's member. */
