@@ -39,21 +39,36 @@ const char *dpb_bond_mode_desc(enum dpb_bond_mode mode)
 	return (unsigned int)mode < DPB_BOND_MODE_COUNT ? mode_descs[mode] : "unknown";
 }
 
+int cfg_word_index(const char *val, const char *const *words, unsigned int n)
+{
+	unsigned int k;
+
+	for (k = 0; k < n; k++)
+		if (strcmp(val, words[k]) == 0)
+			return (int)k;
+	if (cfg_parse_uint(val, 0, n - 1, &k) == 0)
+		return (int)k;
+	return -1;
+}
+
 int dpb_bond_mode_parse(const char *s, enum dpb_bond_mode *mode)
 {
-	unsigned int n;
+	int k = cfg_word_index(s, mode_names, DPB_BOND_MODE_COUNT);
 
-	for (unsigned int i = 0; i < DPB_BOND_MODE_COUNT; i++) {
-		if (strcmp(s, mode_names[i]) == 0) {
-			*mode = (enum dpb_bond_mode)i;
-			return 0;
-		}
-	}
-	if (cfg_parse_uint(s, 0, DPB_BOND_MODE_COUNT - 1, &n) == 0) {
-		*mode = (enum dpb_bond_mode)n;
-		return 0;
-	}
-	return -EINVAL;
+	if (k < 0)
+		return -EINVAL;
+	*mode = (enum dpb_bond_mode)k;
+	return 0;
+}
+
+int cfg_xmit_hash_policy_index(const char *s)
+{
+	return cfg_word_index(s, hash_names, DPB_XMIT_HASH_COUNT);
+}
+
+int cfg_primary_reselect_index(const char *s)
+{
+	return cfg_word_index(s, reselect_names, DPB_PRIMARY_RESELECT_COUNT);
 }
 
 const char *dpb_xmit_hash_policy_name(enum dpb_xmit_hash_policy p)

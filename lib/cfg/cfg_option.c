@@ -42,12 +42,12 @@ static struct dpb_cfg_iface *ifc(struct cfg_parser *p, int i)
 }
 
 static bool get_uint(struct cfg_parser *p, const struct dpb_cfg_loc *loc, const char *opt,
-		     const char *val, unsigned int max, unsigned int *out)
+		     const char *val, unsigned int min, unsigned int max, unsigned int *out)
 {
-	if (cfg_parse_uint(val, 0, max, out) == 0)
+	if (cfg_parse_uint(val, min, max, out) == 0)
 		return true;
-	cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: '%s' is not a number from 0 to %u",
-		 opt, val, max);
+	cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: '%s' is not a number from %u to %u",
+		 opt, val, min, max);
 	return false;
 }
 
@@ -164,34 +164,34 @@ static void opt_mode(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 static void opt_miimon(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 		       const char *opt, const char *val)
 {
-	get_uint(p, loc, opt, val, INT32_MAX, &ifc(p, i)->bond.miimon_ms);
+	get_uint(p, loc, opt, val, 0, INT32_MAX, &ifc(p, i)->bond.miimon_ms);
 }
 
 static void opt_updelay(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			const char *opt, const char *val)
 {
-	if (get_uint(p, loc, opt, val, INT32_MAX, &ifc(p, i)->bond.updelay_ms))
+	if (get_uint(p, loc, opt, val, 0, INT32_MAX, &ifc(p, i)->bond.updelay_ms))
 		p->raw[i].updelay_loc = *loc;
 }
 
 static void opt_downdelay(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			  const char *opt, const char *val)
 {
-	if (get_uint(p, loc, opt, val, INT32_MAX, &ifc(p, i)->bond.downdelay_ms))
+	if (get_uint(p, loc, opt, val, 0, INT32_MAX, &ifc(p, i)->bond.downdelay_ms))
 		p->raw[i].downdelay_loc = *loc;
 }
 
 static void opt_peer_notif_delay(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 				 const char *opt, const char *val)
 {
-	if (get_uint(p, loc, opt, val, INT32_MAX, &ifc(p, i)->bond.peer_notif_delay_ms))
+	if (get_uint(p, loc, opt, val, 0, INT32_MAX, &ifc(p, i)->bond.peer_notif_delay_ms))
 		p->raw[i].peer_notif_loc = *loc;
 }
 
 static void opt_num_grat_arp(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			     const char *opt, const char *val)
 {
-	get_uint(p, loc, opt, val, 255, &ifc(p, i)->bond.num_grat_arp);
+	get_uint(p, loc, opt, val, 0, 255, &ifc(p, i)->bond.num_grat_arp);
 }
 
 static void opt_primary(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
@@ -208,34 +208,26 @@ static void opt_primary(struct cfg_parser *p, int i, const struct dpb_cfg_loc *l
 static void opt_primary_reselect(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 				 const char *opt, const char *val)
 {
-	for (unsigned int k = 0; k < DPB_PRIMARY_RESELECT_COUNT; k++) {
-		char num[4];
+	int k = cfg_primary_reselect_index(val);
 
-		snprintf(num, sizeof(num), "%u", k);
-		if (strcmp(val, dpb_primary_reselect_name(k)) == 0 || strcmp(val, num) == 0) {
-			ifc(p, i)->bond.primary_reselect = k;
-			return;
-		}
-	}
-	cfg_diag(p->cfg, DPB_DIAG_ERROR, loc,
-		 "%s: unknown policy '%s' (always, better, failure, or 0-2)", opt, val);
+	if (k < 0)
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc,
+			 "%s: unknown policy '%s' (always, better, failure, or 0-2)", opt, val);
+	else
+		ifc(p, i)->bond.primary_reselect = (enum dpb_primary_reselect)k;
 }
 
 static void opt_xmit_hash_policy(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 				 const char *opt, const char *val)
 {
-	for (unsigned int k = 0; k < DPB_XMIT_HASH_COUNT; k++) {
-		char num[4];
+	int k = cfg_xmit_hash_policy_index(val);
 
-		snprintf(num, sizeof(num), "%u", k);
-		if (strcmp(val, dpb_xmit_hash_policy_name(k)) == 0 || strcmp(val, num) == 0) {
-			ifc(p, i)->bond.xmit_hash_policy = k;
-			return;
-		}
-	}
-	cfg_diag(p->cfg, DPB_DIAG_ERROR, loc,
-		 "%s: unknown policy '%s' (layer2, layer3+4, layer2+3, encap2+3, encap3+4, vlan+srcmac, or 0-5)",
-		 opt, val);
+	if (k < 0)
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc,
+			 "%s: unknown policy '%s' (layer2, layer3+4, layer2+3, encap2+3, encap3+4, vlan+srcmac, or 0-5)",
+			 opt, val);
+	else
+		ifc(p, i)->bond.xmit_hash_policy = (enum dpb_xmit_hash_policy)k;
 }
 
 static int parse_bool(const char *val, bool *out)
@@ -256,17 +248,25 @@ static int parse_bool(const char *val, bool *out)
 	return -EINVAL;
 }
 
+static bool get_bool(struct cfg_parser *p, const struct dpb_cfg_loc *loc, const char *opt,
+		     const char *val, const char *expected, bool *out)
+{
+	if (parse_bool(val, out) == 0)
+		return true;
+	cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: '%s' is not %s", opt, val, expected);
+	return false;
+}
+
 static void opt_all_slaves_active(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 				  const char *opt, const char *val)
 {
-	if (parse_bool(val, &ifc(p, i)->bond.all_slaves_active) < 0)
-		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: '%s' is not 0 or 1", opt, val);
+	get_bool(p, loc, opt, val, "0 or 1", &ifc(p, i)->bond.all_slaves_active);
 }
 
 static void opt_packets_per_slave(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 				  const char *opt, const char *val)
 {
-	get_uint(p, loc, opt, val, 65535, &ifc(p, i)->bond.packets_per_slave);
+	get_uint(p, loc, opt, val, 0, 65535, &ifc(p, i)->bond.packets_per_slave);
 }
 
 static void opt_hash_buckets(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
@@ -287,28 +287,14 @@ static void opt_hash_buckets(struct cfg_parser *p, int i, const struct dpb_cfg_l
 static void opt_tlb_dynamic_lb(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			       const char *opt, const char *val)
 {
-	if (parse_bool(val, &ifc(p, i)->bond.tlb_dynamic_lb) < 0)
-		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: '%s' is not 0 or 1", opt, val);
-}
-
-/* A word from @words (or its index as a number); @return the index or -1. */
-static int word_index(const char *val, const char *const *words, unsigned int n)
-{
-	unsigned int k;
-
-	for (k = 0; k < n; k++)
-		if (strcmp(val, words[k]) == 0)
-			return (int)k;
-	if (cfg_parse_uint(val, 0, n - 1, &k) == 0)
-		return (int)k;
-	return -1;
+	get_bool(p, loc, opt, val, "0 or 1", &ifc(p, i)->bond.tlb_dynamic_lb);
 }
 
 static void opt_lacp_rate(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			  const char *opt, const char *val)
 {
 	static const char *const w[] = { "slow", "fast" };
-	int k = word_index(val, w, 2);
+	int k = cfg_word_index(val, w, 2);
 
 	if (k < 0)
 		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: '%s' is not slow or fast (0 or 1)", opt, val);
@@ -319,15 +305,14 @@ static void opt_lacp_rate(struct cfg_parser *p, int i, const struct dpb_cfg_loc 
 static void opt_lacp_active(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			    const char *opt, const char *val)
 {
-	if (parse_bool(val, &ifc(p, i)->bond.lacp_active) < 0)
-		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: '%s' is not on or off", opt, val);
+	get_bool(p, loc, opt, val, "on or off", &ifc(p, i)->bond.lacp_active);
 }
 
 static void opt_ad_select(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			  const char *opt, const char *val)
 {
 	static const char *const w[] = { "stable", "bandwidth", "count" };
-	int k = word_index(val, w, 3);
+	int k = cfg_word_index(val, w, 3);
 
 	if (k < 0)
 		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc,
@@ -339,19 +324,13 @@ static void opt_ad_select(struct cfg_parser *p, int i, const struct dpb_cfg_loc 
 static void opt_min_links(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			  const char *opt, const char *val)
 {
-	get_uint(p, loc, opt, val, DPB_CFG_MAX_MEMBERS, &ifc(p, i)->bond.min_links);
+	get_uint(p, loc, opt, val, 0, DPB_CFG_MAX_MEMBERS, &ifc(p, i)->bond.min_links);
 }
 
 static void opt_sys_prio(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			 const char *opt, const char *val)
 {
-	unsigned int v;
-
-	if (cfg_parse_uint(val, 1, 65535, &v) < 0)
-		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: '%s' is not a number from 1 to 65535",
-			 opt, val);
-	else
-		ifc(p, i)->bond.ad_actor_sys_prio = v;
+	get_uint(p, loc, opt, val, 1, 65535, &ifc(p, i)->bond.ad_actor_sys_prio);
 }
 
 static void opt_actor_system(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
@@ -371,26 +350,19 @@ static void opt_actor_system(struct cfg_parser *p, int i, const struct dpb_cfg_l
 static void opt_user_port_key(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			      const char *opt, const char *val)
 {
-	get_uint(p, loc, opt, val, 1023, &ifc(p, i)->bond.ad_user_port_key);
+	get_uint(p, loc, opt, val, 0, 1023, &ifc(p, i)->bond.ad_user_port_key);
 }
 
 static void opt_coupled_control(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 				const char *opt, const char *val)
 {
-	if (parse_bool(val, &ifc(p, i)->bond.coupled_control) < 0)
-		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: '%s' is not 0 or 1", opt, val);
+	get_bool(p, loc, opt, val, "0 or 1", &ifc(p, i)->bond.coupled_control);
 }
 
 static void opt_port_prio(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			  const char *opt, const char *val)
 {
-	unsigned int v;
-
-	if (cfg_parse_uint(val, 1, 65535, &v) < 0)
-		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: '%s' is not a number from 1 to 65535",
-			 opt, val);
-	else
-		ifc(p, i)->ad_port_prio = v;
+	get_uint(p, loc, opt, val, 1, 65535, &ifc(p, i)->ad_port_prio);
 }
 
 static void opt_bridge_ports(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
@@ -405,24 +377,21 @@ static void opt_bridge_ports(struct cfg_parser *p, int i, const struct dpb_cfg_l
 static void opt_bridge_stp(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			   const char *opt, const char *val)
 {
-	if (parse_bool(val, &ifc(p, i)->bridge.stp) < 0) {
-		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: '%s' is not on or off", opt, val);
-		return;
-	}
-	p->raw[i].stp_loc = *loc;
+	if (get_bool(p, loc, opt, val, "on or off", &ifc(p, i)->bridge.stp))
+		p->raw[i].stp_loc = *loc;
 }
 
 static void opt_bridge_fd(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			  const char *opt, const char *val)
 {
-	if (get_uint(p, loc, opt, val, 30, &ifc(p, i)->bridge.fd_s))
+	if (get_uint(p, loc, opt, val, 0, 30, &ifc(p, i)->bridge.fd_s))
 		p->raw[i].fd_loc = *loc;
 }
 
 static void opt_bridge_ageing(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			      const char *opt, const char *val)
 {
-	get_uint(p, loc, opt, val, 1000000, &ifc(p, i)->bridge.ageing_s);
+	get_uint(p, loc, opt, val, 0, 1000000, &ifc(p, i)->bridge.ageing_s);
 }
 
 static const struct opt_desc opts[] = {

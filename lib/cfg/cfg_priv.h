@@ -55,6 +55,12 @@ void cfg_option(struct cfg_parser *p, const struct dpb_cfg_loc *loc,
 /* Resolves names into indices and checks the whole model. */
 void cfg_resolve(struct cfg_parser *p);
 
+/* Index of @val in @words, or @val as a number below @n (Linux accepts both).
+ * @return the index, or -1. */
+int cfg_word_index(const char *val, const char *const *words, unsigned int n);
+int cfg_xmit_hash_policy_index(const char *s);
+int cfg_primary_reselect_index(const char *s);
+
 /* Parses an unsigned decimal number in [min, max]. @return 0 or -EINVAL. */
 int cfg_parse_uint(const char *s, unsigned int min, unsigned int max, unsigned int *out);
 
