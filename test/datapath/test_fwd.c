@@ -28,6 +28,7 @@
 
 #include "dpb_cfg.h"
 #include "dpb_ctl.h"
+#include "dp_env.h"
 #include "dpb_strbuf.h"
 
 #define N_PORTS 4
@@ -288,15 +289,8 @@ static void test_balance_alb_leaves_bridged_arp_alone(void **state)
 
 static int setup(void **state)
 {
-	char *argv[] = { "test_fwd", "-l", "0", "--no-huge", "--no-pci", "-m", "256",
-			 "--file-prefix", "dpbt-fwd", "--log-level", "lib.eal:error", NULL };
-	char path[] = "/tmp/dpbt-fwd-XXXXXX";
-	int fd;
-	FILE *f;
-
 	(void)state;
-	snprintf(argv[8] = malloc(32), 32, "dpbt-fwd-%d", (int)getpid());
-	if (rte_eal_init(11, argv) < 0)
+	if (dp_eal_init("fwd", NULL) < 0)
 		return -1;
 	pool = rte_pktmbuf_pool_create("test", 2047, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
 	if (pool == NULL)
@@ -313,29 +307,21 @@ static int setup(void **state)
 		if (rte_eth_from_rings(name, &rx[p], 1, &tx[p], 1, 0) != (int)p)
 			return -1;
 	}
-	fd = mkstemp(path);
-	f = fdopen(fd, "w");
-	fputs("iface eth0 inet manual\niface eth1 inet manual\n"
+	if (dp_cfg_load(&cfg, "iface eth0 inet manual\niface eth1 inet manual\n"
 	      "iface eth2 inet manual\niface eth3 inet manual\n"
 	      "iface bond0 inet manual\n  bond-slaves eth1 eth2 eth3\n"
 	      "  bond-mode active-backup\n  bond-miimon 100\n"
-	      "iface br0 inet manual\n  bridge-ports eth0 bond0\n", f);
-	fclose(f);
-	if (dpb_cfg_load(&cfg, path, NULL, 0) < 0)
+	      "iface br0 inet manual\n  bridge-ports eth0 bond0\n") < 0)
 		return -1;
-	unlink(path);
 	ctl = dpb_ctl_create(&cfg);
 	return ctl ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
-	char cmd[PATH_MAX + 16];
 	int rc;
 
 	(void)state;
-	/* EAL leaves its runtime folder behind: this test's prefix only. */
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", rte_eal_get_runtime_dir());
 	for (unsigned int p = 0; p < N_PORTS; p++)
 		drain(p, NULL);
 	rc = dpb_ctl_destroy(ctl);   /* -EIO if dpbond's pool is not full */
@@ -344,8 +330,7 @@ static int teardown(void **state)
 			pool->size);
 		rc = -1;
 	}
-	rte_eal_cleanup();
-	if (system(cmd) != 0)
+	if (dp_eal_fini() < 0)
 		rc = -1;
 	return rc;
 }

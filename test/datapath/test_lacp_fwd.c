@@ -28,6 +28,7 @@
 
 #include "dpb_cfg.h"
 #include "dpb_ctl.h"
+#include "dp_env.h"
 #include "dpb_strbuf.h"
 
 static struct rte_mempool *pool;
@@ -145,18 +146,13 @@ static void test_cable_pulled(void **state)
 
 static int setup(void **state)
 {
-	char prefix[32], path[] = "/tmp/dpbt-lacp-XXXXXX";
-	char *argv[] = { "test_lacp_fwd", "-l", "0", "--no-huge", "--no-pci", "-m", "256",
-			 "--file-prefix", prefix, "--log-level", "lib.eal:error", NULL };
 	struct rte_ring *wire[4];
 	/* eth0..eth5: rx ring, tx ring. Members' wires: eth1<->eth3, eth2<->eth4. */
 	struct rte_ring *rx[6], *tx[6];
-	FILE *f;
-	int fd;
+	char text[1024] = "";
 
 	(void)state;
-	snprintf(prefix, sizeof(prefix), "dpbt-lacp-%d", (int)getpid());
-	if (rte_eal_init(11, argv) < 0)
+	if (dp_eal_init("lacp_fwd", NULL) < 0)
 		return -1;
 	pool = rte_pktmbuf_pool_create("test", 2047, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
 	for (unsigned int i = 0; i < 4; i++) {
@@ -186,34 +182,27 @@ static int setup(void **state)
 		if (rte_eth_from_rings(name, &rx[p], 1, &tx[p], 1, 0) != (int)p)
 			return -1;
 	}
-	fd = mkstemp(path);
-	f = fdopen(fd, "w");
 	for (unsigned int p = 0; p < 6; p++)
-		fprintf(f, "iface eth%u inet manual\n", p);
+		snprintf(text + strlen(text), sizeof(text) - strlen(text),
+			 "iface eth%u inet manual\n", p);
 	/* net_ring ports have no MAC address: the bonds get system ids. */
-	fputs("iface bond0 inet manual\n  bond-slaves eth1 eth2\n  bond-mode 802.3ad\n"
+	strncat(text, "iface bond0 inet manual\n  bond-slaves eth1 eth2\n  bond-mode 802.3ad\n"
 	      "  bond-miimon 100\n  bond-lacp-rate fast\n  bond-ad-actor-system 02:00:00:00:0b:00\n"
 	      "iface bond1 inet manual\n  bond-slaves eth3 eth4\n  bond-mode 802.3ad\n"
 	      "  bond-miimon 100\n  bond-lacp-rate fast\n  bond-ad-actor-system 02:00:00:00:0b:01\n"
 	      "iface br0 inet manual\n  bridge-ports eth0 bond0\n"
-	      "iface br1 inet manual\n  bridge-ports eth5 bond1\n", f);
-	fclose(f);
-	if (dpb_cfg_load(&cfg, path, NULL, 0) < 0) {
-		dpb_cfg_print_diags(&cfg, stderr);
+	      "iface br1 inet manual\n  bridge-ports eth5 bond1\n", sizeof(text) - strlen(text) - 1);
+	if (dp_cfg_load(&cfg, text) < 0)
 		return -1;
-	}
-	unlink(path);
 	ctl = dpb_ctl_create(&cfg);
 	return ctl ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
-	char cmd[PATH_MAX + 16];
 	int rc;
 
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", rte_eal_get_runtime_dir());
 	received(0);
 	received(1);
 	rc = dpb_ctl_destroy(ctl);
@@ -223,8 +212,7 @@ static int teardown(void **state)
 			pool->size);
 		rc = -1;
 	}
-	rte_eal_cleanup();
-	if (system(cmd) != 0)
+	if (dp_eal_fini() < 0)
 		rc = -1;
 	return rc;
 }

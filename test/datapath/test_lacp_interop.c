@@ -29,6 +29,7 @@
 
 #include "dpb_cfg.h"
 #include "dpb_ctl.h"
+#include "dp_env.h"
 #include "dpb_strbuf.h"
 
 static struct rte_mempool *pool;
@@ -160,17 +161,11 @@ static void test_dpdk_bond_partner(void **state)
 
 static int setup(void **state)
 {
-	char prefix[32], path[] = "/tmp/dpbt-iop-XXXXXX";
-	char *argv[] = { "test_lacp_interop", "-l", "0", "--no-huge", "--no-pci", "-m", "256",
-			 "--file-prefix", prefix, "--log-level", "lib.eal:error", "--log-level",
-			 "pmd.net.bonding:error", NULL };
 	struct rte_ring *wire[4], *rx[5], *tx[5];
-	FILE *f;
-	int fd, b;
+	int b;
 
 	(void)state;
-	snprintf(prefix, sizeof(prefix), "dpbt-iop-%d", (int)getpid());
-	if (rte_eal_init(13, argv) < 0)
+	if (dp_eal_init("lacp_interop", "pmd.net.bonding:error") < 0)
 		return -1;
 	pool = rte_pktmbuf_pool_create("test", 4095, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
 	for (unsigned int i = 0; i < 4; i++) {
@@ -213,31 +208,23 @@ static int setup(void **state)
 			return -1;
 		rte_eth_promiscuous_enable(peer);
 	}
-	fd = mkstemp(path);
-	f = fdopen(fd, "w");
-	fputs("iface eth0 inet manual\niface eth1 inet manual\niface eth2 inet manual\n"
+	if (dp_cfg_load(&cfg, "iface eth0 inet manual\niface eth1 inet manual\niface eth2 inet manual\n"
 	      "iface bond0 inet manual\n  bond-slaves eth1 eth2\n  bond-mode 802.3ad\n"
 	      "  bond-miimon 100\n  bond-lacp-rate fast\n  bond-ad-actor-system 02:00:00:00:0b:00\n"
-	      "iface br0 inet manual\n  bridge-ports eth0 bond0\n", f);
-	fclose(f);
-	if (dpb_cfg_load(&cfg, path, NULL, 0) < 0)
+	      "iface br0 inet manual\n  bridge-ports eth0 bond0\n") < 0)
 		return -1;
-	unlink(path);
 	ctl = dpb_ctl_create(&cfg);
 	return ctl ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
-	char cmd[PATH_MAX + 16];
 	int rc;
 
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", rte_eal_get_runtime_dir());
 	rc = dpb_ctl_destroy(ctl);
 	rte_eth_dev_stop(peer);
-	rte_eal_cleanup();
-	if (system(cmd) != 0)
+	if (dp_eal_fini() < 0)
 		rc = -1;
 	return rc;
 }

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+
+#include "dp_env.h"
+
+int dp_eal_init(const char *name, const char *extra_log)
+{
+	static char prefix[64];
+	char *argv[] = { (char *)name, "-l", "0", "--no-huge", "--no-pci", "-m", "256",
+			 "--file-prefix", prefix, "--log-level", "lib.eal:error",
+			 "--log-level", (char *)extra_log, NULL };
+	int argc = extra_log ? 13 : 11;
+
+	snprintf(prefix, sizeof(prefix), "dpbt-%s-%d", name, (int)getpid());
+	return rte_eal_init(argc, argv) < 0 ? -1 : 0;
+}
+
+int dp_cfg_load(struct dpb_cfg *cfg, const char *text)
+{
+	char path[] = "/tmp/dpbt-cfg-XXXXXX";
+	int fd = mkstemp(path), rc;
+	FILE *f;
+
+	if (fd < 0 || (f = fdopen(fd, "w")) == NULL)
+		return -1;
+	fputs(text, f);
+	fclose(f);
+	rc = dpb_cfg_load(cfg, path, NULL, 0);
+	if (rc < 0)
+		dpb_cfg_print_diags(cfg, stderr);
+	unlink(path);
+	return rc < 0 ? -1 : 0;
+}
+
+int dp_eal_fini(void)
+{
+	char cmd[PATH_MAX + 16];
+
+	/* EAL leaves its runtime folder behind: this process's prefix only. */
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", rte_eal_get_runtime_dir());
+	rte_eal_cleanup();
+	return system(cmd) == 0 ? 0 : -1;
+}

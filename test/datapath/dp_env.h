@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef DPB_TEST_DP_ENV_H
+#define DPB_TEST_DP_ENV_H
+
+/* What every in-process datapath test needs around EAL and configuration. */
+
+#include "dpb_cfg.h"
+
+/*
+ * Starts EAL for this test process: one lcore, --no-huge, no PCI, and a
+ * --file-prefix of its own (@name and the pid). @extra_log, when not NULL,
+ * is one more --log-level setting. @return 0, or -1.
+ */
+int dp_eal_init(const char *name, const char *extra_log);
+
+/* Loads configuration @text (written to a temporary file). @return 0 or -1. */
+int dp_cfg_load(struct dpb_cfg *cfg, const char *text);
+
+/* Stops EAL and removes its runtime folder. @return 0, or -1. */
+int dp_eal_fini(void);
+
+#endif
