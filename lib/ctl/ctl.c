@@ -173,7 +173,7 @@ static int init_bond(struct dpb_ctl *c, int iface, uint64_t now)
 		dpb_port_set_mac(&c->ports[cb->member_port[k]], &a);
 	}
 	c->iface_bond[iface] = (int)c->n_bonds++;
-	ctl_log_bond_events(c, cb);
+	ctl_log_bond_events(cb);
 	if (f->bond.mode == DPB_BOND_MODE_8023AD)
 		return ctl_lacp_init(c, cb, &f->bond, now);
 	return 0;

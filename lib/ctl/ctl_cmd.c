@@ -64,7 +64,7 @@ int dpb_ctl_set_primary(struct dpb_ctl *c, const char *member, const char *bond,
 	rc = dpb_bond_set_primary(&cb->bond, m, dpb_ctl_now_ms(c));
 	if (rc < 0)
 		return rc;
-	ctl_log_bond_events(c, cb);
+	ctl_log_bond_events(cb);
 	ctl_publish(c);
 	return 0;
 }
@@ -95,7 +95,7 @@ int dpb_ctl_set_mode(struct dpb_ctl *c, const char *mode, const char *bond,
 		dpb_strbuf_printf(out, "%s: mode %s cannot be set\n", bond, dpb_bond_mode_name(m));
 		return rc;
 	}
-	ctl_log_bond_events(c, cb);
+	ctl_log_bond_events(cb);
 	/* Workers switch at their next pass; frames in flight finish as they were. */
 	ctl_publish(c);
 	dpb_strbuf_printf(out, "%s: mode %s\n", bond, dpb_bond_mode_name(m));

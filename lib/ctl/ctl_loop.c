@@ -18,7 +18,7 @@ uint64_t dpb_ctl_now_ms(const struct dpb_ctl *c)
 	return (rte_get_tsc_cycles() - c->start_tsc) * 1000 / c->tsc_hz;
 }
 
-void ctl_log_bond_events(struct dpb_ctl *c, struct ctl_bond *cb)
+void ctl_log_bond_events(struct ctl_bond *cb)
 {
 	struct dpb_bond *b = &cb->bond;
 	struct dpb_strbuf sb;
@@ -34,7 +34,6 @@ void ctl_log_bond_events(struct dpb_ctl *c, struct ctl_bond *cb)
 		fprintf(stderr, "[%8.3f] %s\n", (double)ev->at_ms / 1000.0, dpb_strbuf_str(&sb));
 	}
 	dpb_strbuf_free(&sb);
-	(void)c;
 }
 
 static void fill_bond(const struct dpb_ctl *c, const struct ctl_bond *cb,
@@ -190,7 +189,7 @@ static void poll_links(struct dpb_ctl *c, uint64_t now)
 		}
 		if (dpb_bond_miimon(&cb->bond, s, now) & DPB_BOND_CHANGED_LINK)
 			c->dirty = true;
-		ctl_log_bond_events(c, cb);
+		ctl_log_bond_events(cb);
 	}
 }
 

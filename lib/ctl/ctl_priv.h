@@ -79,7 +79,7 @@ struct dpb_ctl {
 /* ctl_loop.c */
 void ctl_publish(struct dpb_ctl *c);
 void ctl_tick(struct dpb_ctl *c);
-void ctl_log_bond_events(struct dpb_ctl *c, struct ctl_bond *cb);
+void ctl_log_bond_events(struct ctl_bond *cb);
 
 /* ctl_lacp.c */
 int ctl_lacp_init(struct dpb_ctl *c, struct ctl_bond *cb, const struct dpb_cfg_bond *cfg,

@@ -221,7 +221,7 @@ int dpb_ctl_show_bridge(struct dpb_ctl *c, const char *bridge, struct dpb_strbuf
 			const struct dpb_port *p = &c->ports[c->iface_port[f]];
 			struct dpb_port_link l;
 
-			dpb_port_link((struct dpb_port *)p, &l);
+			dpb_port_link(p, &l);
 			dpb_strbuf_printf(out, "  port %u: %s (ethdev %u, %s)\n", k, names[k],
 					  p->port_id, l.up ? "up" : "down");
 		}

@@ -197,6 +197,19 @@ static void inject(struct dpb_worker *w, const struct dpb_fwd_snapshot *s)
 		to_port(w, s, pkts[i]->port, pkts[i]);
 }
 
+/* Sends what the pass queued, one burst per port. */
+static void flush_dirty(struct dpb_worker *w, const struct dpb_fwd_snapshot *s)
+{
+	for (uint16_t i = 0; i < w->n_dirty; i++) {
+		struct dpb_fwd_txbuf *b = &w->txbuf[w->dirty[i]];
+
+		if (b->n)
+			fwd_flush_port(w, s, w->dirty[i]);
+		b->dirty = false;
+	}
+	w->n_dirty = 0;
+}
+
 void dpb_fwd_poll(struct dpb_worker *w, const struct dpb_fwd_snapshot *s)
 {
 	struct rte_mbuf *pkts[DPB_FWD_BURST];
@@ -204,12 +217,7 @@ void dpb_fwd_poll(struct dpb_worker *w, const struct dpb_fwd_snapshot *s)
 	if (w->inject_ring)
 		inject(w, s);
 	if (!s->forwarding) {
-		for (uint16_t i = 0; i < w->n_dirty; i++) {
-			if (w->txbuf[w->dirty[i]].n)
-				fwd_flush_port(w, s, w->dirty[i]);
-			w->txbuf[w->dirty[i]].dirty = false;
-		}
-		w->n_dirty = 0;
+		flush_dirty(w, s);   /* what the control lcore queued still leaves */
 		return;
 	}
 	for (uint16_t q = 0; q < w->n_rxq; q++) {
@@ -238,14 +246,7 @@ void dpb_fwd_poll(struct dpb_worker *w, const struct dpb_fwd_snapshot *s)
 		else
 			bridge_burst(w, s, in, iface, pkts, n);
 	}
-	for (uint16_t i = 0; i < w->n_dirty; i++) {
-		struct dpb_fwd_txbuf *b = &w->txbuf[w->dirty[i]];
-
-		if (b->n)
-			fwd_flush_port(w, s, w->dirty[i]);
-		b->dirty = false;
-	}
-	w->n_dirty = 0;
+	flush_dirty(w, s);
 }
 
 int dpb_fwd_worker_main(void *arg)

@@ -70,7 +70,7 @@ void dpb_port_stop(struct dpb_port *p);
 void dpb_port_close(struct dpb_port *p);
 
 /** Reads the link without waiting; a pulled cable reads down. */
-void dpb_port_link(struct dpb_port *p, struct dpb_port_link *link);
+void dpb_port_link(const struct dpb_port *p, struct dpb_port_link *link);
 
 /**
  * Pulls (@p up false) or plugs the cable: the device's own link control when

@@ -159,7 +159,7 @@ void dpb_port_close(struct dpb_port *p)
 	}
 }
 
-void dpb_port_link(struct dpb_port *p, struct dpb_port_link *link)
+void dpb_port_link(const struct dpb_port *p, struct dpb_port_link *link)
 {
 	struct rte_eth_link l;
 
