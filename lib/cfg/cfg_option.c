@@ -359,6 +359,12 @@ static void opt_coupled_control(struct cfg_parser *p, int i, const struct dpb_cf
 	get_bool(p, loc, opt, val, "0 or 1", &ifc(p, i)->bond.coupled_control);
 }
 
+static void opt_lacp_queue(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			   const char *opt, const char *val)
+{
+	get_bool(p, loc, opt, val, "yes or no", &ifc(p, i)->bond.lacp_dedicated_queue);
+}
+
 static void opt_port_prio(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			  const char *opt, const char *val)
 {
@@ -429,6 +435,7 @@ static const struct opt_desc opts[] = {
 	{ "bond-packets-per-slave", opt_packets_per_slave, DPB_IFACE_BOND },
 	{ "bond-tlb-dynamic-lb", opt_tlb_dynamic_lb, DPB_IFACE_BOND },
 	{ "bond-coupled-control", opt_coupled_control, DPB_IFACE_BOND },
+	{ "bond-lacp-dedicated-queue", opt_lacp_queue, DPB_IFACE_BOND },
 	{ "bond-lp-interval", NULL, DPB_IFACE_BOND },
 	{ "bond-use-carrier", NULL, DPB_IFACE_BOND },
 	{ "bond-resend-igmp", NULL, DPB_IFACE_BOND },

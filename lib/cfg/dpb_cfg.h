@@ -129,6 +129,7 @@ struct dpb_cfg_bond {
 	uint8_t ad_actor_system[6];        /**< default: the bond's MAC */
 	unsigned int ad_user_port_key;     /**< 0-1023 */
 	bool coupled_control;              /**< 802.3ad mux: default 1 (Linux) */
+	bool lacp_dedicated_queue;         /**< bond-lacp-dedicated-queue: rte_flow steering */
 };
 
 struct dpb_cfg_bridge {

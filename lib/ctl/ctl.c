@@ -58,7 +58,7 @@ static int create_pool(struct dpb_ctl *c)
 	unsigned int n = 4096;
 
 	for (unsigned int i = 0; i < c->n_ports; i++)
-		n += 2048 * (c->n_pollers + 1) + c->n_pollers * (DPB_FWD_TXBUF + DPB_FWD_BURST);
+		n += 2048 * (c->n_pollers + 2) + c->n_pollers * (DPB_FWD_TXBUF + DPB_FWD_BURST);
 	n += c->n_pollers * MBUF_CACHE * 2;
 	c->pool = rte_pktmbuf_pool_create("dpb_mbufs", n, MBUF_CACHE, 0,
 					  RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
@@ -116,6 +116,36 @@ static int create_workers(struct dpb_ctl *c)
 			c->workers[k++]->lcore_id = lcore;
 	} else {
 		c->workers[0]->lcore_id = rte_get_main_lcore();
+	}
+	return 0;
+}
+
+/* bond-lacp-dedicated-queue: LACP on a queue of its own where rte_flow can. */
+static int steer_slow(struct dpb_ctl *c)
+{
+	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
+		const struct dpb_cfg_iface *f = &c->cfg.ifaces[i];
+
+		if (f->kind != DPB_IFACE_BOND || f->bond.mode != DPB_BOND_MODE_8023AD ||
+		    !f->bond.lacp_dedicated_queue)
+			continue;
+		for (unsigned int k = 0; k < f->bond.n_members; k++) {
+			struct dpb_port *p = &c->ports[c->iface_port[f->bond.members[k]]];
+			char why[160];
+			int rc = dpb_port_steer_slow(p, why, sizeof(why));
+
+			if (rc == 0) {
+				printf("%s: LACP frames steered by rte_flow to rx queue %u\n", p->name,
+				       p->slow_rxq);
+			} else if (rc == -EIO) {
+				fprintf(stderr, "%s: %s\n", p->name, why);
+				return rc;
+			} else {
+				fprintf(stderr,
+					"%s:%u: warning: %s: no dedicated LACP queue on %s: %s; LACP frames take the software path\n",
+					f->loc.file, f->loc.line, f->name, p->name, why);
+			}
+		}
 	}
 	return 0;
 }
@@ -234,6 +264,8 @@ struct dpb_ctl *dpb_ctl_create(const struct dpb_cfg *cfg)
 		if (dpb_port_configure(&c->ports[i], (uint16_t)c->n_pollers, c->pool) < 0 ||
 		    dpb_port_start(&c->ports[i]) < 0)
 			goto fail;
+	if (steer_slow(c) < 0)
+		goto fail;
 	assign_queues(c);
 	now = dpb_ctl_now_ms(c);
 	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {

@@ -23,10 +23,14 @@ static struct rte_mbuf *frame_mbuf(struct dpb_ctl *c)
 	return rte_pktmbuf_alloc(c->pool);
 }
 
-/* Queues a whole frame for member @k of @cb through worker 0. */
+/*
+ * Sends a whole frame on member @k of @cb: on its dedicated queue when it has
+ * one, else through worker 0's inject ring.
+ */
 static bool send_frame(struct ctl_bond *cb, unsigned int k, const uint8_t *frame, size_t len)
 {
 	struct dpb_ctl *c = cb->ctl;
+	const struct dpb_port *port = &c->ports[cb->member_port[k]];
 	struct rte_mbuf *m = frame_mbuf(c);
 	char *p;
 
@@ -38,7 +42,13 @@ static bool send_frame(struct ctl_bond *cb, unsigned int k, const uint8_t *frame
 		goto lost;
 	}
 	memcpy(p, frame, len);
-	m->port = c->ports[cb->member_port[k]].port_id;
+	m->port = port->port_id;
+	if (port->slow_steered) {
+		if (rte_eth_tx_burst(port->port_id, port->slow_txq, &m, 1) == 1)
+			return true;
+		rte_pktmbuf_free(m);
+		goto lost;
+	}
 	if (rte_ring_sp_enqueue(c->workers[0]->inject_ring, m) != 0) {
 		rte_pktmbuf_free(m);
 		goto lost;
@@ -193,19 +203,48 @@ static void slow_frame(struct dpb_ctl *c, struct rte_mbuf *m, uint64_t now)
 	}
 }
 
+static void slow_frames(struct dpb_ctl *c, struct rte_mbuf **pkts, unsigned int n, uint64_t now)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		if (rte_pktmbuf_data_len(pkts[i]) >= 14)
+			slow_frame(c, pkts[i], now);
+		rte_pktmbuf_free(pkts[i]);
+	}
+}
+
+/* Members with a dedicated queue: the control lcore polls it itself. */
+static void drain_steered(struct dpb_ctl *c, uint64_t now)
+{
+	struct rte_mbuf *pkts[PUNT_BATCH];
+
+	for (unsigned int i = 0; i < c->n_bonds; i++) {
+		struct ctl_bond *cb = &c->bonds[i];
+
+		for (unsigned int k = 0; cb->lacp && k < cb->bond.n_members; k++) {
+			const struct dpb_port *p = &c->ports[cb->member_port[k]];
+			uint16_t n;
+
+			if (!p->slow_steered)
+				continue;
+			n = rte_eth_rx_burst(p->port_id, p->slow_rxq, pkts, PUNT_BATCH);
+			for (uint16_t j = 0; j < n; j++)
+				pkts[j]->port = p->port_id;
+			slow_frames(c, pkts, n, now);
+		}
+	}
+}
+
 void ctl_lacp_drain(struct dpb_ctl *c, uint64_t now)
 {
 	struct rte_mbuf *pkts[PUNT_BATCH];
+
+	drain_steered(c, now);
 
 	for (unsigned int w = 0; w < c->n_pollers; w++) {
 		unsigned int n = rte_ring_sc_dequeue_burst(c->workers[w]->punt_ring,
 							   (void **)pkts, PUNT_BATCH, NULL);
 
-		for (unsigned int i = 0; i < n; i++) {
-			if (rte_pktmbuf_data_len(pkts[i]) >= 14)
-				slow_frame(c, pkts[i], now);
-			rte_pktmbuf_free(pkts[i]);
-		}
+		slow_frames(c, pkts, n, now);
 	}
 }
 
@@ -279,6 +318,11 @@ int dpb_ctl_show_lacp(struct dpb_ctl *c, const char *bond, struct dpb_strbuf *ou
 				  dpb_lacp_periodic_state_name(st.periodic),
 				  dpb_lacp_mux_state_name(st.mux), st.aggregator, st.actor.state,
 				  st.partner.state);
+		if (c->ports[cb->member_port[k]].slow_steered)
+			dpb_strbuf_printf(out, "    slow protocols: rx queue %u, steered by rte_flow\n",
+					  c->ports[cb->member_port[k]].slow_rxq);
+		else
+			dpb_strbuf_printf(out, "    slow protocols: software path (worker punt ring)\n");
 		dpb_strbuf_printf(out, "    LACPDUs rx %lu tx %lu, markers rx %lu tx %lu, illegal rx %lu, unknown rx %lu\n",
 				  (unsigned long)st.lacpdu_rx, (unsigned long)st.lacpdu_tx,
 				  (unsigned long)cb->marker_rx[k], (unsigned long)cb->marker_tx[k],

@@ -16,6 +16,7 @@
 
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <rte_ether.h>
@@ -32,8 +33,13 @@ struct dpb_port {
 	bool started;
 	bool link_ctl;                    /**< set_link_down/up work on this device */
 	struct rte_ether_addr perm_addr;  /**< MAC at attach time */
-	uint16_t n_rxq;
-	uint16_t n_txq;
+	uint16_t n_rxq;                   /**< data rx queues (the workers poll them) */
+	uint16_t n_txq;                   /**< data tx queues, one per worker */
+	struct rte_mempool *pool;         /**< what the rx queues fill from */
+	bool slow_steered;                /**< rte_flow puts ethertype 0x8809 on slow_rxq */
+	uint16_t slow_rxq;                /**< the control lcore's rx queue, when steered */
+	uint16_t slow_txq;                /**< and its tx queue */
+	struct rte_flow *slow_flow;
 	atomic_bool cable_out;            /**< `set link-down port`: cable pulled */
 };
 
@@ -59,6 +65,18 @@ int dpb_port_attach(struct dpb_port *p, const char *name, const char *devargs, i
  *   has fewer tx queues than there are workers.
  */
 int dpb_port_configure(struct dpb_port *p, uint16_t n_queues, struct rte_mempool *pool);
+
+/**
+ * Gives slow-protocol frames (ethertype 0x8809: LACP, Marker) a queue pair
+ * of their own: restarts the started device with one more rx and tx queue
+ * (slow_rxq, slow_txq), keeps RSS on the data queues only, and asks rte_flow to
+ * steer 0x8809 to slow_rxq. When the device cannot, it is put back as it was
+ * and @p why says what refused. Control lcore, before the workers poll.
+ * @return 0 (slow_steered set), -EIO when the device could not even be
+ *   restarted as it was, or another -errno (it runs as before), with @p why
+ *   filled in.
+ */
+int dpb_port_steer_slow(struct dpb_port *p, char *why, size_t why_len);
 
 /** Starts the device, promiscuous. @return 0 or -errno. */
 int dpb_port_start(struct dpb_port *p);

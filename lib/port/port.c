@@ -7,11 +7,11 @@
 #include <rte_dev.h>
 #include <rte_devargs.h>
 #include <rte_ethdev.h>
+#include <rte_flow.h>
 
 #include "dpb_port.h"
+#include "port_priv.h"
 
-#define RX_DESC 1024
-#define TX_DESC 1024
 
 /* The ethdev port of a probed device, by the name in its devargs. */
 static int port_of_devargs(const char *devargs, uint16_t *port_id)
@@ -66,26 +66,18 @@ int dpb_port_attach(struct dpb_port *p, const char *name, const char *devargs, i
 	return 0;
 }
 
-int dpb_port_configure(struct dpb_port *p, uint16_t n_queues, struct rte_mempool *pool)
+int port_setup_queues(struct dpb_port *p, uint16_t nrx, uint16_t ntx, bool rss)
 {
 	struct rte_eth_conf conf;
 	struct rte_eth_dev_info info;
-	uint16_t nrx, ntx, rxd = RX_DESC, txd = TX_DESC;
+	uint16_t rxd = RX_DESC, txd = TX_DESC;
 	int rc;
 
 	rc = rte_eth_dev_info_get(p->port_id, &info);
 	if (rc < 0)
 		return rc;
-	nrx = RTE_MIN(n_queues, info.max_rx_queues);
-	ntx = n_queues;
-	if (info.max_tx_queues < ntx) {
-		fprintf(stderr,
-			"%s: device has %u tx queues, dpbond needs one per worker (%u): use fewer lcores\n",
-			p->name, info.max_tx_queues, ntx);
-		return -ENOTSUP;
-	}
 	memset(&conf, 0, sizeof(conf));
-	if (nrx > 1 && info.flow_type_rss_offloads) {
+	if (rss && info.flow_type_rss_offloads) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf = info.flow_type_rss_offloads &
 			(RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP);
@@ -98,7 +90,7 @@ int dpb_port_configure(struct dpb_port *p, uint16_t n_queues, struct rte_mempool
 	rte_eth_dev_adjust_nb_rx_tx_desc(p->port_id, &rxd, &txd);
 	for (uint16_t q = 0; q < nrx; q++) {
 		rc = rte_eth_rx_queue_setup(p->port_id, q, rxd, rte_eth_dev_socket_id(p->port_id),
-					    NULL, pool);
+					    NULL, p->pool);
 		if (rc < 0) {
 			fprintf(stderr, "%s: rx queue %u: %s\n", p->name, q, strerror(-rc));
 			return rc;
@@ -112,9 +104,32 @@ int dpb_port_configure(struct dpb_port *p, uint16_t n_queues, struct rte_mempool
 			return rc;
 		}
 	}
-	p->n_rxq = nrx;
-	p->n_txq = ntx;
 	p->configured = true;
+	return 0;
+}
+
+int dpb_port_configure(struct dpb_port *p, uint16_t n_queues, struct rte_mempool *pool)
+{
+	struct rte_eth_dev_info info;
+	uint16_t nrx;
+	int rc;
+
+	rc = rte_eth_dev_info_get(p->port_id, &info);
+	if (rc < 0)
+		return rc;
+	nrx = RTE_MIN(n_queues, info.max_rx_queues);
+	if (info.max_tx_queues < n_queues) {
+		fprintf(stderr,
+			"%s: device has %u tx queues, dpbond needs one per worker (%u): use fewer lcores\n",
+			p->name, info.max_tx_queues, n_queues);
+		return -ENOTSUP;
+	}
+	p->pool = pool;
+	rc = port_setup_queues(p, nrx, n_queues, nrx > 1);
+	if (rc < 0)
+		return rc;
+	p->n_rxq = nrx;
+	p->n_txq = n_queues;
 	return 0;
 }
 
@@ -143,6 +158,10 @@ void dpb_port_stop(struct dpb_port *p)
 
 void dpb_port_close(struct dpb_port *p)
 {
+	if (p->slow_flow)
+		rte_flow_destroy(p->port_id, p->slow_flow, NULL);
+	p->slow_flow = NULL;
+	p->slow_steered = false;
 	dpb_port_stop(p);
 	if (p->configured)
 		rte_eth_dev_close(p->port_id);

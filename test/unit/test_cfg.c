@@ -355,7 +355,9 @@ static void test_lacp_options(void **state)
 			      "  bond-ad-user-port-key 5\n  bond-xmit-hash-policy layer3+4\n"
 			      "iface vmbr0 inet manual\n  bridge_ports bond0\n"
 			      "iface bond1 inet manual\n  bond-mode 4\n  bond-lacp-rate medium\n"
-			      "  bond-ad-actor-system 01:00:5e:00:00:01\n  bond-ad-user-port-key 1024\n"),
+			      "  bond-ad-actor-system 01:00:5e:00:00:01\n  bond-ad-user-port-key 1024\n"
+			      "  bond-lacp-dedicated-queue maybe\n"
+			      "iface bond2 inet manual\n  bond-mode 4\n  bond-lacp-dedicated-queue yes\n"),
 			 -EINVAL);
 	b = &iface("bond0")->bond;
 	assert_int_equal(b->mode, DPB_BOND_MODE_8023AD);
@@ -372,6 +374,9 @@ static void test_lacp_options(void **state)
 	expect_diag(19, DPB_DIAG_ERROR,
 		    "bond-ad-actor-system: '01:00:5e:00:00:01' is not a unicast MAC address");
 	expect_diag(20, DPB_DIAG_ERROR, "bond-ad-user-port-key: '1024' is not a number from 0 to 1023");
+	expect_diag(21, DPB_DIAG_ERROR, "bond-lacp-dedicated-queue: 'maybe' is not yes or no");
+	assert_false(b->lacp_dedicated_queue);
+	assert_true(iface("bond2")->bond.lacp_dedicated_queue);
 }
 
 static void test_miimon_zero_warns(void **state)
