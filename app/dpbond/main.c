@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * dpbond [EAL options] -- [-c FILE] [--port NAME=DEVARGS]... [--cmdline-file FILE] [-i]
+ * dpbond [EAL options] -- [-c FILE] [--port NAME=DEVARGS]... [--no-host-ports]
+ *        [--cmdline-file FILE] [-i]
  * dpbond --check [-c FILE] [--port NAME=DEVARGS]...
  *
  * The configuration is read and checked before EAL starts, so a bad file
@@ -28,6 +29,7 @@ struct app_opts {
 	const char *cmdline_file;
 	bool interactive;
 	bool check;
+	bool no_host_ports;
 	unsigned int n_ports;
 	struct dpb_cfg_port_arg ports[MAX_PORT_ARGS];
 };
@@ -41,6 +43,7 @@ static void usage(FILE *out, const char *prog)
 		"  --port NAME=DEVARGS   the DPDK device of interface NAME (wins over dpdk-devargs)\n"
 		"  --cmdline-file FILE   run console commands from FILE first\n"
 		"  -i, --interactive     then take commands from the terminal\n"
+		"  --no-host-ports       give no bridge a host port (TAP with the bridge's address)\n"
 		"  --check               validate the configuration, print the model, exit\n"
 		"  -v, --version         print the version\n",
 		prog, prog);
@@ -55,6 +58,7 @@ static int parse_app_args(int argc, char **argv, struct app_opts *o)
 		{ "cmdline-file", required_argument, NULL, 'f' },
 		{ "interactive", no_argument, NULL, 'i' },
 		{ "check", no_argument, NULL, 'k' },
+		{ "no-host-ports", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
@@ -88,6 +92,9 @@ static int parse_app_args(int argc, char **argv, struct app_opts *o)
 			break;
 		case 'k':
 			o->check = true;
+			break;
+		case 'n':
+			o->no_host_ports = true;
 			break;
 		case 'h':
 			usage(stdout, argv[0]);
@@ -159,6 +166,10 @@ int main(int argc, char **argv)
 		free(copy);
 		return EXIT_CONFIG;
 	}
+	if (o.no_host_ports)
+		for (unsigned int i = 0; i < cfg.n_ifaces; i++)
+			if (cfg.ifaces[i].kind == DPB_IFACE_BRIDGE)
+				cfg.ifaces[i].bridge.host_port = false;
 	if (o.check) {
 		dpb_cfg_dump(&cfg, stdout);
 		printf("%s: OK (%u warning%s)\n", o.config, cfg.n_warnings,

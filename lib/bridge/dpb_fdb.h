@@ -37,6 +37,7 @@ struct dpb_fdb_entry {
 	_Atomic uint32_t port;    /**< bridge port index */
 	_Atomic uint8_t hit;      /**< seen as a source since the last ageing pass */
 	uint64_t updated_ms;      /**< writer only: when last seen */
+	bool permanent;           /**< writer only: never learned over, aged or flushed */
 };
 
 struct dpb_fdb {
@@ -52,6 +53,7 @@ enum dpb_fdb_learn_result {
 	DPB_FDB_LEARN_MOVED,      /**< the MAC moved to another port */
 	DPB_FDB_LEARN_REFRESHED,  /**< already there on that port */
 	DPB_FDB_LEARN_FULL,       /**< no room: counted in n_full */
+	DPB_FDB_LEARN_PERMANENT,  /**< a permanent entry (the host's own MAC): kept */
 };
 
 static inline uint64_t dpb_fdb_key(uint16_t vlan, const uint8_t mac[DPB_MAC_LEN])
@@ -127,18 +129,27 @@ enum dpb_fdb_learn_result dpb_fdb_learn(struct dpb_fdb *f, uint16_t vlan,
 					uint64_t now_ms);
 
 /**
+ * Adds (vlan, mac) on @p port as a permanent entry, as Linux's bridge does for
+ * its own address: learning never moves it, ageing and flushing leave it.
+ * Control thread only. @return 0, or -ENOSPC when there is no room.
+ */
+int dpb_fdb_add_permanent(struct dpb_fdb *f, uint16_t vlan, const uint8_t mac[DPB_MAC_LEN],
+			  uint32_t port);
+
+/**
  * Ageing pass: entries hit since the last pass are refreshed to @p now_ms;
  * entries not seen for @p ageing_ms are removed. Control thread only.
  * @return how many were removed.
  */
 unsigned int dpb_fdb_age(struct dpb_fdb *f, uint64_t now_ms, uint64_t ageing_ms);
 
-/** Removes every entry on @p port. Control thread only. @return how many. */
+/** Removes every learned entry on @p port. Control thread only. @return how many. */
 unsigned int dpb_fdb_flush_port(struct dpb_fdb *f, uint32_t port);
 
 /**
  * Renders the entries as `bridge fdb show` does, one per line:
- * "MAC dev PORT [vlan N] master BRIDGE", with the entry's age in seconds.
+ * "MAC dev PORT [vlan N] master BRIDGE", then the entry's age in seconds or
+ * "permanent".
  * @p port_names maps port indices to names (n_ports of them). Control thread.
  * @return 0 or -ENOMEM.
  */

@@ -26,9 +26,9 @@ void dpb_fdb_free(struct dpb_fdb *f)
 	free(f);
 }
 
-enum dpb_fdb_learn_result dpb_fdb_learn(struct dpb_fdb *f, uint16_t vlan,
-					const uint8_t mac[DPB_MAC_LEN], uint32_t port,
-					uint64_t now_ms)
+static enum dpb_fdb_learn_result put(struct dpb_fdb *f, uint16_t vlan,
+				     const uint8_t mac[DPB_MAC_LEN], uint32_t port,
+				     uint64_t now_ms, bool permanent)
 {
 	uint64_t key = dpb_fdb_key(vlan, mac);
 	uint32_t h = dpb_fdb_hash(key);
@@ -39,6 +39,9 @@ enum dpb_fdb_learn_result dpb_fdb_learn(struct dpb_fdb *f, uint16_t vlan,
 		uint64_t k = atomic_load_explicit(&e->key, memory_order_relaxed);
 
 		if (k == key) {
+			if (e->permanent && !permanent)
+				return DPB_FDB_LEARN_PERMANENT;
+			e->permanent = permanent;
 			e->updated_ms = now_ms;
 			if (atomic_load_explicit(&e->port, memory_order_relaxed) == port)
 				return DPB_FDB_LEARN_REFRESHED;
@@ -58,11 +61,25 @@ enum dpb_fdb_learn_result dpb_fdb_learn(struct dpb_fdb *f, uint16_t vlan,
 		return DPB_FDB_LEARN_FULL;
 	}
 	free_slot->updated_ms = now_ms;
+	free_slot->permanent = permanent;
 	atomic_store_explicit(&free_slot->hit, 0, memory_order_relaxed);
 	atomic_store_explicit(&free_slot->port, port, memory_order_relaxed);
 	atomic_store_explicit(&free_slot->key, key, memory_order_release);
 	f->n_entries++;
 	return DPB_FDB_LEARN_NEW;
+}
+
+enum dpb_fdb_learn_result dpb_fdb_learn(struct dpb_fdb *f, uint16_t vlan,
+					const uint8_t mac[DPB_MAC_LEN], uint32_t port,
+					uint64_t now_ms)
+{
+	return put(f, vlan, mac, port, now_ms, false);
+}
+
+int dpb_fdb_add_permanent(struct dpb_fdb *f, uint16_t vlan, const uint8_t mac[DPB_MAC_LEN],
+			  uint32_t port)
+{
+	return put(f, vlan, mac, port, 0, true) == DPB_FDB_LEARN_FULL ? -ENOSPC : 0;
 }
 
 static void remove_entry(struct dpb_fdb *f, struct dpb_fdb_entry *e)
@@ -78,7 +95,8 @@ unsigned int dpb_fdb_age(struct dpb_fdb *f, uint64_t now_ms, uint64_t ageing_ms)
 	for (uint32_t i = 0; i <= f->mask; i++) {
 		struct dpb_fdb_entry *e = &f->slots[i];
 
-		if (!(atomic_load_explicit(&e->key, memory_order_relaxed) & DPB_FDB_KEY_VALID))
+		if (!(atomic_load_explicit(&e->key, memory_order_relaxed) & DPB_FDB_KEY_VALID) ||
+		    e->permanent)
 			continue;
 		if (atomic_load_explicit(&e->hit, memory_order_relaxed)) {
 			atomic_store_explicit(&e->hit, 0, memory_order_relaxed);
@@ -99,7 +117,7 @@ unsigned int dpb_fdb_flush_port(struct dpb_fdb *f, uint32_t port)
 		struct dpb_fdb_entry *e = &f->slots[i];
 
 		if ((atomic_load_explicit(&e->key, memory_order_relaxed) & DPB_FDB_KEY_VALID) &&
-		    atomic_load_explicit(&e->port, memory_order_relaxed) == port) {
+		    !e->permanent && atomic_load_explicit(&e->port, memory_order_relaxed) == port) {
 			remove_entry(f, e);
 			removed++;
 		}
@@ -125,8 +143,11 @@ int dpb_fdb_show(const struct dpb_fdb *f, const char *bridge, const char *const 
 				  port < n_ports ? port_names[port] : "?");
 		if (vlan_aware)
 			dpb_strbuf_printf(out, " vlan %u", (unsigned int)(k >> 48) & 0xfff);
-		dpb_strbuf_printf(out, " master %s ageing %llu s\n", bridge,
-				  (unsigned long long)((now_ms - e->updated_ms) / 1000));
+		if (e->permanent)
+			dpb_strbuf_printf(out, " master %s permanent\n", bridge);
+		else
+			dpb_strbuf_printf(out, " master %s ageing %llu s\n", bridge,
+					  (unsigned long long)((now_ms - e->updated_ms) / 1000));
 	}
 	return out->oom ? -ENOMEM : 0;
 }

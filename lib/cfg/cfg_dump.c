@@ -62,6 +62,8 @@ void dpb_cfg_dump(const struct dpb_cfg *cfg, FILE *out)
 			print_ipv4(out, f->addr);
 			fprintf(out, "/%u", f->prefix_len);
 		}
+		if (f->bridge.host_port)
+			fprintf(out, ", host port %s", f->devargs[0] ? f->devargs : "(TAP)");
 		if (f->has_gateway) {
 			fprintf(out, ", gateway ");
 			print_ipv4(out, f->gateway);

@@ -236,13 +236,11 @@ static void resolve_bridge(struct cfg_parser *p, int i)
 				}
 			}
 		}
-		cfg_diag(cfg, DPB_DIAG_WARNING, &p->raw[i].address_loc,
-			 "%s: the host port that carries the bridge's address is not implemented yet; address not applied",
-			 br->name);
+		br->bridge.host_port = true;
 	}
-	if (br->has_gateway)
+	if (br->has_gateway && !br->has_address)
 		cfg_diag(cfg, DPB_DIAG_WARNING, &p->raw[i].gateway_loc,
-			 "%s: gateway not installed (no host port yet)", br->name);
+			 "%s: a gateway without an address is not installed", br->name);
 }
 
 void cfg_resolve(struct cfg_parser *p)

@@ -139,6 +139,7 @@ struct dpb_cfg_bridge {
 	bool stp;
 	unsigned int fd_s;                 /**< forward delay */
 	unsigned int ageing_s;             /**< FDB ageing time, default 300 */
+	bool host_port;                    /**< it has an address: a TAP named like it carries it */
 };
 
 struct dpb_cfg_iface {

@@ -223,7 +223,31 @@ static int init_bridge(struct dpb_ctl *c, int iface)
 	return 0;
 }
 
-/* Ports in use: bond members and bridge ports, in configuration order. */
+static int init_host_ports(struct dpb_ctl *c)
+{
+	for (unsigned int i = 0; i < c->n_bridges; i++) {
+		int rc = ctl_host_port_init(c, &c->bridges[i]);
+
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * A bridge with an address gets a host port: a TAP named like the bridge
+ * (or the device `--port BRIDGE=DEVARGS` names), counted as the bridge.
+ */
+static int attach_host_port(struct dpb_ctl *c, int iface)
+{
+	struct dpb_cfg_iface *f = &c->cfg.ifaces[iface];
+
+	if (f->devargs[0] == '\0')
+		snprintf(f->devargs, sizeof(f->devargs), "net_tap_%s,iface=%s", f->name, f->name);
+	return attach_port(c, iface);
+}
+
+/* Ports in use: bond members and bridge ports in configuration order, then host ports. */
 static int attach_ports(struct dpb_ctl *c)
 {
 	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
@@ -233,6 +257,15 @@ static int attach_ports(struct dpb_ctl *c)
 		if (f->kind != DPB_IFACE_PORT || f->master < 0)
 			continue;
 		rc = attach_port(c, (int)i);
+		if (rc < 0)
+			return rc;
+	}
+	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
+		int rc;
+
+		if (c->cfg.ifaces[i].kind != DPB_IFACE_BRIDGE || !c->cfg.ifaces[i].bridge.host_port)
+			continue;
+		rc = attach_host_port(c, (int)i);
 		if (rc < 0)
 			return rc;
 	}
@@ -275,6 +308,8 @@ struct dpb_ctl *dpb_ctl_create(const struct dpb_cfg *cfg)
 		    (k == DPB_IFACE_BRIDGE && init_bridge(c, (int)i) < 0))
 			goto fail;
 	}
+	if (init_host_ports(c) < 0)
+		goto fail;
 	c->next_age_ms = now + 1000;
 	c->next_rebalance_ms = now + CTL_REBALANCE_MS;
 	ctl_publish(c);

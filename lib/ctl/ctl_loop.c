@@ -74,6 +74,12 @@ static bool bridge_port_of(const struct dpb_ctl *c, int iface, uint16_t *bridge,
 	int master = c->cfg.ifaces[iface].master;
 	const struct dpb_cfg_bridge *br;
 
+	if (c->iface_bridge[iface] >= 0) {
+		/* The bridge's host port, after its configured ports. */
+		*bridge = (uint16_t)c->iface_bridge[iface];
+		*br_port = (uint16_t)c->cfg.ifaces[iface].bridge.n_ports;
+		return true;
+	}
 	if (master < 0 || c->iface_bridge[master] < 0)
 		return false;
 	br = &c->cfg.ifaces[master].bridge;
@@ -106,6 +112,13 @@ static void fill_bridge(const struct dpb_ctl *c, const struct ctl_bridge *cbr,
 			bp->kind = DPB_BRPORT_PORT;
 			bp->port_id = c->ports[c->iface_port[f]].port_id;
 		}
+	}
+	if (c->iface_port[cbr->iface] >= 0) {
+		struct dpb_fwd_brport *bp = &fb->ports[fb->n_ports++];
+
+		bp->kind = DPB_BRPORT_PORT;
+		bp->iface = (uint16_t)cbr->iface;
+		bp->port_id = c->ports[c->iface_port[cbr->iface]].port_id;
 	}
 }
 

@@ -76,6 +76,10 @@ struct dpb_ctl {
 	struct ctl_sums base[DPB_CFG_MAX_IFACES]; /* at the last `clear` */
 };
 
+/* ctl_host.c */
+/* A bridge's host port, if it has one: MAC, permanent FDB entry, kernel address. */
+int ctl_host_port_init(struct dpb_ctl *c, struct ctl_bridge *br);
+
 /* ctl_loop.c */
 void ctl_publish(struct dpb_ctl *c);
 void ctl_tick(struct dpb_ctl *c);

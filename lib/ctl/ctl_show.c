@@ -197,7 +197,8 @@ int dpb_ctl_show_bridge(struct dpb_ctl *c, const char *bridge, struct dpb_strbuf
 	int iface = ctl_find_iface(c, bridge);
 	const struct dpb_cfg_bridge *cb;
 	const struct ctl_bridge *br;
-	const char *names[DPB_CFG_MAX_BR_PORTS];
+	const char *names[DPB_FWD_MAX_BR_PORTS];
+	unsigned int n;
 
 	if (iface < 0 || c->iface_bridge[iface] < 0) {
 		dpb_strbuf_printf(out, "no bridge named '%s'\n", bridge);
@@ -205,8 +206,9 @@ int dpb_ctl_show_bridge(struct dpb_ctl *c, const char *bridge, struct dpb_strbuf
 	}
 	br = &c->bridges[c->iface_bridge[iface]];
 	cb = &c->cfg.ifaces[iface].bridge;
+	n = cb->n_ports + (c->iface_port[iface] >= 0);
 	dpb_strbuf_printf(out, "bridge %s: stp off, ageing %u s, %u ports, %u fdb entries, %lu learned, %lu moved\n",
-			  bridge, cb->ageing_s, cb->n_ports, br->fdb->n_entries,
+			  bridge, cb->ageing_s, n, br->fdb->n_entries,
 			  (unsigned long)br->learned, (unsigned long)br->moved);
 	for (unsigned int k = 0; k < cb->n_ports; k++) {
 		int f = cb->ports[k];
@@ -226,5 +228,14 @@ int dpb_ctl_show_bridge(struct dpb_ctl *c, const char *bridge, struct dpb_strbuf
 					  p->port_id, l.up ? "up" : "down");
 		}
 	}
-	return dpb_fdb_show(br->fdb, bridge, names, cb->n_ports, false, dpb_ctl_now_ms(c), out);
+	if (c->iface_port[iface] >= 0) {
+		const struct dpb_port *p = &c->ports[c->iface_port[iface]];
+		struct dpb_port_link l;
+
+		dpb_port_link(p, &l);
+		names[cb->n_ports] = bridge;
+		dpb_strbuf_printf(out, "  port %u: %s (host port, ethdev %u, %s)\n", cb->n_ports,
+				  bridge, p->port_id, l.up ? "up" : "down");
+	}
+	return dpb_fdb_show(br->fdb, bridge, names, n, false, dpb_ctl_now_ms(c), out);
 }

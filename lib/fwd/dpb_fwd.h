@@ -32,6 +32,7 @@
 #define DPB_FWD_MAX_IFACES DPB_CFG_MAX_IFACES
 #define DPB_FWD_MAX_BRIDGES 16
 #define DPB_FWD_MAX_BONDS 16
+#define DPB_FWD_MAX_BR_PORTS (DPB_CFG_MAX_BR_PORTS + 1)  /* and the host port */
 #define DPB_FWD_MAX_RXQ 64
 #define DPB_FWD_NO_IFACE UINT16_MAX
 #define DPB_FWD_TLB_BUCKETS 256   /* = DPB_BOND_TLB_BUCKETS */
@@ -122,7 +123,7 @@ static inline uint32_t dpb_fwd_tlb_bucket(uint16_t vlan, const uint8_t *src_mac)
 struct dpb_fwd_bridge {
 	struct dpb_fdb *fdb;
 	uint16_t n_ports;
-	struct dpb_fwd_brport ports[DPB_CFG_MAX_BR_PORTS];
+	struct dpb_fwd_brport ports[DPB_FWD_MAX_BR_PORTS];
 };
 
 /** What receiving on an ethdev port means. */

@@ -20,7 +20,7 @@ awk '
 printf 'sleep 2500\nshow lacp bond1\nshow bonding bond1\nquit\n' > "$T/cmds"
 ports=""
 for i in 0 1 2 3; do ports="$ports --port eth$i=net_pcap$i,tx_pcap=$T/eth$i.pcap"; done
-"$DPBOND" $(eal_opts tshark) -- -c "$T/interfaces" $ports --cmdline-file "$T/cmds" \
+"$DPBOND" $(eal_opts tshark) -- -c "$T/interfaces" --no-host-ports $ports --cmdline-file "$T/cmds" \
 	> "$T/out" 2> "$T/err" || fail "dpbond exited with $?"
 
 tshark -r "$T/eth0.pcap" -V -Y lacp > "$T/lacp.txt" 2>&1 || fail "tshark failed"

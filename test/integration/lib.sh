@@ -6,6 +6,7 @@ DPBOND="$BUILD/app/dpbond/dpbond"
 PCAP="$BUILD/test/dpb-pcap"
 T=$(mktemp -d /tmp/dpbond-test.XXXXXX)
 NS=""
+EXTRA_NS=()
 DPB_PID=""
 
 fail() { echo "FAIL: $*" >&2; [ -f "$T/out" ] && { echo "--- dpbond stdout:"; tail -60 "$T/out"; } >&2; [ -f "$T/err" ] && { echo "--- dpbond stderr:"; tail -30 "$T/err"; } >&2; exit 1; }
@@ -18,6 +19,7 @@ cleanup() {
 		kill -9 "$DPB_PID" 2>/dev/null || true
 	fi
 	[ -n "$NS" ] && ip netns del "$NS" 2>/dev/null || true
+	for n in "${EXTRA_NS[@]}"; do ip netns del "$n" 2>/dev/null || true; done
 	rm -rf "$T"
 	# EAL's runtime folders of this test's processes (their --file-prefix).
 	rm -rf /var/run/dpdk/dpbt-*-$$ "${XDG_RUNTIME_DIR:-/nonexistent}"/dpdk/dpbt-*-$$

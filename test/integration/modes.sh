@@ -16,7 +16,7 @@ run_mode() {
 		inb && /bond_mode/ { n = split(extra, l, ";"); for (i = 1; i <= n; i++) print "    " l[i]; inb = 0; next }
 		{ print }' "$SEED_FILE" | sed 's/bridge_ports bond1/bridge_ports bond1 tst0/' > "$T/interfaces"
 	printf 'sleep 300\nshow bonding bond1\nshow drops\nquit\n' > "$T/cmds"
-	"$DPBOND" $(eal_opts modes) -- -c "$T/interfaces" \
+	"$DPBOND" $(eal_opts modes) -- -c "$T/interfaces" --no-host-ports \
 		--port eth0=net_pcap0,tx_pcap=$T/eth0.pcap --port eth1=net_pcap1,tx_pcap=$T/eth1.pcap \
 		--port eth2=net_pcap2,tx_pcap=$T/eth2.pcap --port eth3=net_pcap3,tx_pcap=$T/eth3.pcap \
 		--port tst0=net_pcap4,rx_pcap=$T/in.pcap,tx_pcap=$T/tst0.pcap \

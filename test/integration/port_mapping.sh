@@ -23,7 +23,7 @@ quit
 CMDS
 rc=0
 "$DPBOND" $(eal_opts map) --vdev net_null0 --vdev net_null1 --vdev net_null2 --vdev net_null3 \
-	-- -c "$T/interfaces" --port eth1=net_null8 --cmdline-file "$T/cmds" > "$T/out" 2> "$T/err" || rc=$?
+	-- -c "$T/interfaces" --no-host-ports --port eth1=net_null8 --cmdline-file "$T/cmds" > "$T/out" 2> "$T/err" || rc=$?
 [ "$rc" -eq 1 ] || fail "exit status $rc: the bad 'show port stats 99' must make it 1"
 grep -qx "######## eth0 (port 0, slave of bond1) ########" "$T/out" || fail "eth0 is not EAL's port 0"
 grep -qx "######## eth2 (port 2, slave of bond0) ########" "$T/out" || fail "eth2 is not EAL's port 2"

@@ -25,7 +25,7 @@ ports=""
 for i in 0 1; do ports="$ports --port eth$i=net_pcap$i,rx_pcap=$T/up.pcap,tx_pcap=$T/eth$i.pcap"; done
 for i in 2 3; do ports="$ports --port eth$i=net_pcap$i,tx_pcap=$T/eth$i.pcap"; done
 mkfifo "$T/cmd"
-ip netns exec "$NS" "$DPBOND" $(eal_opts fo) -- -c "$T/interfaces" $ports \
+ip netns exec "$NS" "$DPBOND" $(eal_opts fo) -- -c "$T/interfaces" --no-host-ports $ports \
 	--port tst0=net_tap0,iface=dpbt0 -i < "$T/cmd" > "$T/out" 2> "$T/err" &
 DPB_PID=$!
 exec 3> "$T/cmd"

@@ -90,6 +90,32 @@ static void test_show(void **state)
 	dpb_fdb_free(f);
 }
 
+static void test_permanent(void **state)
+{
+	struct dpb_fdb *f = dpb_fdb_create(64);
+	const char *names[] = { "bond0", "vmbr0" };
+	struct dpb_strbuf sb;
+
+	(void)state;
+	assert_int_equal(dpb_fdb_add_permanent(f, 0, mac_a, 1), 0);
+	assert_int_equal(dpb_fdb_lookup(f, 0, mac_a, NULL), 1);
+	/* The host's own MAC seen from outside does not move it... */
+	assert_int_equal(dpb_fdb_learn(f, 0, mac_a, 0, 10), DPB_FDB_LEARN_PERMANENT);
+	assert_int_equal(dpb_fdb_lookup(f, 0, mac_a, NULL), 1);
+	/* ...nor do ageing and flushing remove it; they still remove the rest. */
+	dpb_fdb_learn(f, 0, mac_b, 1, 0);
+	assert_int_equal(dpb_fdb_age(f, 1000000, 300000), 1);
+	assert_int_equal(dpb_fdb_flush_port(f, 1), 0);
+	assert_int_equal(dpb_fdb_lookup(f, 0, mac_a, NULL), 1);
+	assert_int_equal(f->n_entries, 1);
+	dpb_strbuf_init(&sb);
+	dpb_fdb_show(f, "vmbr0", names, 2, false, 5500, &sb);
+	assert_string_equal(dpb_strbuf_str(&sb),
+			    "02:00:00:00:00:0a dev vmbr0 master vmbr0 permanent\n");
+	dpb_strbuf_free(&sb);
+	dpb_fdb_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -97,6 +123,7 @@ int main(void)
 		cmocka_unit_test(test_ageing_with_hits),
 		cmocka_unit_test(test_flush_and_full),
 		cmocka_unit_test(test_show),
+		cmocka_unit_test(test_permanent),
 	};
 
 	return cmocka_run_group_tests_name("fdb", tests, NULL, NULL);

@@ -1,0 +1,172 @@
+#!/bin/bash
+# The host port end to end through real kernel stacks. dpbond runs in a
+# network namespace of its own (H): its bond0 members are net_tap ports,
+# each cabled by tc mirred to a veth into a second namespace (S) that plays
+# the upstream switch (a Linux bridge), behind which a third (R) is the
+# remote host, 192.0.2.2. vmbr0's host port is a TAP that dpbond creates in
+# H and gives 192.0.2.1/24 and the gateway over netlink. A ping and a TCP
+# transfer between H and R pass through the bond, before and across an
+# active-backup failover caused from the kernel side (`ip link set down` on
+# the active member's TAP, which net_tap reports as link down).
+BUILD=$1
+. "$(dirname "$0")/lib.sh"
+
+if [ "$(id -u)" != 0 ] || [ ! -c /dev/net/tun ]; then
+	echo "SKIP: needs root and /dev/net/tun (network namespaces, TAP ports)"
+	exit 77
+fi
+for t in ping nc tc; do
+	command -v $t >/dev/null || { echo "SKIP: $t is not installed"; exit 77; }
+done
+
+NS=dpbt-hp-h-$$
+S=dpbt-hp-s-$$
+R=dpbt-hp-r-$$
+EXTRA_NS=("$S" "$R")
+for n in "$NS" "$S" "$R"; do
+	ip netns add "$n"
+	ip netns exec "$n" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+	ip -n "$n" link set lo up
+done
+# S: the switch, a Linux bridge with the two bond links and the remote host.
+ip -n "$S" link add brs type bridge
+ip -n "$S" link set brs up
+for i in 0 1; do
+	ip link add "hv$i-$$" netns "$NS" type veth peer name "sw$i" netns "$S"
+	ip -n "$NS" link set "hv$i-$$" name "hv$i"
+	ip -n "$NS" link set "hv$i" arp off up
+	ip -n "$S" link set "sw$i" master brs up
+done
+ip link add "rv-$$" netns "$R" type veth peer name swr netns "$S"
+ip -n "$R" link set "rv-$$" name rv
+ip -n "$R" addr add 192.0.2.2/24 dev rv
+ip -n "$R" link set rv up
+ip -n "$S" link set swr master brs up
+
+cat > "$T/interfaces" <<CFG
+auto lo
+iface lo inet loopback
+
+iface eth0 inet manual
+iface eth1 inet manual
+
+auto bond0
+iface bond0 inet manual
+    bond-slaves eth0 eth1
+    bond-miimon 100
+    bond-mode active-backup
+
+auto vmbr0
+iface vmbr0 inet static
+    address 192.0.2.1/24
+    gateway 192.0.2.254
+    bridge-ports bond0
+    bridge-stp off
+    bridge-fd 0
+CFG
+mkfifo "$T/cmd"
+ip netns exec "$NS" "$DPBOND" $(eal_opts hp) -- -c "$T/interfaces" \
+	--port eth0=net_tap0,iface=dpbm0 --port eth1=net_tap1,iface=dpbm1 \
+	-i < "$T/cmd" > "$T/out" 2> "$T/err" &
+DPB_PID=$!
+exec 3> "$T/cmd"
+cmd() { printf '%s\n' "$@" >&3; }
+step=0
+console() {
+	step=$((step + 1))
+	cmd "$@" "echo mark-$step"
+	wait_line "$T/out" "mark-$step" 15 || fail "console did not answer: $*"
+}
+console "sleep 100"
+
+# The host port exists, named like the bridge, with the stanza's address and route.
+ip -n "$NS" -4 addr show dev vmbr0 | grep -q "inet 192.0.2.1/24 brd 192.0.2.255" ||
+	fail "vmbr0 has not got 192.0.2.1/24: $(ip -n "$NS" addr show dev vmbr0 2>&1)"
+ip -n "$NS" route show default | grep -q "default via 192.0.2.254 dev vmbr0" ||
+	fail "no default route via 192.0.2.254: $(ip -n "$NS" route 2>&1)"
+ok "vmbr0 is a TAP in dpbond's namespace with 192.0.2.1/24 and the default route via 192.0.2.254"
+mac=$(ip -n "$NS" link show dev vmbr0 | awk '/link\/ether/ { print $2 }')
+
+# Cable each member's TAP to its veth, both ways. The kernel in H neither
+# answers nor sends on the members: arp off, no addresses.
+for i in 0 1; do
+	ip -n "$NS" link set "dpbm$i" arp off
+	for dir in "dpbm$i hv$i" "hv$i dpbm$i"; do
+		set -- $dir
+		ip netns exec "$NS" tc qdisc add dev "$1" ingress
+		ip netns exec "$NS" tc filter add dev "$1" parent ffff: protocol all \
+			u32 match u32 0 0 action mirred egress redirect dev "$2"
+	done
+done
+
+ping_ok() {
+	ip netns exec "$NS" ping -c 3 -i 0.2 -W 2 192.0.2.2 > "$T/ping" 2>&1 ||
+		fail "$1: ping 192.0.2.2 from vmbr0 failed: $(cat "$T/ping")"
+	ok "$1: vmbr0 pings 192.0.2.2 through the bond"
+}
+# A TCP transfer of 2 MB from the host port to R; R checks what arrived.
+tcp_ok() {
+	rm -f "$T/rcv"
+	ip netns exec "$R" timeout 20 nc -l -N 192.0.2.2 5001 > "$T/rcv" &
+	local srv=$!
+	sleep 0.3
+	head -c 2000000 /dev/urandom > "$T/snd"
+	ip netns exec "$NS" timeout 20 nc -N 192.0.2.2 5001 < "$T/snd" ||
+		fail "$1: TCP connect/send to 192.0.2.2 failed"
+	wait $srv || true
+	cmp -s "$T/snd" "$T/rcv" || fail "$1: R received $(stat -c %s "$T/rcv") bytes, not the 2000000 sent"
+	ok "$1: 2 MB over TCP from vmbr0 to 192.0.2.2 arrived whole"
+}
+active() { console "show bonding bond0"; bond_block "$T/out" "$1" | bond_field - 'Currently Active Slave'; }
+
+ping_ok "before failover"
+tcp_ok "before failover"
+[ "$(active 1)" = eth0 ] || fail "eth0 is not the active member at start"
+ip netns exec "$R" ip neigh show 192.0.2.1 | grep -q "$mac" ||
+	fail "R did not learn the host's MAC $mac for 192.0.2.1"
+[ "$(bond_block "$T/out" 1 | bond_field eth0 'Permanent HW addr')" = "$mac" ] ||
+	fail "the host port's MAC $mac is not the bond's (eth0's)"
+ok "R reaches the host port's MAC $mac, which is the bond's, as on a Proxmox bridge"
+
+# Failover from the kernel side: eth0's TAP goes down.
+ip -n "$NS" link set dpbm0 down
+console "sleep 300"
+[ "$(active 2)" = eth1 ] || fail "no failover to eth1 after dpbm0 went down"$'\n'"$(bond_block "$T/out" 2)"
+ok "dpbm0 down in the kernel: bond0 failed over to eth1"
+ping_ok "after failover"
+tcp_ok "after failover"
+
+# A TCP transfer running while the cable comes back and goes again.
+ip -n "$NS" link set dpbm0 up
+console "sleep 300"
+ip netns exec "$R" timeout 30 nc -l -N 192.0.2.2 5002 > "$T/rcv2" &
+srv=$!
+sleep 0.3
+head -c 4000000 /dev/urandom > "$T/snd2"
+( sleep 0.5; ip -n "$NS" link set dpbm1 down ) &
+downer=$!
+# 40 chunks 50 ms apart: the transfer lasts about 2 s, across the failover.
+for i in $(seq 0 39); do
+	dd if="$T/snd2" bs=100000 skip=$i count=1 status=none
+	sleep 0.05
+done | ip netns exec "$NS" timeout 30 nc -N 192.0.2.2 5002 || fail "TCP during failover failed"
+wait $srv || true
+wait $downer
+cmp -s "$T/snd2" "$T/rcv2" || fail "TCP during failover: $(stat -c %s "$T/rcv2") of 4000000 bytes"
+[ "$(active 3)" = eth0 ] || fail "no failover back to eth0 after dpbm1 went down"
+ok "4 MB over TCP arrived whole while dpbm1 went down mid-transfer and eth0 took over"
+ping_ok "after the second failover"
+
+# The host port's own MAC is permanent in vmbr0's FDB; R's MAC was learned on bond0.
+console "show bridge vmbr0"
+grep -q "^$mac dev vmbr0 master vmbr0 permanent$" "$T/out" || fail "show bridge: host MAC not permanent"
+rmac=$(ip -n "$R" link show dev rv | awk '/link\/ether/ { print $2 }')
+grep -q "^$rmac dev bond0 master vmbr0 ageing" "$T/out" || fail "show bridge: R's MAC not on bond0"
+grep -q "port 1: vmbr0 (host port, ethdev 2, up)" "$T/out" || fail "show bridge: no host port line"
+ok "show bridge vmbr0: the host port, its permanent MAC, R's MAC learned on bond0"
+
+cmd quit
+wait "$DPB_PID" || fail "dpbond exited with an error"
+DPB_PID=""
+grep -q "mbufs: \([0-9]*\) of \1 back in the pool" "$T/out" || fail "mbufs were lost"
+ok "dpbond quit with every mbuf back in the pool"
