@@ -38,6 +38,7 @@ struct dpb_fdb_entry {
 	_Atomic uint8_t hit;      /**< seen as a source since the last ageing pass */
 	uint64_t updated_ms;      /**< writer only: when last seen */
 	bool permanent;           /**< writer only: never learned over, aged or flushed */
+	uint32_t ipv4;            /**< writer only: an IPv4 address seen from it (ARP), or 0 */
 };
 
 struct dpb_fdb {
@@ -135,6 +136,21 @@ enum dpb_fdb_learn_result dpb_fdb_learn(struct dpb_fdb *f, uint16_t vlan,
  */
 int dpb_fdb_add_permanent(struct dpb_fdb *f, uint16_t vlan, const uint8_t mac[DPB_MAC_LEN],
 			  uint32_t port);
+
+/**
+ * Records @p ipv4 (host byte order) as the address that (vlan, mac) uses,
+ * as its ARP frames say. Control thread only. @return 0, or -ENOENT when the
+ * entry is not there.
+ */
+int dpb_fdb_set_ipv4(struct dpb_fdb *f, uint16_t vlan, const uint8_t mac[DPB_MAC_LEN],
+		     uint32_t ipv4);
+
+/** What dpb_fdb_foreach() calls for each entry. */
+typedef void (*dpb_fdb_visit_t)(void *ctx, uint16_t vlan, const struct dpb_mac *mac,
+				uint32_t port, uint32_t ipv4);
+
+/** Calls @p fn for every entry, in slot order. Control thread only. */
+void dpb_fdb_foreach(const struct dpb_fdb *f, dpb_fdb_visit_t fn, void *ctx);
 
 /**
  * Ageing pass: entries hit since the last pass are refreshed to @p now_ms;

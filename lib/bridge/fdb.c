@@ -62,6 +62,7 @@ static enum dpb_fdb_learn_result put(struct dpb_fdb *f, uint16_t vlan,
 	}
 	free_slot->updated_ms = now_ms;
 	free_slot->permanent = permanent;
+	free_slot->ipv4 = 0;
 	atomic_store_explicit(&free_slot->hit, 0, memory_order_relaxed);
 	atomic_store_explicit(&free_slot->port, port, memory_order_relaxed);
 	atomic_store_explicit(&free_slot->key, key, memory_order_release);
@@ -80,6 +81,54 @@ int dpb_fdb_add_permanent(struct dpb_fdb *f, uint16_t vlan, const uint8_t mac[DP
 			  uint32_t port)
 {
 	return put(f, vlan, mac, port, 0, true) == DPB_FDB_LEARN_FULL ? -ENOSPC : 0;
+}
+
+static struct dpb_fdb_entry *find(struct dpb_fdb *f, uint64_t key)
+{
+	uint32_t h = dpb_fdb_hash(key);
+
+	for (uint32_t i = 0; i < DPB_FDB_MAX_PROBE; i++) {
+		struct dpb_fdb_entry *e = &f->slots[(h + i) & f->mask];
+		uint64_t k = atomic_load_explicit(&e->key, memory_order_relaxed);
+
+		if (k == key)
+			return e;
+		if (k == DPB_FDB_KEY_EMPTY)
+			break;
+	}
+	return NULL;
+}
+
+int dpb_fdb_set_ipv4(struct dpb_fdb *f, uint16_t vlan, const uint8_t mac[DPB_MAC_LEN],
+		     uint32_t ipv4)
+{
+	struct dpb_fdb_entry *e = find(f, dpb_fdb_key(vlan, mac));
+
+	if (e == NULL)
+		return -ENOENT;
+	e->ipv4 = ipv4;
+	return 0;
+}
+
+static void key_mac(uint64_t k, struct dpb_mac *mac)
+{
+	for (int b = 0; b < DPB_MAC_LEN; b++)
+		mac->b[b] = (uint8_t)(k >> (40 - 8 * b));
+}
+
+void dpb_fdb_foreach(const struct dpb_fdb *f, dpb_fdb_visit_t fn, void *ctx)
+{
+	for (uint32_t i = 0; i <= f->mask; i++) {
+		const struct dpb_fdb_entry *e = &f->slots[i];
+		uint64_t k = atomic_load_explicit(&e->key, memory_order_relaxed);
+		struct dpb_mac mac;
+
+		if (!(k & DPB_FDB_KEY_VALID))
+			continue;
+		key_mac(k, &mac);
+		fn(ctx, (uint16_t)((k >> 48) & 0xfff), &mac,
+		   atomic_load_explicit(&e->port, memory_order_relaxed), e->ipv4);
+	}
 }
 
 static void remove_entry(struct dpb_fdb *f, struct dpb_fdb_entry *e)
@@ -137,8 +186,7 @@ int dpb_fdb_show(const struct dpb_fdb *f, const char *bridge, const char *const 
 
 		if (!(k & DPB_FDB_KEY_VALID))
 			continue;
-		for (int b = 0; b < DPB_MAC_LEN; b++)
-			mac.b[b] = (uint8_t)(k >> (40 - 8 * b));
+		key_mac(k, &mac);
 		dpb_strbuf_printf(out, "%s dev %s", dpb_mac_format(&mac, buf),
 				  port < n_ports ? port_names[port] : "?");
 		if (vlan_aware)

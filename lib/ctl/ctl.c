@@ -106,7 +106,9 @@ static int create_workers(struct dpb_ctl *c)
 		if (i == 0) {
 			w->inject_ring = rte_ring_create("dpb_inject", 1024, (int)rte_socket_id(),
 							 RING_F_SP_ENQ | RING_F_SC_DEQ);
-			if (w->inject_ring == NULL)
+			w->announce_ring = rte_ring_create("dpb_announce", 1024, (int)rte_socket_id(),
+							   RING_F_SP_ENQ | RING_F_SC_DEQ);
+			if (w->inject_ring == NULL || w->announce_ring == NULL)
 				return -ENOMEM;
 		}
 		c->workers[i] = w;
@@ -346,6 +348,8 @@ int dpb_ctl_destroy(struct dpb_ctl *c)
 			rte_pktmbuf_free(m);
 		while (w && w->inject_ring && rte_ring_dequeue(w->inject_ring, (void **)&m) == 0)
 			rte_pktmbuf_free(m);
+		while (w && w->announce_ring && rte_ring_dequeue(w->announce_ring, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
 	}
 	if (c->pool) {
 		unsigned int avail = rte_mempool_avail_count(c->pool);
@@ -364,6 +368,7 @@ int dpb_ctl_destroy(struct dpb_ctl *c)
 		if (c->workers[i]) {
 			rte_ring_free(c->workers[i]->punt_ring);
 			rte_ring_free(c->workers[i]->inject_ring);
+			rte_ring_free(c->workers[i]->announce_ring);
 			rte_ring_free(c->workers[i]->learn_ring);
 			rte_free(c->workers[i]);
 		}

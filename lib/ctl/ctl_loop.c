@@ -157,6 +157,7 @@ static struct dpb_fwd_snapshot *build_snapshot(struct dpb_ctl *c)
 			in->rx_ok = true;
 			in->rx_multicast_ok = true;
 			in->in_bridge = bridge_port_of(c, (int)i, &in->bridge, &in->br_port);
+			in->snoop_arp = in->in_bridge;
 		}
 	}
 	for (unsigned int i = 0; i < c->n_bonds; i++)
@@ -179,6 +180,8 @@ void ctl_publish(struct dpb_ctl *c)
 	/* Wait until every worker has finished the pass that might read @old. */
 	if (c->qsbr)
 		rte_rcu_qsbr_synchronize(c->qsbr, RTE_QSBR_THRID_INVALID);
+	if (old)
+		ctl_announce_changes(c, old, s, dpb_ctl_now_ms(c));
 	free(old);
 	c->dirty = false;
 }
@@ -220,6 +223,10 @@ static void drain_learning(struct dpb_ctl *c, uint64_t now)
 			if (req[k].bridge >= c->n_bridges)
 				continue;
 			br = &c->bridges[req[k].bridge];
+			if (req[k].ipv4) {
+				dpb_fdb_set_ipv4(br->fdb, req[k].vlan, req[k].mac, req[k].ipv4);
+				continue;
+			}
 			switch (dpb_fdb_learn(br->fdb, req[k].vlan, req[k].mac, req[k].br_port, now)) {
 			case DPB_FDB_LEARN_NEW:
 				br->learned++;
@@ -277,6 +284,7 @@ void ctl_tick(struct dpb_ctl *c)
 	ctl_lacp_drain(c, now);
 	poll_links(c, now);
 	ctl_lacp_tick(c, now);
+	ctl_announce_tick(c, now);
 	if (now >= c->next_age_ms) {
 		for (unsigned int i = 0; i < c->n_bridges; i++)
 			dpb_fdb_age(c->bridges[i].fdb, now, c->bridges[i].ageing_ms);

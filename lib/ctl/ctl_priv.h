@@ -32,6 +32,11 @@ struct ctl_bond {
 	uint64_t illegal_rx[DPB_BOND_MAX_MEMBERS], unknown_rx[DPB_BOND_MAX_MEMBERS];
 	uint64_t slow_errors[DPB_SLOW_ERR_COUNT];  /* illegal PDUs by reason */
 	uint64_t lacp_tx_lost;                   /* LACPDUs not sent: no mbuf or ring full */
+	/* Peer notification after the members carrying MACs changed. */
+	unsigned int notify_left;                /* rounds still to send */
+	uint64_t notify_next_ms;
+	uint64_t notify_rounds, notify_rarp, notify_garp, notify_lost;
+	uint64_t notify_last_ms;                 /* when the last round went; 0: never */
 };
 
 struct ctl_bridge {
@@ -75,6 +80,15 @@ struct dpb_ctl {
 	uint64_t next_rebalance_ms;
 	struct ctl_sums base[DPB_CFG_MAX_IFACES]; /* at the last `clear` */
 };
+
+/* ctl_announce.c */
+/* Schedules announcements for each bond whose transmitting members changed. */
+void ctl_announce_changes(struct dpb_ctl *c, const struct dpb_fwd_snapshot *old,
+			  const struct dpb_fwd_snapshot *now_snap, uint64_t now);
+/* Sends the rounds that are due. */
+void ctl_announce_tick(struct dpb_ctl *c, uint64_t now);
+/* One line of announcement counters for @p cb. */
+void ctl_announce_show(const struct ctl_bond *cb, struct dpb_strbuf *out);
 
 /* ctl_host.c */
 /* A bridge's host port, if it has one: MAC, permanent FDB entry, kernel address. */

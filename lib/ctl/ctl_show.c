@@ -184,11 +184,18 @@ int dpb_ctl_show_bonding(struct dpb_ctl *c, const char *bond, struct dpb_strbuf 
 	{
 		const struct ctl_bond *cb = &c->bonds[c->iface_bond[iface]];
 		struct dpb_bond_ad_info ad;
+		int rc;
 
-		if (cb->lacp == NULL)
-			return dpb_bond_show(&cb->bond, DPB_VERSION "-dpbond", out);
-		ctl_lacp_ad_info(cb, &ad);
-		return dpb_bond_show_ad(&cb->bond, DPB_VERSION "-dpbond", &ad, out);
+		if (cb->lacp == NULL) {
+			rc = dpb_bond_show(&cb->bond, DPB_VERSION "-dpbond", out);
+		} else {
+			ctl_lacp_ad_info(cb, &ad);
+			rc = dpb_bond_show_ad(&cb->bond, DPB_VERSION "-dpbond", &ad, out);
+		}
+		/* Beyond Linux's text, after a blank line: what dpbond adds. */
+		dpb_strbuf_puts(out, "\n");
+		ctl_announce_show(cb, out);
+		return rc;
 	}
 }
 
@@ -217,8 +224,9 @@ int dpb_ctl_show_bridge(struct dpb_ctl *c, const char *bridge, struct dpb_strbuf
 		if (c->iface_bond[f] >= 0) {
 			const struct dpb_bond *b = &c->bonds[c->iface_bond[f]].bond;
 
-			dpb_strbuf_printf(out, "  port %u: %s (bond, %s)\n", k, names[k],
+			dpb_strbuf_printf(out, "  port %u: %s (bond, %s)\n    ", k, names[k],
 					  b->carrier ? "up" : "down");
+			ctl_announce_show(&c->bonds[c->iface_bond[f]], out);
 		} else {
 			const struct dpb_port *p = &c->ports[c->iface_port[f]];
 			struct dpb_port_link l;

@@ -132,6 +132,7 @@ struct dpb_fwd_in {
 	bool rx_ok;         /**< bond's receive rule admits this member */
 	bool rx_multicast_ok; /**< ...and its broadcast/multicast (tlb/alb: active only) */
 	bool punt_slow;     /**< 802.3ad member: slow-protocol frames go to control */
+	bool snoop_arp;     /**< not a bond: tell control the IPv4 address its ARP shows */
 	uint16_t bridge;
 	uint16_t br_port;   /**< index in the bridge (a member: its bond's) */
 };
@@ -153,7 +154,7 @@ struct dpb_learn_req {
 	uint16_t vlan;
 	uint16_t bridge;
 	uint16_t br_port;
-	uint32_t pad;
+	uint32_t ipv4;      /**< sender address of an ARP frame (host order), or 0 */
 };
 
 struct dpb_fwd_txbuf {
@@ -172,6 +173,7 @@ struct dpb_worker {
 	struct rte_ring *learn_ring;           /**< to the control lcore (SP/SC) */
 	struct rte_ring *punt_ring;            /**< slow-protocol mbufs to control (SP/SC) */
 	struct rte_ring *inject_ring;          /**< worker 0 only: mbufs control sends; m->port */
+	struct rte_ring *announce_ring;        /**< worker 0 only: mbufs for a bond; m->port = bond */
 	uint16_t n_rxq;
 	struct { uint16_t port_id, queue; } rxq[DPB_FWD_MAX_RXQ];
 	_Atomic uint64_t learn_ring_full;      /**< learn requests lost (not frames) */

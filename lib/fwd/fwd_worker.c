@@ -4,6 +4,7 @@
  * come from the snapshot; frames move through per-port tx buffers that are
  * drained once per pass on this worker's own tx queue.
  */
+#include <rte_arp.h>
 #include <rte_ethdev.h>
 #include <rte_ether.h>
 #include <rte_lcore.h>
@@ -97,13 +98,29 @@ static inline bool is_link_local(const struct rte_ether_addr *a)
 }
 
 static void learn(struct dpb_worker *w, const struct rte_ether_addr *src, uint16_t bridge,
-		  uint16_t br_port)
+		  uint16_t br_port, uint32_t ipv4)
 {
-	struct dpb_learn_req req = { .vlan = 0, .bridge = bridge, .br_port = br_port };
+	struct dpb_learn_req req = { .vlan = 0, .bridge = bridge, .br_port = br_port,
+				     .ipv4 = ipv4 };
 
 	rte_ether_addr_copy(src, (struct rte_ether_addr *)req.mac);
 	if (rte_ring_sp_enqueue_elem(w->learn_ring, &req, sizeof(req)) != 0)
 		dpb_ctr_add(&w->learn_ring_full, 1);
+}
+
+/* The sender address of an Ethernet/IPv4 ARP frame, or 0. */
+static uint32_t arp_sender(const struct rte_mbuf *m, const struct rte_ether_hdr *eth)
+{
+	const struct rte_arp_hdr *arp;
+
+	if (eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP) ||
+	    rte_pktmbuf_data_len(m) < sizeof(*eth) + sizeof(*arp))
+		return 0;
+	arp = (const struct rte_arp_hdr *)(eth + 1);
+	if (arp->arp_hlen != RTE_ETHER_ADDR_LEN || arp->arp_plen != 4 ||
+	    arp->arp_protocol != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4))
+		return 0;
+	return rte_be_to_cpu_32(arp->arp_data.arp_sip);
 }
 
 static void bridge_burst(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
@@ -135,7 +152,14 @@ static void bridge_burst(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 			continue;
 		}
 		if (!dpb_fdb_source_known(br->fdb, 0, eth->src_addr.addr_bytes, in->br_port))
-			learn(w, &eth->src_addr, in->bridge, in->br_port);
+			learn(w, &eth->src_addr, in->bridge, in->br_port, 0);
+		/* A VM's or the host's ARP tells which IPv4 address to announce for it. */
+		if (in->snoop_arp) {
+			uint32_t ip = arp_sender(m, eth);
+
+			if (ip)
+				learn(w, &eth->src_addr, in->bridge, in->br_port, ip);
+		}
 		if (rte_is_multicast_ether_addr(&eth->dst_addr)) {
 			if (is_link_local(&eth->dst_addr))
 				drop(w, in_iface, DPB_DROP_LINK_LOCAL, m);
@@ -197,6 +221,23 @@ static void inject(struct dpb_worker *w, const struct dpb_fwd_snapshot *s)
 		to_port(w, s, pkts[i]->port, pkts[i]);
 }
 
+/* Announcements after failover: sent through the bond, as its mode picks. */
+static void announce(struct dpb_worker *w, const struct dpb_fwd_snapshot *s)
+{
+	struct rte_mbuf *pkts[DPB_FWD_BURST];
+	unsigned int n = rte_ring_sc_dequeue_burst(w->announce_ring, (void **)pkts,
+						   DPB_FWD_BURST, NULL);
+
+	for (unsigned int i = 0; i < n; i++) {
+		const struct dpb_fwd_bond *bond = &s->bonds[pkts[i]->port % DPB_FWD_MAX_BONDS];
+
+		if (bond->n_tx == 0)
+			drop(w, bond->iface, DPB_DROP_TX_NO_SLAVE, pkts[i]);
+		else
+			bond->tx(w, s, bond, pkts[i]);
+	}
+}
+
 /* Sends what the pass queued, one burst per port. */
 static void flush_dirty(struct dpb_worker *w, const struct dpb_fwd_snapshot *s)
 {
@@ -214,8 +255,10 @@ void dpb_fwd_poll(struct dpb_worker *w, const struct dpb_fwd_snapshot *s)
 {
 	struct rte_mbuf *pkts[DPB_FWD_BURST];
 
-	if (w->inject_ring)
+	if (w->inject_ring) {
 		inject(w, s);
+		announce(w, s);
+	}
 	if (!s->forwarding) {
 		flush_dirty(w, s);   /* what the control lcore queued still leaves */
 		return;

@@ -20,7 +20,7 @@ cleanup() {
 	fi
 	[ -n "$NS" ] && ip netns del "$NS" 2>/dev/null || true
 	for n in "${EXTRA_NS[@]}"; do ip netns del "$n" 2>/dev/null || true; done
-	rm -rf "$T"
+	[ -n "${KEEP_T:-}" ] || rm -rf "$T"
 	# EAL's runtime folders of this test's processes (their --file-prefix).
 	rm -rf /var/run/dpdk/dpbt-*-$$ "${XDG_RUNTIME_DIR:-/nonexistent}"/dpdk/dpbt-*-$$
 }

@@ -3,6 +3,7 @@
  * dpb-pcap: test traffic for dpbond, through libpcap.
  *
  *   dpb-pcap gen FILE --count N --src MAC --dst MAC [--alt-dst MAC] [--tag TAG] [--vlan ID]
+ *                [--arp-ip A.B.C.D]
  *   dpb-pcap send IFACE --count N --src MAC --dst MAC [--tag TAG] [--gap-us US]
  *   dpb-pcap count FILE [--tag TAG] [--src MAC]
  *   dpb-pcap list FILE
@@ -11,6 +12,8 @@
  * payload "dpbond-test TAG SEQ", padded to 60 bytes; with --alt-dst, odd
  * sequence numbers go to that destination instead. `count` prints how many
  * frames of FILE match; `list` prints "src dst ethertype tag seq" per frame.
+ * With --arp-ip, gen writes ARP requests instead (sender MAC --src, sender
+ * address A.B.C.D, asking for A.B.C.1), to --dst.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -32,6 +35,8 @@ struct opts {
 	const char *tag;
 	int vlan;
 	unsigned long gap_us;
+	unsigned char arp_ip[4];
+	int has_arp_ip;
 };
 
 static int parse_mac(const char *s, unsigned char *m)
@@ -58,6 +63,17 @@ static size_t build(const struct opts *o, unsigned long seq, unsigned char *f)
 		f[off++] = 0x00;
 		f[off++] = (unsigned char)(o->vlan >> 8);
 		f[off++] = (unsigned char)o->vlan;
+	}
+	if (o->has_arp_ip) {
+		static const unsigned char hdr[] = { 0x08, 0x06, 0, 1, 0x08, 0, 6, 4, 0, 1 };
+
+		memcpy(f + off, hdr, sizeof(hdr));
+		off += sizeof(hdr);
+		memcpy(f + off, o->src, 6);
+		memcpy(f + off + 6, o->arp_ip, 4);
+		memcpy(f + off + 16, o->arp_ip, 3);
+		f[off + 19] = 1;
+		return 60;
 	}
 	f[off++] = ETHERTYPE_TEST >> 8;
 	f[off++] = ETHERTYPE_TEST & 0xff;
@@ -194,6 +210,7 @@ int main(int argc, char **argv)
 		{ "vlan", required_argument, NULL, 'v' },
 		{ "gap-us", required_argument, NULL, 'g' },
 		{ "alt-dst", required_argument, NULL, 'a' },
+		{ "arp-ip", required_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .count = 1, .tag = NULL, .vlan = -1 };
@@ -229,6 +246,19 @@ int main(int argc, char **argv)
 			break;
 		case 'v': o.vlan = atoi(optarg); break;
 		case 'g': o.gap_us = strtoul(optarg, NULL, 10); break;
+		case 'i': {
+			unsigned int b[4];
+
+			if (sscanf(optarg, "%u.%u.%u.%u", &b[0], &b[1], &b[2], &b[3]) != 4 ||
+			    b[0] > 255 || b[1] > 255 || b[2] > 255 || b[3] > 255) {
+				fprintf(stderr, "bad --arp-ip '%s'\n", optarg);
+				return 2;
+			}
+			for (int k = 0; k < 4; k++)
+				o.arp_ip[k] = (unsigned char)b[k];
+			o.has_arp_ip = 1;
+			break;
+		}
 		default: return 2;
 		}
 	}

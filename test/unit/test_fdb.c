@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The FDB: learn, look up, move, age with hits, flush, full, show. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -116,6 +117,47 @@ static void test_permanent(void **state)
 	dpb_fdb_free(f);
 }
 
+struct seen {
+	unsigned int n;
+	uint32_t port_of_a, ipv4_of_a;
+};
+
+static void visit(void *ctx, uint16_t vlan, const struct dpb_mac *mac, uint32_t port,
+		  uint32_t ipv4)
+{
+	struct seen *s = ctx;
+
+	s->n++;
+	if (vlan == 7 && memcmp(mac->b, mac_a, 6) == 0) {
+		s->port_of_a = port;
+		s->ipv4_of_a = ipv4;
+	}
+}
+
+static void test_ipv4_and_foreach(void **state)
+{
+	struct dpb_fdb *f = dpb_fdb_create(64);
+	struct seen s = { 0 };
+
+	(void)state;
+	assert_int_equal(dpb_fdb_set_ipv4(f, 7, mac_a, 0xc000020b), -ENOENT);
+	dpb_fdb_learn(f, 7, mac_a, 2, 0);
+	dpb_fdb_learn(f, 0, mac_b, 1, 0);
+	assert_int_equal(dpb_fdb_set_ipv4(f, 7, mac_a, 0xc000020b), 0);
+	/* A move keeps the address; a new entry in a reused slot starts without. */
+	assert_int_equal(dpb_fdb_learn(f, 7, mac_a, 3, 10), DPB_FDB_LEARN_MOVED);
+	dpb_fdb_foreach(f, visit, &s);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.port_of_a, 3);
+	assert_int_equal(s.ipv4_of_a, 0xc000020b);
+	dpb_fdb_flush_port(f, 3);
+	dpb_fdb_learn(f, 7, mac_a, 3, 20);
+	memset(&s, 0, sizeof(s));
+	dpb_fdb_foreach(f, visit, &s);
+	assert_int_equal(s.ipv4_of_a, 0);
+	dpb_fdb_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -124,6 +166,7 @@ int main(void)
 		cmocka_unit_test(test_flush_and_full),
 		cmocka_unit_test(test_show),
 		cmocka_unit_test(test_permanent),
+		cmocka_unit_test(test_ipv4_and_foreach),
 	};
 
 	return cmocka_run_group_tests_name("fdb", tests, NULL, NULL);

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef DPB_ANNOUNCE_H
+#define DPB_ANNOUNCE_H
+
+/**
+ * @file
+ * The frames that tell the switches where a MAC lives now, after the bond
+ * member carrying it changed: a RARP (as Open vSwitch sends for each MAC it
+ * learned on other bridge ports) when nothing more is known of the MAC, or a
+ * gratuitous ARP request (sender IP = target IP, as Linux's peer
+ * notification sends) when the bridge has seen the MAC's IPv4 address. Both
+ * broadcast, from the MAC, 802.1Q-tagged when @p vlan is not 0, padded to the
+ * 60-byte minimum.
+ *
+ * Pure code: bytes in, bytes out. Any thread.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dpb_mac.h"
+
+#define DPB_ANNOUNCE_FRAME_LEN 64  /**< room for the largest (tagged) frame */
+
+/** Writes a RARP request for @p mac into @p frame. @return its length. */
+size_t dpb_announce_rarp(uint8_t frame[DPB_ANNOUNCE_FRAME_LEN], const struct dpb_mac *mac,
+			 uint16_t vlan);
+
+/**
+ * Writes a gratuitous ARP request for @p ipv4 (host byte order) from @p mac
+ * into @p frame. @return its length.
+ */
+size_t dpb_announce_garp(uint8_t frame[DPB_ANNOUNCE_FRAME_LEN], const struct dpb_mac *mac,
+			 uint32_t ipv4, uint16_t vlan);
+
+#endif

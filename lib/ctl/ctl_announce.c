@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Peer notification for bridged MACs: when the members that carry a bond's
+ * traffic change (failover, fail-back, a tlb/alb rebalance, an 802.3ad
+ * member lost or added), every MAC the bridge learned on a port that is not
+ * a bond (VMs, the host port) is announced through the bond, as the mode now
+ * sends that MAC's broadcasts: a gratuitous ARP where the bridge has seen
+ * the MAC's IPv4 address, else a RARP. `bond-num-grat-arp` rounds (0: none),
+ * `bond-peer-notif-delay` apart (0: one miimon interval), as Linux spaces
+ * its own peer notifications.
+ */
+#include <string.h>
+
+#include <rte_mbuf.h>
+
+#include "ctl_priv.h"
+#include "dpb_announce.h"
+
+static bool tx_changed(const struct dpb_fwd_bond *a, const struct dpb_fwd_bond *b)
+{
+	if (a->n_tx != b->n_tx || a->tx != b->tx ||
+	    memcmp(a->tx_port, b->tx_port, sizeof(a->tx_port[0]) * a->n_tx) != 0)
+		return true;
+	return a->bucket_mask != b->bucket_mask ||
+	       memcmp(a->bucket_port, b->bucket_port,
+		      sizeof(a->bucket_port[0]) * (a->bucket_mask ? a->bucket_mask + 1u : 0)) != 0;
+}
+
+void ctl_announce_changes(struct dpb_ctl *c, const struct dpb_fwd_snapshot *old,
+			  const struct dpb_fwd_snapshot *now_snap, uint64_t now)
+{
+	for (unsigned int i = 0; i < c->n_bonds; i++) {
+		struct ctl_bond *cb = &c->bonds[i];
+		unsigned int rounds = c->cfg.ifaces[cb->iface].bond.num_grat_arp;
+
+		if (rounds == 0 || now_snap->bonds[i].n_tx == 0 ||
+		    !tx_changed(&old->bonds[i], &now_snap->bonds[i]))
+			continue;
+		cb->notify_left = rounds;
+		cb->notify_next_ms = now;
+	}
+}
+
+struct round {
+	struct dpb_ctl *c;
+	struct ctl_bond *cb;
+	const struct dpb_cfg_bridge *br;
+};
+
+static void announce_one(void *ctx, uint16_t vlan, const struct dpb_mac *mac, uint32_t port,
+			 uint32_t ipv4)
+{
+	struct round *r = ctx;
+	struct ctl_bond *cb = r->cb;
+	uint8_t frame[DPB_ANNOUNCE_FRAME_LEN];
+	struct rte_mbuf *m;
+	size_t len;
+	char *p;
+
+	/* Bond ports' MACs live beyond the bonds: not ours to announce. */
+	if (port < r->br->n_ports && r->c->iface_bond[r->br->ports[port]] >= 0)
+		return;
+	len = ipv4 ? dpb_announce_garp(frame, mac, ipv4, vlan) : dpb_announce_rarp(frame, mac, vlan);
+	m = rte_pktmbuf_alloc(r->c->pool);
+	p = m ? rte_pktmbuf_append(m, (uint16_t)len) : NULL;
+	if (p == NULL) {
+		rte_pktmbuf_free(m);
+		cb->notify_lost++;
+		return;
+	}
+	memcpy(p, frame, len);
+	m->port = (uint16_t)(cb - r->c->bonds);
+	if (rte_ring_sp_enqueue(r->c->workers[0]->announce_ring, m) != 0) {
+		rte_pktmbuf_free(m);
+		cb->notify_lost++;
+		return;
+	}
+	if (ipv4)
+		cb->notify_garp++;
+	else
+		cb->notify_rarp++;
+}
+
+static void send_round(struct dpb_ctl *c, struct ctl_bond *cb)
+{
+	for (unsigned int i = 0; i < c->n_bridges; i++) {
+		const struct dpb_cfg_bridge *br = &c->cfg.ifaces[c->bridges[i].iface].bridge;
+		struct round r = { .c = c, .cb = cb, .br = br };
+
+		for (unsigned int k = 0; k < br->n_ports; k++)
+			if (br->ports[k] == cb->iface)
+				dpb_fdb_foreach(c->bridges[i].fdb, announce_one, &r);
+	}
+}
+
+void ctl_announce_tick(struct dpb_ctl *c, uint64_t now)
+{
+	for (unsigned int i = 0; i < c->n_bonds; i++) {
+		struct ctl_bond *cb = &c->bonds[i];
+		unsigned int gap = cb->bond.peer_notif_delay * cb->bond.miimon_ms;
+
+		if (cb->notify_left == 0 || now < cb->notify_next_ms)
+			continue;
+		send_round(c, cb);
+		cb->notify_left--;
+		cb->notify_rounds++;
+		cb->notify_last_ms = now;
+		cb->notify_next_ms = now + (gap ? gap : cb->bond.miimon_ms ? cb->bond.miimon_ms : 100);
+	}
+}
+
+void ctl_announce_show(const struct ctl_bond *cb, struct dpb_strbuf *out)
+{
+	dpb_strbuf_printf(out, "Peer notifications (bridged MACs): %lu rounds, %lu RARP, %lu gratuitous ARP, %lu lost",
+			  (unsigned long)cb->notify_rounds, (unsigned long)cb->notify_rarp,
+			  (unsigned long)cb->notify_garp, (unsigned long)cb->notify_lost);
+	if (cb->notify_rounds)
+		dpb_strbuf_printf(out, ", last at %.3f s", (double)cb->notify_last_ms / 1000.0);
+	dpb_strbuf_puts(out, "\n");
+}
