@@ -12,6 +12,8 @@ static void dump_port(const struct dpb_cfg *cfg, const struct dpb_cfg_iface *f, 
 	fprintf(out, "port %s: ", f->name);
 	if (f->devargs[0])
 		fprintf(out, "device %s", f->devargs);
+	else if (f->vhost)
+		fprintf(out, "VM port, vhost-user server socket %s/%s.sock", cfg->run_dir, f->name);
 	else
 		fprintf(out, "device from --port, or the probed port of its number");
 	if (f->master >= 0)

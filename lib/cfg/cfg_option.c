@@ -380,6 +380,14 @@ static void opt_bridge_ports(struct cfg_parser *p, int i, const struct dpb_cfg_l
 	ifc(p, i)->bridge.ports_loc = *loc;
 }
 
+static void opt_bridge_vhost(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			     const char *opt, const char *val)
+{
+	(void)opt;
+	snprintf(p->raw[i].vhost_ports, sizeof(p->raw[i].vhost_ports), "%s", val);
+	p->raw[i].vhost_loc = *loc;
+}
+
 static void opt_bridge_stp(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			   const char *opt, const char *val)
 {
@@ -442,6 +450,7 @@ static const struct opt_desc opts[] = {
 	{ "bond-queue-id", NULL, DPB_IFACE_PORT },
 	{ "bond-ad-actor-port-prio", opt_port_prio, DPB_IFACE_PORT },
 	{ "bridge-ports", opt_bridge_ports, DPB_IFACE_BRIDGE },
+	{ "bridge-vhost-ports", opt_bridge_vhost, DPB_IFACE_BRIDGE },
 	{ "bridge-stp", opt_bridge_stp, DPB_IFACE_BRIDGE },
 	{ "bridge-fd", opt_bridge_fd, DPB_IFACE_BRIDGE },
 	{ "bridge-ageing", opt_bridge_ageing, DPB_IFACE_BRIDGE },

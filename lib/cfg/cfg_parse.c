@@ -388,6 +388,7 @@ static struct cfg_parser *parser_new(struct dpb_cfg *cfg, const struct dpb_cfg_p
 	if (p == NULL)
 		return NULL;
 	p->cfg = cfg;
+	snprintf(cfg->run_dir, sizeof(cfg->run_dir), "/run/dpbond");
 	p->cur = -1;
 	p->port_args = ports;
 	p->n_port_args = n_ports;

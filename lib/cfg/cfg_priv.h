@@ -15,6 +15,8 @@ struct cfg_raw {
 	bool has_slaves;
 	char bridge_ports[CFG_RAW_LEN];  /* bridge-ports, as written */
 	bool has_bridge_ports;
+	char vhost_ports[CFG_RAW_LEN];   /* bridge-vhost-ports, as written */
+	struct dpb_cfg_loc vhost_loc;
 	char master[DPB_NAME_LEN];       /* bond-master */
 	struct dpb_cfg_loc master_loc;
 	struct dpb_cfg_loc updelay_loc, downdelay_loc, peer_notif_loc;

@@ -3,6 +3,7 @@
  * After the files are read: names become indices, kinds are settled, and the
  * model is checked as a whole (membership, loops, delays, bridges).
  */
+#include <errno.h>
 #include <string.h>
 
 #include "cfg_priv.h"
@@ -243,6 +244,33 @@ static void resolve_bridge(struct cfg_parser *p, int i)
 			 "%s: a gateway without an address is not installed", br->name);
 }
 
+/* bridge-vhost-ports: each name a new VM port of the bridge. */
+static void resolve_vhost_ports(struct cfg_parser *p, int i)
+{
+	struct dpb_cfg *cfg = p->cfg;
+	const struct dpb_cfg_loc *loc = &p->raw[i].vhost_loc;
+	char list[CFG_RAW_LEN];
+	char *save = NULL;
+
+	snprintf(list, sizeof(list), "%s", p->raw[i].vhost_ports);
+	for (char *w = strtok_r(list, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+		int rc = dpb_cfg_add_vhost_port(cfg, i, w);
+
+		if (rc == -EEXIST)
+			cfg_diag(cfg, DPB_DIAG_ERROR, loc,
+				 "%s: VM port %s: that name is already an interface", cfg->ifaces[i].name, w);
+		else if (rc == -EINVAL)
+			cfg_diag(cfg, DPB_DIAG_ERROR, loc,
+				 "%s: VM port '%s' is not a valid interface name (1-15 characters, no '/', ':' or spaces)",
+				 cfg->ifaces[i].name, w);
+		else if (rc < 0)
+			cfg_diag(cfg, DPB_DIAG_ERROR, loc, "%s: no room for VM port %s",
+				 cfg->ifaces[i].name, w);
+		else
+			cfg->ifaces[rc].loc = *loc;
+	}
+}
+
 void cfg_resolve(struct cfg_parser *p)
 {
 	struct dpb_cfg *cfg = p->cfg;
@@ -282,6 +310,9 @@ void cfg_resolve(struct cfg_parser *p)
 	for (unsigned int i = 0; i < cfg->n_ifaces; i++)
 		if (cfg->ifaces[i].kind == DPB_IFACE_BRIDGE)
 			resolve_bridge(p, (int)i);
+	for (unsigned int i = 0; i < n; i++)
+		if (cfg->ifaces[i].kind == DPB_IFACE_BRIDGE && p->raw[i].vhost_ports[0])
+			resolve_vhost_ports(p, (int)i);
 
 	for (unsigned int i = 0; i < cfg->n_ifaces; i++) {
 		struct dpb_cfg_iface *f = &cfg->ifaces[i];

@@ -158,6 +158,7 @@ struct dpb_cfg_iface {
 	bool has_gateway;
 	uint32_t gateway;                /**< host byte order */
 	int master;                      /**< index of its bond or bridge, -1 */
+	bool vhost;                      /**< a VM port: dpbond's vhost-user socket NAME.sock */
 	unsigned int ad_port_prio;       /**< bond-ad-actor-port-prio (802.3ad member), 0 = 255 */
 	union {
 		struct dpb_cfg_bond bond;     /**< kind == BOND */
@@ -166,6 +167,7 @@ struct dpb_cfg_iface {
 };
 
 struct dpb_cfg {
+	char run_dir[DPB_CFG_PATH_LEN];  /**< where vhost-user sockets go (/run/dpbond) */
 	unsigned int n_ifaces;
 	struct dpb_cfg_iface ifaces[DPB_CFG_MAX_IFACES];
 	unsigned int n_diags;
@@ -198,6 +200,23 @@ void dpb_cfg_print_diags(const struct dpb_cfg *cfg, FILE *out);
 
 /** Prints the resolved model (bonds, bridges, ports) for `--check`. */
 void dpb_cfg_dump(const struct dpb_cfg *cfg, FILE *out);
+
+/**
+ * Adds the vhost-user VM port @p name to bridge @p bridge (an iface index),
+ * after its other ports: a new interface, or one that an earlier removal
+ * left unused. Pure; the caller owns @p cfg.
+ * @return the port's iface index, or -EINVAL (not a bridge, or not a valid
+ *   name), -EEXIST (the name is another interface's), -ENOSPC (too many
+ *   interfaces or bridge ports).
+ */
+int dpb_cfg_add_vhost_port(struct dpb_cfg *cfg, int bridge, const char *name);
+
+/**
+ * Takes port @p iface out of its bridge; the ports after it move down one.
+ * The interface stays, unused, so that its name and counters come back with
+ * it. Pure. @return the position it had in the bridge, or -ENOENT.
+ */
+int dpb_cfg_remove_bridge_port(struct dpb_cfg *cfg, int iface);
 
 /** Index of the iface named @p name, or -1. */
 int dpb_cfg_find(const struct dpb_cfg *cfg, const char *name);

@@ -75,6 +75,11 @@ static int create_workers(struct dpb_ctl *c)
 	unsigned int lcore, k = 0;
 
 	c->n_pollers = c->n_workers ? c->n_workers : 1;
+	if (c->n_pollers > DPB_FWD_MAX_WORKERS) {
+		fprintf(stderr, "%u worker lcores: dpbond takes at most %u\n", c->n_workers,
+			DPB_FWD_MAX_WORKERS);
+		return -EINVAL;
+	}
 	if (c->n_workers) {
 		size_t sz = rte_rcu_qsbr_get_memsize(c->n_workers);
 
@@ -150,24 +155,6 @@ static int steer_slow(struct dpb_ctl *c)
 		}
 	}
 	return 0;
-}
-
-/* Spreads every (port, rx queue) over the pollers, round robin. */
-static void assign_queues(struct dpb_ctl *c)
-{
-	unsigned int k = 0;
-
-	for (unsigned int i = 0; i < c->n_ports; i++) {
-		for (uint16_t q = 0; q < c->ports[i].n_rxq; q++) {
-			struct dpb_worker *w = c->workers[k++ % c->n_pollers];
-
-			if (w->n_rxq == DPB_FWD_MAX_RXQ)
-				continue;
-			w->rxq[w->n_rxq].port_id = c->ports[i].port_id;
-			w->rxq[w->n_rxq].queue = q;
-			w->n_rxq++;
-		}
-	}
 }
 
 static int init_bond(struct dpb_ctl *c, int iface, uint64_t now)
@@ -301,7 +288,6 @@ struct dpb_ctl *dpb_ctl_create(const struct dpb_cfg *cfg)
 			goto fail;
 	if (steer_slow(c) < 0)
 		goto fail;
-	assign_queues(c);
 	now = dpb_ctl_now_ms(c);
 	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
 		enum dpb_iface_kind k = c->cfg.ifaces[i].kind;

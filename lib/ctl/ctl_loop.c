@@ -122,6 +122,26 @@ static void fill_bridge(const struct dpb_ctl *c, const struct ctl_bridge *cbr,
 	}
 }
 
+/* Spreads every (port, rx queue) of the running ports over the pollers. */
+static void assign_queues(const struct dpb_ctl *c, struct dpb_fwd_snapshot *s)
+{
+	unsigned int k = 0;
+
+	for (unsigned int i = 0; i < c->n_ports; i++) {
+		const struct dpb_port *p = &c->ports[i];
+
+		for (uint16_t q = 0; p->started && q < p->n_rxq; q++) {
+			unsigned int w = k++ % c->n_pollers;
+
+			if (s->n_rxq[w] == DPB_FWD_MAX_RXQ)
+				continue;
+			s->rxq[w][s->n_rxq[w]].port_id = p->port_id;
+			s->rxq[w][s->n_rxq[w]].queue = q;
+			s->n_rxq[w]++;
+		}
+	}
+}
+
 static struct dpb_fwd_snapshot *build_snapshot(struct dpb_ctl *c)
 {
 	struct dpb_fwd_snapshot *s = calloc(1, sizeof(*s));
@@ -144,6 +164,7 @@ static struct dpb_fwd_snapshot *build_snapshot(struct dpb_ctl *c)
 		in = &s->in[p->port_id];
 		s->port_iface[p->port_id] = (uint16_t)i;
 		s->cable_out[p->port_id] = dpb_port_cable_out(p);
+		s->tx_down[p->port_id] = s->cable_out[p->port_id] || c->port_down[c->iface_port[i]];
 		if (master >= 0 && c->iface_bond[master] >= 0) {
 			const struct ctl_bond *cb = &c->bonds[c->iface_bond[master]];
 			int m = dpb_bond_find_member(&cb->bond, f->name);
@@ -164,6 +185,7 @@ static struct dpb_fwd_snapshot *build_snapshot(struct dpb_ctl *c)
 		fill_bond(c, &c->bonds[i], &s->bonds[i]);
 	for (unsigned int i = 0; i < c->n_bridges; i++)
 		fill_bridge(c, &c->bridges[i], &s->bridges[i]);
+	assign_queues(c, s);
 	return s;
 }
 

@@ -60,6 +60,7 @@ struct dpb_ctl {
 	uint64_t next_tick_tsc;
 	unsigned int n_ports;
 	struct dpb_port ports[CTL_MAX_PORTS];
+	bool port_down[CTL_MAX_PORTS];          /* a bridge port (not a member) whose link is down */
 	int iface_port[DPB_CFG_MAX_IFACES];     /* cfg index -> ports index, -1 */
 	int iface_bond[DPB_CFG_MAX_IFACES];     /* cfg index -> bonds index, -1 */
 	int iface_bridge[DPB_CFG_MAX_IFACES];   /* cfg index -> bridges index, -1 */

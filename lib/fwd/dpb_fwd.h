@@ -34,6 +34,7 @@
 #define DPB_FWD_MAX_BONDS 16
 #define DPB_FWD_MAX_BR_PORTS (DPB_CFG_MAX_BR_PORTS + 1)  /* and the host port */
 #define DPB_FWD_MAX_RXQ 64
+#define DPB_FWD_MAX_WORKERS 32
 #define DPB_FWD_NO_IFACE UINT16_MAX
 #define DPB_FWD_TLB_BUCKETS 256   /* = DPB_BOND_TLB_BUCKETS */
 
@@ -141,11 +142,15 @@ struct dpb_fwd_in {
 struct dpb_fwd_snapshot {
 	uint64_t generation;
 	bool forwarding;                                 /**< false after `stop` */
-	bool cable_out[RTE_MAX_ETHPORTS];                /**< per ethdev: pulled */
+	bool cable_out[RTE_MAX_ETHPORTS];                /**< per ethdev: pulled (rx dropped) */
+	bool tx_down[RTE_MAX_ETHPORTS];                  /**< pulled, or a bridge port's link is down */
 	uint16_t port_iface[RTE_MAX_ETHPORTS];           /**< per ethdev: counters index */
 	struct dpb_fwd_in in[RTE_MAX_ETHPORTS];
 	struct dpb_fwd_bond bonds[DPB_FWD_MAX_BONDS];
 	struct dpb_fwd_bridge bridges[DPB_FWD_MAX_BRIDGES];
+	/** What each worker polls: ports come and go (VM ports) with the snapshot. */
+	uint16_t n_rxq[DPB_FWD_MAX_WORKERS];
+	struct dpb_fwd_rxq { uint16_t port_id, queue; } rxq[DPB_FWD_MAX_WORKERS][DPB_FWD_MAX_RXQ];
 };
 
 /** A request from a worker to the control lcore: learn this source. */
@@ -174,8 +179,6 @@ struct dpb_worker {
 	struct rte_ring *punt_ring;            /**< slow-protocol mbufs to control (SP/SC) */
 	struct rte_ring *inject_ring;          /**< worker 0 only: mbufs control sends; m->port */
 	struct rte_ring *announce_ring;        /**< worker 0 only: mbufs for a bond; m->port = bond */
-	uint16_t n_rxq;
-	struct { uint16_t port_id, queue; } rxq[DPB_FWD_MAX_RXQ];
 	_Atomic uint64_t learn_ring_full;      /**< learn requests lost (not frames) */
 	_Atomic uint64_t loops;                /**< iterations, for `show fwd` */
 	uint32_t rr_counter[DPB_FWD_MAX_BONDS];/**< balance-rr position, per bond */

@@ -23,7 +23,7 @@ static inline void to_port(struct dpb_worker *w, const struct dpb_fwd_snapshot *
 {
 	struct dpb_fwd_txbuf *b = &w->txbuf[pid];
 
-	if (s->cable_out[pid]) {
+	if (s->tx_down[pid]) {
 		drop(w, s->port_iface[pid], DPB_DROP_TX_LINK_DOWN, m);
 		return;
 	}

@@ -263,11 +263,11 @@ void dpb_fwd_poll(struct dpb_worker *w, const struct dpb_fwd_snapshot *s)
 		flush_dirty(w, s);   /* what the control lcore queued still leaves */
 		return;
 	}
-	for (uint16_t q = 0; q < w->n_rxq; q++) {
-		uint16_t pid = w->rxq[q].port_id;
+	for (uint16_t q = 0; q < s->n_rxq[w->idx]; q++) {
+		uint16_t pid = s->rxq[w->idx][q].port_id;
 		const struct dpb_fwd_in *in = &s->in[pid];
 		uint16_t iface = s->port_iface[pid];
-		uint16_t n = rte_eth_rx_burst(pid, w->rxq[q].queue, pkts, DPB_FWD_BURST);
+		uint16_t n = rte_eth_rx_burst(pid, s->rxq[w->idx][q].queue, pkts, DPB_FWD_BURST);
 		uint64_t bytes = 0;
 
 		if (n == 0)

@@ -381,6 +381,48 @@ static void test_lacp_options(void **state)
 	assert_true(iface("bond2")->bond.lacp_dedicated_queue);
 }
 
+static void test_vhost_ports(void **state)
+{
+	int br, vm0, vm1;
+
+	(void)state;
+	assert_int_equal(load("iface eth0 inet manual\n"
+			      "iface vmbr0 inet manual\n  bridge-ports eth0\n"
+			      "  bridge-vhost-ports vm100 vm101\n"
+			      "iface vmbr1 inet manual\n  bridge-ports none\n"
+			      "  bridge-vhost-ports eth0 a/b\n"), -EINVAL);
+	expect_diag(7, DPB_DIAG_ERROR, "vmbr1: VM port eth0: that name is already an interface");
+	expect_diag(7, DPB_DIAG_ERROR,
+		    "vmbr1: VM port 'a/b' is not a valid interface name (1-15 characters, no '/', ':' or spaces)");
+	assert_int_equal(load("iface eth0 inet manual\n"
+			      "iface vmbr0 inet manual\n  bridge-ports eth0\n"
+			      "  bridge-vhost-ports vm100 vm101\n"), 0);
+	br = dpb_cfg_find(&cfg, "vmbr0");
+	vm0 = dpb_cfg_find(&cfg, "vm100");
+	vm1 = dpb_cfg_find(&cfg, "vm101");
+	assert_int_equal(cfg.ifaces[br].bridge.n_ports, 3);
+	assert_int_equal(cfg.ifaces[br].bridge.ports[1], vm0);
+	assert_true(cfg.ifaces[vm0].vhost);
+	assert_int_equal(cfg.ifaces[vm0].master, br);
+	assert_string_equal(cfg.run_dir, "/run/dpbond");
+	/* At run time: out goes vm100, the rest move down; it comes back last. */
+	assert_int_equal(dpb_cfg_remove_bridge_port(&cfg, vm0), 1);
+	assert_int_equal(cfg.ifaces[br].bridge.n_ports, 2);
+	assert_int_equal(cfg.ifaces[br].bridge.ports[1], vm1);
+	assert_int_equal(cfg.ifaces[vm0].master, -1);
+	assert_int_equal(dpb_cfg_remove_bridge_port(&cfg, vm0), -ENOENT);
+	assert_int_equal(dpb_cfg_add_vhost_port(&cfg, br, "vm100"), vm0);
+	assert_int_equal(cfg.ifaces[br].bridge.ports[2], vm0);
+	assert_int_equal(dpb_cfg_add_vhost_port(&cfg, br, "vm100"), -EEXIST);
+	assert_int_equal(dpb_cfg_add_vhost_port(&cfg, br, "eth0"), -EEXIST);
+	assert_int_equal(dpb_cfg_add_vhost_port(&cfg, br, "bad name"), -EINVAL);
+	assert_int_equal(dpb_cfg_add_vhost_port(&cfg, vm1, "vm102"), -EINVAL);
+	assert_int_equal(cfg.n_diags, 0);
+	vm1 = dpb_cfg_add_vhost_port(&cfg, br, "vm102");
+	assert_int_equal(vm1, (int)cfg.n_ifaces - 1);
+	assert_string_equal(cfg.ifaces[vm1].name, "vm102");
+}
+
 static void test_miimon_zero_warns(void **state)
 {
 	(void)state;
@@ -400,6 +442,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_seed),
+		cmocka_unit_test(test_vhost_ports),
 		cmocka_unit_test(test_seed_with_tabs),
 		cmocka_unit_test(test_dash_spellings_and_numbers),
 		cmocka_unit_test(test_modes_by_name_and_number),

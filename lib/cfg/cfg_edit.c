@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Changes to a loaded model: VM ports that come and go at run time. */
+#include <errno.h>
+#include <string.h>
+
+#include "cfg_priv.h"
+
+int dpb_cfg_add_vhost_port(struct dpb_cfg *cfg, int bridge, const char *name)
+{
+	struct dpb_cfg_bridge *br;
+	struct dpb_cfg_loc loc = { .line = 0 };
+	unsigned int diags = cfg->n_diags, errors = cfg->n_errors;
+	int i;
+
+	if (bridge < 0 || (unsigned int)bridge >= cfg->n_ifaces ||
+	    cfg->ifaces[bridge].kind != DPB_IFACE_BRIDGE)
+		return -EINVAL;
+	br = &cfg->ifaces[bridge].bridge;
+	i = dpb_cfg_find(cfg, name);
+	if (i >= 0 && !(cfg->ifaces[i].vhost && cfg->ifaces[i].master < 0))
+		return -EEXIST;
+	if (br->n_ports == DPB_CFG_MAX_BR_PORTS)
+		return -ENOSPC;
+	if (i < 0) {
+		if (cfg->n_ifaces == DPB_CFG_MAX_IFACES)
+			return -ENOSPC;
+		i = cfg_iface_get(cfg, name, &loc);
+		/* A refused name leaves no diagnostic behind: the caller reports it. */
+		cfg->n_diags = diags;
+		cfg->n_errors = errors;
+		if (i < 0)
+			return -EINVAL;
+	}
+	cfg->ifaces[i].vhost = true;
+	cfg->ifaces[i].master = bridge;
+	cfg->ifaces[i].devargs[0] = '\0';
+	br->ports[br->n_ports++] = i;
+	return i;
+}
+
+int dpb_cfg_remove_bridge_port(struct dpb_cfg *cfg, int iface)
+{
+	struct dpb_cfg_bridge *br;
+	int master;
+
+	if (iface < 0 || (unsigned int)iface >= cfg->n_ifaces)
+		return -ENOENT;
+	master = cfg->ifaces[iface].master;
+	if (master < 0 || cfg->ifaces[master].kind != DPB_IFACE_BRIDGE)
+		return -ENOENT;
+	br = &cfg->ifaces[master].bridge;
+	for (unsigned int k = 0; k < br->n_ports; k++) {
+		if (br->ports[k] != iface)
+			continue;
+		memmove(&br->ports[k], &br->ports[k + 1], (br->n_ports - k - 1) * sizeof(br->ports[0]));
+		br->n_ports--;
+		cfg->ifaces[iface].master = -1;
+		return (int)k;
+	}
+	return -ENOENT;
+}
