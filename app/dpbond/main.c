@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * dpbond [EAL options] -- [-c FILE] [--port NAME=DEVARGS]... [--no-host-ports]
+ * dpbond [EAL options] -- [-c FILE] [--port NAME=DEVARGS]... [--no-host-ports] [--run-dir DIR]
  *        [--cmdline-file FILE] [-i]
  * dpbond --check [-c FILE] [--port NAME=DEVARGS]...
  *
@@ -30,6 +30,7 @@ struct app_opts {
 	bool interactive;
 	bool check;
 	bool no_host_ports;
+	const char *run_dir;
 	unsigned int n_ports;
 	struct dpb_cfg_port_arg ports[MAX_PORT_ARGS];
 };
@@ -44,6 +45,7 @@ static void usage(FILE *out, const char *prog)
 		"  --cmdline-file FILE   run console commands from FILE first\n"
 		"  -i, --interactive     then take commands from the terminal\n"
 		"  --no-host-ports       give no bridge a host port (TAP with the bridge's address)\n"
+		"  --run-dir DIR         where VM ports' vhost-user sockets go (default /run/dpbond)\n"
 		"  --check               validate the configuration, print the model, exit\n"
 		"  -v, --version         print the version\n",
 		prog, prog);
@@ -59,6 +61,7 @@ static int parse_app_args(int argc, char **argv, struct app_opts *o)
 		{ "interactive", no_argument, NULL, 'i' },
 		{ "check", no_argument, NULL, 'k' },
 		{ "no-host-ports", no_argument, NULL, 'n' },
+		{ "run-dir", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
@@ -95,6 +98,9 @@ static int parse_app_args(int argc, char **argv, struct app_opts *o)
 			break;
 		case 'n':
 			o->no_host_ports = true;
+			break;
+		case 'r':
+			o->run_dir = optarg;
 			break;
 		case 'h':
 			usage(stdout, argv[0]);
@@ -166,6 +172,8 @@ int main(int argc, char **argv)
 		free(copy);
 		return EXIT_CONFIG;
 	}
+	if (o.run_dir)
+		snprintf(cfg.run_dir, sizeof(cfg.run_dir), "%s", o.run_dir);
 	if (o.no_host_ports)
 		for (unsigned int i = 0; i < cfg.n_ifaces; i++)
 			if (cfg.ifaces[i].kind == DPB_IFACE_BRIDGE)

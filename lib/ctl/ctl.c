@@ -28,28 +28,50 @@ static int nth_port_of(const char *name)
 	return -1;
 }
 
-static int attach_port(struct dpb_ctl *c, int iface)
+/* A free slot in c->ports: one a removed VM port left, or a new one. */
+static struct dpb_port *free_port_slot(struct dpb_ctl *c, unsigned int *idx)
 {
-	const struct dpb_cfg_iface *f = &c->cfg.ifaces[iface];
+	for (unsigned int i = 0; i < c->n_ports; i++) {
+		if (c->ports[i].name[0] == '\0') {
+			*idx = i;
+			return &c->ports[i];
+		}
+	}
+	if (c->n_ports == CTL_MAX_PORTS)
+		return NULL;
+	*idx = c->n_ports++;
+	return &c->ports[*idx];
+}
+
+int ctl_attach_port(struct dpb_ctl *c, int iface)
+{
+	struct dpb_cfg_iface *f = &c->cfg.ifaces[iface];
 	struct dpb_port *p;
+	unsigned int idx;
 	int rc;
 
 	if (c->iface_port[iface] >= 0)
 		return 0;
-	if (c->n_ports == CTL_MAX_PORTS)
+	if (f->vhost)
+		ctl_vm_devargs(c, f);
+	p = free_port_slot(c, &idx);
+	if (p == NULL)
 		return -ENOSPC;
-	p = &c->ports[c->n_ports];
 	rc = dpb_port_attach(p, f->name, f->devargs, f->devargs[0] ? -1 : nth_port_of(f->name));
-	if (rc < 0)
+	if (rc < 0) {
+		memset(p, 0, sizeof(*p));
 		return rc;
+	}
 	for (unsigned int i = 0; i < c->n_ports; i++) {
-		if (c->ports[i].port_id == p->port_id) {
+		if (i != idx && c->ports[i].name[0] && c->ports[i].port_id == p->port_id) {
 			fprintf(stderr, "%s: device is already %s (port %u)\n", f->name,
 				c->ports[i].name, p->port_id);
+			memset(p, 0, sizeof(*p));
 			return -EEXIST;
 		}
 	}
-	c->iface_port[iface] = (int)c->n_ports++;
+	c->iface_port[iface] = (int)idx;
+	c->port_down[idx] = false;
 	return 0;
 }
 
@@ -59,6 +81,8 @@ static int create_pool(struct dpb_ctl *c)
 
 	for (unsigned int i = 0; i < c->n_ports; i++)
 		n += 2048 * (c->n_pollers + 2) + c->n_pollers * (DPB_FWD_TXBUF + DPB_FWD_BURST);
+	/* VM ports added at run time: vhost takes mbufs per burst, not per descriptor. */
+	n += 8 * c->n_pollers * (DPB_FWD_TXBUF + DPB_FWD_BURST);
 	n += c->n_pollers * MBUF_CACHE * 2;
 	c->pool = rte_pktmbuf_pool_create("dpb_mbufs", n, MBUF_CACHE, 0,
 					  RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
@@ -233,7 +257,7 @@ static int attach_host_port(struct dpb_ctl *c, int iface)
 
 	if (f->devargs[0] == '\0')
 		snprintf(f->devargs, sizeof(f->devargs), "net_tap_%s,iface=%s", f->name, f->name);
-	return attach_port(c, iface);
+	return ctl_attach_port(c, iface);
 }
 
 /* Ports in use: bond members and bridge ports in configuration order, then host ports. */
@@ -245,7 +269,7 @@ static int attach_ports(struct dpb_ctl *c)
 
 		if (f->kind != DPB_IFACE_PORT || f->master < 0)
 			continue;
-		rc = attach_port(c, (int)i);
+		rc = ctl_attach_port(c, (int)i);
 		if (rc < 0)
 			return rc;
 	}
@@ -283,8 +307,7 @@ struct dpb_ctl *dpb_ctl_create(const struct dpb_cfg *cfg)
 	if (create_workers(c) < 0 || attach_ports(c) < 0 || create_pool(c) < 0)
 		goto fail;
 	for (unsigned int i = 0; i < c->n_ports; i++)
-		if (dpb_port_configure(&c->ports[i], (uint16_t)c->n_pollers, c->pool) < 0 ||
-		    dpb_port_start(&c->ports[i]) < 0)
+		if (ctl_port_up(c, &c->ports[i]) < 0)
 			goto fail;
 	if (steer_slow(c) < 0)
 		goto fail;
@@ -298,6 +321,8 @@ struct dpb_ctl *dpb_ctl_create(const struct dpb_cfg *cfg)
 	}
 	if (init_host_ports(c) < 0)
 		goto fail;
+	/* A VM that is not connected yet reads down from the first snapshot on. */
+	ctl_poll_bridge_links(c, now);
 	c->next_age_ms = now + 1000;
 	c->next_rebalance_ms = now + CTL_REBALANCE_MS;
 	ctl_publish(c);

@@ -61,6 +61,18 @@ static int configure_kernel(const struct dpb_cfg_iface *f, const char *ifname)
 	return 0;
 }
 
+void ctl_host_port_moved(struct dpb_ctl *c, struct ctl_bridge *br)
+{
+	const struct dpb_cfg_iface *f = &c->cfg.ifaces[br->iface];
+	int pi = c->iface_port[br->iface];
+	struct rte_ether_addr mac;
+
+	if (pi < 0)
+		return;
+	rte_eth_macaddr_get(c->ports[pi].port_id, &mac);
+	dpb_fdb_add_permanent(br->fdb, 0, mac.addr_bytes, f->bridge.n_ports);
+}
+
 int ctl_host_port_init(struct dpb_ctl *c, struct ctl_bridge *br)
 {
 	const struct dpb_cfg_iface *f = &c->cfg.ifaces[br->iface];

@@ -127,9 +127,12 @@ static void assign_queues(const struct dpb_ctl *c, struct dpb_fwd_snapshot *s)
 {
 	unsigned int k = 0;
 
-	for (unsigned int i = 0; i < c->n_ports; i++) {
-		const struct dpb_port *p = &c->ports[i];
+	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
+		const struct dpb_port *p;
 
+		if (c->iface_port[i] < 0)
+			continue;
+		p = &c->ports[c->iface_port[i]];
 		for (uint16_t q = 0; p->started && q < p->n_rxq; q++) {
 			unsigned int w = k++ % c->n_pollers;
 
@@ -307,6 +310,7 @@ void ctl_tick(struct dpb_ctl *c)
 	poll_links(c, now);
 	ctl_lacp_tick(c, now);
 	ctl_announce_tick(c, now);
+	ctl_poll_bridge_links(c, now);
 	if (now >= c->next_age_ms) {
 		for (unsigned int i = 0; i < c->n_bridges; i++)
 			dpb_fdb_age(c->bridges[i].fdb, now, c->bridges[i].ageing_ms);

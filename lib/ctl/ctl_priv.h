@@ -79,6 +79,7 @@ struct dpb_ctl {
 	bool dirty;                             /* a new snapshot is needed */
 	uint64_t next_age_ms;
 	uint64_t next_rebalance_ms;
+	uint64_t next_port_poll_ms;
 	struct ctl_sums base[DPB_CFG_MAX_IFACES]; /* at the last `clear` */
 };
 
@@ -91,7 +92,21 @@ void ctl_announce_tick(struct dpb_ctl *c, uint64_t now);
 /* One line of announcement counters for @p cb. */
 void ctl_announce_show(const struct ctl_bond *cb, struct dpb_strbuf *out);
 
+/* ctl.c */
+/* Finds or probes the device of port @iface (cfg index). @return 0 or -errno. */
+int ctl_attach_port(struct dpb_ctl *c, int iface);
+
+/* ctl_vm.c */
+/* Fills a VM port's devargs: a vhost-user server socket under run_dir. */
+void ctl_vm_devargs(struct dpb_ctl *c, struct dpb_cfg_iface *f);
+/* Configures and starts an attached port (a VM port's socket made 0600). */
+int ctl_port_up(struct dpb_ctl *c, struct dpb_port *p);
+/* Polls the links of bridge ports that are not bond members (VMs, host ports). */
+void ctl_poll_bridge_links(struct dpb_ctl *c, uint64_t now);
+
 /* ctl_host.c */
+/* The host port's position changed: its permanent FDB entry follows. */
+void ctl_host_port_moved(struct dpb_ctl *c, struct ctl_bridge *br);
 /* A bridge's host port, if it has one: MAC, permanent FDB entry, kernel address. */
 int ctl_host_port_init(struct dpb_ctl *c, struct ctl_bridge *br);
 

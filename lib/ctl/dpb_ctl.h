@@ -64,4 +64,21 @@ int dpb_ctl_set_mode(struct dpb_ctl *c, const char *mode, const char *bond,
 		     struct dpb_strbuf *out);
 int dpb_ctl_set_forwarding(struct dpb_ctl *c, bool on, struct dpb_strbuf *out);
 
+/**
+ * Adds VM port @p name to @p bridge: dpbond serves vhost-user socket
+ * RUN_DIR/NAME.sock (mode 0600) and the port forwards once a VM connects;
+ * the other ports keep forwarding meanwhile. Control lcore (console).
+ * @return 0, or -errno with the reason in @p out.
+ */
+int dpb_ctl_add_vhost_port(struct dpb_ctl *c, const char *bridge, const char *name,
+			   struct dpb_strbuf *out);
+
+/**
+ * Removes VM port @p name from @p bridge: no worker touches it after the
+ * new snapshot, then its device is closed and its socket removed. Control
+ * lcore (console). @return 0, or -ENOENT with the reason in @p out.
+ */
+int dpb_ctl_remove_bridge_port(struct dpb_ctl *c, const char *bridge, const char *name,
+			       struct dpb_strbuf *out);
+
 #endif

@@ -7,12 +7,14 @@ PCAP="$BUILD/test/dpb-pcap"
 T=$(mktemp -d /tmp/dpbond-test.XXXXXX)
 NS=""
 EXTRA_NS=()
+EXTRA_PIDS=()
 DPB_PID=""
 
 fail() { echo "FAIL: $*" >&2; [ -f "$T/out" ] && { echo "--- dpbond stdout:"; tail -60 "$T/out"; } >&2; [ -f "$T/err" ] && { echo "--- dpbond stderr:"; tail -30 "$T/err"; } >&2; exit 1; }
 ok() { echo "ok - $*"; }
 
 cleanup() {
+	for p in "${EXTRA_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
 	if [ -n "$DPB_PID" ] && kill -0 "$DPB_PID" 2>/dev/null; then
 		kill "$DPB_PID" 2>/dev/null || true
 		for _ in $(seq 50); do kill -0 "$DPB_PID" 2>/dev/null || break; sleep 0.1; done

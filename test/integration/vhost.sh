@@ -1,0 +1,150 @@
+#!/bin/bash
+# VM ports over vhost-user, with DPDK's testpmd and a virtio_user port as
+# the VM (mac forwarding: what it receives it sends back from its own MAC to
+# 02:00:00:00:aa:01, an upstream MAC nobody has learned, so it floods to the
+# bond). vmbr1 = bond1 (eth0 + eth1, pcap) + tst0 (a TAP in a namespace the
+# test creates, from which frames for the VM are sent) + VM port vm100 from
+# bridge-vhost-ports. Checked: traffic VM -> bond, the VM leaving (link
+# down, counted drops) and coming back, a VM port added at run time (socket
+# 0600) and one removed, while tst0 -> bond traffic keeps flowing.
+BUILD=$1
+. "$(dirname "$0")/lib.sh"
+
+if [ "$(id -u)" != 0 ] || [ ! -c /dev/net/tun ]; then
+	echo "SKIP: needs root and /dev/net/tun (network namespace and TAP test port)"
+	exit 77
+fi
+TESTPMD=$(command -v dpdk-testpmd || true)
+[ -n "$TESTPMD" ] || { echo "SKIP: dpdk-testpmd is not installed (Debian package dpdk)"; exit 77; }
+
+NS=dpbt-vh-$$
+ip netns add "$NS"
+ip netns exec "$NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+RUN=$T/run
+cat > "$T/interfaces" <<CFG
+iface eth0 inet manual
+iface eth1 inet manual
+iface tst0 inet manual
+
+auto bond1
+iface bond1 inet manual
+    bond-slaves eth0 eth1
+    bond-miimon 100
+    bond-mode active-backup
+
+auto vmbr1
+iface vmbr1 inet manual
+    bridge-ports bond1 tst0
+    bridge-vhost-ports vm100
+    bridge-stp off
+    bridge-fd 0
+CFG
+# Two cores: dpbond's worker spins on core 1, its main lcore sleeps between
+# control ticks on core 0, where both of the VM's lcores go (--lcores 0@0,1@0).
+export DPB_LCORES=0,1
+mkfifo "$T/cmd"
+ip netns exec "$NS" "$DPBOND" $(eal_opts vh) -- -c "$T/interfaces" --run-dir "$RUN" \
+	--port eth0=net_pcap0,tx_pcap=$T/eth0.pcap --port eth1=net_pcap1,tx_pcap=$T/eth1.pcap \
+	--port tst0=net_tap0,iface=dpbt0 -i < "$T/cmd" > "$T/out" 2> "$T/err" &
+DPB_PID=$!
+exec 3> "$T/cmd"
+step=0
+console() {
+	step=$((step + 1))
+	printf '%s\n' "$@" "echo mark-$step" >&3
+	wait_line "$T/out" "mark-$step" 15 || fail "console did not answer: $*"
+}
+console "sleep 100"
+[ -S "$RUN/vm100.sock" ] || fail "no socket $RUN/vm100.sock"
+[ "$(stat -c %a "$RUN/vm100.sock")" = 600 ] || fail "vm100.sock is not mode 0600"
+grep -q "vm100: link down" "$T/err" || fail "vm100 without a VM does not read link down"
+ok "vm100's socket $RUN/vm100.sock is there, mode 0600; without a VM its link is down"
+
+VM_PID=""
+# starts the VM on socket $1 with MAC $2; waits for dpbond to see its link.
+vm_start() {
+	"$TESTPMD" --lcores 0@0,1@0 --no-huge -m 512 --no-pci --file-prefix dpbt-vm-$$ --log-level=lib.eal:warning \
+		--vdev "net_virtio_user0,path=$RUN/$1.sock,queues=1,mac=$2" -- \
+		--forward-mode=mac --eth-peer=0,02:00:00:00:aa:01 --total-num-mbufs 2048 \
+		--stats-period 1 > "$T/vm.out" 2>&1 &
+	VM_PID=$!
+	EXTRA_PIDS=("$VM_PID")
+	local n0=$(grep -c "$1: link up" "$T/err" || true)
+	for _ in $(seq 150); do
+		[ "$(grep -c "$1: link up" "$T/err" || true)" -gt "$n0" ] &&
+			grep -qa "Port statistics" "$T/vm.out" && return 0
+		sleep 0.1
+	done
+	fail "$1: no link up, or the VM does not forward"$'\n'"$(tail -5 "$T/vm.out")"
+}
+vm_stop() {
+	kill -INT "$VM_PID"
+	wait "$VM_PID" || true
+	EXTRA_PIDS=()
+	rm -rf /var/run/dpdk/dpbt-vm-$$
+}
+N=30
+# sends N frames tagged $1 from tst0 to $2; checks eth0 got $3 of them from MAC $4.
+send_check() {
+	local tag=$1 dst=$2 want=$3 src=$4 got
+	ip netns exec "$NS" "$PCAP" send dpbt0 --count $N --src 02:00:00:00:01:01 --dst "$dst" \
+		--tag "$tag" --gap-us 1000
+	for _ in $(seq 30); do
+		got=$("$PCAP" count "$T/eth0.pcap" --tag "$tag" --src "$src")
+		[ "$got" -ge "$want" ] && break
+		sleep 0.1
+	done
+	sleep 0.2
+	got=$("$PCAP" count "$T/eth0.pcap" --tag "$tag" --src "$src")
+	[ "$got" -eq "$want" ] || { console "show port stats all"; fail "$tag: eth0 sent $got frames from $src, not $want"; }
+}
+for _ in $(seq 50); do ip netns exec "$NS" ip link show dpbt0 2>/dev/null | grep -q UP && break; sleep 0.1; done
+
+VM0=02:00:00:00:10:00 VM1=02:00:00:00:10:01
+vm_start vm100 $VM0
+send_check vm-a $VM0 $N $VM0
+ok "VM on vm100: $N frames from tst0 reached it and its answers left through bond1's eth0"
+
+vm_stop
+for _ in $(seq 30); do grep -c "vm100: link down" "$T/err" | grep -q 2 && break; sleep 0.1; done
+[ "$(grep -c "vm100: link down" "$T/err")" -eq 2 ] || fail "vm100: no link down after the VM left"
+console "show bridge vmbr1"
+grep -q "port 2: vm100 (ethdev [0-9]*, down)" "$T/out" || fail "show bridge: vm100 not down"
+send_check vm-gone $VM0 0 $VM0
+console "show port stats vm100"
+grep -q "tx-link-down: $N" "$T/out" || fail "frames for the absent VM were not counted as tx-link-down"
+ok "the VM left: vm100 reads down, the $N frames flooded to it are counted tx-link-down"
+
+vm_start vm100 $VM0
+send_check vm-back $VM0 $N $VM0
+ok "the VM reconnected to vm100 and forwards again"
+vm_stop
+
+console "add bridge port vmbr1 vhost vm101"
+grep -q "vmbr1: VM port vm101 added" "$T/out" || fail "add bridge port refused"
+[ "$(stat -c %a "$RUN/vm101.sock")" = 600 ] || fail "vm101.sock is not mode 0600"
+console "add bridge port vmbr1 vhost tst0" "add bridge port vmbr9 vhost vm102"
+grep -q "vmbr1: cannot add VM port 'tst0': that name is already an interface" "$T/out" ||
+	fail "adding a port named like another interface was not refused"
+grep -q "no bridge named 'vmbr9'" "$T/out" || fail "adding to an unknown bridge was not refused"
+vm_start vm101 $VM1
+send_check vm101 $VM1 $N $VM1
+ok "vm101 added at run time (socket 0600): its VM forwards; bad adds are refused with a reason"
+
+console "remove bridge port vmbr1 vm100"
+grep -q "vmbr1: VM port vm100 removed" "$T/out" || fail "remove bridge port refused"
+[ ! -e "$RUN/vm100.sock" ] || fail "vm100.sock still there after removal"
+send_check still $VM1 $N $VM1
+console "show bridge vmbr1"
+grep -q "port 2: vm101 (ethdev" "$T/out" || fail "show bridge: vm101 did not move to port 2"
+ok "vm100 removed: its socket is gone, vm101 (now port 2) keeps forwarding"
+vm_stop
+
+printf 'quit\n' >&3
+rc=0
+wait "$DPB_PID" || rc=$?
+DPB_PID=""
+# The two refused adds make the session's exit status 1, as any failed command does.
+[ "$rc" -eq 1 ] || fail "dpbond exited with $rc, not 1 (two commands were refused)"
+grep -q "mbufs: \([0-9]*\) of \1 back in the pool" "$T/out" || fail "mbufs were lost"
+ok "dpbond quit (status 1: two refused commands) with every mbuf back in the pool"
