@@ -5,17 +5,25 @@
 
 #include "cfg_priv.h"
 
-int dpb_cfg_add_vhost_port(struct dpb_cfg *cfg, int bridge, const char *name)
+int dpb_cfg_add_vhost_port(struct dpb_cfg *cfg, int bridge, const char *spec)
 {
 	struct dpb_cfg_bridge *br;
 	struct dpb_cfg_loc loc = { .line = 0 };
 	unsigned int diags = cfg->n_diags, errors = cfg->n_errors;
+	struct dpb_cfg_iface vlan_of = { .master = bridge };
+	const char *colon = strchr(spec, ':');
+	char name[DPB_NAME_LEN + 1];
 	int i;
 
 	if (bridge < 0 || (unsigned int)bridge >= cfg->n_ifaces ||
 	    cfg->ifaces[bridge].kind != DPB_IFACE_BRIDGE)
 		return -EINVAL;
 	br = &cfg->ifaces[bridge].bridge;
+	if (colon && (!br->vlan_aware || cfg_vhost_vlan_spec(&vlan_of, colon + 1) < 0))
+		return -EINVAL;
+	if ((colon ? (size_t)(colon - spec) : strlen(spec)) > DPB_NAME_LEN - 1)
+		return -EINVAL;
+	snprintf(name, sizeof(name), "%.*s", colon ? (int)(colon - spec) : DPB_NAME_LEN, spec);
 	i = dpb_cfg_find(cfg, name);
 	if (i >= 0 && !(cfg->ifaces[i].vhost && cfg->ifaces[i].master < 0))
 		return -EEXIST;
@@ -32,6 +40,7 @@ int dpb_cfg_add_vhost_port(struct dpb_cfg *cfg, int bridge, const char *name)
 			return -EINVAL;
 	}
 	cfg->ifaces[i].vhost = true;
+	cfg->ifaces[i].vlan = vlan_of.vlan;
 	cfg->ifaces[i].master = bridge;
 	cfg->ifaces[i].devargs[0] = '\0';
 	br->ports[br->n_ports++] = i;

@@ -388,6 +388,12 @@ static void opt_bridge_vhost(struct cfg_parser *p, int i, const struct dpb_cfg_l
 	p->raw[i].vhost_loc = *loc;
 }
 
+static void opt_bridge_vlan_aware(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+				  const char *opt, const char *val)
+{
+	get_bool(p, loc, opt, val, "yes or no", &ifc(p, i)->bridge.vlan_aware);
+}
+
 static void opt_bridge_stp(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			   const char *opt, const char *val)
 {
@@ -454,7 +460,10 @@ static const struct opt_desc opts[] = {
 	{ "bridge-stp", opt_bridge_stp, DPB_IFACE_BRIDGE },
 	{ "bridge-fd", opt_bridge_fd, DPB_IFACE_BRIDGE },
 	{ "bridge-ageing", opt_bridge_ageing, DPB_IFACE_BRIDGE },
-	{ "bridge-vlan-aware", NULL, DPB_IFACE_BRIDGE },
+	{ "bridge-vlan-aware", opt_bridge_vlan_aware, DPB_IFACE_BRIDGE },
+	{ "bridge-vids", cfg_opt_vids, DPB_IFACE_PORT },
+	{ "bridge-pvid", cfg_opt_pvid, DPB_IFACE_PORT },
+	{ "bridge-access", cfg_opt_pvid, DPB_IFACE_PORT },
 	{ "bridge-vids", NULL, DPB_IFACE_BRIDGE },
 	{ "bridge-pvid", NULL, DPB_IFACE_BRIDGE },
 	{ "bridge-hello", NULL, DPB_IFACE_BRIDGE },

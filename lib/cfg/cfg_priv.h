@@ -54,6 +54,15 @@ int cfg_set_kind(struct cfg_parser *p, int i, enum dpb_iface_kind kind,
 void cfg_option(struct cfg_parser *p, const struct dpb_cfg_loc *loc,
 		const char *opt, char *value);
 
+/* cfg_vlan.c: option handlers, the check after resolution, VM port VLAN specs. */
+void cfg_opt_vids(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc, const char *opt,
+		  const char *val);
+void cfg_opt_pvid(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc, const char *opt,
+		  const char *val);
+void cfg_resolve_vlans(struct cfg_parser *p);
+/* Applies "tag=N" or "trunks=LIST" to VM port @f. @return 0 or -EINVAL. */
+int cfg_vhost_vlan_spec(struct dpb_cfg_iface *f, const char *opts);
+
 /* Resolves names into indices and checks the whole model. */
 void cfg_resolve(struct cfg_parser *p);
 

@@ -261,7 +261,7 @@ static void resolve_vhost_ports(struct cfg_parser *p, int i)
 				 "%s: VM port %s: that name is already an interface", cfg->ifaces[i].name, w);
 		else if (rc == -EINVAL)
 			cfg_diag(cfg, DPB_DIAG_ERROR, loc,
-				 "%s: VM port '%s' is not a valid interface name (1-15 characters, no '/', ':' or spaces)",
+				 "%s: VM port '%s' is not NAME, NAME:tag=VLAN or NAME:trunks=VLANS (a name of 1-15 characters, VLANs 1-4094, tag= and trunks= on a VLAN-aware bridge)",
 				 cfg->ifaces[i].name, w);
 		else if (rc < 0)
 			cfg_diag(cfg, DPB_DIAG_ERROR, loc, "%s: no room for VM port %s",
@@ -313,6 +313,7 @@ void cfg_resolve(struct cfg_parser *p)
 	for (unsigned int i = 0; i < n; i++)
 		if (cfg->ifaces[i].kind == DPB_IFACE_BRIDGE && p->raw[i].vhost_ports[0])
 			resolve_vhost_ports(p, (int)i);
+	cfg_resolve_vlans(p);
 
 	for (unsigned int i = 0; i < cfg->n_ifaces; i++) {
 		struct dpb_cfg_iface *f = &cfg->ifaces[i];

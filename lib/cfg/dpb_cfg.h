@@ -140,6 +140,16 @@ struct dpb_cfg_bridge {
 	unsigned int fd_s;                 /**< forward delay */
 	unsigned int ageing_s;             /**< FDB ageing time, default 300 */
 	bool host_port;                    /**< it has an address: a TAP named like it carries it */
+	bool vlan_aware;                   /**< bridge-vlan-aware yes */
+};
+
+/** VLAN filtering of one bridge port, or a VLAN-aware bridge's defaults. */
+struct dpb_cfg_vlan {
+	bool has_vids;                   /**< bridge-vids (or trunks=) given */
+	bool has_pvid;                   /**< bridge-pvid (or tag=, bridge-access) given */
+	uint16_t pvid;                   /**< untagged frames belong to it; sent untagged */
+	uint64_t vids[64];               /**< bit per VLAN 1-4094: carried tagged */
+	struct dpb_cfg_loc loc;          /**< the first VLAN option's line */
 };
 
 struct dpb_cfg_iface {
@@ -159,6 +169,7 @@ struct dpb_cfg_iface {
 	uint32_t gateway;                /**< host byte order */
 	int master;                      /**< index of its bond or bridge, -1 */
 	bool vhost;                      /**< a VM port: dpbond's vhost-user socket NAME.sock */
+	struct dpb_cfg_vlan vlan;        /**< as a bridge port; on a bridge, its ports' defaults */
 	unsigned int ad_port_prio;       /**< bond-ad-actor-port-prio (802.3ad member), 0 = 255 */
 	union {
 		struct dpb_cfg_bond bond;     /**< kind == BOND */
@@ -202,14 +213,38 @@ void dpb_cfg_print_diags(const struct dpb_cfg *cfg, FILE *out);
 void dpb_cfg_dump(const struct dpb_cfg *cfg, FILE *out);
 
 /**
- * Adds the vhost-user VM port @p name to bridge @p bridge (an iface index),
+ * Adds the vhost-user VM port @p spec to bridge @p bridge (an iface index),
  * after its other ports: a new interface, or one that an earlier removal
- * left unused. Pure; the caller owns @p cfg.
- * @return the port's iface index, or -EINVAL (not a bridge, or not a valid
- *   name), -EEXIST (the name is another interface's), -ENOSPC (too many
+ * left unused. @p spec is NAME, NAME:tag=VLAN (an access port, as Proxmox's
+ * tag=) or NAME:trunks=LIST (VLANs `10;20;30-40`, as Proxmox's trunks=);
+ * VLANs need a VLAN-aware bridge. Pure; the caller owns @p cfg.
+ * @return the port's iface index, or -EINVAL (not a bridge, a bad name or
+ *   VLAN spec), -EEXIST (the name is another interface's), -ENOSPC (too many
  *   interfaces or bridge ports).
  */
-int dpb_cfg_add_vhost_port(struct dpb_cfg *cfg, int bridge, const char *name);
+int dpb_cfg_add_vhost_port(struct dpb_cfg *cfg, int bridge, const char *spec);
+
+/** Whether VLAN @p vid (1-4094) is set in @p vids. Any thread. */
+static inline bool dpb_cfg_vid_isset(const uint64_t vids[64], unsigned int vid)
+{
+	return vid < 4096 && (vids[vid / 64] >> (vid % 64) & 1);
+}
+
+/**
+ * Parses a VLAN list: numbers 1-4094 and ranges A-B, separated by spaces,
+ * commas or semicolons, into @p vids (added to what is there).
+ * @return 0, or -EINVAL at the first bad item.
+ */
+int dpb_cfg_parse_vids(const char *list, uint64_t vids[64]);
+
+/**
+ * The VLANs of bridge port @p iface as its VLAN-aware bridge applies them:
+ * its own bridge-pvid/bridge-vids, else the bridge's (pvid 1 by default),
+ * the pvid always among the vids. For the bridge itself (its host port):
+ * the bridge's pvid only. Pure.
+ */
+void dpb_cfg_port_vlans(const struct dpb_cfg *cfg, int iface, uint16_t *pvid,
+			uint64_t vids[64]);
 
 /**
  * Takes port @p iface out of its bridge; the ports after it move down one.

@@ -65,7 +65,7 @@ static cmdline_parse_token_string_t t_ap_name =
 
 static cmdline_parse_inst_t cmd_add_port = {
 	.f = add_port_cb,
-	.help_str = "add bridge port <bridge> vhost <name>: a VM port, vhost-user socket <run-dir>/<name>.sock",
+	.help_str = "add bridge port <bridge> vhost <name>[:tag=<vlan>|:trunks=<vlans>]: a VM port, vhost-user socket <run-dir>/<name>.sock",
 	.tokens = { (void *)&t_ap_add, (void *)&t_ap_bridge, (void *)&t_ap_port, (void *)&t_ap_br,
 		    (void *)&t_ap_vhost, (void *)&t_ap_name, NULL },
 };

@@ -306,6 +306,8 @@ struct dpb_ctl *dpb_ctl_create(const struct dpb_cfg *cfg)
 	atomic_init(&c->snap, NULL);
 	if (create_workers(c) < 0 || attach_ports(c) < 0 || create_pool(c) < 0)
 		goto fail;
+	for (unsigned int i = 0; i < c->n_pollers; i++)
+		c->workers[i]->pool = c->pool;
 	for (unsigned int i = 0; i < c->n_ports; i++)
 		if (ctl_port_up(c, &c->ports[i]) < 0)
 			goto fail;

@@ -45,6 +45,8 @@ struct round {
 	struct dpb_ctl *c;
 	struct ctl_bond *cb;
 	const struct dpb_cfg_bridge *br;
+	uint16_t bond_pvid;        /* VLAN-aware: the bond port's pvid (sent untagged) */
+	uint64_t bond_vids[64];    /* VLAN-aware: the VLANs the bond port carries */
 };
 
 static void announce_one(void *ctx, uint16_t vlan, const struct dpb_mac *mac, uint32_t port,
@@ -60,6 +62,12 @@ static void announce_one(void *ctx, uint16_t vlan, const struct dpb_mac *mac, ui
 	/* Bond ports' MACs live beyond the bonds: not ours to announce. */
 	if (port < r->br->n_ports && r->c->iface_bond[r->br->ports[port]] >= 0)
 		return;
+	if (r->br->vlan_aware) {
+		if (!dpb_cfg_vid_isset(r->bond_vids, vlan))
+			return;
+		if (vlan == r->bond_pvid)
+			vlan = 0;  /* the bond sends its pvid untagged */
+	}
 	len = ipv4 ? dpb_announce_garp(frame, mac, ipv4, vlan) : dpb_announce_rarp(frame, mac, vlan);
 	m = rte_pktmbuf_alloc(r->c->pool);
 	p = m ? rte_pktmbuf_append(m, (uint16_t)len) : NULL;
@@ -87,9 +95,13 @@ static void send_round(struct dpb_ctl *c, struct ctl_bond *cb)
 		const struct dpb_cfg_bridge *br = &c->cfg.ifaces[c->bridges[i].iface].bridge;
 		struct round r = { .c = c, .cb = cb, .br = br };
 
-		for (unsigned int k = 0; k < br->n_ports; k++)
-			if (br->ports[k] == cb->iface)
-				dpb_fdb_foreach(c->bridges[i].fdb, announce_one, &r);
+		for (unsigned int k = 0; k < br->n_ports; k++) {
+			if (br->ports[k] != cb->iface)
+				continue;
+			if (br->vlan_aware)
+				dpb_cfg_port_vlans(&c->cfg, cb->iface, &r.bond_pvid, r.bond_vids);
+			dpb_fdb_foreach(c->bridges[i].fdb, announce_one, &r);
+		}
 	}
 }
 

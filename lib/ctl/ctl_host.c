@@ -61,6 +61,18 @@ static int configure_kernel(const struct dpb_cfg_iface *f, const char *ifname)
 	return 0;
 }
 
+/* The VLAN of the host's own MAC: the bridge's pvid when VLAN-aware. */
+static uint16_t host_vlan(const struct dpb_ctl *c, const struct ctl_bridge *br)
+{
+	uint64_t vids[64];
+	uint16_t pvid;
+
+	if (!c->cfg.ifaces[br->iface].bridge.vlan_aware)
+		return 0;
+	dpb_cfg_port_vlans(&c->cfg, br->iface, &pvid, vids);
+	return pvid;
+}
+
 void ctl_host_port_moved(struct dpb_ctl *c, struct ctl_bridge *br)
 {
 	const struct dpb_cfg_iface *f = &c->cfg.ifaces[br->iface];
@@ -70,7 +82,7 @@ void ctl_host_port_moved(struct dpb_ctl *c, struct ctl_bridge *br)
 	if (pi < 0)
 		return;
 	rte_eth_macaddr_get(c->ports[pi].port_id, &mac);
-	dpb_fdb_add_permanent(br->fdb, 0, mac.addr_bytes, f->bridge.n_ports);
+	dpb_fdb_add_permanent(br->fdb, host_vlan(c, br), mac.addr_bytes, f->bridge.n_ports);
 }
 
 int ctl_host_port_init(struct dpb_ctl *c, struct ctl_bridge *br)
@@ -87,7 +99,7 @@ int ctl_host_port_init(struct dpb_ctl *c, struct ctl_bridge *br)
 	p = &c->ports[pi];
 	first_bond_mac(c, &f->bridge, p);
 	rte_eth_macaddr_get(p->port_id, &mac);
-	if (dpb_fdb_add_permanent(br->fdb, 0, mac.addr_bytes, f->bridge.n_ports) < 0)
+	if (dpb_fdb_add_permanent(br->fdb, host_vlan(c, br), mac.addr_bytes, f->bridge.n_ports) < 0)
 		return -ENOSPC;
 	if (rte_eth_dev_info_get(p->port_id, &info) != 0 || info.if_index == 0 ||
 	    if_indextoname(info.if_index, ifname) == NULL) {

@@ -93,18 +93,28 @@ static bool bridge_port_of(const struct dpb_ctl *c, int iface, uint16_t *bridge,
 	return false;
 }
 
+/* A port's place in a bridge as the datapath needs it; VLANs when VLAN-aware. */
+static void fill_brport(const struct dpb_ctl *c, bool vlan_aware, int f,
+			struct dpb_fwd_brport *bp, struct dpb_fwd_snapshot *s)
+{
+	bp->iface = (uint16_t)f;
+	if (vlan_aware)
+		dpb_cfg_port_vlans(&c->cfg, f, &bp->pvid, s->vids[f]);
+}
+
 static void fill_bridge(const struct dpb_ctl *c, const struct ctl_bridge *cbr,
-			struct dpb_fwd_bridge *fb)
+			struct dpb_fwd_bridge *fb, struct dpb_fwd_snapshot *s)
 {
 	const struct dpb_cfg_bridge *br = &c->cfg.ifaces[cbr->iface].bridge;
 
 	fb->fdb = cbr->fdb;
+	fb->vlan_aware = br->vlan_aware;
 	fb->n_ports = (uint16_t)br->n_ports;
 	for (unsigned int k = 0; k < br->n_ports; k++) {
 		int f = br->ports[k];
 		struct dpb_fwd_brport *bp = &fb->ports[k];
 
-		bp->iface = (uint16_t)f;
+		fill_brport(c, br->vlan_aware, f, bp, s);
 		if (c->iface_bond[f] >= 0) {
 			bp->kind = DPB_BRPORT_BOND;
 			bp->bond = (uint16_t)c->iface_bond[f];
@@ -116,8 +126,8 @@ static void fill_bridge(const struct dpb_ctl *c, const struct ctl_bridge *cbr,
 	if (c->iface_port[cbr->iface] >= 0) {
 		struct dpb_fwd_brport *bp = &fb->ports[fb->n_ports++];
 
+		fill_brport(c, br->vlan_aware, cbr->iface, bp, s);
 		bp->kind = DPB_BRPORT_PORT;
-		bp->iface = (uint16_t)cbr->iface;
 		bp->port_id = c->ports[c->iface_port[cbr->iface]].port_id;
 	}
 }
@@ -187,7 +197,7 @@ static struct dpb_fwd_snapshot *build_snapshot(struct dpb_ctl *c)
 	for (unsigned int i = 0; i < c->n_bonds; i++)
 		fill_bond(c, &c->bonds[i], &s->bonds[i]);
 	for (unsigned int i = 0; i < c->n_bridges; i++)
-		fill_bridge(c, &c->bridges[i], &s->bridges[i]);
+		fill_bridge(c, &c->bridges[i], &s->bridges[i], s);
 	assign_queues(c, s);
 	return s;
 }

@@ -199,6 +199,44 @@ int dpb_ctl_show_bonding(struct dpb_ctl *c, const char *bond, struct dpb_strbuf 
 	}
 }
 
+/* One line per port, as `bridge vlan show` lists them: "1 PVID Egress Untagged", ranges. */
+static void port_vlans(const struct dpb_ctl *c, const char *name, int f, struct dpb_strbuf *out)
+{
+	uint64_t vids[64];
+	uint16_t pvid;
+	unsigned int v = 1;
+
+	dpb_cfg_port_vlans(&c->cfg, f, &pvid, vids);
+	dpb_strbuf_printf(out, "  %-15s %u PVID Egress Untagged", name, pvid);
+	while (v < 4095) {
+		unsigned int end;
+
+		if (v == pvid || !dpb_cfg_vid_isset(vids, v)) {
+			v++;
+			continue;
+		}
+		for (end = v; end + 1 < 4095 && end + 1 != pvid && dpb_cfg_vid_isset(vids, end + 1); end++)
+			;
+		if (end == v)
+			dpb_strbuf_printf(out, ", %u", v);
+		else
+			dpb_strbuf_printf(out, ", %u-%u", v, end);
+		v = end + 1;
+	}
+	dpb_strbuf_puts(out, "\n");
+}
+
+static void show_vlans(const struct dpb_ctl *c, int bridge, struct dpb_strbuf *out)
+{
+	const struct dpb_cfg_bridge *cb = &c->cfg.ifaces[bridge].bridge;
+
+	dpb_strbuf_puts(out, "vlans (tagged unless marked):\n");
+	for (unsigned int k = 0; k < cb->n_ports; k++)
+		port_vlans(c, c->cfg.ifaces[cb->ports[k]].name, cb->ports[k], out);
+	if (c->iface_port[bridge] >= 0)
+		port_vlans(c, c->cfg.ifaces[bridge].name, bridge, out);
+}
+
 int dpb_ctl_show_bridge(struct dpb_ctl *c, const char *bridge, struct dpb_strbuf *out)
 {
 	int iface = ctl_find_iface(c, bridge);
@@ -214,8 +252,8 @@ int dpb_ctl_show_bridge(struct dpb_ctl *c, const char *bridge, struct dpb_strbuf
 	br = &c->bridges[c->iface_bridge[iface]];
 	cb = &c->cfg.ifaces[iface].bridge;
 	n = cb->n_ports + (c->iface_port[iface] >= 0);
-	dpb_strbuf_printf(out, "bridge %s: stp off, ageing %u s, %u ports, %u fdb entries, %lu learned, %lu moved\n",
-			  bridge, cb->ageing_s, n, br->fdb->n_entries,
+	dpb_strbuf_printf(out, "bridge %s: stp off,%s ageing %u s, %u ports, %u fdb entries, %lu learned, %lu moved\n",
+			  bridge, cb->vlan_aware ? " vlan-aware," : "", cb->ageing_s, n, br->fdb->n_entries,
 			  (unsigned long)br->learned, (unsigned long)br->moved);
 	for (unsigned int k = 0; k < cb->n_ports; k++) {
 		int f = cb->ports[k];
@@ -245,5 +283,7 @@ int dpb_ctl_show_bridge(struct dpb_ctl *c, const char *bridge, struct dpb_strbuf
 		dpb_strbuf_printf(out, "  port %u: %s (host port, ethdev %u, %s)\n", cb->n_ports,
 				  bridge, p->port_id, l.up ? "up" : "down");
 	}
-	return dpb_fdb_show(br->fdb, bridge, names, n, false, dpb_ctl_now_ms(c), out);
+	if (cb->vlan_aware)
+		show_vlans(c, iface, out);
+	return dpb_fdb_show(br->fdb, bridge, names, n, cb->vlan_aware, dpb_ctl_now_ms(c), out);
 }

@@ -127,7 +127,8 @@ int dpb_ctl_add_vhost_port(struct dpb_ctl *c, const char *bridge, const char *na
 	if (i < 0) {
 		dpb_strbuf_printf(out, "%s: cannot add VM port '%s': %s\n", bridge, name,
 				  i == -EEXIST ? "that name is already an interface" :
-				  i == -EINVAL ? "not a valid interface name" : "no room");
+				  i == -EINVAL ? "not NAME, NAME:tag=VLAN or NAME:trunks=VLANS (tag= and trunks= on a VLAN-aware bridge)" :
+				  "no room");
 		return i;
 	}
 	rc = ctl_attach_port(c, i);
@@ -141,7 +142,8 @@ int dpb_ctl_add_vhost_port(struct dpb_ctl *c, const char *bridge, const char *na
 			c->iface_port[i] = -1;
 		}
 		dpb_cfg_remove_bridge_port(&c->cfg, i);
-		dpb_strbuf_printf(out, "%s: cannot add VM port %s: %s\n", bridge, name, strerror(-rc));
+		dpb_strbuf_printf(out, "%s: cannot add VM port %s: %s\n", bridge, c->cfg.ifaces[i].name,
+				  strerror(-rc));
 		return rc;
 	}
 	/* The host port sits after the others: it moved up one. */
@@ -149,7 +151,7 @@ int dpb_ctl_add_vhost_port(struct dpb_ctl *c, const char *bridge, const char *na
 	c->port_down[c->iface_port[i]] = true;  /* until the poll sees the VM */
 	ctl_publish(c);
 	dpb_strbuf_printf(out, "%s: VM port %s added (vhost-user server %s/%s.sock)\n", bridge,
-			  name, c->cfg.run_dir, name);
+			  c->cfg.ifaces[i].name, c->cfg.run_dir, c->cfg.ifaces[i].name);
 	return 0;
 }
 

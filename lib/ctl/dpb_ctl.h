@@ -67,7 +67,9 @@ int dpb_ctl_set_forwarding(struct dpb_ctl *c, bool on, struct dpb_strbuf *out);
 /**
  * Adds VM port @p name to @p bridge: dpbond serves vhost-user socket
  * RUN_DIR/NAME.sock (mode 0600) and the port forwards once a VM connects;
- * the other ports keep forwarding meanwhile. Control lcore (console).
+ * the other ports keep forwarding meanwhile. @p name may carry Proxmox's
+ * VLAN settings, NAME:tag=VLAN or NAME:trunks=VLANS (dpb_cfg_add_vhost_port).
+ * Control lcore (console).
  * @return 0, or -errno with the reason in @p out.
  */
 int dpb_ctl_add_vhost_port(struct dpb_ctl *c, const char *bridge, const char *name,

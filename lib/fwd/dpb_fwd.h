@@ -48,6 +48,8 @@
 	X(LINK_LOCAL, "link-local", "to an IEEE 802.1D reserved group address (not bridged)") \
 	X(SAME_PORT, "same-port", "destination is on the port it came in on")        \
 	X(NO_OTHER_PORT, "no-other-port", "flooded on a bridge with no other port")  \
+	X(VLAN_FILTERED, "vlan-filtered", "its VLAN (or no tag, without a pvid) is not allowed on the port") \
+	X(NO_MBUF, "no-mbuf", "no mbuf to copy a flooded frame into, for a port that tags it") \
 	X(TX_NO_SLAVE, "tx-no-slave", "bond has no member that transmits")           \
 	X(TX_LINK_DOWN, "tx-link-down", "sent to a port whose cable is pulled")      \
 	X(TX_FULL, "tx-full", "device transmit queue full")                            \
@@ -81,7 +83,8 @@ struct dpb_fwd_brport {
 	enum dpb_fwd_brport_kind kind;
 	uint16_t port_id;   /**< PORT: the ethdev */
 	uint16_t bond;      /**< BOND: index into snapshot bonds */
-	uint16_t iface;     /**< counters index */
+	uint16_t iface;     /**< counters index; also its VLAN set (vids) */
+	uint16_t pvid;      /**< VLAN-aware bridge: untagged frames' VLAN, sent untagged; 0 none */
 };
 
 struct dpb_fwd_bond;
@@ -123,6 +126,7 @@ static inline uint32_t dpb_fwd_tlb_bucket(uint16_t vlan, const uint8_t *src_mac)
 
 struct dpb_fwd_bridge {
 	struct dpb_fdb *fdb;
+	bool vlan_aware;    /**< ports filter and tag by VLAN (bridge-vlan-aware) */
 	uint16_t n_ports;
 	struct dpb_fwd_brport ports[DPB_FWD_MAX_BR_PORTS];
 };
@@ -148,6 +152,8 @@ struct dpb_fwd_snapshot {
 	struct dpb_fwd_in in[RTE_MAX_ETHPORTS];
 	struct dpb_fwd_bond bonds[DPB_FWD_MAX_BONDS];
 	struct dpb_fwd_bridge bridges[DPB_FWD_MAX_BRIDGES];
+	/** Per interface (a port of a VLAN-aware bridge): the VLANs it carries. */
+	uint64_t vids[DPB_FWD_MAX_IFACES][64];
 	/** What each worker polls: ports come and go (VM ports) with the snapshot. */
 	uint16_t n_rxq[DPB_FWD_MAX_WORKERS];
 	struct dpb_fwd_rxq { uint16_t port_id, queue; } rxq[DPB_FWD_MAX_WORKERS][DPB_FWD_MAX_RXQ];
@@ -172,6 +178,7 @@ struct dpb_fwd_txbuf {
 struct dpb_worker {
 	unsigned int idx;                      /**< 0..n_workers-1, also its tx queue */
 	unsigned int lcore_id;
+	struct rte_mempool *pool;              /**< for copies of frames tagged per port */
 	struct rte_rcu_qsbr *qsbr;             /**< NULL when the main lcore forwards */
 	_Atomic(struct dpb_fwd_snapshot *) *snapshot; /**< the control plane's pointer */
 	atomic_bool quit;                      /**< set by the control lcore */

@@ -4,6 +4,8 @@
 
 /* Internal to lib/fwd: moving frames to a port's tx buffer. */
 
+#include <rte_ether.h>
+
 #include "dpb_fwd.h"
 
 /* Sends what @pid's tx buffer holds on the worker's queue; frees and counts
@@ -35,5 +37,42 @@ static inline void to_port(struct dpb_worker *w, const struct dpb_fwd_snapshot *
 	if (b->n == DPB_FWD_TXBUF)
 		fwd_flush_port(w, s, pid);
 }
+
+static inline void to_brport(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
+			     const struct dpb_fwd_brport *bp, struct rte_mbuf *m)
+{
+	const struct dpb_fwd_bond *bond;
+
+	if (bp->kind == DPB_BRPORT_PORT) {
+		to_port(w, s, bp->port_id, m);
+		return;
+	}
+	bond = &s->bonds[bp->bond];
+	if (bond->n_tx == 0) {
+		drop(w, bond->iface, DPB_DROP_TX_NO_SLAVE, m);
+		return;
+	}
+	bond->tx(w, s, bond, m);
+}
+
+static inline bool is_link_local(const struct rte_ether_addr *a)
+{
+	/* 01:80:c2:00:00:00 - 01:80:c2:00:00:0f: never forwarded by a bridge. */
+	return a->addr_bytes[0] == 0x01 && a->addr_bytes[1] == 0x80 &&
+	       a->addr_bytes[2] == 0xc2 && a->addr_bytes[3] == 0 &&
+	       a->addr_bytes[4] == 0 && (a->addr_bytes[5] & 0xf0) == 0;
+}
+
+/* Asks the control lcore to learn @src in @vlan on @br_port (with its IPv4 address, if given). */
+void fwd_learn(struct dpb_worker *w, const struct rte_ether_addr *src, uint16_t vlan,
+	       uint16_t bridge, uint16_t br_port, uint32_t ipv4);
+
+/* The sender address of an Ethernet/IPv4 ARP frame (host order), or 0. */
+uint32_t fwd_arp_sender(const struct rte_mbuf *m, const struct rte_ether_hdr *eth);
+
+/* fwd_vlan.c: a burst received on a port of a VLAN-aware bridge. */
+void fwd_bridge_burst_vlan(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
+			   const struct dpb_fwd_in *in, uint16_t in_iface,
+			   struct rte_mbuf **pkts, uint16_t n);
 
 #endif

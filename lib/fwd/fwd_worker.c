@@ -54,23 +54,6 @@ void fwd_flush_port(struct dpb_worker *w, const struct dpb_fwd_snapshot *s, uint
 	b->n = 0;
 }
 
-static inline void to_brport(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
-			     const struct dpb_fwd_brport *bp, struct rte_mbuf *m)
-{
-	const struct dpb_fwd_bond *bond;
-
-	if (bp->kind == DPB_BRPORT_PORT) {
-		to_port(w, s, bp->port_id, m);
-		return;
-	}
-	bond = &s->bonds[bp->bond];
-	if (bond->n_tx == 0) {
-		drop(w, bond->iface, DPB_DROP_TX_NO_SLAVE, m);
-		return;
-	}
-	bond->tx(w, s, bond, m);
-}
-
 static void flood(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 		  const struct dpb_fwd_bridge *br, uint16_t in_brport, uint16_t in_iface,
 		  struct rte_mbuf *m)
@@ -89,18 +72,10 @@ static void flood(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 			to_brport(w, s, &br->ports[i], m);
 }
 
-static inline bool is_link_local(const struct rte_ether_addr *a)
+void fwd_learn(struct dpb_worker *w, const struct rte_ether_addr *src, uint16_t vlan,
+	       uint16_t bridge, uint16_t br_port, uint32_t ipv4)
 {
-	/* 01:80:c2:00:00:00 - 01:80:c2:00:00:0f: never forwarded by a bridge. */
-	return a->addr_bytes[0] == 0x01 && a->addr_bytes[1] == 0x80 &&
-	       a->addr_bytes[2] == 0xc2 && a->addr_bytes[3] == 0 &&
-	       a->addr_bytes[4] == 0 && (a->addr_bytes[5] & 0xf0) == 0;
-}
-
-static void learn(struct dpb_worker *w, const struct rte_ether_addr *src, uint16_t bridge,
-		  uint16_t br_port, uint32_t ipv4)
-{
-	struct dpb_learn_req req = { .vlan = 0, .bridge = bridge, .br_port = br_port,
+	struct dpb_learn_req req = { .vlan = vlan, .bridge = bridge, .br_port = br_port,
 				     .ipv4 = ipv4 };
 
 	rte_ether_addr_copy(src, (struct rte_ether_addr *)req.mac);
@@ -108,8 +83,7 @@ static void learn(struct dpb_worker *w, const struct rte_ether_addr *src, uint16
 		dpb_ctr_add(&w->learn_ring_full, 1);
 }
 
-/* The sender address of an Ethernet/IPv4 ARP frame, or 0. */
-static uint32_t arp_sender(const struct rte_mbuf *m, const struct rte_ether_hdr *eth)
+uint32_t fwd_arp_sender(const struct rte_mbuf *m, const struct rte_ether_hdr *eth)
 {
 	const struct rte_arp_hdr *arp;
 
@@ -128,6 +102,11 @@ static void bridge_burst(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 			 struct rte_mbuf **pkts, uint16_t n)
 {
 	const struct dpb_fwd_bridge *br = &s->bridges[in->bridge];
+
+	if (br->vlan_aware) {
+		fwd_bridge_burst_vlan(w, s, in, in_iface, pkts, n);
+		return;
+	}
 
 	/* Ask for every header of the burst at once: the misses overlap. */
 	for (uint16_t i = 0; i < n; i++)
@@ -152,13 +131,13 @@ static void bridge_burst(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 			continue;
 		}
 		if (!dpb_fdb_source_known(br->fdb, 0, eth->src_addr.addr_bytes, in->br_port))
-			learn(w, &eth->src_addr, in->bridge, in->br_port, 0);
+			fwd_learn(w, &eth->src_addr, 0, in->bridge, in->br_port, 0);
 		/* A VM's or the host's ARP tells which IPv4 address to announce for it. */
 		if (in->snoop_arp) {
-			uint32_t ip = arp_sender(m, eth);
+			uint32_t ip = fwd_arp_sender(m, eth);
 
 			if (ip)
-				learn(w, &eth->src_addr, in->bridge, in->br_port, ip);
+				fwd_learn(w, &eth->src_addr, 0, in->bridge, in->br_port, ip);
 		}
 		if (rte_is_multicast_ether_addr(&eth->dst_addr)) {
 			if (is_link_local(&eth->dst_addr))

@@ -123,10 +123,13 @@ vm_stop
 console "add bridge port vmbr1 vhost vm101"
 grep -q "vmbr1: VM port vm101 added" "$T/out" || fail "add bridge port refused"
 [ "$(stat -c %a "$RUN/vm101.sock")" = 600 ] || fail "vm101.sock is not mode 0600"
-console "add bridge port vmbr1 vhost tst0" "add bridge port vmbr9 vhost vm102"
+console "add bridge port vmbr1 vhost tst0" "add bridge port vmbr9 vhost vm102" \
+	"add bridge port vmbr1 vhost vm103:tag=5"
 grep -q "vmbr1: cannot add VM port 'tst0': that name is already an interface" "$T/out" ||
 	fail "adding a port named like another interface was not refused"
 grep -q "no bridge named 'vmbr9'" "$T/out" || fail "adding to an unknown bridge was not refused"
+grep -q "vmbr1: cannot add VM port 'vm103:tag=5': not NAME, NAME:tag=VLAN or NAME:trunks=VLANS" "$T/out" ||
+	fail "a VLAN tag on a bridge that is not VLAN-aware was not refused"
 vm_start vm101 $VM1
 send_check vm101 $VM1 $N $VM1
 ok "vm101 added at run time (socket 0600): its VM forwards; bad adds are refused with a reason"
@@ -144,7 +147,7 @@ printf 'quit\n' >&3
 rc=0
 wait "$DPB_PID" || rc=$?
 DPB_PID=""
-# The two refused adds make the session's exit status 1, as any failed command does.
-[ "$rc" -eq 1 ] || fail "dpbond exited with $rc, not 1 (two commands were refused)"
+# The refused adds make the session's exit status 1, as any failed command does.
+[ "$rc" -eq 1 ] || fail "dpbond exited with $rc, not 1 (three commands were refused)"
 grep -q "mbufs: \([0-9]*\) of \1 back in the pool" "$T/out" || fail "mbufs were lost"
-ok "dpbond quit (status 1: two refused commands) with every mbuf back in the pool"
+ok "dpbond quit (status 1: three refused commands) with every mbuf back in the pool"

@@ -3,15 +3,16 @@
  * dpb-pcap: test traffic for dpbond, through libpcap.
  *
  *   dpb-pcap gen FILE --count N --src MAC --dst MAC [--alt-dst MAC] [--tag TAG] [--vlan ID]
- *                [--arp-ip A.B.C.D]
+ *                [--arp-ip A.B.C.D] [--append]
  *   dpb-pcap send IFACE --count N --src MAC --dst MAC [--tag TAG] [--gap-us US]
- *   dpb-pcap count FILE [--tag TAG] [--src MAC]
+ *   dpb-pcap count FILE [--tag TAG] [--src MAC] [--vlan ID (0: untagged)]
  *   dpb-pcap list FILE
  *
  * Frames are Ethernet with ethertype 0x88b5 (local experimental) and the
  * payload "dpbond-test TAG SEQ", padded to 60 bytes; with --alt-dst, odd
  * sequence numbers go to that destination instead. `count` prints how many
- * frames of FILE match; `list` prints "src dst ethertype tag seq" per frame.
+ * frames of FILE match; `list` prints "src dst ethertype tag seq vlan" per frame
+ * (vlan 0: untagged). --append adds to FILE instead of replacing it.
  * With --arp-ip, gen writes ARP requests instead (sender MAC --src, sender
  * address A.B.C.D, asking for A.B.C.1), to --dst.
  */
@@ -37,6 +38,7 @@ struct opts {
 	unsigned long gap_us;
 	unsigned char arp_ip[4];
 	int has_arp_ip;
+	int append;
 };
 
 static int parse_mac(const char *s, unsigned char *m)
@@ -111,7 +113,7 @@ static int decode(const unsigned char *f, size_t len, char *tag, size_t tagsz,
 static int cmd_gen(const char *file, const struct opts *o)
 {
 	pcap_t *p = pcap_open_dead(DLT_EN10MB, 65535);
-	pcap_dumper_t *d = pcap_dump_open(p, file);
+	pcap_dumper_t *d = o->append ? pcap_dump_open_append(p, file) : pcap_dump_open(p, file);
 	unsigned char f[128];
 
 	if (d == NULL) {
@@ -180,13 +182,16 @@ static int cmd_read(const char *file, const struct opts *o, int list)
 		unsigned long seq = 0;
 		unsigned int etype = 0;
 		int is_test = decode(f, h->caplen, tag, sizeof(tag), &seq, &etype) == 0;
+		int vlan = h->caplen >= 16 && f[12] == 0x81 && f[13] == 0 ? (f[14] & 0xf) << 8 | f[15] : 0;
 
 		if (list) {
-			printf("%02x:%02x:%02x:%02x:%02x:%02x %02x:%02x:%02x:%02x:%02x:%02x 0x%04x %s %lu\n",
+			printf("%02x:%02x:%02x:%02x:%02x:%02x %02x:%02x:%02x:%02x:%02x:%02x 0x%04x %s %lu %d\n",
 			       f[6], f[7], f[8], f[9], f[10], f[11], f[0], f[1], f[2], f[3], f[4],
-			       f[5], etype, tag, seq);
+			       f[5], etype, tag, seq, vlan);
 			continue;
 		}
+		if (o->vlan >= 0 && vlan != o->vlan)
+			continue;
 		if (o->tag && (!is_test || strcmp(tag, o->tag) != 0))
 			continue;
 		if (o->has_src && memcmp(f + 6, o->src, 6) != 0)
@@ -211,6 +216,7 @@ int main(int argc, char **argv)
 		{ "gap-us", required_argument, NULL, 'g' },
 		{ "alt-dst", required_argument, NULL, 'a' },
 		{ "arp-ip", required_argument, NULL, 'i' },
+		{ "append", no_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .count = 1, .tag = NULL, .vlan = -1 };
@@ -246,6 +252,7 @@ int main(int argc, char **argv)
 			break;
 		case 'v': o.vlan = atoi(optarg); break;
 		case 'g': o.gap_us = strtoul(optarg, NULL, 10); break;
+		case 'A': o.append = 1; break;
 		case 'i': {
 			unsigned int b[4];
 

@@ -393,7 +393,7 @@ static void test_vhost_ports(void **state)
 			      "  bridge-vhost-ports eth0 a/b\n"), -EINVAL);
 	expect_diag(7, DPB_DIAG_ERROR, "vmbr1: VM port eth0: that name is already an interface");
 	expect_diag(7, DPB_DIAG_ERROR,
-		    "vmbr1: VM port 'a/b' is not a valid interface name (1-15 characters, no '/', ':' or spaces)");
+		    "vmbr1: VM port 'a/b' is not NAME, NAME:tag=VLAN or NAME:trunks=VLANS (a name of 1-15 characters, VLANs 1-4094, tag= and trunks= on a VLAN-aware bridge)");
 	assert_int_equal(load("iface eth0 inet manual\n"
 			      "iface vmbr0 inet manual\n  bridge-ports eth0\n"
 			      "  bridge-vhost-ports vm100 vm101\n"), 0);
@@ -423,6 +423,61 @@ static void test_vhost_ports(void **state)
 	assert_string_equal(cfg.ifaces[vm1].name, "vm102");
 }
 
+static void test_vlan_aware(void **state)
+{
+	uint64_t vids[64];
+	uint16_t pvid;
+	int br;
+
+	(void)state;
+	assert_int_equal(load("iface eth0 inet manual\n"
+			      "iface tst0 inet manual\n  bridge-access 30\n"
+			      "iface tst1 inet manual\n  bridge-vids 10 20\n  bridge-pvid 10\n"
+			      "iface bond0 inet manual\n  bond-slaves eth0\n  bond-mode 1\n  bond-miimon 100\n"
+			      "iface vmbr0 inet manual\n  bridge-ports bond0 tst0 tst1\n"
+			      "  bridge-vlan-aware yes\n  bridge-vids 2-4094\n"
+			      "  bridge-vhost-ports vm100:tag=100 vm101:trunks=5;7-8 vm102\n"), 0);
+	br = dpb_cfg_find(&cfg, "vmbr0");
+	assert_true(cfg.ifaces[br].bridge.vlan_aware);
+	/* The bond takes the bridge's defaults: pvid 1 untagged, 2-4094 tagged. */
+	dpb_cfg_port_vlans(&cfg, dpb_cfg_find(&cfg, "bond0"), &pvid, vids);
+	assert_int_equal(pvid, 1);
+	assert_true(dpb_cfg_vid_isset(vids, 1) && dpb_cfg_vid_isset(vids, 4094));
+	assert_false(dpb_cfg_vid_isset(vids, 4095) || dpb_cfg_vid_isset(vids, 0));
+	dpb_cfg_port_vlans(&cfg, dpb_cfg_find(&cfg, "tst0"), &pvid, vids);
+	assert_int_equal(pvid, 30);
+	assert_true(dpb_cfg_vid_isset(vids, 30));
+	assert_false(dpb_cfg_vid_isset(vids, 1) || dpb_cfg_vid_isset(vids, 2));
+	dpb_cfg_port_vlans(&cfg, dpb_cfg_find(&cfg, "tst1"), &pvid, vids);
+	assert_int_equal(pvid, 10);
+	assert_true(dpb_cfg_vid_isset(vids, 20) && !dpb_cfg_vid_isset(vids, 30));
+	dpb_cfg_port_vlans(&cfg, dpb_cfg_find(&cfg, "vm100"), &pvid, vids);
+	assert_int_equal(pvid, 100);
+	assert_false(dpb_cfg_vid_isset(vids, 1) || dpb_cfg_vid_isset(vids, 101));
+	dpb_cfg_port_vlans(&cfg, dpb_cfg_find(&cfg, "vm101"), &pvid, vids);
+	assert_int_equal(pvid, 1);
+	assert_true(dpb_cfg_vid_isset(vids, 5) && dpb_cfg_vid_isset(vids, 8));
+	assert_false(dpb_cfg_vid_isset(vids, 6) || dpb_cfg_vid_isset(vids, 9));
+	dpb_cfg_port_vlans(&cfg, dpb_cfg_find(&cfg, "vm102"), &pvid, vids);
+	assert_true(pvid == 1 && dpb_cfg_vid_isset(vids, 2000));
+	/* The host port (the bridge itself): its pvid only. */
+	dpb_cfg_port_vlans(&cfg, br, &pvid, vids);
+	assert_true(pvid == 1 && dpb_cfg_vid_isset(vids, 1) && !dpb_cfg_vid_isset(vids, 2));
+
+	assert_int_equal(load("iface eth0 inet manual\n"
+			      "iface vmbr0 inet manual\n  bridge-ports eth0\n  bridge-vids 0 5000\n"
+			      "  bridge-pvid 4095\n  bridge-vhost-ports vm100:tag=7\n"
+			      "iface eth1 inet manual\n  bridge-pvid 5\n"
+			      "iface vmbr1 inet manual\n  bridge-ports eth1\n  bridge-vlan-aware maybe\n"), -EINVAL);
+	expect_diag(4, DPB_DIAG_ERROR, "bridge-vids: '0 5000' is not a list of VLANs 1-4094 (e.g. 10 20-30)");
+	expect_diag(5, DPB_DIAG_ERROR, "bridge-pvid: '4095' is not a VLAN from 1 to 4094");
+	expect_diag(6, DPB_DIAG_ERROR,
+		    "vmbr0: VM port 'vm100:tag=7' is not NAME, NAME:tag=VLAN or NAME:trunks=VLANS (a name of 1-15 characters, VLANs 1-4094, tag= and trunks= on a VLAN-aware bridge)");
+	expect_diag(11, DPB_DIAG_ERROR, "bridge-vlan-aware: 'maybe' is not yes or no");
+	expect_diag(8, DPB_DIAG_WARNING,
+		    "eth1: vmbr1 is not VLAN-aware (bridge-vlan-aware yes); VLAN options ignored");
+}
+
 static void test_miimon_zero_warns(void **state)
 {
 	(void)state;
@@ -443,6 +498,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_seed),
 		cmocka_unit_test(test_vhost_ports),
+		cmocka_unit_test(test_vlan_aware),
 		cmocka_unit_test(test_seed_with_tabs),
 		cmocka_unit_test(test_dash_spellings_and_numbers),
 		cmocka_unit_test(test_modes_by_name_and_number),
