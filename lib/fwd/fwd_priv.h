@@ -63,6 +63,33 @@ static inline bool is_link_local(const struct rte_ether_addr *a)
 	       a->addr_bytes[4] == 0 && (a->addr_bytes[5] & 0xf0) == 0;
 }
 
+/*
+ * A bridge's first look at a received frame: long enough, a usable source,
+ * and (tlb/alb, where a switch floods to every member) broadcast only on the
+ * active member. @return its Ethernet header, or NULL when dropped (counted).
+ */
+static inline const struct rte_ether_hdr *fwd_admit(struct dpb_worker *w,
+						    const struct dpb_fwd_in *in, uint16_t in_iface,
+						    struct rte_mbuf *m)
+{
+	const struct rte_ether_hdr *eth;
+
+	if (rte_pktmbuf_data_len(m) < sizeof(*eth)) {
+		drop(w, in_iface, DPB_DROP_RX_RUNT, m);
+		return NULL;
+	}
+	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	if (!rte_is_valid_assigned_ether_addr(&eth->src_addr)) {
+		drop(w, in_iface, DPB_DROP_RX_BAD_SOURCE, m);
+		return NULL;
+	}
+	if (!in->rx_multicast_ok && rte_is_multicast_ether_addr(&eth->dst_addr)) {
+		drop(w, in_iface, DPB_DROP_RX_INACTIVE_SLAVE, m);
+		return NULL;
+	}
+	return eth;
+}
+
 /* Asks the control lcore to learn @src in @vlan on @br_port (with its IPv4 address, if given). */
 void fwd_learn(struct dpb_worker *w, const struct rte_ether_addr *src, uint16_t vlan,
 	       uint16_t bridge, uint16_t br_port, uint32_t ipv4);

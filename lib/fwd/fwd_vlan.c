@@ -95,23 +95,12 @@ void fwd_bridge_burst_vlan(struct dpb_worker *w, const struct dpb_fwd_snapshot *
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		const struct rte_ether_hdr *eth;
+		const struct rte_ether_hdr *eth = fwd_admit(w, in, in_iface, m);
 		uint16_t vid;
 		int out;
 
-		if (rte_pktmbuf_data_len(m) < sizeof(*eth)) {
-			drop(w, in_iface, DPB_DROP_RX_RUNT, m);
+		if (eth == NULL)
 			continue;
-		}
-		eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-		if (!rte_is_valid_assigned_ether_addr(&eth->src_addr)) {
-			drop(w, in_iface, DPB_DROP_RX_BAD_SOURCE, m);
-			continue;
-		}
-		if (!in->rx_multicast_ok && rte_is_multicast_ether_addr(&eth->dst_addr)) {
-			drop(w, in_iface, DPB_DROP_RX_INACTIVE_SLAVE, m);
-			continue;
-		}
 		vid = ingress_vlan(s, in_bp, m);
 		if (vid == 0) {
 			drop(w, in_iface, DPB_DROP_VLAN_FILTERED, m);

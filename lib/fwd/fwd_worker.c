@@ -113,23 +113,11 @@ static void bridge_burst(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		const struct rte_ether_hdr *eth;
+		const struct rte_ether_hdr *eth = fwd_admit(w, in, in_iface, m);
 		int out;
 
-		if (rte_pktmbuf_data_len(m) < sizeof(*eth)) {
-			drop(w, in_iface, DPB_DROP_RX_RUNT, m);
+		if (eth == NULL)
 			continue;
-		}
-		eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-		if (!rte_is_valid_assigned_ether_addr(&eth->src_addr)) {
-			drop(w, in_iface, DPB_DROP_RX_BAD_SOURCE, m);
-			continue;
-		}
-		/* tlb/alb: a switch floods to every member; only the active takes it. */
-		if (!in->rx_multicast_ok && rte_is_multicast_ether_addr(&eth->dst_addr)) {
-			drop(w, in_iface, DPB_DROP_RX_INACTIVE_SLAVE, m);
-			continue;
-		}
 		if (!dpb_fdb_source_known(br->fdb, 0, eth->src_addr.addr_bytes, in->br_port))
 			fwd_learn(w, &eth->src_addr, 0, in->bridge, in->br_port, 0);
 		/* A VM's or the host's ARP tells which IPv4 address to announce for it. */
