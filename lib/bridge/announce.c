@@ -30,20 +30,29 @@ static uint8_t *put_mac(uint8_t *p, const struct dpb_mac *mac)
 	return p + DPB_MAC_LEN;
 }
 
-/* Broadcast Ethernet header from @p mac, tagged when @p vlan; then the ARP header. */
-static uint8_t *arp_frame(uint8_t *f, const struct dpb_mac *mac, uint16_t vlan,
-			  uint16_t ethertype, uint16_t op)
+/* Ethernet header to @p dst from @p mac, tagged when @p vlan. */
+static uint8_t *eth_header(uint8_t *f, const uint8_t *dst, const struct dpb_mac *mac,
+			   uint16_t vlan, uint16_t ethertype)
 {
 	uint8_t *p = f;
 
 	memset(f, 0, DPB_ANNOUNCE_FRAME_LEN);
-	memset(p, 0xff, DPB_MAC_LEN);
+	memcpy(p, dst, DPB_MAC_LEN);
 	p = put_mac(p + DPB_MAC_LEN, mac);
 	if (vlan) {
 		p = put16(p, ETH_TYPE_VLAN);
 		p = put16(p, vlan & 0xfff);
 	}
-	p = put16(p, ethertype);
+	return put16(p, ethertype);
+}
+
+/* Broadcast Ethernet header from @p mac, tagged when @p vlan; then the ARP header. */
+static uint8_t *arp_frame(uint8_t *f, const struct dpb_mac *mac, uint16_t vlan,
+			  uint16_t ethertype, uint16_t op)
+{
+	static const uint8_t bcast[DPB_MAC_LEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	uint8_t *p = eth_header(f, bcast, mac, vlan, ethertype);
+
 	p = put16(p, 1);          /* hardware: Ethernet */
 	p = put16(p, 0x0800);     /* protocol: IPv4 */
 	*p++ = DPB_MAC_LEN;
@@ -81,5 +90,49 @@ size_t dpb_announce_garp(uint8_t frame[DPB_ANNOUNCE_FRAME_LEN], const struct dpb
 	p = put32(p, ipv4);
 	p = put_mac(p, &zero);
 	p = put32(p, ipv4);
+	return finish(frame, p);
+}
+
+#define ETH_TYPE_IPV6 0x86dd
+#define IPPROTO_ICMPV6_NUM 58
+#define ND_NEIGHBOR_ADVERT 136
+#define ND_NA_FLAG_OVERRIDE 0x20
+#define ND_OPT_TARGET_LLADDR 2
+
+/* The one's complement sum of @p len bytes (even), added to @p sum. */
+static uint32_t sum16(const uint8_t *p, size_t len, uint32_t sum)
+{
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	return sum;
+}
+
+size_t dpb_announce_na(uint8_t frame[DPB_ANNOUNCE_FRAME_LEN], const struct dpb_mac *mac,
+		       const uint8_t addr[16], uint16_t vlan)
+{
+	static const uint8_t all_nodes_mac[DPB_MAC_LEN] = { 0x33, 0x33, 0, 0, 0, 1 };
+	static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };
+	uint8_t *ip = eth_header(frame, all_nodes_mac, mac, vlan, ETH_TYPE_IPV6);
+	uint8_t *icmp = ip + 40, *p;
+	uint32_t sum;
+
+	ip[0] = 0x60;                       /* version 6, traffic class 0, flow 0 */
+	put16(ip + 4, 32);                  /* payload: NA (24) + target LL option (8) */
+	ip[6] = IPPROTO_ICMPV6_NUM;
+	ip[7] = 255;                        /* hop limit: RFC 4861 requires 255 */
+	memcpy(ip + 8, addr, 16);
+	memcpy(ip + 24, all_nodes, 16);
+	icmp[0] = ND_NEIGHBOR_ADVERT;
+	icmp[4] = ND_NA_FLAG_OVERRIDE;
+	memcpy(icmp + 8, addr, 16);
+	icmp[24] = ND_OPT_TARGET_LLADDR;
+	icmp[25] = 1;                       /* length in units of 8 bytes */
+	p = put_mac(icmp + 26, mac);
+	/* Checksum over the pseudo-header (addresses, length, next header) and the message. */
+	sum = sum16(ip + 8, 32, 0) + 32 + IPPROTO_ICMPV6_NUM;
+	sum = sum16(icmp, 32, sum);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	put16(icmp + 2, (uint16_t)~sum);
 	return finish(frame, p);
 }

@@ -10,7 +10,8 @@
  * gratuitous ARP request (sender IP = target IP, as Linux's peer
  * notification sends) when the bridge has seen the MAC's IPv4 address. Both
  * broadcast, from the MAC, 802.1Q-tagged when @p vlan is not 0, padded to the
- * 60-byte minimum.
+ * 60-byte minimum; and for a MAC whose IPv6 address the bridge has seen, an
+ * unsolicited Neighbor Advertisement, as Linux's num_unsol_na sends.
  *
  * Pure code: bytes in, bytes out. Any thread.
  */
@@ -20,7 +21,7 @@
 
 #include "dpb_mac.h"
 
-#define DPB_ANNOUNCE_FRAME_LEN 64  /**< room for the largest (tagged) frame */
+#define DPB_ANNOUNCE_FRAME_LEN 96  /**< room for the largest (tagged) frame */
 
 /** Writes a RARP request for @p mac into @p frame. @return its length. */
 size_t dpb_announce_rarp(uint8_t frame[DPB_ANNOUNCE_FRAME_LEN], const struct dpb_mac *mac,
@@ -32,5 +33,14 @@ size_t dpb_announce_rarp(uint8_t frame[DPB_ANNOUNCE_FRAME_LEN], const struct dpb
  */
 size_t dpb_announce_garp(uint8_t frame[DPB_ANNOUNCE_FRAME_LEN], const struct dpb_mac *mac,
 			 uint32_t ipv4, uint16_t vlan);
+
+/**
+ * Writes an unsolicited Neighbor Advertisement (RFC 4861 7.2.6) for IPv6
+ * @p addr from @p mac into @p frame: to all nodes (ff02::1, 33:33:00:00:00:01),
+ * hop limit 255, Override set, Solicited clear, with the target link-layer
+ * address option; checksum computed. @return its length.
+ */
+size_t dpb_announce_na(uint8_t frame[DPB_ANNOUNCE_FRAME_LEN], const struct dpb_mac *mac,
+		       const uint8_t addr[16], uint16_t vlan);
 
 #endif

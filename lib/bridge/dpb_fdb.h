@@ -39,6 +39,8 @@ struct dpb_fdb_entry {
 	uint64_t updated_ms;      /**< writer only: when last seen */
 	bool permanent;           /**< writer only: never learned over, aged or flushed */
 	uint32_t ipv4;            /**< writer only: an IPv4 address seen from it (ARP), or 0 */
+	bool has_ipv6;            /**< writer only: ipv6 holds an address seen from it (ND) */
+	uint8_t ipv6[16];
 };
 
 struct dpb_fdb {
@@ -145,9 +147,25 @@ int dpb_fdb_add_permanent(struct dpb_fdb *f, uint16_t vlan, const uint8_t mac[DP
 int dpb_fdb_set_ipv4(struct dpb_fdb *f, uint16_t vlan, const uint8_t mac[DPB_MAC_LEN],
 		     uint32_t ipv4);
 
+/**
+ * Records @p ipv6 as the IPv6 address that (vlan, mac) uses, as its
+ * neighbour discovery says; a link-local address (fe80::/10) does not
+ * replace a global one. Control thread only. @return 0, or -ENOENT.
+ */
+int dpb_fdb_set_ipv6(struct dpb_fdb *f, uint16_t vlan, const uint8_t mac[DPB_MAC_LEN],
+		     const uint8_t ipv6[16]);
+
+/** One entry, as dpb_fdb_foreach() shows it. */
+struct dpb_fdb_item {
+	uint16_t vlan;
+	struct dpb_mac mac;
+	uint32_t port;
+	uint32_t ipv4;             /**< 0: none seen */
+	const uint8_t *ipv6;       /**< NULL: none seen */
+};
+
 /** What dpb_fdb_foreach() calls for each entry. */
-typedef void (*dpb_fdb_visit_t)(void *ctx, uint16_t vlan, const struct dpb_mac *mac,
-				uint32_t port, uint32_t ipv4);
+typedef void (*dpb_fdb_visit_t)(void *ctx, const struct dpb_fdb_item *item);
 
 /** Calls @p fn for every entry, in slot order. Control thread only. */
 void dpb_fdb_foreach(const struct dpb_fdb *f, dpb_fdb_visit_t fn, void *ctx);

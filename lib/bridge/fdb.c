@@ -2,6 +2,7 @@
 /* The FDB's writer side: learn, age, flush, show. See dpb_fdb.h. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dpb_fdb.h"
 
@@ -63,6 +64,7 @@ static enum dpb_fdb_learn_result put(struct dpb_fdb *f, uint16_t vlan,
 	free_slot->updated_ms = now_ms;
 	free_slot->permanent = permanent;
 	free_slot->ipv4 = 0;
+	free_slot->has_ipv6 = false;
 	atomic_store_explicit(&free_slot->hit, 0, memory_order_relaxed);
 	atomic_store_explicit(&free_slot->port, port, memory_order_relaxed);
 	atomic_store_explicit(&free_slot->key, key, memory_order_release);
@@ -110,6 +112,25 @@ int dpb_fdb_set_ipv4(struct dpb_fdb *f, uint16_t vlan, const uint8_t mac[DPB_MAC
 	return 0;
 }
 
+static bool is_link_local6(const uint8_t a[16])
+{
+	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
+}
+
+int dpb_fdb_set_ipv6(struct dpb_fdb *f, uint16_t vlan, const uint8_t mac[DPB_MAC_LEN],
+		     const uint8_t ipv6[16])
+{
+	struct dpb_fdb_entry *e = find(f, dpb_fdb_key(vlan, mac));
+
+	if (e == NULL)
+		return -ENOENT;
+	if (e->has_ipv6 && is_link_local6(ipv6) && !is_link_local6(e->ipv6))
+		return 0;
+	memcpy(e->ipv6, ipv6, sizeof(e->ipv6));
+	e->has_ipv6 = true;
+	return 0;
+}
+
 static void key_mac(uint64_t k, struct dpb_mac *mac)
 {
 	for (int b = 0; b < DPB_MAC_LEN; b++)
@@ -121,13 +142,16 @@ void dpb_fdb_foreach(const struct dpb_fdb *f, dpb_fdb_visit_t fn, void *ctx)
 	for (uint32_t i = 0; i <= f->mask; i++) {
 		const struct dpb_fdb_entry *e = &f->slots[i];
 		uint64_t k = atomic_load_explicit(&e->key, memory_order_relaxed);
-		struct dpb_mac mac;
+		struct dpb_fdb_item item;
 
 		if (!(k & DPB_FDB_KEY_VALID))
 			continue;
-		key_mac(k, &mac);
-		fn(ctx, (uint16_t)((k >> 48) & 0xfff), &mac,
-		   atomic_load_explicit(&e->port, memory_order_relaxed), e->ipv4);
+		key_mac(k, &item.mac);
+		item.vlan = (uint16_t)((k >> 48) & 0xfff);
+		item.port = atomic_load_explicit(&e->port, memory_order_relaxed);
+		item.ipv4 = e->ipv4;
+		item.ipv6 = e->has_ipv6 ? e->ipv6 : NULL;
+		fn(ctx, &item);
 	}
 }
 

@@ -5,7 +5,8 @@
  * member lost or added), every MAC the bridge learned on a port that is not
  * a bond (VMs, the host port) is announced through the bond, as the mode now
  * sends that MAC's broadcasts: a gratuitous ARP where the bridge has seen
- * the MAC's IPv4 address, else a RARP. `bond-num-grat-arp` rounds (0: none),
+ * the MAC's IPv4 address, else a RARP; and an unsolicited NA where it has
+ * seen its IPv6 address. `bond-num-grat-arp` rounds (0: none),
  * `bond-peer-notif-delay` apart (0: one miimon interval), as Linux spaces
  * its own peer notifications.
  */
@@ -49,18 +50,38 @@ struct round {
 	uint64_t bond_vids[64];    /* VLAN-aware: the VLANs the bond port carries */
 };
 
-static void announce_one(void *ctx, uint16_t vlan, const struct dpb_mac *mac, uint32_t port,
-			 uint32_t ipv4)
+/* Queues one announcement frame for the bond. @return true if queued. */
+static bool queue_frame(struct round *r, const uint8_t *frame, size_t len)
+{
+	struct ctl_bond *cb = r->cb;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(r->c->pool);
+	char *p = m ? rte_pktmbuf_append(m, (uint16_t)len) : NULL;
+
+	if (p == NULL) {
+		rte_pktmbuf_free(m);
+		cb->notify_lost++;
+		return false;
+	}
+	memcpy(p, frame, len);
+	m->port = (uint16_t)(cb - r->c->bonds);
+	if (rte_ring_sp_enqueue(r->c->workers[0]->announce_ring, m) != 0) {
+		rte_pktmbuf_free(m);
+		cb->notify_lost++;
+		return false;
+	}
+	return true;
+}
+
+static void announce_one(void *ctx, const struct dpb_fdb_item *it)
 {
 	struct round *r = ctx;
 	struct ctl_bond *cb = r->cb;
 	uint8_t frame[DPB_ANNOUNCE_FRAME_LEN];
-	struct rte_mbuf *m;
+	uint16_t vlan = it->vlan;
 	size_t len;
-	char *p;
 
 	/* Bond ports' MACs live beyond the bonds: not ours to announce. */
-	if (port < r->br->n_ports && r->c->iface_bond[r->br->ports[port]] >= 0)
+	if (it->port < r->br->n_ports && r->c->iface_bond[r->br->ports[it->port]] >= 0)
 		return;
 	if (r->br->vlan_aware) {
 		if (!dpb_cfg_vid_isset(r->bond_vids, vlan))
@@ -68,25 +89,19 @@ static void announce_one(void *ctx, uint16_t vlan, const struct dpb_mac *mac, ui
 		if (vlan == r->bond_pvid)
 			vlan = 0;  /* the bond sends its pvid untagged */
 	}
-	len = ipv4 ? dpb_announce_garp(frame, mac, ipv4, vlan) : dpb_announce_rarp(frame, mac, vlan);
-	m = rte_pktmbuf_alloc(r->c->pool);
-	p = m ? rte_pktmbuf_append(m, (uint16_t)len) : NULL;
-	if (p == NULL) {
-		rte_pktmbuf_free(m);
-		cb->notify_lost++;
-		return;
+	len = it->ipv4 ? dpb_announce_garp(frame, &it->mac, it->ipv4, vlan) :
+			 dpb_announce_rarp(frame, &it->mac, vlan);
+	if (queue_frame(r, frame, len)) {
+		if (it->ipv4)
+			cb->notify_garp++;
+		else
+			cb->notify_rarp++;
 	}
-	memcpy(p, frame, len);
-	m->port = (uint16_t)(cb - r->c->bonds);
-	if (rte_ring_sp_enqueue(r->c->workers[0]->announce_ring, m) != 0) {
-		rte_pktmbuf_free(m);
-		cb->notify_lost++;
-		return;
+	if (it->ipv6) {
+		len = dpb_announce_na(frame, &it->mac, it->ipv6, vlan);
+		if (queue_frame(r, frame, len))
+			cb->notify_na++;
 	}
-	if (ipv4)
-		cb->notify_garp++;
-	else
-		cb->notify_rarp++;
 }
 
 static void send_round(struct dpb_ctl *c, struct ctl_bond *cb)
@@ -123,9 +138,10 @@ void ctl_announce_tick(struct dpb_ctl *c, uint64_t now)
 
 void ctl_announce_show(const struct ctl_bond *cb, struct dpb_strbuf *out)
 {
-	dpb_strbuf_printf(out, "Peer notifications (bridged MACs): %lu rounds, %lu RARP, %lu gratuitous ARP, %lu lost",
+	dpb_strbuf_printf(out, "Peer notifications (bridged MACs): %lu rounds, %lu RARP, %lu gratuitous ARP, %lu unsolicited NA, %lu lost",
 			  (unsigned long)cb->notify_rounds, (unsigned long)cb->notify_rarp,
-			  (unsigned long)cb->notify_garp, (unsigned long)cb->notify_lost);
+			  (unsigned long)cb->notify_garp, (unsigned long)cb->notify_na,
+			  (unsigned long)cb->notify_lost);
 	if (cb->notify_rounds)
 		dpb_strbuf_printf(out, ", last at %.3f s", (double)cb->notify_last_ms / 1000.0);
 	dpb_strbuf_puts(out, "\n");

@@ -191,7 +191,7 @@ static struct dpb_fwd_snapshot *build_snapshot(struct dpb_ctl *c)
 			in->rx_ok = true;
 			in->rx_multicast_ok = true;
 			in->in_bridge = bridge_port_of(c, (int)i, &in->bridge, &in->br_port);
-			in->snoop_arp = in->in_bridge;
+			in->snoop_addr = in->in_bridge;
 		}
 	}
 	for (unsigned int i = 0; i < c->n_bonds; i++)
@@ -260,6 +260,10 @@ static void drain_learning(struct dpb_ctl *c, uint64_t now)
 			br = &c->bridges[req[k].bridge];
 			if (req[k].ipv4) {
 				dpb_fdb_set_ipv4(br->fdb, req[k].vlan, req[k].mac, req[k].ipv4);
+				continue;
+			}
+			if (req[k].ipv6[0]) {  /* no address to announce starts with 0x00 */
+				dpb_fdb_set_ipv6(br->fdb, req[k].vlan, req[k].mac, req[k].ipv6);
 				continue;
 			}
 			switch (dpb_fdb_learn(br->fdb, req[k].vlan, req[k].mac, req[k].br_port, now)) {

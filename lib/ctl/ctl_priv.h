@@ -35,7 +35,7 @@ struct ctl_bond {
 	/* Peer notification after the members carrying MACs changed. */
 	unsigned int notify_left;                /* rounds still to send */
 	uint64_t notify_next_ms;
-	uint64_t notify_rounds, notify_rarp, notify_garp, notify_lost;
+	uint64_t notify_rounds, notify_rarp, notify_garp, notify_na, notify_lost;
 	uint64_t notify_last_ms;                 /* when the last round went; 0: never */
 };
 

@@ -137,7 +137,7 @@ struct dpb_fwd_in {
 	bool rx_ok;         /**< bond's receive rule admits this member */
 	bool rx_multicast_ok; /**< ...and its broadcast/multicast (tlb/alb: active only) */
 	bool punt_slow;     /**< 802.3ad member: slow-protocol frames go to control */
-	bool snoop_arp;     /**< not a bond: tell control the IPv4 address its ARP shows */
+	bool snoop_addr;    /**< not a bond: tell control the addresses its ARP and ND show */
 	uint16_t bridge;
 	uint16_t br_port;   /**< index in the bridge (a member: its bond's) */
 };
@@ -166,6 +166,7 @@ struct dpb_learn_req {
 	uint16_t bridge;
 	uint16_t br_port;
 	uint32_t ipv4;      /**< sender address of an ARP frame (host order), or 0 */
+	uint8_t ipv6[16];   /**< address a neighbour discovery frame gives, or :: */
 };
 
 struct dpb_fwd_txbuf {

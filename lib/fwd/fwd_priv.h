@@ -90,12 +90,17 @@ static inline const struct rte_ether_hdr *fwd_admit(struct dpb_worker *w,
 	return eth;
 }
 
-/* Asks the control lcore to learn @src in @vlan on @br_port (with its IPv4 address, if given). */
+/* Asks the control lcore to learn @src in @vlan on @br_port. */
 void fwd_learn(struct dpb_worker *w, const struct rte_ether_addr *src, uint16_t vlan,
-	       uint16_t bridge, uint16_t br_port, uint32_t ipv4);
+	       uint16_t bridge, uint16_t br_port);
 
-/* The sender address of an Ethernet/IPv4 ARP frame (host order), or 0. */
-uint32_t fwd_arp_sender(const struct rte_mbuf *m, const struct rte_ether_hdr *eth);
+/*
+ * A VM's or the host's own ARP or neighbour discovery frame: tells the
+ * control lcore its address, which announcements after failover use.
+ */
+void fwd_snoop_addr(struct dpb_worker *w, const struct rte_mbuf *m,
+		    const struct rte_ether_hdr *eth, uint16_t vlan, uint16_t bridge,
+		    uint16_t br_port);
 
 /* fwd_vlan.c: a burst received on a port of a VLAN-aware bridge. */
 void fwd_bridge_burst_vlan(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,

@@ -108,13 +108,9 @@ void fwd_bridge_burst_vlan(struct dpb_worker *w, const struct dpb_fwd_snapshot *
 		}
 		eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 		if (!dpb_fdb_source_known(br->fdb, vid, eth->src_addr.addr_bytes, in->br_port))
-			fwd_learn(w, &eth->src_addr, vid, in->bridge, in->br_port, 0);
-		if (in->snoop_arp) {
-			uint32_t ip = fwd_arp_sender(m, eth);
-
-			if (ip)
-				fwd_learn(w, &eth->src_addr, vid, in->bridge, in->br_port, ip);
-		}
+			fwd_learn(w, &eth->src_addr, vid, in->bridge, in->br_port);
+		if (in->snoop_addr)
+			fwd_snoop_addr(w, m, eth, vid, in->bridge, in->br_port);
 		if (rte_is_multicast_ether_addr(&eth->dst_addr)) {
 			if (is_link_local(&eth->dst_addr))
 				drop(w, in_iface, DPB_DROP_LINK_LOCAL, m);

@@ -4,7 +4,10 @@
  * come from the snapshot; frames move through per-port tx buffers that are
  * drained once per pass on this worker's own tx queue.
  */
+#include <string.h>
+
 #include <rte_arp.h>
+#include <rte_ip.h>
 #include <rte_ethdev.h>
 #include <rte_ether.h>
 #include <rte_lcore.h>
@@ -72,29 +75,71 @@ static void flood(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 			to_brport(w, s, &br->ports[i], m);
 }
 
-void fwd_learn(struct dpb_worker *w, const struct rte_ether_addr *src, uint16_t vlan,
-	       uint16_t bridge, uint16_t br_port, uint32_t ipv4)
+static void send_learn(struct dpb_worker *w, struct dpb_learn_req *req,
+		       const struct rte_ether_addr *src)
 {
-	struct dpb_learn_req req = { .vlan = vlan, .bridge = bridge, .br_port = br_port,
-				     .ipv4 = ipv4 };
-
-	rte_ether_addr_copy(src, (struct rte_ether_addr *)req.mac);
-	if (rte_ring_sp_enqueue_elem(w->learn_ring, &req, sizeof(req)) != 0)
+	rte_ether_addr_copy(src, (struct rte_ether_addr *)req->mac);
+	if (rte_ring_sp_enqueue_elem(w->learn_ring, req, sizeof(*req)) != 0)
 		dpb_ctr_add(&w->learn_ring_full, 1);
 }
 
-uint32_t fwd_arp_sender(const struct rte_mbuf *m, const struct rte_ether_hdr *eth)
+void fwd_learn(struct dpb_worker *w, const struct rte_ether_addr *src, uint16_t vlan,
+	       uint16_t bridge, uint16_t br_port)
+{
+	struct dpb_learn_req req = { .vlan = vlan, .bridge = bridge, .br_port = br_port };
+
+	send_learn(w, &req, src);
+}
+
+/* The sender address of an Ethernet/IPv4 ARP frame (host order), or 0. */
+static uint32_t arp_sender(const struct rte_mbuf *m, const struct rte_ether_hdr *eth)
 {
 	const struct rte_arp_hdr *arp;
 
-	if (eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP) ||
-	    rte_pktmbuf_data_len(m) < sizeof(*eth) + sizeof(*arp))
+	if (rte_pktmbuf_data_len(m) < sizeof(*eth) + sizeof(*arp))
 		return 0;
 	arp = (const struct rte_arp_hdr *)(eth + 1);
 	if (arp->arp_hlen != RTE_ETHER_ADDR_LEN || arp->arp_plen != 4 ||
 	    arp->arp_protocol != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4))
 		return 0;
 	return rte_be_to_cpu_32(arp->arp_data.arp_sip);
+}
+
+/*
+ * The address a neighbour solicitation (its source, unless unspecified) or
+ * advertisement (its target) shows for its sender. @return false if none.
+ */
+static bool nd_address(const struct rte_mbuf *m, const struct rte_ether_hdr *eth, uint8_t *addr)
+{
+	static const uint8_t unspecified[16];
+	const struct rte_ipv6_hdr *ip = (const struct rte_ipv6_hdr *)(eth + 1);
+	const uint8_t *icmp = (const uint8_t *)(ip + 1);
+
+	if (rte_pktmbuf_data_len(m) < sizeof(*eth) + sizeof(*ip) + 24 ||
+	    ip->proto != IPPROTO_ICMPV6 || ip->hop_limits != 255)
+		return false;
+	if (icmp[0] == 135 && memcmp(ip->src_addr, unspecified, 16) != 0)
+		memcpy(addr, ip->src_addr, 16);
+	else if (icmp[0] == 136)
+		memcpy(addr, icmp + 8, 16);
+	else
+		return false;
+	return true;
+}
+
+void fwd_snoop_addr(struct dpb_worker *w, const struct rte_mbuf *m,
+		    const struct rte_ether_hdr *eth, uint16_t vlan, uint16_t bridge,
+		    uint16_t br_port)
+{
+	struct dpb_learn_req req = { .vlan = vlan, .bridge = bridge, .br_port = br_port };
+
+	if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP))
+		req.ipv4 = arp_sender(m, eth);
+	else if (eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6) ||
+		 !nd_address(m, eth, req.ipv6))
+		return;
+	if (req.ipv4 || req.ipv6[0])
+		send_learn(w, &req, &eth->src_addr);
 }
 
 static void bridge_burst(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
@@ -119,14 +164,9 @@ static void bridge_burst(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 		if (eth == NULL)
 			continue;
 		if (!dpb_fdb_source_known(br->fdb, 0, eth->src_addr.addr_bytes, in->br_port))
-			fwd_learn(w, &eth->src_addr, 0, in->bridge, in->br_port, 0);
-		/* A VM's or the host's ARP tells which IPv4 address to announce for it. */
-		if (in->snoop_arp) {
-			uint32_t ip = fwd_arp_sender(m, eth);
-
-			if (ip)
-				fwd_learn(w, &eth->src_addr, 0, in->bridge, in->br_port, ip);
-		}
+			fwd_learn(w, &eth->src_addr, 0, in->bridge, in->br_port);
+		if (in->snoop_addr)
+			fwd_snoop_addr(w, m, eth, 0, in->bridge, in->br_port);
 		if (rte_is_multicast_ether_addr(&eth->dst_addr)) {
 			if (is_link_local(&eth->dst_addr))
 				drop(w, in_iface, DPB_DROP_LINK_LOCAL, m);

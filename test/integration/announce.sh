@@ -6,8 +6,8 @@
 # `set link-down port eth0`, eth1's tx pcap must hold, for each MAC learned
 # on a non-bond port, one announcement per round, 3 rounds at least 200 ms
 # apart: RARP for tap100i0's MAC and the host's, a gratuitous ARP for
-# 192.0.2.11 from tap101i0's MAC; and nothing for the upstream MAC learned on
-# the bond.
+# 192.0.2.11 from tap101i0's MAC, an unsolicited NA for tap100i0's IPv6
+# address (it sent one); and nothing for the upstream MAC learned on the bond.
 BUILD=$1
 . "$(dirname "$0")/lib.sh"
 
@@ -15,6 +15,8 @@ command -v tshark >/dev/null || { echo "SKIP: tshark is not installed"; exit 77;
 
 VM0=02:00:00:00:10:00 VM1=02:00:00:00:10:01 UP=02:00:00:00:aa:01
 "$PCAP" gen "$T/vm0.pcap" --count 5 --src $VM0 --dst ff:ff:ff:ff:ff:ff --tag vm0
+# ...and says its IPv6 address, 2001:db8::10, in an unsolicited NA.
+"$PCAP" gen "$T/vm0.pcap" --count 1 --src $VM0 --dst ff:ff:ff:ff:ff:ff --na6 2001:db8::10 --append
 "$PCAP" gen "$T/vm1.pcap" --count 2 --src $VM1 --dst ff:ff:ff:ff:ff:ff --arp-ip 192.0.2.11
 "$PCAP" gen "$T/up.pcap" --count 5 --src $UP --dst $VM0 --tag up
 cat > "$T/interfaces" <<CFG
@@ -69,6 +71,13 @@ span=$(awk -v s=$VM0 '$1 == s { t[n++] = $5 } END { printf "%d", (t[2] - t[0]) *
 ok "the rounds are bond-peer-notif-delay apart (first to third: $span ms)"
 tshark -r "$T/eth0.pcap" -Y "arp.opcode == 3 or arp.dst.proto_ipv4 == 192.0.2.11" 2>/dev/null | grep -q . &&
 	fail "eth0 (pulled) sent announcements"
-grep -q "^Peer notifications (bridged MACs): 3 rounds, 6 RARP, 3 gratuitous ARP, 0 lost, last at" "$T/out" ||
-	fail "show bonding: the announcement counters are not 3 rounds, 6 RARP, 3 GARP"
-ok "show bonding and show bridge count them: 3 rounds, 6 RARP, 3 gratuitous ARP"
+# The unsolicited NAs for VM0's IPv6 address, one per round, checksums good.
+tshark -r "$T/eth1.pcap" -Y "icmpv6.type == 136" -T fields -e eth.src -e ipv6.dst \
+	-e icmpv6.nd.na.target_address -e icmpv6.nd.na.flag.o -e icmpv6.checksum.status > "$T/na" 2>/dev/null ||
+	fail "tshark failed on the NAs"
+[ "$(grep -c "^$VM0"$'\t'"ff02::1"$'\t'"2001:db8::10"$'\t'"1"$'\t'"1$" "$T/na")" -eq 3 ] &&
+	[ "$(wc -l < "$T/na")" -eq 3 ] || fail "eth1: not 3 good unsolicited NAs for 2001:db8::10 from $VM0"$'\n'"$(cat "$T/na")"
+ok "eth1 sent 3 unsolicited NAs (to ff02::1, Override, checksum good) for $VM0's 2001:db8::10"
+grep -q "^Peer notifications (bridged MACs): 3 rounds, 6 RARP, 3 gratuitous ARP, 3 unsolicited NA, 0 lost, last at" "$T/out" ||
+	fail "show bonding: the announcement counters are not 3 rounds, 6 RARP, 3 GARP, 3 NA"
+ok "show bonding and show bridge count them: 3 rounds, 6 RARP, 3 gratuitous ARP, 3 unsolicited NA"

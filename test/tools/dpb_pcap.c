@@ -3,7 +3,7 @@
  * dpb-pcap: test traffic for dpbond, through libpcap.
  *
  *   dpb-pcap gen FILE --count N --src MAC --dst MAC [--alt-dst MAC] [--tag TAG] [--vlan ID]
- *                [--arp-ip A.B.C.D] [--append]
+ *                [--arp-ip A.B.C.D | --na6 IPV6] [--append]
  *   dpb-pcap send IFACE --count N --src MAC --dst MAC [--tag TAG] [--gap-us US]
  *   dpb-pcap count FILE [--tag TAG] [--src MAC] [--vlan ID (0: untagged)]
  *   dpb-pcap list FILE
@@ -14,8 +14,10 @@
  * frames of FILE match; `list` prints "src dst ethertype tag seq vlan" per frame
  * (vlan 0: untagged). --append adds to FILE instead of replacing it.
  * With --arp-ip, gen writes ARP requests instead (sender MAC --src, sender
- * address A.B.C.D, asking for A.B.C.1), to --dst.
+ * address A.B.C.D, asking for A.B.C.1), to --dst; with --na6, unsolicited
+ * IPv6 Neighbor Advertisements for IPV6 from --src, to all nodes.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <pcap/pcap.h>
@@ -39,7 +41,45 @@ struct opts {
 	unsigned char arp_ip[4];
 	int has_arp_ip;
 	int append;
+	unsigned char na6[16];
+	int has_na6;
 };
+
+/* An unsolicited NA for o->na6 from o->src, checksummed (RFC 4443 2.3). */
+static size_t build_na6(const struct opts *o, unsigned char *f)
+{
+	static const unsigned char head[] = { 0x33, 0x33, 0, 0, 0, 1 };
+	unsigned char *ip = f + 14, *icmp = f + 54;
+	unsigned long sum = 32 + 58;
+
+	memcpy(f, head, 6);
+	memcpy(f + 6, o->src, 6);
+	f[12] = 0x86;
+	f[13] = 0xdd;
+	ip[0] = 0x60;
+	ip[5] = 32;
+	ip[6] = 58;
+	ip[7] = 255;
+	memcpy(ip + 8, o->na6, 16);
+	ip[24] = 0xff;
+	ip[25] = 0x02;
+	ip[39] = 1;
+	icmp[0] = 136;
+	icmp[4] = 0x20;
+	memcpy(icmp + 8, o->na6, 16);
+	icmp[24] = 2;
+	icmp[25] = 1;
+	memcpy(icmp + 26, o->src, 6);
+	for (int i = 8; i < 40; i += 2)
+		sum += (unsigned long)(ip[i] << 8 | ip[i + 1]);
+	for (int i = 0; i < 32; i += 2)
+		sum += (unsigned long)(icmp[i] << 8 | icmp[i + 1]);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	icmp[2] = (unsigned char)(~sum >> 8);
+	icmp[3] = (unsigned char)~sum;
+	return 86;
+}
 
 static int parse_mac(const char *s, unsigned char *m)
 {
@@ -58,6 +98,8 @@ static size_t build(const struct opts *o, unsigned long seq, unsigned char *f)
 	int n;
 
 	memset(f, 0, 128);
+	if (o->has_na6)
+		return build_na6(o, f);
 	memcpy(f, o->has_alt && (seq & 1) ? o->alt_dst : o->dst, 6);
 	memcpy(f + 6, o->src, 6);
 	if (o->vlan >= 0) {
@@ -217,6 +259,7 @@ int main(int argc, char **argv)
 		{ "alt-dst", required_argument, NULL, 'a' },
 		{ "arp-ip", required_argument, NULL, 'i' },
 		{ "append", no_argument, NULL, 'A' },
+		{ "na6", required_argument, NULL, '6' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .count = 1, .tag = NULL, .vlan = -1 };
@@ -253,6 +296,13 @@ int main(int argc, char **argv)
 		case 'v': o.vlan = atoi(optarg); break;
 		case 'g': o.gap_us = strtoul(optarg, NULL, 10); break;
 		case 'A': o.append = 1; break;
+		case '6':
+			if (inet_pton(AF_INET6, optarg, o.na6) != 1) {
+				fprintf(stderr, "bad --na6 '%s'\n", optarg);
+				return 2;
+			}
+			o.has_na6 = 1;
+			break;
 		case 'i': {
 			unsigned int b[4];
 

@@ -49,11 +49,37 @@ static void test_garp_tagged(void **state)
 	assert_memory_equal(f, want, 60);
 }
 
+static void test_unsolicited_na(void **state)
+{
+	/* Checksum 0xe90a worked out apart from dpbond (Python, RFC 4443 2.3). */
+	static const uint8_t want[86] = {
+		0x33, 0x33, 0, 0, 0, 1, 0x02, 0x00, 0x00, 0x00, 0x10, 0x01, 0x86, 0xdd,
+		0x60, 0, 0, 0, 0, 32, 58, 255,
+		0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x11,
+		0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+		136, 0, 0xe9, 0x0a, 0x20, 0, 0, 0,
+		0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x11,
+		2, 1, 0x02, 0x00, 0x00, 0x00, 0x10, 0x01,
+	};
+	static const uint8_t addr[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x11 };
+	uint8_t f[DPB_ANNOUNCE_FRAME_LEN];
+
+	(void)state;
+	memset(f, 0xee, sizeof(f));
+	assert_int_equal(dpb_announce_na(f, &vm, addr, 0), 86);
+	assert_memory_equal(f, want, 86);
+	/* Tagged: the same message four bytes on, after 81 00 00 2a. */
+	assert_int_equal(dpb_announce_na(f, &vm, addr, 42), 90);
+	assert_memory_equal(f + 12, "\x81\x00\x00\x2a\x86\xdd", 6);
+	assert_memory_equal(f + 18, want + 14, 72);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rarp_untagged),
 		cmocka_unit_test(test_garp_tagged),
+		cmocka_unit_test(test_unsolicited_na),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -120,17 +120,18 @@ static void test_permanent(void **state)
 struct seen {
 	unsigned int n;
 	uint32_t port_of_a, ipv4_of_a;
+	const uint8_t *ipv6_of_a;
 };
 
-static void visit(void *ctx, uint16_t vlan, const struct dpb_mac *mac, uint32_t port,
-		  uint32_t ipv4)
+static void visit(void *ctx, const struct dpb_fdb_item *it)
 {
 	struct seen *s = ctx;
 
 	s->n++;
-	if (vlan == 7 && memcmp(mac->b, mac_a, 6) == 0) {
-		s->port_of_a = port;
-		s->ipv4_of_a = ipv4;
+	if (it->vlan == 7 && memcmp(it->mac.b, mac_a, 6) == 0) {
+		s->port_of_a = it->port;
+		s->ipv4_of_a = it->ipv4;
+		s->ipv6_of_a = it->ipv6;
 	}
 }
 
@@ -144,17 +145,26 @@ static void test_ipv4_and_foreach(void **state)
 	dpb_fdb_learn(f, 7, mac_a, 2, 0);
 	dpb_fdb_learn(f, 0, mac_b, 1, 0);
 	assert_int_equal(dpb_fdb_set_ipv4(f, 7, mac_a, 0xc000020b), 0);
+	assert_int_equal(dpb_fdb_set_ipv6(f, 7, mac_a, (const uint8_t *)"\x20\x01\x0d\xb8"
+					  "\0\0\0\0\0\0\0\0\0\0\0\x0b"), 0);
 	/* A move keeps the address; a new entry in a reused slot starts without. */
 	assert_int_equal(dpb_fdb_learn(f, 7, mac_a, 3, 10), DPB_FDB_LEARN_MOVED);
 	dpb_fdb_foreach(f, visit, &s);
 	assert_int_equal(s.n, 2);
 	assert_int_equal(s.port_of_a, 3);
 	assert_int_equal(s.ipv4_of_a, 0xc000020b);
+	assert_non_null(s.ipv6_of_a);
+	assert_int_equal(s.ipv6_of_a[15], 0x0b);
+	/* A link-local address does not replace the global one... */
+	dpb_fdb_set_ipv6(f, 7, mac_a, (const uint8_t *)"\xfe\x80\0\0\0\0\0\0\0\0\0\0\0\0\0\x0c");
+	dpb_fdb_foreach(f, visit, &s);
+	assert_int_equal(s.ipv6_of_a[0], 0x20);
 	dpb_fdb_flush_port(f, 3);
 	dpb_fdb_learn(f, 7, mac_a, 3, 20);
 	memset(&s, 0, sizeof(s));
 	dpb_fdb_foreach(f, visit, &s);
 	assert_int_equal(s.ipv4_of_a, 0);
+	assert_null(s.ipv6_of_a);
 	dpb_fdb_free(f);
 }
 
