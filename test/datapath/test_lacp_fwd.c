@@ -125,9 +125,26 @@ static void test_aggregate_and_traffic(void **state)
 	assert_int_equal(received(0), 40);
 }
 
+/* The bond's peer notification rounds so far, from show bonding. */
+static unsigned long notify_rounds(const char *bond)
+{
+	struct dpb_strbuf sb;
+	unsigned long rounds = 0;
+	const char *line;
+
+	dpb_strbuf_init(&sb);
+	assert_int_equal(dpb_ctl_show_bonding(ctl, bond, &sb), 0);
+	line = strstr(dpb_strbuf_str(&sb), "Peer notifications (bridged MACs): ");
+	assert_non_null(line);
+	assert_int_equal(sscanf(line, "Peer notifications (bridged MACs): %lu rounds", &rounds), 1);
+	dpb_strbuf_free(&sb);
+	return rounds;
+}
+
 static void test_cable_pulled(void **state)
 {
 	struct dpb_strbuf sb;
+	unsigned long rounds = notify_rounds("bond0");
 
 	(void)state;
 	dpb_strbuf_init(&sb);
@@ -139,6 +156,8 @@ static void test_cable_pulled(void **state)
 	assert_int_equal(count(show("bond1"), "mux COLLECTING_DISTRIBUTING"), 1);
 	assert_true(strstr(show("bond1"), "eth4: rx EXPIRED") != NULL ||
 		    strstr(show("bond1"), "eth4: rx DEFAULTED") != NULL);
+	/* An 802.3ad member lost: bond0 announced eth0's MACs through the survivor. */
+	assert_true(notify_rounds("bond0") > rounds);
 	received(0);
 	received(1);
 	send_frames(0, 40, 0x01);

@@ -19,6 +19,9 @@ VM0=02:00:00:00:10:00 VM1=02:00:00:00:10:01 UP=02:00:00:00:aa:01
 "$PCAP" gen "$T/vm0.pcap" --count 1 --src $VM0 --dst ff:ff:ff:ff:ff:ff --na6 2001:db8::10 --append
 "$PCAP" gen "$T/vm1.pcap" --count 2 --src $VM1 --dst ff:ff:ff:ff:ff:ff --arp-ip 192.0.2.11
 "$PCAP" gen "$T/up.pcap" --count 5 --src $UP --dst $VM0 --tag up
+# net_pcap's MAC is 02:70:63:61:70:<port id> ("pcap"); the host port is port 4.
+HOSTMAC=02:70:63:61:70:04
+"$PCAP" gen "$T/up.pcap" --count 5 --src $UP --dst $HOSTMAC --tag tohost --append
 cat > "$T/interfaces" <<CFG
 iface eth0 inet manual
 iface eth1 inet manual
@@ -53,6 +56,12 @@ printf '%s\n' "sleep 500" "show bridge vmbr0" "set link-down port eth0" "sleep 1
 host=$(awk '/ dev vmbr0 master vmbr0 permanent$/ { print $1; exit }' "$T/out")
 [ -n "$host" ] || fail "show bridge: no permanent entry for the host port"
 grep -q "^$UP dev bond0 master vmbr0" "$T/out" || fail "the upstream MAC was not learned on bond0"
+[ "$host" = $HOSTMAC ] || fail "the host port's MAC is $host, not $HOSTMAC"
+[ "$("$PCAP" count "$T/vmbr0.pcap" --tag tohost)" -eq 5 ] &&
+	[ "$("$PCAP" count "$T/tap100i0.pcap" --tag tohost)" -eq 0 ] &&
+	[ "$("$PCAP" count "$T/tap101i0.pcap" --tag tohost)" -eq 0 ] ||
+	fail "frames for the host's MAC did not go to the host port only"
+ok "frames for the host's own MAC go to the host port only (a permanent FDB entry)"
 
 # announcements on eth1: "src opcode sender-ip target-ip time" per ARP/RARP frame.
 tshark -r "$T/eth1.pcap" -Y "arp" -T fields -e eth.src -e arp.opcode -e arp.src.proto_ipv4 \
