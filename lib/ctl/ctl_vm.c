@@ -64,6 +64,7 @@ static void bridge_ports_moved(struct dpb_ctl *c, int bridge_iface, unsigned int
 	struct ctl_bridge *br = &c->bridges[c->iface_bridge[bridge_iface]];
 	unsigned int n = c->cfg.ifaces[bridge_iface].bridge.n_ports;
 
+	/* Up to the host port's old place: n - 1 before an add, n + 1 before a removal. */
 	for (unsigned int k = from; k <= n + 1; k++)
 		dpb_fdb_flush_port(br->fdb, k);
 	ctl_host_port_moved(c, br);
