@@ -29,7 +29,8 @@ cleanup() {
 trap cleanup EXIT
 
 # EAL options for a test process: no hugepages, no PCI, a prefix of its own.
-eal_opts() { echo "-l ${DPB_LCORES:-0} --no-huge --no-pci -m 256 --file-prefix dpbt-$1-$$ --log-level=lib.eal:warning"; }
+# Lcores: DPB_EAL_LCORES (e.g. "--lcores 0@0,1@1,2@1") or -l DPB_LCORES (default 0).
+eal_opts() { echo "${DPB_EAL_LCORES:--l ${DPB_LCORES:-0}} --no-huge --no-pci -m 256 --file-prefix dpbt-$1-$$ --log-level=lib.eal:warning"; }
 
 # waits until "$2" appears in file $1 (as a whole line), up to $3 seconds.
 wait_line() {

@@ -39,12 +39,18 @@ iface vmbr1 inet manual
     bridge-stp off
     bridge-fd 0
 CFG
-# Two cores: dpbond's worker spins on core 1, its main lcore sleeps between
+# Two cores: dpbond's workers spin on core 1, its main lcore sleeps between
 # control ticks on core 0, where both of the VM's lcores go (--lcores 0@0,1@0).
-export DPB_LCORES=0,1
+# VM_QUEUES=2 (with two workers: DPB_EAL_LCORES="--lcores 0@0,1@1,2@1") runs
+# the VMs with two queue pairs.
+[ -n "${DPB_EAL_LCORES:-}" ] || export DPB_LCORES=0,1
+VMQ=${VM_QUEUES:-1}
+# A pcap device has one tx queue per tx_pcap: one per worker (as many as VMQ).
+EXTRA0="" EXTRA1=""
+for q in $(seq 2 "$VMQ"); do EXTRA0="$EXTRA0,tx_pcap=$T/eth0.q$q.pcap"; EXTRA1="$EXTRA1,tx_pcap=$T/eth1.q$q.pcap"; done
 mkfifo "$T/cmd"
 ip netns exec "$NS" "$DPBOND" $(eal_opts vh) -- -c "$T/interfaces" --run-dir "$RUN" \
-	--port eth0=net_pcap0,tx_pcap=$T/eth0.pcap --port eth1=net_pcap1,tx_pcap=$T/eth1.pcap \
+	--port "eth0=net_pcap0,tx_pcap=$T/eth0.pcap$EXTRA0" --port "eth1=net_pcap1,tx_pcap=$T/eth1.pcap$EXTRA1" \
 	--port tst0=net_tap0,iface=dpbt0 -i < "$T/cmd" > "$T/out" 2> "$T/err" &
 DPB_PID=$!
 exec 3> "$T/cmd"
@@ -64,8 +70,8 @@ VM_PID=""
 # starts the VM on socket $1 with MAC $2; waits for dpbond to see its link.
 vm_start() {
 	"$TESTPMD" --lcores 0@0,1@0 --no-huge -m 512 --no-pci --file-prefix dpbt-vm-$$ --log-level=lib.eal:warning \
-		--vdev "net_virtio_user0,path=$RUN/$1.sock,queues=1,mac=$2" -- \
-		--forward-mode=mac --eth-peer=0,02:00:00:00:aa:01 --total-num-mbufs 2048 \
+		--vdev "net_virtio_user0,path=$RUN/$1.sock,queues=$VMQ,mac=$2" -- \
+		--rxq $VMQ --txq $VMQ --forward-mode=mac --eth-peer=0,02:00:00:00:aa:01 --total-num-mbufs 2048 \
 		--stats-period 1 > "$T/vm.out" 2>&1 &
 	VM_PID=$!
 	EXTRA_PIDS=("$VM_PID")
@@ -84,18 +90,26 @@ vm_stop() {
 	rm -rf /var/run/dpdk/dpbt-vm-$$
 }
 N=30
+# frames tagged $1 from $2 in eth0's tx pcaps (one per worker).
+eth0_count() {
+	local n=0 f
+	for f in "$T"/eth0.pcap "$T"/eth0.q*.pcap; do
+		[ -e "$f" ] && n=$((n + $("$PCAP" count "$f" --tag "$1" --src "$2")))
+	done
+	echo $n
+}
 # sends N frames tagged $1 from tst0 to $2; checks eth0 got $3 of them from MAC $4.
 send_check() {
 	local tag=$1 dst=$2 want=$3 src=$4 got
 	ip netns exec "$NS" "$PCAP" send dpbt0 --count $N --src 02:00:00:00:01:01 --dst "$dst" \
 		--tag "$tag" --gap-us 1000
 	for _ in $(seq 30); do
-		got=$("$PCAP" count "$T/eth0.pcap" --tag "$tag" --src "$src")
+		got=$(eth0_count "$tag" "$src")
 		[ "$got" -ge "$want" ] && break
 		sleep 0.1
 	done
 	sleep 0.2
-	got=$("$PCAP" count "$T/eth0.pcap" --tag "$tag" --src "$src")
+	got=$(eth0_count "$tag" "$src")
 	[ "$got" -eq "$want" ] || { console "show port stats all"; fail "$tag: eth0 sent $got frames from $src, not $want"; }
 }
 for _ in $(seq 50); do ip netns exec "$NS" ip link show dpbt0 2>/dev/null | grep -q UP && break; sleep 0.1; done
@@ -104,6 +118,12 @@ VM0=02:00:00:00:10:00 VM1=02:00:00:00:10:01
 vm_start vm100 $VM0
 send_check vm-a $VM0 $N $VM0
 ok "VM on vm100: $N frames from tst0 reached it and its answers left through bond1's eth0"
+if [ "$VMQ" -gt 1 ]; then
+	last=$((2 * VMQ - 1))
+	grep -q "(/.*/vm100.sock) set queue enable: 1 to qp idx: $last" "$T/err" ||
+		fail "vm100: the VM's queue pairs were not all enabled (no vring $last)"
+	ok "vm100 serves $VMQ queue pairs: the VM enabled vrings 0-$last"
+fi
 
 vm_stop
 for _ in $(seq 30); do grep -c "vm100: link down" "$T/err" | grep -q 2 && break; sleep 0.1; done
