@@ -154,7 +154,19 @@ vm_start vm101 $VM1
 send_check vm101 $VM1 $N $VM1
 ok "vm101 added at run time (socket 0600): its VM forwards; bad adds are refused with a reason"
 
-console "remove bridge port vmbr1 vm100"
+# Ports come and go while tst0 sends a steady stream upstream: none of it is lost.
+ip netns exec "$NS" "$PCAP" send dpbt0 --count 400 --src 02:00:00:00:01:01 \
+	--dst 02:00:00:00:aa:01 --tag steady --gap-us 5000 &
+sender=$!
+sleep 0.3
+console "add bridge port vmbr1 vhost vm102" "sleep 200" "remove bridge port vmbr1 vm102" \
+	"sleep 200" "remove bridge port vmbr1 vm100"
+wait $sender
+for _ in $(seq 30); do [ "$(eth0_count steady 02:00:00:00:01:01)" -ge 400 ] && break; sleep 0.1; done
+[ "$(eth0_count steady 02:00:00:00:01:01)" -eq 400 ] ||
+	fail "the steady stream lost frames while ports were added and removed: $(eth0_count steady 02:00:00:00:01:01) of 400"
+grep -q "vmbr1: VM port vm102 removed" "$T/out" || fail "vm102 was not added and removed"
+ok "400 frames from tst0 to the bond, all through, while vm102 was added and removed and vm100 removed"
 grep -q "vmbr1: VM port vm100 removed" "$T/out" || fail "remove bridge port refused"
 [ ! -e "$RUN/vm100.sock" ] || fail "vm100.sock still there after removal"
 send_check still $VM1 $N $VM1
