@@ -70,13 +70,6 @@ ip netns exec "$NS" "$DPBOND" $(eal_opts hp) -- -c "$T/interfaces" \
 	-i < "$T/cmd" > "$T/out" 2> "$T/err" &
 DPB_PID=$!
 exec 3> "$T/cmd"
-cmd() { printf '%s\n' "$@" >&3; }
-step=0
-console() {
-	step=$((step + 1))
-	cmd "$@" "echo mark-$step"
-	wait_line "$T/out" "mark-$step" 15 || fail "console did not answer: $*"
-}
 console "sleep 100"
 
 # The host port exists, named like the bridge, with the stanza's address and route.

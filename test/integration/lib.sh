@@ -42,6 +42,16 @@ wait_line() {
 	return 1
 }
 
+# For a dpbond reading commands from a fifo opened as fd 3 (its output in
+# $T/out): cmd sends lines; console sends them and waits until they ran.
+step=0
+cmd() { printf '%s\n' "$@" >&3; }
+console() {
+	step=$((step + 1))
+	cmd "$@" "echo mark-$step"
+	wait_line "$T/out" "mark-$step" 15 || fail "console did not answer: $*"
+}
+
 # prints the Nth (1-based) `show bonding` block of file $1.
 bond_block() {
 	awk -v n="$2" '/^dpbond> /{ inb = ($0 ~ /^dpbond> show bonding /) ? ++k == n : 0; next } inb' "$1"

@@ -30,14 +30,6 @@ ip netns exec "$NS" "$DPBOND" $(eal_opts fo) -- -c "$T/interfaces" --no-host-por
 DPB_PID=$!
 exec 3> "$T/cmd"
 
-cmd() { printf '%s\n' "$@" >&3; }
-step=0
-# runs the console commands, then waits for them to finish.
-console() {
-	step=$((step + 1))
-	cmd "$@" "echo mark-$step"
-	wait_line "$T/out" "mark-$step" 15 || fail "console did not answer: $*"
-}
 
 console "sleep 200"
 for _ in $(seq 50); do ip netns exec "$NS" ip link show dpbt0 2>/dev/null | grep -q UP && break; sleep 0.1; done

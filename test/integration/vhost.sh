@@ -54,12 +54,6 @@ ip netns exec "$NS" "$DPBOND" $(eal_opts vh) -- -c "$T/interfaces" --run-dir "$R
 	--port tst0=net_tap0,iface=dpbt0 -i < "$T/cmd" > "$T/out" 2> "$T/err" &
 DPB_PID=$!
 exec 3> "$T/cmd"
-step=0
-console() {
-	step=$((step + 1))
-	printf '%s\n' "$@" "echo mark-$step" >&3
-	wait_line "$T/out" "mark-$step" 15 || fail "console did not answer: $*"
-}
 console "sleep 100"
 [ -S "$RUN/vm100.sock" ] || fail "no socket $RUN/vm100.sock"
 [ "$(stat -c %a "$RUN/vm100.sock")" = 600 ] || fail "vm100.sock is not mode 0600"
@@ -175,7 +169,7 @@ grep -q "port 2: vm101 (ethdev" "$T/out" || fail "show bridge: vm101 did not mov
 ok "vm100 removed: its socket is gone, vm101 (now port 2) keeps forwarding"
 vm_stop
 
-printf 'quit\n' >&3
+cmd quit
 rc=0
 wait "$DPB_PID" || rc=$?
 DPB_PID=""
