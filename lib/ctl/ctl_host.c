@@ -73,16 +73,22 @@ static uint16_t host_vlan(const struct dpb_ctl *c, const struct ctl_bridge *br)
 	return pvid;
 }
 
-void ctl_host_port_moved(struct dpb_ctl *c, struct ctl_bridge *br)
+/* The host's MAC, permanent in the FDB at the host port's place (after the others). */
+static int hold_mac(struct dpb_ctl *c, struct ctl_bridge *br, const struct dpb_port *p)
 {
-	const struct dpb_cfg_iface *f = &c->cfg.ifaces[br->iface];
-	int pi = c->iface_port[br->iface];
 	struct rte_ether_addr mac;
 
-	if (pi < 0)
-		return;
-	rte_eth_macaddr_get(c->ports[pi].port_id, &mac);
-	dpb_fdb_add_permanent(br->fdb, host_vlan(c, br), mac.addr_bytes, f->bridge.n_ports);
+	rte_eth_macaddr_get(p->port_id, &mac);
+	return dpb_fdb_add_permanent(br->fdb, host_vlan(c, br), mac.addr_bytes,
+				     c->cfg.ifaces[br->iface].bridge.n_ports);
+}
+
+void ctl_host_port_moved(struct dpb_ctl *c, struct ctl_bridge *br)
+{
+	int pi = c->iface_port[br->iface];
+
+	if (pi >= 0)
+		hold_mac(c, br, &c->ports[pi]);
 }
 
 int ctl_host_port_init(struct dpb_ctl *c, struct ctl_bridge *br)
@@ -90,7 +96,6 @@ int ctl_host_port_init(struct dpb_ctl *c, struct ctl_bridge *br)
 	const struct dpb_cfg_iface *f = &c->cfg.ifaces[br->iface];
 	int pi = c->iface_port[br->iface];
 	struct rte_eth_dev_info info;
-	struct rte_ether_addr mac;
 	char ifname[IF_NAMESIZE];
 	struct dpb_port *p;
 
@@ -98,8 +103,7 @@ int ctl_host_port_init(struct dpb_ctl *c, struct ctl_bridge *br)
 		return 0;
 	p = &c->ports[pi];
 	first_bond_mac(c, &f->bridge, p);
-	rte_eth_macaddr_get(p->port_id, &mac);
-	if (dpb_fdb_add_permanent(br->fdb, host_vlan(c, br), mac.addr_bytes, f->bridge.n_ports) < 0)
+	if (hold_mac(c, br, p) < 0)
 		return -ENOSPC;
 	if (rte_eth_dev_info_get(p->port_id, &info) != 0 || info.if_index == 0 ||
 	    if_indextoname(info.if_index, ifname) == NULL) {
