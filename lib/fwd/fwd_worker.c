@@ -148,14 +148,13 @@ static void bridge_burst(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 {
 	const struct dpb_fwd_bridge *br = &s->bridges[in->bridge];
 
+	/* Ask for every header of the burst at once: the misses overlap. */
+	for (uint16_t i = 0; i < n; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	if (br->vlan_aware) {
 		fwd_bridge_burst_vlan(w, s, in, in_iface, pkts, n);
 		return;
 	}
-
-	/* Ask for every header of the burst at once: the misses overlap. */
-	for (uint16_t i = 0; i < n; i++)
-		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		const struct rte_ether_hdr *eth = fwd_admit(w, in, in_iface, m);
