@@ -255,9 +255,16 @@ static int attach_host_port(struct dpb_ctl *c, int iface)
 {
 	struct dpb_cfg_iface *f = &c->cfg.ifaces[iface];
 
+	int rc;
+
 	if (f->devargs[0] == '\0')
 		snprintf(f->devargs, sizeof(f->devargs), "net_tap_%s,iface=%s", f->name, f->name);
-	return ctl_attach_port(c, iface);
+	rc = ctl_attach_port(c, iface);
+	if (rc < 0)
+		fprintf(stderr,
+			"%s:%u: %s: no host port (a TAP needs root and /dev/net/tun); --no-host-ports leaves the address to the kernel\n",
+			f->loc.file, f->loc.line, f->name);
+	return rc;
 }
 
 /* Ports in use: bond members and bridge ports in configuration order, then host ports. */
