@@ -6,7 +6,9 @@
  * a bond (VMs, the host port) is announced through the bond, as the mode now
  * sends that MAC's broadcasts: a gratuitous ARP where the bridge has seen
  * the MAC's IPv4 address, else a RARP; and an unsolicited NA where it has
- * seen its IPv6 address. `bond-num-grat-arp` rounds (0: none),
+ * seen its IPv6 address. balance-tlb/alb by load pins each source MAC to a
+ * bucket: there only the MACs of buckets that changed member are announced.
+ * `bond-num-grat-arp` rounds (0: none),
  * `bond-peer-notif-delay` apart (0: one miimon interval), as Linux spaces
  * its own peer notifications.
  */
@@ -16,6 +18,15 @@
 
 #include "ctl_priv.h"
 #include "dpb_announce.h"
+
+/* Whether the bond sends by source-MAC bucket (balance-tlb/alb by load). */
+static bool by_mac_bucket(const struct ctl_bond *cb)
+{
+	return cb->bond.tlb_dynamic_lb && !cb->bond.ops->tx_on_active &&
+	       cb->bond.n_buckets == DPB_FWD_TLB_BUCKETS &&
+	       (cb->bond.mode == DPB_BOND_MODE_BALANCE_TLB ||
+		cb->bond.mode == DPB_BOND_MODE_BALANCE_ALB);
+}
 
 static bool tx_changed(const struct dpb_fwd_bond *a, const struct dpb_fwd_bond *b)
 {
@@ -27,16 +38,42 @@ static bool tx_changed(const struct dpb_fwd_bond *a, const struct dpb_fwd_bond *
 		      sizeof(a->bucket_port[0]) * (a->bucket_mask ? a->bucket_mask + 1u : 0)) != 0;
 }
 
+/* tlb/alb: marks the buckets whose member changed. @return how many. */
+static unsigned int mark_moved(struct ctl_bond *cb, const struct dpb_fwd_bond *a,
+			       const struct dpb_fwd_bond *b)
+{
+	unsigned int n = 0;
+
+	for (unsigned int k = 0; k < DPB_FWD_TLB_BUCKETS; k++) {
+		if (a->bucket_port[k] == b->bucket_port[k])
+			continue;
+		cb->notify_moved[k / 64] |= 1ull << (k % 64);
+		n++;
+	}
+	return n;
+}
+
 void ctl_announce_changes(struct dpb_ctl *c, const struct dpb_fwd_snapshot *old,
 			  const struct dpb_fwd_snapshot *now_snap, uint64_t now)
 {
 	for (unsigned int i = 0; i < c->n_bonds; i++) {
 		struct ctl_bond *cb = &c->bonds[i];
+		const struct dpb_fwd_bond *a = &old->bonds[i], *b = &now_snap->bonds[i];
 		unsigned int rounds = c->cfg.ifaces[cb->iface].bond.num_grat_arp;
+		bool pending = cb->notify_left > 0;
 
-		if (rounds == 0 || now_snap->bonds[i].n_tx == 0 ||
-		    !tx_changed(&old->bonds[i], &now_snap->bonds[i]))
+		if (rounds == 0 || b->n_tx == 0 || !tx_changed(a, b))
 			continue;
+		if (!pending) {
+			cb->notify_all = false;
+			memset(cb->notify_moved, 0, sizeof(cb->notify_moved));
+		}
+		if (by_mac_bucket(cb) && a->tx == b->tx && a->bucket_mask == b->bucket_mask) {
+			if (mark_moved(cb, a, b) == 0 && !pending)
+				continue;  /* the same members, listed in another order */
+		} else {
+			cb->notify_all = true;
+		}
 		cb->notify_left = rounds;
 		cb->notify_next_ms = now;
 	}
@@ -83,6 +120,12 @@ static void announce_one(void *ctx, const struct dpb_fdb_item *it)
 	/* Bond ports' MACs live beyond the bonds: not ours to announce. */
 	if (it->port < r->br->n_ports && r->c->iface_bond[r->br->ports[it->port]] >= 0)
 		return;
+	if (!cb->notify_all) {
+		uint32_t k = dpb_fwd_tlb_bucket(0, it->mac.b);
+
+		if (!(cb->notify_moved[k / 64] >> (k % 64) & 1))
+			return;  /* its member did not change */
+	}
 	if (r->br->vlan_aware) {
 		if (!dpb_cfg_vid_isset(r->bond_vids, vlan))
 			return;

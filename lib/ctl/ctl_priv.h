@@ -34,6 +34,8 @@ struct ctl_bond {
 	uint64_t lacp_tx_lost;                   /* LACPDUs not sent: no mbuf or ring full */
 	/* Peer notification after the members carrying MACs changed. */
 	unsigned int notify_left;                /* rounds still to send */
+	bool notify_all;                         /* every MAC moved (else: notify_moved's) */
+	uint64_t notify_moved[DPB_FWD_TLB_BUCKETS / 64]; /* tlb/alb: buckets that moved */
 	uint64_t notify_next_ms;
 	uint64_t notify_rounds, notify_rarp, notify_garp, notify_na, notify_lost;
 	uint64_t notify_last_ms;                 /* when the last round went; 0: never */
