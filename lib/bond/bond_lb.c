@@ -28,8 +28,7 @@ const struct dpb_bond_mode_ops dpb_bond_ops_balance_xor = {
 /*
  * 802.3ad's datapath side: the distributing members transmit by the xmit
  * hash policy, the collecting ones receive. Which those are is LACP's
- * decision, fed in through dpb_bond_set_lacp_state(); until LACP is built
- * (lib/lacp), dpbond refuses the mode at start-up.
+ * decision (lib/lacp), fed in through dpb_bond_set_lacp_state().
  */
 const struct dpb_bond_mode_ops dpb_bond_ops_8023ad = {
 	.mode = DPB_BOND_MODE_8023AD,

@@ -4,6 +4,9 @@
  * member(s) a frame leaves through. Members are those that transmit now
  * (bond->tx_port), in slave order.
  */
+#include <netinet/in.h>
+
+#include <rte_ip.h>
 #include <rte_random.h>
 
 #include "dpb_bond_hash.h"
@@ -22,16 +25,32 @@ static void tx_active_backup(struct dpb_worker *w, const struct dpb_fwd_snapshot
 	to_port(w, s, bond->tx_port[0], m);
 }
 
+/* An untagged IPv4 IGMP frame (membership reports must keep to one port). */
+static inline bool is_igmp(const struct rte_mbuf *m)
+{
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+
+	return eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) &&
+	       rte_pktmbuf_data_len(m) >= sizeof(*eth) + sizeof(struct rte_ipv4_hdr) &&
+	       ((const struct rte_ipv4_hdr *)(eth + 1))->next_proto_id == IPPROTO_IGMP;
+}
+
 /*
  * balance-rr: Linux's counter, per bond and here per worker (no shared
  * state): incremented before use, divided by packets_per_slave; 0 picks a
- * random member.
+ * random member. IGMP goes through one member, the first that transmits,
+ * as Linux sends it through its active slave, so that a switch snooping
+ * IGMP sees the host's memberships on one port.
  */
 static void tx_balance_rr(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 			  const struct dpb_fwd_bond *bond, struct rte_mbuf *m)
 {
 	uint32_t id;
 
+	if (unlikely(is_igmp(m))) {
+		to_port(w, s, bond->tx_port[0], m);
+		return;
+	}
 	if (bond->packets_per_slave == 0)
 		id = (uint32_t)rte_rand();
 	else

@@ -73,6 +73,25 @@ static void inject(unsigned int port, uint8_t src_last, unsigned int n, bool alt
 	assert_int_equal(rte_ring_count(rx[port]), 0);
 }
 
+/* @n IGMPv2 membership reports for 239.1.1.1 from 02:00:00:00:01:01 into port @port. */
+static void inject_igmp(unsigned int port, unsigned int n)
+{
+	static const uint8_t report[60] = {
+		0x01, 0x00, 0x5e, 0x01, 0x01, 0x01, 0x02, 0x00, 0x00, 0x00, 0x01, 0x01, 0x08, 0x00,
+		0x45, 0, 0, 28, 0, 0, 0, 0, 1, 2 /* IGMP */, 0, 0, 198, 51, 100, 7, 239, 1, 1, 1,
+		0x16, 0, 0, 0, 239, 1, 1, 1,
+	};
+
+	for (unsigned int i = 0; i < n; i++) {
+		struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+
+		assert_non_null(m);
+		rte_memcpy(rte_pktmbuf_append(m, sizeof(report)), report, sizeof(report));
+		assert_int_equal(rte_ring_enqueue(rx[port], m), 0);
+	}
+	dpb_ctl_run_for(ctl, 20);
+}
+
 /* Takes what port @p sent; fills seqs (in order). @return how many. */
 static unsigned int drain(unsigned int p, uint16_t *seqs)
 {
@@ -160,6 +179,15 @@ static void test_balance_rr(void **state)
 	assert_int_equal(drain(2, NULL), N_FRAMES / 2);
 	assert_int_equal(drain(3, NULL), 0);
 	cable("eth3", true);
+	/* IGMP keeps to one member, the first that transmits (Linux: its active slave). */
+	inject_igmp(0, 12);
+	assert_int_equal(drain(1, NULL), 12);
+	assert_int_equal(drain(2, NULL) + drain(3, NULL), 0);
+	cable("eth1", false);
+	inject_igmp(0, 12);
+	assert_int_equal(drain(2, NULL), 12);
+	assert_int_equal(drain(1, NULL) + drain(3, NULL), 0);
+	cable("eth1", true);
 }
 
 static void test_balance_xor(void **state)
