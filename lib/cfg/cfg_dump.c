@@ -59,6 +59,8 @@ void dpb_cfg_dump(const struct dpb_cfg *cfg, FILE *out)
 			fprintf(out, " none");
 		fprintf(out, ", stp %s, ageing %u s", f->bridge.stp ? "on" : "off",
 			f->bridge.ageing_s);
+		if (f->bridge.vlan_aware)
+			fprintf(out, ", vlan-aware");
 		if (f->has_address) {
 			fprintf(out, ", address ");
 			print_ipv4(out, f->addr);
