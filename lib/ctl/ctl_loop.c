@@ -244,7 +244,8 @@ static void poll_links(struct dpb_ctl *c, uint64_t now)
 	}
 }
 
-static void drain_learning(struct dpb_ctl *c, uint64_t now)
+/* Applies the workers' learning requests; those for bridge @stale (if >= 0) are dropped. */
+static void drain_learning(struct dpb_ctl *c, uint64_t now, int stale)
 {
 	struct dpb_learn_req req[LEARN_BATCH];
 
@@ -255,7 +256,7 @@ static void drain_learning(struct dpb_ctl *c, uint64_t now)
 		for (unsigned int k = 0; k < n; k++) {
 			struct ctl_bridge *br;
 
-			if (req[k].bridge >= c->n_bridges)
+			if (req[k].bridge >= c->n_bridges || req[k].bridge == stale)
 				continue;
 			br = &c->bridges[req[k].bridge];
 			if (req[k].ipv4) {
@@ -278,6 +279,18 @@ static void drain_learning(struct dpb_ctl *c, uint64_t now)
 			}
 		}
 	}
+}
+
+void ctl_drop_stale_learning(struct dpb_ctl *c, unsigned int bridge)
+{
+	uint64_t now = dpb_ctl_now_ms(c);
+	unsigned int most = 0;
+
+	/* What is there now, and no more: busy workers keep adding fresh requests. */
+	for (unsigned int w = 0; w < c->n_pollers; w++)
+		most = RTE_MAX(most, rte_ring_count(c->workers[w]->learn_ring));
+	for (unsigned int done = 0; done < most; done += LEARN_BATCH)
+		drain_learning(c, now, (int)bridge);
 }
 
 /* balance-tlb/alb: move source-MAC buckets by the load of the last interval. */
@@ -319,7 +332,7 @@ void ctl_tick(struct dpb_ctl *c)
 		c->next_rebalance_ms = now + CTL_REBALANCE_MS;
 	}
 
-	drain_learning(c, now);
+	drain_learning(c, now, -1);
 	ctl_lacp_drain(c, now);
 	poll_links(c, now);
 	ctl_lacp_tick(c, now);

@@ -116,6 +116,12 @@ int ctl_host_port_init(struct dpb_ctl *c, struct ctl_bridge *br);
 void ctl_publish(struct dpb_ctl *c);
 void ctl_tick(struct dpb_ctl *c);
 void ctl_log_bond_events(struct ctl_bond *cb);
+/*
+ * After a snapshot that changed @bridge's ports (published: no worker uses
+ * the old one), what the rings still hold was learned against the old ports:
+ * dropped for @bridge, applied for the others.
+ */
+void ctl_drop_stale_learning(struct dpb_ctl *c, unsigned int bridge);
 
 /* ctl_lacp.c */
 int ctl_lacp_init(struct dpb_ctl *c, struct ctl_bond *cb, const struct dpb_cfg_bond *cfg,
