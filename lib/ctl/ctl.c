@@ -79,6 +79,8 @@ static int create_pool(struct dpb_ctl *c)
 {
 	unsigned int n = 4096;
 
+	/* Per port: rx and tx descriptors per worker, one more pair for a dedicated
+	 * LACP queue, and the slack of one more; each worker's tx buffer and burst. */
 	for (unsigned int i = 0; i < c->n_ports; i++)
 		n += 2048 * (c->n_pollers + 2) + c->n_pollers * (DPB_FWD_TXBUF + DPB_FWD_BURST);
 	/* VM ports added at run time: vhost takes mbufs per burst, not per descriptor. */

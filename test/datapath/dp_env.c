@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <rte_eal.h>
+#include <rte_mempool.h>
 
 #include "dp_env.h"
 
@@ -45,4 +46,14 @@ int dp_eal_fini(void)
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", rte_eal_get_runtime_dir());
 	rte_eal_cleanup();
 	return system(cmd) == 0 ? 0 : -1;
+}
+
+int dp_pool_full(const struct rte_mempool *pool)
+{
+	unsigned int avail = rte_mempool_avail_count(pool);
+
+	if (avail == pool->size)
+		return 0;
+	fprintf(stderr, "test pool: %u of %u mbufs back\n", avail, pool->size);
+	return -1;
 }

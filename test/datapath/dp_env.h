@@ -16,6 +16,11 @@ int dp_eal_init(const char *name, const char *extra_log);
 /* Loads configuration @text (written to a temporary file). @return 0 or -1. */
 int dp_cfg_load(struct dpb_cfg *cfg, const char *text);
 
+struct rte_mempool;
+
+/* Whether every mbuf of the test's @pool is back; says which are not. @return 0 or -1. */
+int dp_pool_full(const struct rte_mempool *pool);
+
 /* Stops EAL and removes its runtime folder. @return 0, or -1. */
 int dp_eal_fini(void);
 

@@ -70,10 +70,9 @@ static size_t build_na6(const struct opts *o, unsigned char *f)
 	icmp[24] = 2;
 	icmp[25] = 1;
 	memcpy(icmp + 26, o->src, 6);
-	for (int i = 8; i < 40; i += 2)
+	/* The addresses and the ICMPv6 message lie end to end: one run of 64 bytes. */
+	for (int i = 8; i < 40 + 32; i += 2)
 		sum += (unsigned long)(ip[i] << 8 | ip[i + 1]);
-	for (int i = 0; i < 32; i += 2)
-		sum += (unsigned long)(icmp[i] << 8 | icmp[i + 1]);
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	icmp[2] = (unsigned char)(~sum >> 8);
