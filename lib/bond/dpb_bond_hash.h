@@ -24,6 +24,15 @@
 
 #include "dpb_cfg.h"
 
+/**
+ * The most bytes from the frame's start that any policy reads: two tags
+ * (22 bytes to the type), five IP headers of 60 bytes (the outer one and
+ * four encapsulated), four GRE headers of 16 and four inner Ethernet
+ * headers with two tags (22), and 8 bytes of ports: 482, rounded up. A
+ * caller may pass min(frame length, this) bytes and gets the same hash.
+ */
+#define DPB_XMIT_HASH_MAX_READ 512
+
 /** The hash of @p frame (@p len bytes from the destination MAC) under @p policy. */
 uint32_t dpb_xmit_hash(enum dpb_xmit_hash_policy policy, const uint8_t *frame, size_t len);
 

@@ -161,8 +161,12 @@ static struct ctl_bond *member_of(struct dpb_ctl *c, uint16_t pid, unsigned int 
 
 static void slow_frame(struct dpb_ctl *c, struct rte_mbuf *m, uint64_t now)
 {
-	const uint8_t *pdu = rte_pktmbuf_mtod_offset(m, const uint8_t *, 14);
-	size_t len = rte_pktmbuf_data_len(m) - 14;
+	/* A slow-protocol frame is at most 128 bytes (802.3 Annex 57A); what
+	 * lies beyond is not read. A chained frame is read across segments. */
+	uint8_t buf[DPB_SLOW_FRAME_LEN + 4];
+	uint32_t frame_len = RTE_MIN(rte_pktmbuf_pkt_len(m), (uint32_t)sizeof(buf));
+	const uint8_t *pdu = (const uint8_t *)rte_pktmbuf_read(m, 0, frame_len, buf) + 14;
+	size_t len = frame_len - 14;
 	unsigned int k;
 	struct ctl_bond *cb = member_of(c, m->port, &k);
 	struct dpb_lacpdu lacpdu;
@@ -206,7 +210,7 @@ static void slow_frame(struct dpb_ctl *c, struct rte_mbuf *m, uint64_t now)
 static void slow_frames(struct dpb_ctl *c, struct rte_mbuf **pkts, unsigned int n, uint64_t now)
 {
 	for (unsigned int i = 0; i < n; i++) {
-		if (rte_pktmbuf_data_len(pkts[i]) >= 14)
+		if (rte_pktmbuf_pkt_len(pkts[i]) >= 14)
 			slow_frame(c, pkts[i], now);
 		rte_pktmbuf_free(pkts[i]);
 	}

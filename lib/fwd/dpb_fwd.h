@@ -44,15 +44,17 @@
 	X(RX_INACTIVE_SLAVE, "rx-inactive-slave", "received on a bond member that does not receive (backup)") \
 	X(RX_NO_BRIDGE, "rx-no-bridge", "received on a port that is in no bridge")   \
 	X(RX_RUNT, "rx-runt", "shorter than an Ethernet header")                     \
+	X(RX_SPLIT_HEADER, "rx-split-header", "its Ethernet header and VLAN tag do not lie in its first segment") \
 	X(RX_BAD_SOURCE, "rx-bad-source", "source MAC is multicast or zero")         \
 	X(LINK_LOCAL, "link-local", "to an IEEE 802.1D reserved group address (not bridged)") \
 	X(SAME_PORT, "same-port", "destination is on the port it came in on")        \
 	X(NO_OTHER_PORT, "no-other-port", "flooded on a bridge with no other port")  \
 	X(VLAN_FILTERED, "vlan-filtered", "its VLAN (or no tag, without a pvid) is not allowed on the port") \
-	X(NO_MBUF, "no-mbuf", "no mbuf to copy a flooded frame into, for a port that tags it") \
+	X(NO_MBUF, "no-mbuf", "no mbuf for a copy of a shared frame whose VLAN tag must be pushed or taken off") \
 	X(TX_NO_SLAVE, "tx-no-slave", "bond has no member that transmits")           \
 	X(TX_LINK_DOWN, "tx-link-down", "sent to a port whose cable is pulled")      \
 	X(TX_FULL, "tx-full", "device transmit queue full")                            \
+	X(TX_CHAINED, "tx-chained", "a frame in several segments, to a device that sends only one") \
 	X(PUNT_FULL, "punt-full", "slow-protocol frame lost: the control lcore's ring was full")
 
 enum dpb_drop_reason {
@@ -148,6 +150,7 @@ struct dpb_fwd_snapshot {
 	bool forwarding;                                 /**< false after `stop` */
 	bool cable_out[RTE_MAX_ETHPORTS];                /**< per ethdev: pulled (rx dropped) */
 	bool tx_down[RTE_MAX_ETHPORTS];                  /**< pulled, or a bridge port's link is down */
+	bool tx_chains[RTE_MAX_ETHPORTS];                /**< the device sends multi-segment frames */
 	uint16_t port_iface[RTE_MAX_ETHPORTS];           /**< per ethdev: counters index */
 	struct dpb_fwd_in in[RTE_MAX_ETHPORTS];
 	struct dpb_fwd_bond bonds[DPB_FWD_MAX_BONDS];

@@ -5,6 +5,7 @@
  * (bond->tx_port), in slave order.
  */
 #include <netinet/in.h>
+#include <stddef.h>
 
 #include <rte_ip.h>
 #include <rte_random.h>
@@ -29,10 +30,28 @@ static void tx_active_backup(struct dpb_worker *w, const struct dpb_fwd_snapshot
 static inline bool is_igmp(const struct rte_mbuf *m)
 {
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	const size_t proto_at = sizeof(*eth) + offsetof(struct rte_ipv4_hdr, next_proto_id);
+	uint8_t buf;
+	const uint8_t *proto;
 
-	return eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) &&
-	       rte_pktmbuf_data_len(m) >= sizeof(*eth) + sizeof(struct rte_ipv4_hdr) &&
-	       ((const struct rte_ipv4_hdr *)(eth + 1))->next_proto_id == IPPROTO_IGMP;
+	if (eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) ||
+	    rte_pktmbuf_pkt_len(m) < sizeof(*eth) + sizeof(struct rte_ipv4_hdr))
+		return false;
+	proto = rte_pktmbuf_read(m, proto_at, 1, &buf);
+	return *proto == IPPROTO_IGMP;
+}
+
+/*
+ * The transmit hash of @m: over its first segment, or over a copy of its
+ * first bytes when the headers the policy reads run on into the next.
+ */
+static inline uint32_t xmit_hash(const struct dpb_fwd_bond *bond, const struct rte_mbuf *m)
+{
+	uint8_t buf[DPB_XMIT_HASH_MAX_READ];
+	uint32_t len = RTE_MIN(rte_pktmbuf_pkt_len(m), (uint32_t)sizeof(buf));
+	const uint8_t *p = rte_pktmbuf_read(m, 0, len, buf);
+
+	return dpb_xmit_hash(bond->xmit_hash_policy, p, len);
 }
 
 /*
@@ -62,20 +81,14 @@ static void tx_balance_rr(struct dpb_worker *w, const struct dpb_fwd_snapshot *s
 static void tx_balance_xor(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 			   const struct dpb_fwd_bond *bond, struct rte_mbuf *m)
 {
-	uint32_t h = dpb_xmit_hash(bond->xmit_hash_policy, rte_pktmbuf_mtod(m, const uint8_t *),
-				   rte_pktmbuf_data_len(m));
-
-	to_port(w, s, bond->tx_port[mod_n_tx(bond, h)], m);
+	to_port(w, s, bond->tx_port[mod_n_tx(bond, xmit_hash(bond, m))], m);
 }
 
 /* balance-xor with hash buckets: the bucket's member. */
 static void tx_balance_xor_buckets(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 				   const struct dpb_fwd_bond *bond, struct rte_mbuf *m)
 {
-	uint32_t h = dpb_xmit_hash(bond->xmit_hash_policy, rte_pktmbuf_mtod(m, const uint8_t *),
-				   rte_pktmbuf_data_len(m));
-
-	to_port(w, s, bond->bucket_port[h & bond->bucket_mask], m);
+	to_port(w, s, bond->bucket_port[xmit_hash(bond, m) & bond->bucket_mask], m);
 }
 
 /*
@@ -98,7 +111,7 @@ static void tx_broadcast(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 			 const struct dpb_fwd_bond *bond, struct rte_mbuf *m)
 {
 	if (bond->n_tx > 1)
-		rte_mbuf_refcnt_update(m, (int16_t)(bond->n_tx - 1));
+		fwd_ref(m, (uint16_t)(bond->n_tx - 1));
 	for (uint16_t i = 0; i < bond->n_tx; i++)
 		to_port(w, s, bond->tx_port[i], m);
 }

@@ -19,6 +19,48 @@ static inline void drop(struct dpb_worker *w, uint16_t iface, enum dpb_drop_reas
 	rte_pktmbuf_free(m);
 }
 
+/*
+ * Takes @n more references on frame @m, one on each of its segments: every
+ * holder frees the whole chain with rte_pktmbuf_free, and a segment goes back
+ * to its pool only with its last reference.
+ */
+static inline void fwd_ref(struct rte_mbuf *m, uint16_t n)
+{
+	if (likely(m->nb_segs == 1))
+		rte_mbuf_refcnt_update(m, (int16_t)n);
+	else
+		rte_pktmbuf_refcnt_update(m, (int16_t)n);
+}
+
+/* Whether the first segment's data is this holder's alone, to rewrite. */
+static inline bool fwd_head_writable(const struct rte_mbuf *m)
+{
+	return RTE_MBUF_DIRECT(m) && rte_mbuf_refcnt_read(m) == 1;
+}
+
+/*
+ * Makes *@mp a frame whose first segment is ours to rewrite: a copy of the
+ * whole chain (in as few segments as the pool's mbufs allow) when another
+ * holder shares it, our reference to the original given up. @return false
+ * when no mbuf was left for the copy: the frame is dropped and counted
+ * (no-mbuf) on @iface.
+ */
+static inline bool fwd_unshare(struct dpb_worker *w, uint16_t iface, struct rte_mbuf **mp)
+{
+	struct rte_mbuf *copy;
+
+	if (likely(fwd_head_writable(*mp)))
+		return true;
+	copy = rte_pktmbuf_copy(*mp, w->pool, 0, UINT32_MAX);
+	if (copy == NULL) {
+		drop(w, iface, DPB_DROP_NO_MBUF, *mp);
+		return false;
+	}
+	rte_pktmbuf_free(*mp);
+	*mp = copy;
+	return true;
+}
+
 /* Queues @m (one reference) for transmission on ethdev @pid. */
 static inline void to_port(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 			   uint16_t pid, struct rte_mbuf *m)
@@ -27,6 +69,10 @@ static inline void to_port(struct dpb_worker *w, const struct dpb_fwd_snapshot *
 
 	if (s->tx_down[pid]) {
 		drop(w, s->port_iface[pid], DPB_DROP_TX_LINK_DOWN, m);
+		return;
+	}
+	if (unlikely(m->nb_segs > 1) && !s->tx_chains[pid]) {
+		drop(w, s->port_iface[pid], DPB_DROP_TX_CHAINED, m);
 		return;
 	}
 	if (!b->dirty) {
@@ -63,10 +109,14 @@ static inline bool is_link_local(const struct rte_ether_addr *a)
 	       a->addr_bytes[4] == 0 && (a->addr_bytes[5] & 0xf0) == 0;
 }
 
+/* What the bridge reads in place: the Ethernet header and one VLAN tag. */
+#define FWD_HDR_LEN ((uint32_t)(RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN))
+
 /*
- * A bridge's first look at a received frame: long enough, a usable source,
- * and (tlb/alb, where a switch floods to every member) broadcast only on the
- * active member. @return its Ethernet header, or NULL when dropped (counted).
+ * A bridge's first look at a received frame: long enough, its headers in its
+ * first segment, a usable source, and (tlb/alb, where a switch floods to
+ * every member) broadcast only on the active member. @return its Ethernet
+ * header, or NULL when dropped (counted).
  */
 static inline const struct rte_ether_hdr *fwd_admit(struct dpb_worker *w,
 						    const struct dpb_fwd_in *in, uint16_t in_iface,
@@ -74,9 +124,15 @@ static inline const struct rte_ether_hdr *fwd_admit(struct dpb_worker *w,
 {
 	const struct rte_ether_hdr *eth;
 
-	if (rte_pktmbuf_data_len(m) < sizeof(*eth)) {
-		drop(w, in_iface, DPB_DROP_RX_RUNT, m);
-		return NULL;
+	if (unlikely(rte_pktmbuf_data_len(m) < FWD_HDR_LEN)) {
+		if (rte_pktmbuf_pkt_len(m) < sizeof(*eth)) {
+			drop(w, in_iface, DPB_DROP_RX_RUNT, m);
+			return NULL;
+		}
+		if (rte_pktmbuf_data_len(m) < RTE_MIN(rte_pktmbuf_pkt_len(m), FWD_HDR_LEN)) {
+			drop(w, in_iface, DPB_DROP_RX_SPLIT_HEADER, m);
+			return NULL;
+		}
 	}
 	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	if (!rte_is_valid_assigned_ether_addr(&eth->src_addr)) {

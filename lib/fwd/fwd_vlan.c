@@ -5,9 +5,10 @@
  * a port takes and sends only its VLANs; the FDB is keyed by (VLAN, MAC);
  * a frame leaves untagged on a port whose pvid it is in, tagged elsewhere.
  *
- * Frames travel untagged inside, their VLAN in m->vlan_tci. A tag is put
- * back for each port that wants one: in place when the frame is ours alone,
- * else on a copy (a flood shares one mbuf among ports).
+ * Frames travel untagged inside, their VLAN in m->vlan_tci. A tag is taken
+ * off and put back in the first segment only when it is ours alone, else on
+ * a copy of the whole chain: a flood shares one frame among ports, and a
+ * device may hand us a frame it still holds.
  */
 #include <rte_ether.h>
 
@@ -23,16 +24,10 @@ static void to_brport_vlan(struct dpb_worker *w, const struct dpb_fwd_snapshot *
 			   const struct dpb_fwd_brport *bp, uint16_t in_iface, struct rte_mbuf *m)
 {
 	if ((m->vlan_tci & 0xfff) != bp->pvid) {
-		if (rte_mbuf_refcnt_read(m) > 1) {
-			struct rte_mbuf *copy = rte_pktmbuf_copy(m, w->pool, 0, UINT32_MAX);
-
-			rte_pktmbuf_free(m);
-			if (copy == NULL) {
-				dpb_ctr_add(&w->ctr[in_iface].drops[DPB_DROP_NO_MBUF], 1);
-				return;
-			}
-			m = copy;
-		}
+		/* The tag goes in front of the first segment: on a copy when
+		 * another port (or the device we took it from) shares it. */
+		if (!fwd_unshare(w, in_iface, &m))
+			return;
 		if (rte_vlan_insert(&m) != 0) {
 			drop(w, in_iface, DPB_DROP_NO_MBUF, m);
 			return;
@@ -56,32 +51,37 @@ static void flood_vlan(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 		return;
 	}
 	if (n_out > 1)
-		rte_mbuf_refcnt_update(m, (int16_t)(n_out - 1));
+		fwd_ref(m, (uint16_t)(n_out - 1));
 	for (uint16_t i = 0; i < n_out; i++)
 		to_brport_vlan(w, s, &br->ports[out[i]], in_iface, m);
 }
 
 /*
- * Takes the frame's VLAN: its tag (stripped into m->vlan_tci) or the
- * port's pvid. @return the VLAN, or 0 when the port does not carry it.
+ * Takes the frame's VLAN: its tag (stripped into m->vlan_tci, on a copy of
+ * the frame when its first segment is shared) or the port's pvid.
+ * @return the VLAN; 0 when the port does not carry it (the frame is still
+ * the caller's), -1 when the frame was dropped for want of an mbuf (counted).
  */
-static uint16_t ingress_vlan(const struct dpb_fwd_snapshot *s, const struct dpb_fwd_brport *bp,
-			     struct rte_mbuf *m)
+static int ingress_vlan(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
+			const struct dpb_fwd_brport *bp, uint16_t in_iface, struct rte_mbuf **mp)
 {
-	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(*mp, const struct rte_ether_hdr *);
 	uint16_t vid;
 
+	/* fwd_admit saw the tag in the first segment if the frame has one. */
 	if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN) &&
-	    rte_pktmbuf_data_len(m) >= sizeof(*eth) + sizeof(struct rte_vlan_hdr)) {
-		rte_vlan_strip(m);
-		vid = m->vlan_tci & 0xfff;
+	    rte_pktmbuf_data_len(*mp) >= sizeof(*eth) + sizeof(struct rte_vlan_hdr)) {
+		if (!fwd_unshare(w, in_iface, mp))
+			return -1;
+		rte_vlan_strip(*mp);
+		vid = (*mp)->vlan_tci & 0xfff;
 		if (vid == 0) {                 /* priority tag: the pvid's, priority kept */
 			vid = bp->pvid;
-			m->vlan_tci = (uint16_t)((m->vlan_tci & 0xf000) | vid);
+			(*mp)->vlan_tci = (uint16_t)(((*mp)->vlan_tci & 0xf000) | vid);
 		}
 	} else {
 		vid = bp->pvid;
-		m->vlan_tci = vid;
+		(*mp)->vlan_tci = vid;
 	}
 	return vid && has_vid(s, bp->iface, vid) ? vid : 0;
 }
@@ -99,13 +99,13 @@ void fwd_bridge_burst_vlan(struct dpb_worker *w, const struct dpb_fwd_snapshot *
 		uint16_t vid;
 		int out;
 
-		if (eth == NULL)
+		if (eth == NULL || (out = ingress_vlan(w, s, in_bp, in_iface, &m)) < 0)
 			continue;
-		vid = ingress_vlan(s, in_bp, m);
-		if (vid == 0) {
+		if (out == 0) {
 			drop(w, in_iface, DPB_DROP_VLAN_FILTERED, m);
 			continue;
 		}
+		vid = (uint16_t)out;
 		eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 		if (!dpb_fdb_source_known(br->fdb, vid, eth->src_addr.addr_bytes, in->br_port))
 			fwd_learn(w, &eth->src_addr, vid, in->bridge, in->br_port);

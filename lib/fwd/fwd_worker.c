@@ -67,9 +67,9 @@ static void flood(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 		drop(w, in_iface, DPB_DROP_NO_OTHER_PORT, m);
 		return;
 	}
-	/* One mbuf, one reference per destination: no copies. */
+	/* One frame, one reference per destination: no copies. */
 	if (n_out > 1)
-		rte_mbuf_refcnt_update(m, (int16_t)(n_out - 1));
+		fwd_ref(m, (uint16_t)(n_out - 1));
 	for (uint16_t i = 0; i < br->n_ports; i++)
 		if (i != in_brport)
 			to_brport(w, s, &br->ports[i], m);
@@ -92,14 +92,12 @@ void fwd_learn(struct dpb_worker *w, const struct rte_ether_addr *src, uint16_t 
 }
 
 /* The sender address of an Ethernet/IPv4 ARP frame (host order), or 0. */
-static uint32_t arp_sender(const struct rte_mbuf *m, const struct rte_ether_hdr *eth)
+static uint32_t arp_sender(const struct rte_mbuf *m)
 {
-	const struct rte_arp_hdr *arp;
+	struct rte_arp_hdr buf;
+	const struct rte_arp_hdr *arp = rte_pktmbuf_read(m, RTE_ETHER_HDR_LEN, sizeof(buf), &buf);
 
-	if (rte_pktmbuf_data_len(m) < sizeof(*eth) + sizeof(*arp))
-		return 0;
-	arp = (const struct rte_arp_hdr *)(eth + 1);
-	if (arp->arp_hlen != RTE_ETHER_ADDR_LEN || arp->arp_plen != 4 ||
+	if (arp == NULL || arp->arp_hlen != RTE_ETHER_ADDR_LEN || arp->arp_plen != 4 ||
 	    arp->arp_protocol != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4))
 		return 0;
 	return rte_be_to_cpu_32(arp->arp_data.arp_sip);
@@ -109,14 +107,14 @@ static uint32_t arp_sender(const struct rte_mbuf *m, const struct rte_ether_hdr 
  * The address a neighbour solicitation (its source, unless unspecified) or
  * advertisement (its target) shows for its sender. @return false if none.
  */
-static bool nd_address(const struct rte_mbuf *m, const struct rte_ether_hdr *eth, uint8_t *addr)
+static bool nd_address(const struct rte_mbuf *m, uint8_t *addr)
 {
 	static const uint8_t unspecified[16];
-	const struct rte_ipv6_hdr *ip = (const struct rte_ipv6_hdr *)(eth + 1);
+	struct { struct rte_ipv6_hdr ip; uint8_t icmp[24]; } buf;
+	const struct rte_ipv6_hdr *ip = rte_pktmbuf_read(m, RTE_ETHER_HDR_LEN, sizeof(buf), &buf);
 	const uint8_t *icmp = (const uint8_t *)(ip + 1);
 
-	if (rte_pktmbuf_data_len(m) < sizeof(*eth) + sizeof(*ip) + 24 ||
-	    ip->proto != IPPROTO_ICMPV6 || ip->hop_limits != 255)
+	if (ip == NULL || ip->proto != IPPROTO_ICMPV6 || ip->hop_limits != 255)
 		return false;
 	if (icmp[0] == 135 && memcmp(ip->src_addr, unspecified, 16) != 0)
 		memcpy(addr, ip->src_addr, 16);
@@ -134,9 +132,9 @@ void fwd_snoop_addr(struct dpb_worker *w, const struct rte_mbuf *m,
 	struct dpb_learn_req req = { .vlan = vlan, .bridge = bridge, .br_port = br_port };
 
 	if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP))
-		req.ipv4 = arp_sender(m, eth);
+		req.ipv4 = arp_sender(m);
 	else if (eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6) ||
-		 !nd_address(m, eth, req.ipv6))
+		 !nd_address(m, req.ipv6))
 		return;
 	if (req.ipv4 || req.ipv6[0])
 		send_learn(w, &req, &eth->src_addr);

@@ -36,6 +36,7 @@ struct dpb_port {
 	uint16_t n_rxq;                   /**< data rx queues (the workers poll them) */
 	uint16_t n_txq;                   /**< data tx queues, one per worker */
 	struct rte_mempool *pool;         /**< what the rx queues fill from */
+	bool tx_multi_seg;                /**< the device sends frames of several segments */
 	bool slow_steered;                /**< rte_flow puts ethertype 0x8809 on slow_rxq */
 	uint16_t slow_rxq;                /**< the control lcore's rx queue, when steered */
 	uint16_t slow_txq;                /**< and its tx queue */

@@ -66,6 +66,21 @@ int dpb_port_attach(struct dpb_port *p, const char *name, const char *devargs, i
 	return 0;
 }
 
+/*
+ * Devices that send a chained frame whole although they do not offer
+ * RTE_ETH_TX_OFFLOAD_MULTI_SEGS: their transmit is software that reads the
+ * chain (net_pcap writes it out, net_null frees it).
+ */
+static bool sw_sends_chains(const char *driver)
+{
+	static const char *const drivers[] = { "net_pcap", "net_null" };
+
+	for (size_t i = 0; i < RTE_DIM(drivers); i++)
+		if (strcmp(driver, drivers[i]) == 0)
+			return true;
+	return false;
+}
+
 int port_setup_queues(struct dpb_port *p, uint16_t nrx, uint16_t ntx, bool rss)
 {
 	struct rte_eth_conf conf;
@@ -77,6 +92,13 @@ int port_setup_queues(struct dpb_port *p, uint16_t nrx, uint16_t ntx, bool rss)
 	if (rc < 0)
 		return rc;
 	memset(&conf, 0, sizeof(conf));
+	/* Frames of several segments (jumbo frames, a VM's large frames) are
+	 * sent whole where the device can; elsewhere the datapath drops them
+	 * as tx-chained rather than hand it what it would mangle. */
+	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
+		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	p->tx_multi_seg = (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) ||
+			  sw_sends_chains(info.driver_name);
 	if (rss && info.flow_type_rss_offloads) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf = info.flow_type_rss_offloads &

@@ -5,17 +5,20 @@
 #include <unistd.h>
 
 #include <rte_eal.h>
+#include <rte_lcore.h>
 #include <rte_mempool.h>
 
 #include "dp_env.h"
+#include "pool_guard.h"
 
 int dp_eal_init(const char *name, const char *extra_log)
 {
 	static char prefix[64];
-	char *argv[] = { (char *)name, "-l", "0", "--no-huge", "--no-pci", "-m", "256",
-			 "--file-prefix", prefix, "--log-level", "lib.eal:error",
-			 "--log-level", (char *)extra_log, NULL };
-	int argc = extra_log ? 13 : 11;
+	/* Every mbuf pool on the guard driver: a double free is caught. */
+	char *argv[] = { (char *)name, "-l", "0", "--no-huge", "--no-pci", "-m", "512",
+			 "--file-prefix", prefix, "--mbuf-pool-ops-name", DPB_POOL_GUARD_OPS,
+			 "--log-level", "lib.eal:error", "--log-level", (char *)extra_log, NULL };
+	int argc = extra_log ? 15 : 13;
 
 	snprintf(prefix, sizeof(prefix), "dpbt-%s-%d", name, (int)getpid());
 	return rte_eal_init(argc, argv) < 0 ? -1 : 0;
@@ -55,5 +58,24 @@ int dp_pool_full(const struct rte_mempool *pool)
 	if (avail == pool->size)
 		return 0;
 	fprintf(stderr, "test pool: %u of %u mbufs back\n", avail, pool->size);
+	return -1;
+}
+
+static void flush_cache(struct rte_mempool *mp, void *arg)
+{
+	(void)arg;
+	rte_mempool_cache_flush(rte_mempool_default_cache(mp, rte_lcore_id()), mp);
+}
+
+int dp_pools_check(void)
+{
+	uint64_t n;
+
+	/* What this lcore's caches hold reaches the guard now. */
+	rte_mempool_walk(flush_cache, NULL);
+	n = dpb_pool_guard_double_frees();
+	if (n == 0)
+		return 0;
+	fprintf(stderr, "pool guard: %lu mbufs were freed twice\n", (unsigned long)n);
 	return -1;
 }

@@ -21,6 +21,13 @@ struct rte_mempool;
 /* Whether every mbuf of the test's @pool is back; says which are not. @return 0 or -1. */
 int dp_pool_full(const struct rte_mempool *pool);
 
+/*
+ * Flushes this lcore's cache of every mempool into its driver and says
+ * whether the guard (every mbuf pool's driver here) saw a double free.
+ * @return 0, or -1 (said on stderr).
+ */
+int dp_pools_check(void);
+
 /* Stops EAL and removes its runtime folder. @return 0, or -1. */
 int dp_eal_fini(void);
 

@@ -354,7 +354,9 @@ static int teardown(void **state)
 	(void)state;
 	for (unsigned int p = 0; p < N_PORTS; p++)
 		drain(p, NULL);
-	rc = dpb_ctl_destroy(ctl);   /* -EIO if dpbond's pool is not full */
+	rc = dp_pools_check();
+	if (dpb_ctl_destroy(ctl) < 0)   /* -EIO if dpbond's pool is not full */
+		rc = -1;
 	if (rc == 0)
 		rc = dp_pool_full(pool);
 	if (dp_eal_fini() < 0)

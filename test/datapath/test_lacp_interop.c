@@ -222,7 +222,9 @@ static int teardown(void **state)
 	int rc;
 
 	(void)state;
-	rc = dpb_ctl_destroy(ctl);
+	rc = dp_pools_check();
+	if (dpb_ctl_destroy(ctl) < 0)
+		rc = -1;
 	rte_eth_dev_stop(peer);
 	if (dp_eal_fini() < 0)
 		rc = -1;

@@ -3,16 +3,21 @@
  * dpb-pcap: test traffic for dpbond, through libpcap.
  *
  *   dpb-pcap gen FILE --count N --src MAC --dst MAC [--alt-dst MAC] [--tag TAG] [--vlan ID]
- *                [--arp-ip A.B.C.D | --na6 IPV6] [--append]
- *   dpb-pcap send IFACE --count N --src MAC --dst MAC [--tag TAG] [--gap-us US]
+ *                [--size BYTES] [--arp-ip A.B.C.D | --na6 IPV6] [--append]
+ *   dpb-pcap send IFACE --count N --src MAC --dst MAC [--tag TAG] [--size BYTES] [--gap-us US]
  *   dpb-pcap count FILE [--tag TAG] [--src MAC] [--vlan ID (0: untagged)]
  *   dpb-pcap list FILE
  *
  * Frames are Ethernet with ethertype 0x88b5 (local experimental) and the
  * payload "dpbond-test TAG SEQ", padded to 60 bytes; with --alt-dst, odd
- * sequence numbers go to that destination instead. `count` prints how many
- * frames of FILE match; `list` prints "src dst ethertype tag seq vlan" per frame
- * (vlan 0: untagged). --append adds to FILE instead of replacing it.
+ * sequence numbers go to that destination instead. With --size, frames are
+ * BYTES long (without a tag) and the payload says "dpbond-test TAG SEQ +",
+ * then a pattern of SEQ and each byte's place in the payload, so that a frame
+ * cut, joined wrongly or overwritten anywhere is seen. `count` prints how
+ * many intact frames of FILE match; `list` prints "src dst ethertype tag seq
+ * vlan len intact" per frame (vlan 0: untagged; intact: 1, 0 when the
+ * pattern is broken, - without one). --append adds to FILE instead of
+ * replacing it.
  * With --arp-ip, gen writes ARP requests instead (sender MAC --src, sender
  * address A.B.C.D, asking for A.B.C.1), to --dst; with --na6, unsolicited
  * IPv6 Neighbor Advertisements for IPV6 from --src, to all nodes.
@@ -29,6 +34,7 @@
 
 #define ETHERTYPE_TEST 0x88b5
 #define MAGIC "dpbond-test "
+#define MAX_FRAME 16384
 
 struct opts {
 	unsigned long count;
@@ -43,7 +49,14 @@ struct opts {
 	int append;
 	unsigned char na6[16];
 	int has_na6;
+	size_t size;
 };
+
+/* The pattern byte at @k in the payload of frame @seq. */
+static unsigned char pattern(unsigned long seq, size_t k)
+{
+	return (unsigned char)(k * 31 + seq);
+}
 
 /* An unsolicited NA for o->na6 from o->src, checksummed (RFC 4443 2.3). */
 static size_t build_na6(const struct opts *o, unsigned char *f)
@@ -96,7 +109,7 @@ static size_t build(const struct opts *o, unsigned long seq, unsigned char *f)
 	size_t off = 12;
 	int n;
 
-	memset(f, 0, 128);
+	memset(f, 0, MAX_FRAME);
 	if (o->has_na6)
 		return build_na6(o, f);
 	memcpy(f, o->has_alt && (seq & 1) ? o->alt_dst : o->dst, 6);
@@ -120,17 +133,25 @@ static size_t build(const struct opts *o, unsigned long seq, unsigned char *f)
 	}
 	f[off++] = ETHERTYPE_TEST >> 8;
 	f[off++] = ETHERTYPE_TEST & 0xff;
-	n = snprintf((char *)f + off, 128 - off, MAGIC "%s %lu", o->tag, seq);
+	n = snprintf((char *)f + off, 128 - off, MAGIC "%s %lu%s", o->tag, seq, o->size ? " +" : "");
+	if (o->size) {
+		size_t end = o->size + off - 14;   /* BYTES without the tag */
+
+		for (size_t k = (size_t)n + 1; off + k < end; k++)
+			f[off + k] = pattern(seq, k);
+		return end;
+	}
 	off += (size_t)n + 1;
 	return off < 60 ? 60 : off;
 }
 
 /* Finds the test payload of a frame; fills tag and seq. @return 0 or -1. */
 static int decode(const unsigned char *f, size_t len, char *tag, size_t tagsz,
-		  unsigned long *seq, unsigned int *etype)
+		  unsigned long *seq, unsigned int *etype, int *intact)
 {
-	size_t off = 12;
+	size_t off = 12, text;
 	char buf[96];
+	char plus = 0;
 
 	if (len < 14)
 		return -1;
@@ -147,15 +168,25 @@ static int decode(const unsigned char *f, size_t len, char *tag, size_t tagsz,
 		return -1;
 	char fmt[32];
 
-	snprintf(fmt, sizeof(fmt), "%%%zus %%lu", tagsz - 1);
-	return sscanf(buf + strlen(MAGIC), fmt, tag, seq) == 2 ? 0 : -1;
+	snprintf(fmt, sizeof(fmt), "%%%zus %%lu %%c", tagsz - 1);
+	if (sscanf(buf + strlen(MAGIC), fmt, tag, seq, &plus) < 2)
+		return -1;
+	*intact = -1;
+	if (plus != '+')
+		return 0;
+	text = strnlen((const char *)f + off, len - off) + 1;
+	*intact = 1;
+	for (size_t k = text; off + k < len; k++)
+		if (f[off + k] != pattern(*seq, k))
+			*intact = 0;
+	return 0;
 }
 
 static int cmd_gen(const char *file, const struct opts *o)
 {
 	pcap_t *p = pcap_open_dead(DLT_EN10MB, 65535);
 	pcap_dumper_t *d = o->append ? pcap_dump_open_append(p, file) : pcap_dump_open(p, file);
-	unsigned char f[128];
+	static unsigned char f[MAX_FRAME];
 
 	if (d == NULL) {
 		fprintf(stderr, "%s: %s\n", file, pcap_geterr(p));
@@ -177,7 +208,7 @@ static int cmd_send(const char *iface, const struct opts *o)
 {
 	char err[PCAP_ERRBUF_SIZE];
 	pcap_t *p = pcap_open_live(iface, 128, 0, 10, err);
-	unsigned char f[128];
+	static unsigned char f[MAX_FRAME];
 
 	if (p == NULL) {
 		fprintf(stderr, "%s: %s\n", iface, err);
@@ -222,18 +253,25 @@ static int cmd_read(const char *file, const struct opts *o, int list)
 		char tag[64] = "-";
 		unsigned long seq = 0;
 		unsigned int etype = 0;
-		int is_test = decode(f, h->caplen, tag, sizeof(tag), &seq, &etype) == 0;
+		int intact = -1;
+		int is_test = decode(f, h->caplen, tag, sizeof(tag), &seq, &etype, &intact) == 0;
 		int vlan = h->caplen >= 16 && f[12] == 0x81 && f[13] == 0 ? (f[14] & 0xf) << 8 | f[15] : 0;
 
 		if (list) {
-			printf("%02x:%02x:%02x:%02x:%02x:%02x %02x:%02x:%02x:%02x:%02x:%02x 0x%04x %s %lu %d\n",
+			char ok[4] = "-";
+
+			if (intact >= 0 || h->caplen < h->len)
+				snprintf(ok, sizeof(ok), "%d", intact == 1 && h->caplen == h->len);
+			printf("%02x:%02x:%02x:%02x:%02x:%02x %02x:%02x:%02x:%02x:%02x:%02x 0x%04x %s %lu %d %u %s\n",
 			       f[6], f[7], f[8], f[9], f[10], f[11], f[0], f[1], f[2], f[3], f[4],
-			       f[5], etype, tag, seq, vlan);
+			       f[5], etype, tag, seq, vlan, h->len, ok);
 			continue;
 		}
 		if (o->vlan >= 0 && vlan != o->vlan)
 			continue;
 		if (o->tag && (!is_test || strcmp(tag, o->tag) != 0))
+			continue;
+		if (intact == 0 || h->caplen < h->len)
 			continue;
 		if (o->has_src && memcmp(f + 6, o->src, 6) != 0)
 			continue;
@@ -259,6 +297,7 @@ int main(int argc, char **argv)
 		{ "arp-ip", required_argument, NULL, 'i' },
 		{ "append", no_argument, NULL, 'A' },
 		{ "na6", required_argument, NULL, '6' },
+		{ "size", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .count = 1, .tag = NULL, .vlan = -1 };
@@ -295,6 +334,13 @@ int main(int argc, char **argv)
 		case 'v': o.vlan = atoi(optarg); break;
 		case 'g': o.gap_us = strtoul(optarg, NULL, 10); break;
 		case 'A': o.append = 1; break;
+		case 'S':
+			o.size = strtoul(optarg, NULL, 10);
+			if (o.size < 60 || o.size > MAX_FRAME - 4) {
+				fprintf(stderr, "bad --size '%s' (60 to %d)\n", optarg, MAX_FRAME - 4);
+				return 2;
+			}
+			break;
 		case '6':
 			if (inet_pton(AF_INET6, optarg, o.na6) != 1) {
 				fprintf(stderr, "bad --na6 '%s'\n", optarg);

@@ -189,6 +189,72 @@ static void test_encap(void **state)
 	assert_int_equal(dpb_xmit_hash(DPB_XMIT_HASH_ENCAP34, f.b, f.len), 0x5c6fd61b);
 }
 
+/* Appends an IPv4 header with 40 bytes of options (60 bytes) for @proto. */
+static size_t ipv4_max(uint8_t *f, size_t at, uint8_t proto, uint8_t last)
+{
+	memset(f + at, 0, 60);
+	f[at] = 0x4f;
+	f[at + 8] = 64;
+	f[at + 9] = proto;
+	f[at + 12] = 198;
+	f[at + 13] = 51;
+	f[at + 14] = 100;
+	f[at + 15] = last;
+	f[at + 16] = 203;
+	f[at + 17] = 0;
+	f[at + 18] = 113;
+	f[at + 19] = (uint8_t)(last + 1);
+	return at + 60;
+}
+
+/* Two VLAN tags after the MACs of an Ethernet header at @at; @type follows. */
+static size_t eth_qinq(uint8_t *f, size_t at, uint8_t last, uint16_t type)
+{
+	static const uint8_t tags[] = { 0x88, 0xa8, 0, 5, 0x81, 0x00, 0, 7 };
+
+	memset(f + at, 0, 12);
+	f[at + 5] = last;
+	f[at + 11] = (uint8_t)(last + 1);
+	memcpy(f + at + 12, tags, sizeof(tags));
+	f[at + 20] = (uint8_t)(type >> 8);
+	f[at + 21] = (uint8_t)type;
+	return at + 22;
+}
+
+/*
+ * DPB_XMIT_HASH_MAX_READ bounds what a policy reads: the deepest frame the
+ * encap policies walk (two tags, then four times IPv4 with options in GRE
+ * with every optional field carrying Ethernet with two tags, then IPv4 and
+ * AH) has its last field, the SPI, in bytes 478-481; the hash of its first
+ * 512 bytes is the hash of it all, and one byte fewer than 482 changes it.
+ */
+static void test_max_read(void **state)
+{
+	static const uint8_t gre[] = { 0xb0, 0x00, 0x65, 0x58, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
+	uint8_t f[700];
+	size_t at;
+
+	(void)state;
+	memset(f, 0xee, sizeof(f));
+	at = eth_qinq(f, 0, 1, 0x0800);
+	for (uint8_t level = 0; level < 4; level++) {
+		at = ipv4_max(f, at, 47, (uint8_t)(10 * level));
+		memcpy(f + at, gre, sizeof(gre));
+		at = eth_qinq(f, at + sizeof(gre), (uint8_t)(level + 2), 0x0800);
+	}
+	at = ipv4_max(f, at, 51, 99);
+	memset(f + at, 0, 8);
+	f[at + 4] = 0x12;                /* the SPI: the flow's "ports" */
+	f[at + 7] = 0x34;
+	assert_int_equal(at + 8, 482);
+	assert_true(DPB_XMIT_HASH_MAX_READ >= 482);
+	for (enum dpb_xmit_hash_policy p = DPB_XMIT_HASH_LAYER2; p < DPB_XMIT_HASH_COUNT; p++)
+		assert_int_equal(dpb_xmit_hash(p, f, DPB_XMIT_HASH_MAX_READ),
+				 dpb_xmit_hash(p, f, sizeof(f)));
+	assert_int_not_equal(dpb_xmit_hash(DPB_XMIT_HASH_ENCAP34, f, 481),
+			     dpb_xmit_hash(DPB_XMIT_HASH_ENCAP34, f, 482));
+}
+
 static void test_truncated(void **state)
 {
 	struct frame f;
@@ -218,6 +284,7 @@ int main(void)
 		cmocka_unit_test(test_vlan_srcmac),
 		cmocka_unit_test(test_encap),
 		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_max_read),
 	};
 
 	return cmocka_run_group_tests_name("bond_hash", tests, NULL, NULL);
