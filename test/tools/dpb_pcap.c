@@ -7,6 +7,7 @@
  *   dpb-pcap send IFACE --count N --src MAC --dst MAC [--tag TAG] [--size BYTES] [--gap-us US]
  *   dpb-pcap count FILE [--tag TAG] [--src MAC] [--vlan ID (0: untagged)]
  *   dpb-pcap list FILE
+ *   dpb-pcap digest FILE
  *
  * Frames are Ethernet with ethertype 0x88b5 (local experimental) and the
  * payload "dpbond-test TAG SEQ", padded to 60 bytes; with --alt-dst, odd
@@ -16,8 +17,9 @@
  * cut, joined wrongly or overwritten anywhere is seen. `count` prints how
  * many intact frames of FILE match; `list` prints "src dst ethertype tag seq
  * vlan len intact" per frame (vlan 0: untagged; intact: 1, 0 when the
- * pattern is broken, - without one). --append adds to FILE instead of
- * replacing it.
+ * pattern is broken, - without one). `digest` prints "len hash" per frame
+ * (FNV-1a of all its bytes), to compare frames of any kind across files.
+ * --append adds to FILE instead of replacing it.
  * With --arp-ip, gen writes ARP requests instead (sender MAC --src, sender
  * address A.B.C.D, asking for A.B.C.1), to --dst; with --na6, unsolicited
  * IPv6 Neighbor Advertisements for IPV6 from --src, to all nodes.
@@ -284,6 +286,28 @@ static int cmd_read(const char *file, const struct opts *o, int list)
 	return 0;
 }
 
+static int cmd_digest(const char *file)
+{
+	char err[PCAP_ERRBUF_SIZE];
+	pcap_t *p = pcap_open_offline(file, err);
+	struct pcap_pkthdr *h;
+	const unsigned char *f;
+
+	if (p == NULL) {
+		fprintf(stderr, "%s: %s\n", file, err);
+		return 1;
+	}
+	while (pcap_next_ex(p, &h, &f) == 1) {
+		unsigned long long hash = 0xcbf29ce484222325ull;
+
+		for (bpf_u_int32 i = 0; i < h->caplen; i++)
+			hash = (hash ^ f[i]) * 0x100000001b3ull;
+		printf("%u %016llx%s\n", h->len, hash, h->caplen < h->len ? " cut" : "");
+	}
+	pcap_close(p);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -307,7 +331,7 @@ int main(int argc, char **argv)
 	parse_mac("02:00:00:00:00:01", o.src);
 	parse_mac("ff:ff:ff:ff:ff:ff", o.dst);
 	if (argc < 3) {
-		fprintf(stderr, "usage: dpb-pcap gen|send|count|list FILE|IFACE [options]\n");
+		fprintf(stderr, "usage: dpb-pcap gen|send|count|list|digest FILE|IFACE [options]\n");
 		return 2;
 	}
 	cmd = argv[1];
@@ -373,6 +397,8 @@ int main(int argc, char **argv)
 		return cmd_read(target, &o, 0);
 	if (strcmp(cmd, "list") == 0)
 		return cmd_read(target, &o, 1);
+	if (strcmp(cmd, "digest") == 0)
+		return cmd_digest(target);
 	fprintf(stderr, "unknown command '%s'\n", cmd);
 	return 2;
 }
