@@ -41,9 +41,27 @@ int dp_cfg_load(struct dpb_cfg *cfg, const char *text)
 	return rc < 0 ? -1 : 0;
 }
 
+static void collect_pool(struct rte_mempool *mp, void *arg)
+{
+	struct rte_mempool **pools = arg;
+
+	for (unsigned int i = 0; i < 15; i++) {
+		if (pools[i] == NULL) {
+			pools[i] = mp;
+			return;
+		}
+	}
+}
+
 int dp_eal_fini(void)
 {
+	struct rte_mempool *pools[16] = { NULL };
 	char cmd[PATH_MAX + 16];
+
+	/* The test's own pools (dpbond frees its own). */
+	rte_mempool_walk(collect_pool, pools);
+	for (unsigned int i = 0; pools[i] != NULL; i++)
+		rte_mempool_free(pools[i]);
 
 	/* EAL leaves its runtime folder behind: this process's prefix only. */
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", rte_eal_get_runtime_dir());

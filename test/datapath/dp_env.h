@@ -28,7 +28,7 @@ int dp_pool_full(const struct rte_mempool *pool);
  */
 int dp_pools_check(void);
 
-/* Stops EAL and removes its runtime folder. @return 0, or -1. */
+/* Frees the pools left, stops EAL and removes its runtime folder. @return 0, or -1. */
 int dp_eal_fini(void);
 
 #endif
