@@ -33,6 +33,7 @@
 #include "dpb_cfg.h"
 #include "dpb_ctl.h"
 #include "dp_env.h"
+#include "dp_frames.h"
 #include "dpb_strbuf.h"
 
 #define N_PORTS 9
@@ -48,78 +49,19 @@ static const uint8_t vm_mac[6] = { 0x02, 0, 0, 0, 0x0a, 0x01 };
 static const uint8_t remote_mac[6] = { 0x02, 0, 0, 0, 0x0b, 0x01 };
 static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
-/* How a frame is cut into segments: the first segments' lengths, then the
- * rest in pieces of `piece` bytes (0: one more segment). */
-struct shape {
-	const char *name;
-	uint16_t first[2];
-	uint16_t piece;
-};
-
-static const struct shape shapes[N_SHAPES] = {
+static const struct dp_shape shapes[N_SHAPES] = {
 	{ "2 segments", { 1000, 0 }, 0 },
 	{ "3 segments, headers to byte 18 in the first", { 18, 60 }, 0 },
 	{ "many 64-byte segments", { 0, 0 }, 64 },
 	{ "3 segments of about 2 KiB", { 2048, 2048 }, 0 },
 };
 
-/*
- * An untagged IPv4/UDP frame of @len bytes, @dst <- @src, whose ports and
- * payload follow @seq, so that every byte tells whether it arrived whole.
- */
-static void make_frame(uint8_t *f, size_t len, const uint8_t *dst, const uint8_t *src,
-		       uint16_t seq)
+static struct rte_mbuf *chain(const uint8_t *f, size_t len, const struct dp_shape *sh)
 {
-	static const uint8_t ip_udp[] = {
-		0x08, 0x00, 0x45, 0, 0, 0, 0, 0, 0x40, 0, 64, 17, 0, 0,
-		198, 51, 100, 1, 203, 0, 113, 1,
-	};
+	struct rte_mbuf *m = dp_chain(pool, f, len, sh);
 
-	memcpy(f, dst, 6);
-	memcpy(f + 6, src, 6);
-	memcpy(f + 12, ip_udp, sizeof(ip_udp));
-	f[34] = (uint8_t)(seq >> 8);     /* source port */
-	f[35] = (uint8_t)seq;
-	f[36] = 0x30;                    /* destination port */
-	f[37] = (uint8_t)(seq * 7);
-	for (size_t i = 38; i < len; i++)
-		f[i] = (uint8_t)(i * 13 + seq);
-}
-
-/* @u (untagged, @len bytes) with an 802.1Q tag for @vid: @len + 4 bytes. */
-static void tagged(uint8_t *out, const uint8_t *u, size_t len, uint16_t vid)
-{
-	memcpy(out, u, 12);
-	out[12] = 0x81;
-	out[13] = 0x00;
-	out[14] = (uint8_t)(vid >> 8);
-	out[15] = (uint8_t)vid;
-	memcpy(out + 16, u + 12, len - 12);
-}
-
-/* The frame @f of @len bytes in mbufs of the test's pool, cut as @sh says. */
-static struct rte_mbuf *chain(const uint8_t *f, size_t len, const struct shape *sh)
-{
-	struct rte_mbuf *head = NULL;
-	size_t off = 0;
-	unsigned int k = 0;
-
-	while (off < len) {
-		struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
-		size_t n = k < 2 && sh->first[k] ? sh->first[k] : sh->piece ? sh->piece : len - off;
-
-		assert_non_null(m);
-		n = RTE_MIN(n, len - off);
-		n = RTE_MIN(n, (size_t)rte_pktmbuf_tailroom(m));
-		memcpy(rte_pktmbuf_append(m, (uint16_t)n), f + off, n);
-		off += n;
-		k++;
-		if (head == NULL)
-			head = m;
-		else
-			assert_int_equal(rte_pktmbuf_chain(head, m), 0);
-	}
-	return head;
+	assert_non_null(m);
+	return m;
 }
 
 /* Puts @m on @port's rx ring; with @keep, the test holds one more reference. */
@@ -132,18 +74,6 @@ static void put(unsigned int port, struct rte_mbuf *m, bool keep, struct rte_mbu
 	assert_int_equal(rte_ring_enqueue(rx[port], m), 0);
 }
 
-/* Whether @m holds exactly the @len bytes @f. */
-static bool same(const struct rte_mbuf *m, const uint8_t *f, size_t len)
-{
-	static uint8_t buf[MAX_LEN];
-	const uint8_t *p;
-
-	if (rte_pktmbuf_pkt_len(m) != len)
-		return false;
-	p = rte_pktmbuf_read(m, 0, (uint32_t)len, buf);
-	return p && memcmp(p, f, len) == 0;
-}
-
 /* Takes what @port sent: each must be @f (@len bytes). @return how many. */
 static unsigned int take(unsigned int port, const uint8_t *f, size_t len)
 {
@@ -151,7 +81,7 @@ static unsigned int take(unsigned int port, const uint8_t *f, size_t len)
 	unsigned int n = 0;
 
 	while (rte_ring_dequeue(tx[port], (void **)&m) == 0) {
-		if (!same(m, f, len))
+		if (!dp_mbuf_is(m, f, len))
 			fail_msg("eth%u sent a frame of %u bytes that is not the one expected (%zu)",
 				 port, rte_pktmbuf_pkt_len(m), len);
 		n++;
@@ -165,7 +95,7 @@ static void release(struct rte_mbuf *kept, const uint8_t *f, size_t len)
 {
 	if (kept == NULL)
 		return;
-	assert_true(same(kept, f, len));
+	assert_true(dp_mbuf_is(kept, f, len));
 	rte_pktmbuf_free(kept);
 }
 
@@ -214,7 +144,7 @@ static void learn_remote(unsigned int member)
 {
 	static uint8_t f[64];
 
-	make_frame(f, sizeof(f), vm_mac, remote_mac, 0);
+	dp_udp_frame(f, sizeof(f), vm_mac, remote_mac, 0);
 	assert_int_equal(rte_ring_enqueue(rx[member], chain(f, sizeof(f), &shapes[0])), 0);
 	dpb_ctl_run_for(ctl, 20);
 	assert_int_equal(take(0, f, sizeof(f)), 1);
@@ -234,7 +164,7 @@ static void test_flood(void **state)
 			for (unsigned int k = 0; k < N_SHAPES; k++) {
 				struct rte_mbuf *kept = NULL;
 
-				make_frame(f, lens[l], d ? unknown : bcast, vm_mac, (uint16_t)k);
+				dp_udp_frame(f, lens[l], d ? unknown : bcast, vm_mac, (uint16_t)k);
 				put(0, chain(f, lens[l], &shapes[k]), k & 1, &kept);
 				dpb_ctl_run_for(ctl, 10);
 				assert_int_equal(take(1, f, lens[l]), 1);
@@ -270,7 +200,7 @@ static void test_bond_modes(void **state)
 				struct rte_mbuf *kept = NULL;
 				unsigned int on_members;
 
-				make_frame(f, 9014, b ? bcast : remote_mac, vm_mac, (uint16_t)(k * 2 + b));
+				dp_udp_frame(f, 9014, b ? bcast : remote_mac, vm_mac, (uint16_t)(k * 2 + b));
 				put(0, chain(f, 9014, &shapes[k]), k & 1, &kept);
 				dpb_ctl_run_for(ctl, 10);
 				on_members = take(2, f, 9014) + take(3, f, 9014) + take(4, f, 9014);
@@ -292,8 +222,8 @@ static void test_bond_modes(void **state)
  */
 static void test_hash_reads_across_segments(void **state)
 {
-	static const struct shape split = { "eth + 4 bytes, then the rest", { 18, 0 }, 0 };
-	static const struct shape cut = { "10 bytes, then the rest", { 10, 0 }, 0 };
+	static const struct dp_shape split = { "eth + 4 bytes, then the rest", { 18, 0 }, 0 };
+	static const struct dp_shape cut = { "10 bytes, then the rest", { 10, 0 }, 0 };
 	static uint8_t f[128];
 	unsigned int used[N_PORTS] = { 0 };
 	unsigned long before;
@@ -306,7 +236,7 @@ static void test_hash_reads_across_segments(void **state)
 	for (uint16_t seq = 0; seq < 24; seq++) {
 		unsigned int whole = N_PORTS, in_two = N_PORTS;
 
-		make_frame(f, sizeof(f), remote_mac, vm_mac, seq);
+		dp_udp_frame(f, sizeof(f), remote_mac, vm_mac, seq);
 		assert_int_equal(rte_ring_enqueue(rx[0], chain(f, sizeof(f), &shapes[0])), 0);
 		dpb_ctl_run_for(ctl, 5);
 		for (unsigned int p = 2; p <= 4; p++)
@@ -325,7 +255,7 @@ static void test_hash_reads_across_segments(void **state)
 	assert_true(used[2] < 24 && used[3] < 24 && used[4] < 24);
 
 	before = drops("eth0", "rx-split-header");
-	make_frame(f, sizeof(f), remote_mac, vm_mac, 99);
+	dp_udp_frame(f, sizeof(f), remote_mac, vm_mac, 99);
 	assert_int_equal(rte_ring_enqueue(rx[0], chain(f, sizeof(f), &cut)), 0);
 	dpb_ctl_run_for(ctl, 5);
 	for (unsigned int p = 1; p < N_PORTS; p++)
@@ -349,8 +279,8 @@ static void test_vlan_flood(void **state)
 	for (unsigned int k = 0; k < N_SHAPES; k++) {
 		struct rte_mbuf *kept = NULL;
 
-		make_frame(u, len, bcast, vm_mac, (uint16_t)k);
-		tagged(t, u, len, 10);
+		dp_udp_frame(u, len, bcast, vm_mac, (uint16_t)k);
+		dp_tagged(t, u, len, 10);
 		put(5, chain(t, len + 4, &shapes[k]), k & 1, &kept);
 		dpb_ctl_run_for(ctl, 10);
 		assert_int_equal(take(6, u, len), 1);
@@ -359,8 +289,8 @@ static void test_vlan_flood(void **state)
 		assert_int_equal(take(5, t, len + 4), 0);
 		release(kept, t, len + 4);
 
-		make_frame(u, len, bcast, remote_mac, (uint16_t)(k + 10));
-		tagged(t, u, len, 10);
+		dp_udp_frame(u, len, bcast, remote_mac, (uint16_t)(k + 10));
+		dp_tagged(t, u, len, 10);
 		put(6, chain(u, len, &shapes[k]), k & 1, &kept);
 		dpb_ctl_run_for(ctl, 10);
 		assert_int_equal(take(5, t, len + 4), 1);
@@ -372,8 +302,8 @@ static void test_vlan_flood(void **state)
 	for (unsigned int k = 0; k < N_SHAPES; k++) {
 		struct rte_mbuf *kept = NULL;
 
-		make_frame(u, len, vm_mac, remote_mac, (uint16_t)(k + 20));
-		tagged(t, u, len, 10);
+		dp_udp_frame(u, len, vm_mac, remote_mac, (uint16_t)(k + 20));
+		dp_tagged(t, u, len, 10);
 		put(6, chain(u, len, &shapes[k]), k & 1, &kept);
 		dpb_ctl_run_for(ctl, 10);
 		assert_int_equal(take(5, t, len + 4), 1);

@@ -29,10 +29,13 @@
 #include "dpb_cfg.h"
 #include "dpb_ctl.h"
 #include "dp_env.h"
+#include "dp_frames.h"
+#include "dpb_lacp_pdu.h"
 #include "dpb_strbuf.h"
 
 static struct rte_mempool *pool;
 static struct rte_ring *host_rx[2], *host_tx[2];   /* eth0, eth5 */
+static struct rte_ring *eth1_rx;                   /* bond0's eth1, from the wire */
 static struct dpb_ctl *ctl;
 static struct dpb_cfg cfg;
 
@@ -125,6 +128,54 @@ static void test_aggregate_and_traffic(void **state)
 	assert_int_equal(received(0), 40);
 }
 
+/*
+ * Chained frames through the aggregate: 9014-byte frames in two segments and
+ * in 64-byte pieces from eth0 cross bond0, a wire and bond1 to eth5 whole (the
+ * member by the layer2 hash, the far end's 802.3ad receive looking for slow
+ * protocols in them); a Marker PDU whose TLVs start in its second segment is
+ * answered by bond0's Marker Responder.
+ */
+static void test_chained_frames(void **state)
+{
+	static const struct dp_shape shapes[] = {
+		{ "2 segments", { 1000, 0 }, 0 }, { "64-byte pieces", { 0, 0 }, 64 },
+	};
+	static const struct dp_shape split = { "ethertype and subtype, then the rest", { 15, 0 }, 0 };
+	static const uint8_t src[6] = { 0x02, 0, 0, 0, 0x01, 0x01 }, dst[6] = { 0x02, 0, 0, 0, 0x02, 0x09 };
+	static uint8_t f[9014];
+	const struct dpb_marker_pdu info = {
+		.version = 1, .requester_port = 7,
+		.requester_system = { { 0x02, 0, 0, 0, 0x0b, 0x07 } },
+		.requester_transaction_id = 0x1234,
+	};
+	const struct dpb_mac partner = { { 0x02, 0, 0, 0, 0x0b, 0x07 } };
+	uint8_t marker[DPB_SLOW_FRAME_LEN];
+	struct rte_mbuf *m;
+
+	(void)state;
+	received(0);
+	received(1);
+	for (uint16_t seq = 0; seq < 16; seq++) {
+		dp_udp_frame(f, sizeof(f), dst, src, seq);
+		m = dp_chain(pool, f, sizeof(f), &shapes[seq & 1]);
+		assert_non_null(m);
+		assert_int_equal(rte_ring_enqueue(host_rx[0], m), 0);
+		dpb_ctl_run_for(ctl, 10);
+		assert_int_equal(rte_ring_dequeue(host_tx[1], (void **)&m), 0);
+		assert_true(dp_mbuf_is(m, f, sizeof(f)));
+		rte_pktmbuf_free(m);
+		assert_int_equal(rte_ring_count(host_tx[1]), 0);
+	}
+	assert_non_null(strstr(show("bond0"), "markers rx 0 tx 0"));
+	dpb_marker_encode(&info, &partner, marker);
+	m = dp_chain(pool, marker, sizeof(marker), &split);
+	assert_non_null(m);
+	assert_int_equal(m->nb_segs, 2);
+	assert_int_equal(rte_ring_enqueue(eth1_rx, m), 0);
+	dpb_ctl_run_for(ctl, 50);
+	assert_non_null(strstr(show("bond0"), "markers rx 1 tx 1"));
+}
+
 /* The bond's peer notification rounds so far, from show bonding. */
 static unsigned long notify_rounds(const char *bond)
 {
@@ -176,7 +227,7 @@ static int setup(void **state)
 	(void)state;
 	if (dp_eal_init("lacp_fwd", NULL) < 0)
 		return -1;
-	pool = rte_pktmbuf_pool_create("test", 2047, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	pool = rte_pktmbuf_pool_create("test", 4095, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
 	for (unsigned int i = 0; i < 4; i++) {
 		char name[16];
 
@@ -194,6 +245,7 @@ static int setup(void **state)
 	rx[0] = host_rx[0]; tx[0] = host_tx[0];
 	rx[5] = host_rx[1]; tx[5] = host_tx[1];
 	rx[1] = wire[0]; tx[1] = wire[1];   /* eth1 */
+	eth1_rx = wire[0];
 	rx[3] = wire[1]; tx[3] = wire[0];   /* eth3: the other end */
 	rx[2] = wire[2]; tx[2] = wire[3];   /* eth2 */
 	rx[4] = wire[3]; tx[4] = wire[2];   /* eth4 */
@@ -251,6 +303,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_aggregate_and_traffic),
+		cmocka_unit_test(test_chained_frames),
 		cmocka_unit_test(test_cable_pulled),
 	};
 
