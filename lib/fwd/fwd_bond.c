@@ -41,17 +41,24 @@ static inline bool is_igmp(const struct rte_mbuf *m)
 	return *proto == IPPROTO_IGMP;
 }
 
-/*
- * The transmit hash of @m: over its first segment, or over a copy of its
- * first bytes when the headers the policy reads run on into the next.
- */
-static inline uint32_t xmit_hash(const struct dpb_fwd_bond *bond, const struct rte_mbuf *m)
+/* The transmit hash of a chained frame whose headers run on past its first segment. */
+static __rte_noinline uint32_t xmit_hash_chained(const struct dpb_fwd_bond *bond,
+						 const struct rte_mbuf *m)
 {
 	uint8_t buf[DPB_XMIT_HASH_MAX_READ];
 	uint32_t len = RTE_MIN(rte_pktmbuf_pkt_len(m), (uint32_t)sizeof(buf));
-	const uint8_t *p = rte_pktmbuf_read(m, 0, len, buf);
 
-	return dpb_xmit_hash(bond->xmit_hash_policy, p, len);
+	return dpb_xmit_hash(bond->xmit_hash_policy, rte_pktmbuf_read(m, 0, len, buf), len);
+}
+
+/* The transmit hash of @m, read across segments where its headers are. */
+static inline uint32_t xmit_hash(const struct dpb_fwd_bond *bond, const struct rte_mbuf *m)
+{
+	uint32_t len = rte_pktmbuf_data_len(m);
+
+	if (unlikely(len < DPB_XMIT_HASH_MAX_READ && len < rte_pktmbuf_pkt_len(m)))
+		return xmit_hash_chained(bond, m);
+	return dpb_xmit_hash(bond->xmit_hash_policy, rte_pktmbuf_mtod(m, const uint8_t *), len);
 }
 
 /*

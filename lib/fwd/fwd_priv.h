@@ -71,10 +71,6 @@ static inline void to_port(struct dpb_worker *w, const struct dpb_fwd_snapshot *
 		drop(w, s->port_iface[pid], DPB_DROP_TX_LINK_DOWN, m);
 		return;
 	}
-	if (unlikely(m->nb_segs > 1) && !s->tx_chains[pid]) {
-		drop(w, s->port_iface[pid], DPB_DROP_TX_CHAINED, m);
-		return;
-	}
 	if (!b->dirty) {
 		b->dirty = true;
 		w->dirty[w->n_dirty++] = pid;

@@ -36,12 +36,31 @@ const char *dpb_drop_reason_desc(enum dpb_drop_reason r)
 	return (unsigned int)r < DPB_DROP_COUNT ? drop_descs[r] : "unknown";
 }
 
+/* A device that sends one segment per frame: its chained frames are dropped. */
+static __rte_noinline void drop_chained(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
+					uint16_t pid)
+{
+	struct dpb_fwd_txbuf *b = &w->txbuf[pid];
+	uint16_t kept = 0;
+
+	for (uint16_t i = 0; i < b->n; i++) {
+		if (b->pkts[i]->nb_segs == 1)
+			b->pkts[kept++] = b->pkts[i];
+		else
+			drop(w, s->port_iface[pid], DPB_DROP_TX_CHAINED, b->pkts[i]);
+	}
+	b->n = kept;
+}
+
 void fwd_flush_port(struct dpb_worker *w, const struct dpb_fwd_snapshot *s, uint16_t pid)
 {
 	struct dpb_fwd_txbuf *b = &w->txbuf[pid];
 	struct dpb_if_counters *c = &w->ctr[s->port_iface[pid]];
 	uint64_t bytes = 0;
 	uint16_t sent;
+
+	if (unlikely(!s->tx_chains[pid]))
+		drop_chained(w, s, pid);
 
 	for (uint16_t i = 0; i < b->n; i++)
 		bytes += rte_pktmbuf_pkt_len(b->pkts[i]);
