@@ -131,10 +131,11 @@ static bool nd_address(const struct rte_mbuf *m, uint8_t *addr)
 	static const uint8_t unspecified[16];
 	struct { struct rte_ipv6_hdr ip; uint8_t icmp[24]; } buf;
 	const struct rte_ipv6_hdr *ip = rte_pktmbuf_read(m, RTE_ETHER_HDR_LEN, sizeof(buf), &buf);
-	const uint8_t *icmp = (const uint8_t *)(ip + 1);
+	const uint8_t *icmp;
 
 	if (ip == NULL || ip->proto != IPPROTO_ICMPV6 || ip->hop_limits != 255)
 		return false;
+	icmp = (const uint8_t *)(ip + 1);
 	if (icmp[0] == 135 && memcmp(ip->src_addr, unspecified, 16) != 0)
 		memcpy(addr, ip->src_addr, 16);
 	else if (icmp[0] == 136)

@@ -9,6 +9,7 @@
 #include <rte_mempool.h>
 
 #include "dp_env.h"
+#include "dpb_ctl.h"
 #include "pool_guard.h"
 
 int dp_eal_init(const char *name, const char *extra_log)
@@ -96,4 +97,18 @@ int dp_pools_check(void)
 		return 0;
 	fprintf(stderr, "pool guard: %lu mbufs were freed twice\n", (unsigned long)n);
 	return -1;
+}
+
+int dp_finish(struct dpb_ctl **ctl, const struct rte_mempool *pool)
+{
+	int rc = 0;
+
+	if (*ctl && dpb_ctl_destroy(*ctl) < 0)   /* -EIO: dpbond's pool is not full */
+		rc = -1;
+	*ctl = NULL;
+	if (pool && dp_pool_full(pool) < 0)
+		rc = -1;
+	if (dp_pools_check() < 0)
+		rc = -1;
+	return rc;
 }

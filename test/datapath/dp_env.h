@@ -28,6 +28,16 @@ int dp_pool_full(const struct rte_mempool *pool);
  */
 int dp_pools_check(void);
 
+struct dpb_ctl;
+
+/*
+ * What the last test of a datapath test asserts (a group teardown's failure
+ * would not fail the run): dpbond destroyed with every mbuf back in its pool,
+ * the test's @pool (may be NULL) full, and no mbuf freed twice anywhere.
+ * Sets *@ctl to NULL. @return 0, or -1 (said on stderr).
+ */
+int dp_finish(struct dpb_ctl **ctl, const struct rte_mempool *pool);
+
 /* Frees the pools left, stops EAL and removes its runtime folder. @return 0, or -1. */
 int dp_eal_fini(void);
 

@@ -13,7 +13,7 @@
  *
  *   br0 = eth0 (the VM) + eth1 + bond0 (eth2, eth3, eth4)
  *   br1 (VLAN-aware, VLANs 10 and 20) = eth5 (trunk) + eth6 (access 10)
- *                                      + eth7 (trunk) + eth8 (access 10)
+ *                                      + eth7 (trunk) + eth8 (access 10) + eth9 (trunk)
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -36,7 +36,7 @@
 #include "dp_frames.h"
 #include "dpb_strbuf.h"
 
-#define N_PORTS 9
+#define N_PORTS 10
 #define MAX_LEN 9018
 #define N_SHAPES 4
 
@@ -49,12 +49,15 @@ static const uint8_t vm_mac[6] = { 0x02, 0, 0, 0, 0x0a, 0x01 };
 static const uint8_t remote_mac[6] = { 0x02, 0, 0, 0, 0x0b, 0x01 };
 static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
+/* With 2049 bytes: 2, 3, 33 and 3 segments; with 9014: 2, 3, 141 and 3. */
 static const struct dp_shape shapes[N_SHAPES] = {
-	{ "2 segments", { 1000, 0 }, 0 },
-	{ "3 segments, headers to byte 18 in the first", { 18, 60 }, 0 },
-	{ "many 64-byte segments", { 0, 0 }, 64 },
-	{ "3 segments of about 2 KiB", { 2048, 2048 }, 0 },
+	{ "1000 bytes, then the rest", { 1000, 0 }, 0 },
+	{ "18 bytes (the headers end there), 60, then the rest", { 18, 60 }, 0 },
+	{ "64-byte pieces", { 0, 0 }, 64 },
+	{ "2048, 2048, then the rest", { 2048, 2048 }, 0 },
 };
+
+static const size_t lens[] = { 2049, 9014 };
 
 static struct rte_mbuf *chain(const uint8_t *f, size_t len, const struct dp_shape *sh)
 {
@@ -151,21 +154,20 @@ static void learn_remote(unsigned int member)
 }
 
 /* Broadcasts and unknown unicasts of every shape into br0: each reaches eth1
- * and the active member whole, once; half of them come in shared. */
+ * and the active member whole, once; each also comes in shared. */
 static void test_flood(void **state)
 {
 	static uint8_t f[MAX_LEN];
 	const uint8_t unknown[6] = { 0x02, 0, 0, 0, 0x0c, 0x01 };
-	const size_t lens[] = { 2049, 9014 };
 
 	(void)state;
-	for (unsigned int d = 0; d < 2; d++) {
+	for (unsigned int d = 0; d < 2 * 2; d++) {
 		for (unsigned int l = 0; l < 2; l++) {
 			for (unsigned int k = 0; k < N_SHAPES; k++) {
 				struct rte_mbuf *kept = NULL;
 
-				dp_udp_frame(f, lens[l], d ? unknown : bcast, vm_mac, (uint16_t)k);
-				put(0, chain(f, lens[l], &shapes[k]), k & 1, &kept);
+				dp_udp_frame(f, lens[l], d & 1 ? unknown : bcast, vm_mac, (uint16_t)k);
+				put(0, chain(f, lens[l], &shapes[k]), d >> 1, &kept);
 				dpb_ctl_run_for(ctl, 10);
 				assert_int_equal(take(1, f, lens[l]), 1);
 				assert_int_equal(take(2, f, lens[l]), 1);
@@ -195,22 +197,23 @@ static void test_bond_modes(void **state)
 		dpb_ctl_run_for(ctl, 150);
 		drain_all();
 		learn_remote(2);
-		for (unsigned int k = 0; k < N_SHAPES; k++) {
-			for (unsigned int b = 0; b < 2; b++) {
-				struct rte_mbuf *kept = NULL;
-				unsigned int on_members;
+		for (unsigned int k = 0; k < N_SHAPES * 2 * 2 * 2; k++) {
+			const struct dp_shape *sh = &shapes[k % N_SHAPES];
+			size_t len = lens[k / N_SHAPES % 2];
+			bool b = k / N_SHAPES / 2 % 2, shared = k / N_SHAPES / 4;
+			struct rte_mbuf *kept = NULL;
+			unsigned int on_members;
 
-				dp_udp_frame(f, 9014, b ? bcast : remote_mac, vm_mac, (uint16_t)(k * 2 + b));
-				put(0, chain(f, 9014, &shapes[k]), k & 1, &kept);
-				dpb_ctl_run_for(ctl, 10);
-				on_members = take(2, f, 9014) + take(3, f, 9014) + take(4, f, 9014);
-				if (on_members != copies)
-					fail_msg("%s, %s, %s: %u frames on the members, not %u", modes[i],
-						 shapes[k].name, b ? "broadcast" : "unicast", on_members,
-						 copies);
-				assert_int_equal(take(1, f, 9014), b);
-				release(kept, f, 9014);
-			}
+			dp_udp_frame(f, len, b ? bcast : remote_mac, vm_mac, (uint16_t)k);
+			put(0, chain(f, len, sh), shared, &kept);
+			dpb_ctl_run_for(ctl, 10);
+			on_members = take(2, f, len) + take(3, f, len) + take(4, f, len);
+			if (on_members != copies)
+				fail_msg("%s, %zu bytes, %s, %s: %u frames on the members, not %u",
+					 modes[i], len, sh->name, b ? "broadcast" : "unicast",
+					 on_members, copies);
+			assert_int_equal(take(1, f, len), b);
+			release(kept, f, len);
 		}
 	}
 }
@@ -273,41 +276,58 @@ static void test_hash_reads_across_segments(void **state)
 static void test_vlan_flood(void **state)
 {
 	static uint8_t u[MAX_LEN], t[MAX_LEN + 4];
-	const size_t len = 9014;
 
 	(void)state;
-	for (unsigned int k = 0; k < N_SHAPES; k++) {
+	for (unsigned int k = 0; k < N_SHAPES * 2 * 2; k++) {
+		const struct dp_shape *sh = &shapes[k % N_SHAPES];
+		size_t len = lens[k / N_SHAPES % 2];
+		bool shared = k / N_SHAPES / 2;
 		struct rte_mbuf *kept = NULL;
 
 		dp_udp_frame(u, len, bcast, vm_mac, (uint16_t)k);
 		dp_tagged(t, u, len, 10);
-		put(5, chain(t, len + 4, &shapes[k]), k & 1, &kept);
+		put(5, chain(t, len + 4, sh), shared, &kept);
 		dpb_ctl_run_for(ctl, 10);
 		assert_int_equal(take(6, u, len), 1);
 		assert_int_equal(take(7, t, len + 4), 1);
 		assert_int_equal(take(8, u, len), 1);
+		assert_int_equal(take(9, t, len + 4), 1);
 		assert_int_equal(take(5, t, len + 4), 0);
 		release(kept, t, len + 4);
 
-		dp_udp_frame(u, len, bcast, remote_mac, (uint16_t)(k + 10));
+		dp_udp_frame(u, len, bcast, remote_mac, (uint16_t)(k + 100));
 		dp_tagged(t, u, len, 10);
-		put(6, chain(u, len, &shapes[k]), k & 1, &kept);
+		put(6, chain(u, len, sh), shared, &kept);
 		dpb_ctl_run_for(ctl, 10);
 		assert_int_equal(take(5, t, len + 4), 1);
 		assert_int_equal(take(7, t, len + 4), 1);
 		assert_int_equal(take(8, u, len), 1);
+		assert_int_equal(take(9, t, len + 4), 1);
 		release(kept, u, len);
+
+		/* VLAN 20 from trunk eth5: every port it floods to pushes a tag
+		 * (copies first, the last holder tags the frame itself). */
+		dp_udp_frame(u, len, bcast, vm_mac, (uint16_t)(k + 200));
+		dp_tagged(t, u, len, 20);
+		put(5, chain(t, len + 4, sh), shared, &kept);
+		dpb_ctl_run_for(ctl, 10);
+		assert_int_equal(take(7, t, len + 4), 1);
+		assert_int_equal(take(9, t, len + 4), 1);
+		assert_int_equal(take(6, t, len + 4) + take(8, t, len + 4), 0);
+		release(kept, t, len + 4);
 	}
 	/* vm_mac is on eth5 in VLAN 10 now: a unicast from eth6 to it is tagged. */
-	for (unsigned int k = 0; k < N_SHAPES; k++) {
+	for (unsigned int k = 0; k < N_SHAPES * 2 * 2; k++) {
+		const struct dp_shape *sh = &shapes[k % N_SHAPES];
+		size_t len = lens[k / N_SHAPES % 2];
 		struct rte_mbuf *kept = NULL;
 
-		dp_udp_frame(u, len, vm_mac, remote_mac, (uint16_t)(k + 20));
+		dp_udp_frame(u, len, vm_mac, remote_mac, (uint16_t)(k + 300));
 		dp_tagged(t, u, len, 10);
-		put(6, chain(u, len, &shapes[k]), k & 1, &kept);
+		put(6, chain(u, len, sh), k / N_SHAPES / 2, &kept);
 		dpb_ctl_run_for(ctl, 10);
 		assert_int_equal(take(5, t, len + 4), 1);
-		assert_int_equal(take(7, t, len + 4) + take(8, u, len), 0);
+		assert_int_equal(take(7, t, len + 4) + take(8, u, len) + take(9, t, len + 4), 0);
 		release(kept, u, len);
 	}
 }
@@ -335,32 +355,32 @@ static int setup(void **state)
 	      "iface eth0 inet manual\niface eth1 inet manual\niface eth2 inet manual\n"
 	      "iface eth3 inet manual\niface eth4 inet manual\niface eth5 inet manual\n"
 	      "iface eth6 inet manual\n  bridge-access 10\niface eth7 inet manual\n"
-	      "iface eth8 inet manual\n  bridge-access 10\n"
+	      "iface eth8 inet manual\n  bridge-access 10\niface eth9 inet manual\n"
 	      "iface bond0 inet manual\n  bond-slaves eth2 eth3 eth4\n"
 	      "  bond-mode active-backup\n  bond-miimon 100\n  bond-num-grat-arp 0\n"
 	      "  bond-xmit-hash-policy layer3+4\n"
 	      "iface br0 inet manual\n  bridge-ports eth0 eth1 bond0\n"
-	      "iface br1 inet manual\n  bridge-ports eth5 eth6 eth7 eth8\n"
+	      "iface br1 inet manual\n  bridge-ports eth5 eth6 eth7 eth8 eth9\n"
 	      "  bridge-vlan-aware yes\n  bridge-vids 10 20\n") < 0)
 		return -1;
 	ctl = dpb_ctl_create(&cfg);
 	return ctl ? 0 : -1;
 }
 
-static int teardown(void **state)
+/* Last: every mbuf back and none freed twice. */
+static void test_every_mbuf_back(void **state)
 {
-	int rc;
-
 	(void)state;
 	drain_all();
-	rc = dp_pools_check();
-	if (dpb_ctl_destroy(ctl) < 0)   /* -EIO if dpbond's pool is not full */
-		rc = -1;
-	if (dp_pool_full(pool) < 0)
-		rc = -1;
-	if (dp_eal_fini() < 0)
-		rc = -1;
-	return rc;
+	assert_int_equal(dp_finish(&ctl, pool), 0);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (ctl)
+		dpb_ctl_destroy(ctl);
+	return dp_eal_fini();
 }
 
 int main(void)
@@ -370,6 +390,7 @@ int main(void)
 		cmocka_unit_test(test_bond_modes),
 		cmocka_unit_test(test_hash_reads_across_segments),
 		cmocka_unit_test(test_vlan_flood),
+		cmocka_unit_test(test_every_mbuf_back),
 	};
 
 	return cmocka_run_group_tests_name("chain", tests, setup, teardown);

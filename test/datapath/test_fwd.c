@@ -347,21 +347,21 @@ static int setup(void **state)
 	return ctl ? 0 : -1;
 }
 
-static int teardown(void **state)
+/* Last: every mbuf back and none freed twice. */
+static void test_every_mbuf_back(void **state)
 {
-	int rc;
-
 	(void)state;
 	for (unsigned int p = 0; p < N_PORTS; p++)
 		drain(p, NULL);
-	rc = dp_pools_check();
-	if (dpb_ctl_destroy(ctl) < 0)   /* -EIO if dpbond's pool is not full */
-		rc = -1;
-	if (rc == 0)
-		rc = dp_pool_full(pool);
-	if (dp_eal_fini() < 0)
-		rc = -1;
-	return rc;
+	assert_int_equal(dp_finish(&ctl, pool), 0);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (ctl)
+		dpb_ctl_destroy(ctl);
+	return dp_eal_fini();
 }
 
 int main(void)
@@ -373,6 +373,7 @@ int main(void)
 		cmocka_unit_test(test_broadcast),
 		cmocka_unit_test(test_balance_tlb),
 		cmocka_unit_test(test_balance_alb_leaves_bridged_arp_alone),
+		cmocka_unit_test(test_every_mbuf_back),
 	};
 
 	return cmocka_run_group_tests_name("fwd_modes", tests, setup, teardown);

@@ -217,24 +217,27 @@ static int setup(void **state)
 	return ctl ? 0 : -1;
 }
 
+/* Last: dpbond's pool full and no mbuf freed twice. */
+static void test_every_mbuf_back(void **state)
+{
+	(void)state;
+	assert_int_equal(dp_finish(&ctl, NULL), 0);
+}
+
 static int teardown(void **state)
 {
-	int rc;
-
 	(void)state;
-	rc = dp_pools_check();
-	if (dpb_ctl_destroy(ctl) < 0)
-		rc = -1;
+	if (ctl)
+		dpb_ctl_destroy(ctl);
 	rte_eth_dev_stop(peer);
-	if (dp_eal_fini() < 0)
-		rc = -1;
-	return rc;
+	return dp_eal_fini();
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dpdk_bond_partner),
+		cmocka_unit_test(test_every_mbuf_back),
 	};
 
 	return cmocka_run_group_tests_name("lacp_interop", tests, setup, teardown);

@@ -24,16 +24,16 @@ check_pools() {
 		fail "$1: the pool guard saw double frees, or was not loaded"$'\n'"$(grep 'pool guard' "$T/err" | head -5)"
 }
 
-# expect PORT TAG N VLAN: PORT's pcap holds N intact frames TAG in VLAN (0:
-# untagged), sequence numbers 0..N-1 each once, and no broken one.
+# expect PORT TAG N VLAN LEN: PORT's pcap holds N intact frames TAG in VLAN
+# (0: untagged), each LEN bytes long, sequence numbers 0..N-1 each once.
 expect() {
-	local port=$1 tag=$2 n=$3 vlan=$4 got seqs bad
+	local port=$1 tag=$2 n=$3 vlan=$4 len=${5:-0} got seqs bad
 	got=$("$PCAP" count "$T/$port.pcap" --tag "$tag" --vlan "$vlan")
 	seqs=$("$PCAP" list "$T/$port.pcap" | awk -v t="$tag" '$4 == t { print $5 }' | sort -n | uniq | wc -l)
-	bad=$("$PCAP" list "$T/$port.pcap" | awk -v t="$tag" '$4 == t && $8 != 1' | wc -l)
+	bad=$("$PCAP" list "$T/$port.pcap" | awk -v t="$tag" -v l="$len" '$4 == t && ($8 != 1 || $7 != l)' | wc -l)
 	[ "$got" -eq "$n" ] && [ "$seqs" -eq "$n" ] && [ "$bad" -eq 0 ] &&
 		[ "$("$PCAP" list "$T/$port.pcap" | awk -v t="$tag" '$4 == t' | wc -l)" -eq "$n" ] ||
-		fail "$port: $got intact frames $tag in VLAN $vlan ($seqs distinct, $bad broken), not $n each once"
+		fail "$port: $got intact frames $tag in VLAN $vlan ($seqs distinct, $bad broken or not $len bytes), not $n each once"
 }
 
 # --- 1. pcap ports -------------------------------------------------------
@@ -79,13 +79,15 @@ printf '%s\n' "sleep 500" "show drops" "quit" > "$T/cmds"
 	--cmdline-file "$T/cmds" > "$T/out" 2> "$T/err" || fail "dpbond exited with $?"
 check_pools "pcap"
 for p in eth1 eth2 eth3 eth4; do
-	expect $p bc 20 0; expect $p uu 20 0; expect $p bc2k 20 0
+	expect $p bc 20 0 9000; expect $p uu 20 0 9000; expect $p bc2k 20 0 2049
 done
 expect eth0 bc 0 0
 ok "br0: 9000- and 2049-byte broadcasts and 9000-byte unknown unicasts, chained, left eth1, eth2 and both members of the broadcast bond once each, whole"
-expect eth6 t10 20 0; expect eth7 t10 20 0
-expect eth5 a10 20 10; expect eth7 a10 20 0
-ok "br1: chained frames left the access ports untagged and the trunk tagged 10, whole"
+expect eth6 t10 20 0 9000; expect eth7 t10 20 0 9000
+expect eth5 a10 20 10 9004; expect eth7 a10 20 0 9000
+for p in eth0 eth1 eth2 eth3 eth4 eth5; do expect $p t10 0 0; expect $p t10 0 10; done
+for p in eth0 eth1 eth2 eth3 eth4 eth6; do expect $p a10 0 0; expect $p a10 0 10; done
+ok "br1: chained frames left the access ports untagged and the trunk tagged 10, whole, and went nowhere else"
 grep -q "^  total: 0$" "$T/out" || fail "frames were dropped"$'\n'"$(sed -n '/show drops/,/quit/p' "$T/out")"
 ok "nothing dropped, every mbuf back, no double free"
 
