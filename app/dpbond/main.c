@@ -175,9 +175,7 @@ int main(int argc, char **argv)
 	if (o.run_dir)
 		snprintf(cfg.run_dir, sizeof(cfg.run_dir), "%s", o.run_dir);
 	if (o.no_host_ports)
-		for (unsigned int i = 0; i < cfg.n_ifaces; i++)
-			if (cfg.ifaces[i].kind == DPB_IFACE_BRIDGE)
-				cfg.ifaces[i].bridge.host_port = false;
+		dpb_cfg_drop_host_ports(&cfg);
 	if (o.check) {
 		dpb_cfg_dump(&cfg, stdout);
 		printf("%s: OK (%u warning%s)\n", o.config, cfg.n_warnings,
@@ -191,6 +189,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "EAL initialisation failed: %s\n", rte_strerror(rte_errno));
 		free(copy);
 		return 1;
+	}
+	if (dpb_ctl_check_devices(&cfg) < 0) {
+		fprintf(stderr, "%s: configuration refused; nothing was started\n", o.config);
+		rte_eal_cleanup();
+		free(copy);
+		return EXIT_CONFIG;
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);

@@ -1,10 +1,39 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The resolved model, printed by `dpbond --check`. */
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
 #include "cfg_priv.h"
 
-static void print_ipv4(FILE *out, uint32_t a)
+static void print_addr(FILE *out, const struct dpb_cfg_addr *a, bool with_len)
 {
-	fprintf(out, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
+	char buf[INET6_ADDRSTRLEN];
+
+	inet_ntop(a->family, a->bytes, buf, sizeof(buf));
+	fputs(buf, out);
+	if (with_len)
+		fprintf(out, "/%u", a->prefix_len);
+}
+
+/* ", inet static, address A/L A/L, gateway G, inet6 auto, gateway G6" */
+static void dump_l3(const struct dpb_cfg_iface *f, FILE *out)
+{
+	if (f->inet != DPB_METHOD_NONE)
+		fprintf(out, ", inet %s", dpb_addr_method_name(f->inet));
+	if (f->inet6 != DPB_METHOD_NONE)
+		fprintf(out, ", inet6 %s", dpb_addr_method_name(f->inet6));
+	for (unsigned int k = 0; k < f->n_addrs; k++) {
+		fputs(k ? " " : ", address ", out);
+		print_addr(out, &f->addrs[k], true);
+	}
+	if (f->gateway4.family) {
+		fputs(", gateway ", out);
+		print_addr(out, &f->gateway4, false);
+	}
+	if (f->gateway6.family) {
+		fputs(", gateway ", out);
+		print_addr(out, &f->gateway6, false);
+	}
 }
 
 static void dump_port(const struct dpb_cfg *cfg, const struct dpb_cfg_iface *f, FILE *out)
@@ -61,18 +90,30 @@ void dpb_cfg_dump(const struct dpb_cfg *cfg, FILE *out)
 			f->bridge.ageing_s);
 		if (f->bridge.vlan_aware)
 			fprintf(out, ", vlan-aware");
-		if (f->has_address) {
-			fprintf(out, ", address ");
-			print_ipv4(out, f->addr);
-			fprintf(out, "/%u", f->prefix_len);
-		}
-		if (f->bridge.host_port)
+		dump_l3(f, out);
+		if (f->host_port)
 			fprintf(out, ", host port %s", f->devargs[0] ? f->devargs : "(TAP)");
-		if (f->has_gateway) {
-			fprintf(out, ", gateway ");
-			print_ipv4(out, f->gateway);
-		}
 		fputc('\n', out);
+	}
+	for (unsigned int i = 0; i < cfg->n_ifaces; i++) {
+		const struct dpb_cfg_iface *f = &cfg->ifaces[i];
+
+		if (f->kind != DPB_IFACE_VLAN)
+			continue;
+		fprintf(out, "vlan %s: VLAN %u of %s", f->name, f->vlan_id,
+			cfg->ifaces[f->vlan_raw].name);
+		dump_l3(f, out);
+		if (f->host_port)
+			fprintf(out, ", host port %s (access port of VLAN %u)",
+				f->devargs[0] ? f->devargs : "(TAP)", f->vlan_id);
+		fputc('\n', out);
+	}
+	for (unsigned int i = 0; i < cfg->n_ifaces; i++) {
+		const struct dpb_cfg_iface *f = &cfg->ifaces[i];
+
+		if (f->kind == DPB_IFACE_KERNEL)
+			fprintf(out, "kernel %s: %s device, left to the kernel\n", f->name,
+				f->kernel_kind);
 	}
 	for (unsigned int i = 0; i < cfg->n_ifaces; i++) {
 		const struct dpb_cfg_iface *f = &cfg->ifaces[i];

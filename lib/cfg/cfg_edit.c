@@ -68,3 +68,14 @@ int dpb_cfg_remove_bridge_port(struct dpb_cfg *cfg, int iface)
 	}
 	return -ENOENT;
 }
+
+void dpb_cfg_drop_host_ports(struct dpb_cfg *cfg)
+{
+	for (unsigned int i = 0; i < cfg->n_ifaces; i++) {
+		struct dpb_cfg_iface *f = &cfg->ifaces[i];
+
+		if (f->host_port && f->kind == DPB_IFACE_VLAN)
+			dpb_cfg_remove_bridge_port(cfg, (int)i);
+		f->host_port = false;
+	}
+}

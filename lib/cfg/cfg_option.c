@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "cfg_priv.h"
 #include "dpb_mac.h"
@@ -19,6 +20,7 @@ struct opt_desc {
 	const char *name;   /* normalised spelling */
 	opt_fn fn;          /* NULL: accepted, warned as not implemented yet */
 	enum dpb_iface_kind kind;  /* PORT: any iface; BOND/BRIDGE: makes it one */
+	bool multi;         /* each line adds (address, bridge-ports); else the first stands */
 };
 
 int cfg_parse_uint(const char *s, unsigned int min, unsigned int max, unsigned int *out)
@@ -51,67 +53,117 @@ static bool get_uint(struct cfg_parser *p, const struct dpb_cfg_loc *loc, const 
 	return false;
 }
 
-static bool get_ipv4(struct cfg_parser *p, const struct dpb_cfg_loc *loc, const char *opt,
-		     const char *val, uint32_t *out)
+/* An IPv4 or IPv6 address, by its form. @return its family, or 0. */
+static int parse_ip(const char *s, uint8_t bytes[16])
 {
-	struct in_addr a;
-
-	if (inet_pton(AF_INET, val, &a) == 1) {
-		*out = ntohl(a.s_addr);
-		return true;
-	}
-	cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: '%s' is not an IPv4 address", opt, val);
-	return false;
+	if (inet_pton(AF_INET, s, bytes) == 1)
+		return AF_INET;
+	if (inet_pton(AF_INET6, s, bytes) == 1)
+		return AF_INET6;
+	return 0;
 }
 
+/*
+ * `address A[/LEN]`: IPv4 or IPv6 in any stanza (ifupdown2 reads the family
+ * from the address, not from the stanza). Several lines give several
+ * addresses. Without /LEN, a `netmask` line may follow; else a host route.
+ */
 static void opt_address(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			const char *opt, const char *val)
 {
+	struct dpb_cfg_iface *f = ifc(p, i);
+	struct dpb_cfg_addr a = { .loc = *loc };
 	char buf[64];
 	char *slash;
-	unsigned int plen = 32;
 
 	snprintf(buf, sizeof(buf), "%s", val);
 	slash = strchr(buf, '/');
-	if (slash) {
+	if (slash)
 		*slash = '\0';
-		if (cfg_parse_uint(slash + 1, 0, 32, &plen) < 0) {
-			cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: bad prefix length '/%s'",
-				 opt, slash + 1);
+	a.family = parse_ip(buf, a.bytes);
+	if (a.family == 0) {
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: '%s' is not an IPv4 or IPv6 address",
+			 opt, buf);
+		return;
+	}
+	a.prefix_len = a.family == AF_INET ? 32 : 128;
+	if (slash && cfg_parse_uint(slash + 1, 0, a.prefix_len, &a.prefix_len) < 0) {
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: bad prefix length '/%s' for %s", opt,
+			 slash + 1, a.family == AF_INET ? "IPv4 (0-32)" : "IPv6 (0-128)");
+		return;
+	}
+	for (unsigned int k = 0; k < f->n_addrs; k++) {
+		if (f->addrs[k].family == a.family && memcmp(f->addrs[k].bytes, a.bytes, 16) == 0) {
+			cfg_diag(p->cfg, DPB_DIAG_WARNING, loc, "%s: %s is given twice (first at %s:%u)",
+				 opt, buf, f->addrs[k].loc.file, f->addrs[k].loc.line);
 			return;
 		}
 	}
-	if (!get_ipv4(p, loc, opt, buf, &ifc(p, i)->addr))
+	if (f->n_addrs == DPB_CFG_MAX_ADDRS) {
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: more than %d addresses on %s", opt,
+			 DPB_CFG_MAX_ADDRS, f->name);
 		return;
-	ifc(p, i)->has_address = true;
-	ifc(p, i)->prefix_len = slash ? plen : 0;  /* 0: from netmask, resolved later */
-	p->raw[i].address_loc = *loc;
+	}
+	f->addrs[f->n_addrs++] = a;
+	p->raw[i].bare_addr = slash ? 0 : (int)f->n_addrs;
 }
 
+/* `netmask M` (dotted, or a prefix length) for the address just before it. */
 static void opt_netmask(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			const char *opt, const char *val)
 {
-	uint32_t m;
+	struct dpb_cfg_addr *a;
+	uint8_t m[16];
+	unsigned int plen = 0;
 
-	if (!get_ipv4(p, loc, opt, val, &m))
-		return;
-	if ((~m & (~m + 1)) != 0) {  /* ones from the top, then zeros */
-		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: '%s' is not a contiguous netmask",
-			 opt, val);
+	if (p->raw[i].bare_addr == 0) {
+		cfg_diag(p->cfg, DPB_DIAG_WARNING, loc,
+			 "%s: no address without a prefix length before it; ignored", opt);
 		return;
 	}
-	p->raw[i].has_netmask = true;
-	p->raw[i].netmask = m;
-	p->raw[i].netmask_loc = *loc;
+	a = &ifc(p, i)->addrs[p->raw[i].bare_addr - 1];
+	if (cfg_parse_uint(val, 0, a->family == AF_INET ? 32 : 128, &plen) < 0) {
+		uint32_t v;
+
+		if (a->family != AF_INET || inet_pton(AF_INET, val, m) != 1) {
+			cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: '%s' is not a netmask for %s", opt,
+				 val, a->family == AF_INET ? "IPv4" : "IPv6 (a prefix length)");
+			return;
+		}
+		v = (uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 | (uint32_t)m[2] << 8 | m[3];
+		if ((~v & (~v + 1)) != 0) {  /* ones from the top, then zeros */
+			cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: '%s' is not a contiguous netmask",
+				 opt, val);
+			return;
+		}
+		for (; v & 0x80000000u; v <<= 1)
+			plen++;
+	}
+	a->prefix_len = plen;
+	p->raw[i].bare_addr = 0;
 }
 
+/* `gateway G`: the default route of G's family; one per family. */
 static void opt_gateway(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			const char *opt, const char *val)
 {
-	if (get_ipv4(p, loc, opt, val, &ifc(p, i)->gateway)) {
-		ifc(p, i)->has_gateway = true;
-		p->raw[i].gateway_loc = *loc;
+	struct dpb_cfg_addr g = { .loc = *loc }, *slot;
+
+	g.family = parse_ip(val, g.bytes);
+	if (g.family == 0) {
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: '%s' is not an IPv4 or IPv6 address",
+			 opt, val);
+		return;
 	}
+	slot = g.family == AF_INET ? &ifc(p, i)->gateway4 : &ifc(p, i)->gateway6;
+	if (slot->family) {
+		cfg_diag(p->cfg, DPB_DIAG_WARNING, loc,
+			 "%s: %s already has an %s gateway (%s:%u); the first stands", opt,
+			 ifc(p, i)->name, g.family == AF_INET ? "IPv4" : "IPv6", slot->loc.file,
+			 slot->loc.line);
+		return;
+	}
+	*slot = g;
 }
 
 static void opt_devargs(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
@@ -371,21 +423,88 @@ static void opt_port_prio(struct cfg_parser *p, int i, const struct dpb_cfg_loc 
 	get_uint(p, loc, opt, val, 1, 65535, &ifc(p, i)->ad_port_prio);
 }
 
+/* Appends the words of @val to list @list (several lines add up, as in ifupdown2). */
+static void append_list(struct cfg_parser *p, const struct dpb_cfg_loc *loc, const char *opt,
+			char *list, const char *val)
+{
+	size_t len = strlen(list);
+
+	if (len + 1 + strlen(val) >= CFG_RAW_LEN) {
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: the list is longer than %d characters",
+			 opt, CFG_RAW_LEN - 1);
+		return;
+	}
+	snprintf(list + len, CFG_RAW_LEN - len, "%s%s", len ? " " : "", val);
+}
+
 static void opt_bridge_ports(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			     const char *opt, const char *val)
 {
-	(void)opt;
-	snprintf(p->raw[i].bridge_ports, sizeof(p->raw[i].bridge_ports), "%s", val);
+	append_list(p, loc, opt, p->raw[i].bridge_ports, val);
+	if (!p->raw[i].has_bridge_ports)
+		ifc(p, i)->bridge.ports_loc = *loc;
 	p->raw[i].has_bridge_ports = true;
-	ifc(p, i)->bridge.ports_loc = *loc;
 }
 
 static void opt_bridge_vhost(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			     const char *opt, const char *val)
 {
-	(void)opt;
-	snprintf(p->raw[i].vhost_ports, sizeof(p->raw[i].vhost_ports), "%s", val);
-	p->raw[i].vhost_loc = *loc;
+	append_list(p, loc, opt, p->raw[i].vhost_ports, val);
+	if (p->raw[i].vhost_loc.line == 0)
+		p->raw[i].vhost_loc = *loc;
+}
+
+/* vlan-raw-device / vlan-id: a VLAN interface of any name (vlan10, mgmt). */
+static void opt_vlan_raw(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			 const char *opt, const char *val)
+{
+	if (strlen(val) >= DPB_NAME_LEN || strchr(val, ' ')) {
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: '%s' is not an interface name", opt, val);
+		return;
+	}
+	snprintf(p->raw[i].vlan_raw, sizeof(p->raw[i].vlan_raw), "%s", val);
+	p->raw[i].vlan_loc = *loc;
+}
+
+static void opt_vlan_id(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			const char *opt, const char *val)
+{
+	if (get_uint(p, loc, opt, val, 1, 4094, &p->raw[i].vlan_id))
+		p->raw[i].has_vlan_id = true;
+}
+
+static void opt_vlan_protocol(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			      const char *opt, const char *val)
+{
+	(void)i;
+	if (strcmp(val, "802.1q") != 0)
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc,
+			 "%s: only 802.1q VLANs are implemented, not '%s'", opt, val);
+}
+
+/*
+ * An option that makes the interface a device only the kernel drives:
+ * VXLAN (vxlan-id), VRF (vrf-table), Open vSwitch (ovs_type), a dummy or
+ * veth (link-type). dpbond leaves such an interface alone.
+ */
+static void opt_kernel_kind(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			    const char *opt, const char *val)
+{
+	struct dpb_cfg_iface *f = ifc(p, i);
+	const char *kind = strncmp(opt, "vxlan", 5) == 0 ? "VXLAN" :
+			   strncmp(opt, "vrf", 3) == 0 ? "VRF" :
+			   strncmp(opt, "ovs", 3) == 0 ? "Open vSwitch" : val;
+
+	(void)loc;
+	if (f->kind == DPB_IFACE_KERNEL)
+		return;
+	if (f->kind != DPB_IFACE_PORT) {
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: %s is a bond or bridge of dpbond's, not a %s device",
+			 opt, f->name, kind);
+		return;
+	}
+	f->kind = DPB_IFACE_KERNEL;
+	snprintf(f->kernel_kind, sizeof(f->kernel_kind), "%s", kind);
 }
 
 static void opt_bridge_vlan_aware(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
@@ -415,9 +534,14 @@ static void opt_bridge_ageing(struct cfg_parser *p, int i, const struct dpb_cfg_
 }
 
 static const struct opt_desc opts[] = {
-	{ "address", opt_address, DPB_IFACE_PORT },
-	{ "netmask", opt_netmask, DPB_IFACE_PORT },
-	{ "gateway", opt_gateway, DPB_IFACE_PORT },
+	{ "address", opt_address, DPB_IFACE_PORT, true },
+	{ "netmask", opt_netmask, DPB_IFACE_PORT, true },
+	{ "gateway", opt_gateway, DPB_IFACE_PORT, true },
+	{ "vlan-raw-device", opt_vlan_raw, DPB_IFACE_PORT },
+	{ "vlan-id", opt_vlan_id, DPB_IFACE_PORT },
+	{ "vlan-protocol", opt_vlan_protocol, DPB_IFACE_PORT },
+	{ "vrf-table", opt_kernel_kind, DPB_IFACE_PORT },
+	{ "link-type", opt_kernel_kind, DPB_IFACE_PORT },
 	{ "dpdk-devargs", opt_devargs, DPB_IFACE_PORT },
 	{ "bond-master", opt_master, DPB_IFACE_PORT },
 	{ "bond-slaves", opt_slaves, DPB_IFACE_BOND },
@@ -442,7 +566,7 @@ static const struct opt_desc opts[] = {
 	{ "bond-ad-actor-system", opt_actor_system, DPB_IFACE_BOND },
 	{ "bond-ad-user-port-key", opt_user_port_key, DPB_IFACE_BOND },
 	{ "bond-arp-interval", NULL, DPB_IFACE_BOND },
-	{ "bond-arp-ip-target", NULL, DPB_IFACE_BOND },
+	{ "bond-arp-ip-target", NULL, DPB_IFACE_BOND, true },
 	{ "bond-arp-validate", NULL, DPB_IFACE_BOND },
 	{ "bond-arp-all-targets", NULL, DPB_IFACE_BOND },
 	{ "bond-fail-over-mac", NULL, DPB_IFACE_BOND },
@@ -455,8 +579,8 @@ static const struct opt_desc opts[] = {
 	{ "bond-resend-igmp", NULL, DPB_IFACE_BOND },
 	{ "bond-queue-id", NULL, DPB_IFACE_PORT },
 	{ "bond-ad-actor-port-prio", opt_port_prio, DPB_IFACE_PORT },
-	{ "bridge-ports", opt_bridge_ports, DPB_IFACE_BRIDGE },
-	{ "bridge-vhost-ports", opt_bridge_vhost, DPB_IFACE_BRIDGE },
+	{ "bridge-ports", opt_bridge_ports, DPB_IFACE_BRIDGE, true },
+	{ "bridge-vhost-ports", opt_bridge_vhost, DPB_IFACE_BRIDGE, true },
 	{ "bridge-stp", opt_bridge_stp, DPB_IFACE_BRIDGE },
 	{ "bridge-fd", opt_bridge_fd, DPB_IFACE_BRIDGE },
 	{ "bridge-ageing", opt_bridge_ageing, DPB_IFACE_BRIDGE },
@@ -475,6 +599,29 @@ static const struct opt_desc opts[] = {
 	{ "mtu", NULL, DPB_IFACE_PORT },
 	{ "hwaddress", NULL, DPB_IFACE_PORT },
 };
+
+/*
+ * Whether single-valued option @name is given for the first time for iface
+ * @i: ifupdown2 reads the first value of an option given on several lines
+ * or in several stanzas of one interface; the later ones are warned.
+ */
+static bool first_time(struct cfg_parser *p, int i, const char *name,
+		       const struct dpb_cfg_loc *loc, const char *opt)
+{
+	for (unsigned int k = 0; k < p->n_seen; k++) {
+		const struct cfg_seen *s = &p->seen[k];
+
+		if (s->iface == i && strcmp(s->opt, name) == 0) {
+			cfg_diag(p->cfg, DPB_DIAG_WARNING, loc,
+				 "%s: given again for %s; the first value (%s:%u) stands, as in ifupdown2",
+				 opt, p->cfg->ifaces[i].name, s->loc.file, s->loc.line);
+			return false;
+		}
+	}
+	if (p->n_seen < CFG_MAX_SEEN)
+		p->seen[p->n_seen++] = (struct cfg_seen){ .iface = i, .opt = name, .loc = *loc };
+	return true;
+}
 
 /* Commands that ifupdown runs: dpbond runs no shell commands. */
 static const char *const hooks[] = {
@@ -501,6 +648,16 @@ void cfg_option(struct cfg_parser *p, const struct dpb_cfg_loc *loc,
 				 "%s: dpbond does not run ifupdown hook commands; ignored", opt);
 			return;
 		}
+	}
+	if (strncmp(norm, "ovs-", 4) == 0 || strncmp(norm, "vxlan-", 6) == 0) {
+		opt_kernel_kind(p, i, loc, opt, value);
+		return;
+	}
+	if (strcmp(norm, "vrf") == 0) {
+		cfg_diag(p->cfg, DPB_DIAG_WARNING, loc,
+			 "%s: VRFs are the kernel's; %s is in none in dpbond", opt,
+			 p->cfg->ifaces[i].name);
+		return;
 	}
 	if (strncmp(norm, "dns-", 4) == 0) {
 		cfg_diag(p->cfg, DPB_DIAG_WARNING, loc,
@@ -530,6 +687,8 @@ void cfg_option(struct cfg_parser *p, const struct dpb_cfg_loc *loc,
 				 "%s: not implemented yet in dpbond; ignored", opt);
 			return;
 		}
+		if (!d->multi && !first_time(p, i, d->name, loc, opt))
+			return;
 		d->fn(p, i, loc, opt, value);
 		return;
 	}

@@ -97,6 +97,7 @@ int cfg_iface_get(struct dpb_cfg *cfg, const char *name, const struct dpb_cfg_lo
 	ifc->loc = *loc;
 	ifc->kind = DPB_IFACE_PORT;
 	ifc->master = -1;
+	ifc->vlan_raw = -1;
 	return i;
 }
 
@@ -207,66 +208,100 @@ static void do_source(struct cfg_parser *p, const struct dpb_cfg_loc *loc,
 	globfree(&g);
 }
 
+/* The method word of an `iface` line for @family (1 inet, 2 inet6). */
+static enum dpb_addr_method method_of(const char *w, unsigned int family)
+{
+	static const char *const words[DPB_METHOD_COUNT] = {
+#define X(id, name) [DPB_METHOD_##id] = name,
+		DPB_ADDR_METHODS(X)
+#undef X
+	};
+
+	for (unsigned int m = DPB_METHOD_MANUAL; m < DPB_METHOD_COUNT; m++)
+		if (strcmp(w, words[m]) == 0 && (m != DPB_METHOD_AUTO || family == 2))
+			return (enum dpb_addr_method)m;
+	return DPB_METHOD_NONE;
+}
+
+const char *dpb_addr_method_name(enum dpb_addr_method m)
+{
+	static const char *const words[DPB_METHOD_COUNT] = {
+#define X(id, name) [DPB_METHOD_##id] = name,
+		DPB_ADDR_METHODS(X)
+#undef X
+	};
+
+	return (unsigned int)m < DPB_METHOD_COUNT ? words[m] : "?";
+}
+
+/*
+ * `iface NAME [inet|inet6 [METHOD]]`, as ifupdown2 reads it: the family and
+ * method may be left out (the stanza takes addresses of both families, and
+ * a family without a method is static); several stanzas for one interface
+ * are one interface, their options read in order, each family keeping the
+ * method of its first stanza.
+ */
 static void do_iface(struct cfg_parser *p, const struct dpb_cfg_loc *loc,
 		     char **w, int n)
 {
 	struct dpb_cfg_iface *ifc;
-	unsigned int fam_bit;
+	enum dpb_addr_method method = DPB_METHOD_STATIC, *slot;
+	unsigned int fam_bit = 0;
 	int i;
 
 	p->cur = -1;
 	p->skipping = true;
-	if (n != 4) {
+	if (n < 2 || n > 4) {
 		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc,
-			 "'iface' wants a name, a family and a method: iface NAME inet|inet6 METHOD");
+			 "'iface' wants a name, then maybe a family and a method: iface NAME [inet|inet6 [METHOD]]");
 		return;
 	}
-	if (strcmp(w[2], "inet") == 0) {
-		fam_bit = 1;
-	} else if (strcmp(w[2], "inet6") == 0) {
-		fam_bit = 2;
-	} else {
-		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc,
-			 "unknown address family '%s' (inet or inet6)", w[2]);
+	if (n >= 3) {
+		if (strcmp(w[2], "inet") == 0) {
+			fam_bit = 1;
+		} else if (strcmp(w[2], "inet6") == 0) {
+			fam_bit = 2;
+		} else {
+			cfg_diag(p->cfg, DPB_DIAG_ERROR, loc,
+				 "unknown address family '%s' (inet or inet6)", w[2]);
+			return;
+		}
+	}
+	if (strchr(w[1], ':')) {
+		cfg_diag(p->cfg, DPB_DIAG_WARNING, loc,
+			 "%s: alias interfaces are not supported; the stanza is ignored (put its address on the interface itself, as another 'address' line)",
+			 w[1]);
 		return;
+	}
+	if (n == 4) {
+		method = method_of(w[3], fam_bit);
+		if (method == DPB_METHOD_NONE) {
+			cfg_diag(p->cfg, DPB_DIAG_WARNING, loc,
+				 "%s: method '%s' is not one dpbond applies (%s); read as manual: its addresses are left alone",
+				 w[1], w[3], fam_bit == 2 ? "manual, static, auto, dhcp" :
+				 "manual, static, dhcp, loopback");
+			method = DPB_METHOD_MANUAL;
+		}
 	}
 	i = cfg_iface_get(p->cfg, w[1], loc);
 	if (i < 0)
 		return;
 	ifc = &p->cfg->ifaces[i];
-	if (p->raw[i].families & fam_bit) {
-		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "iface %s %s is defined twice (first at %s:%u)",
-			 w[1], w[2], ifc->loc.file, ifc->loc.line);
-		return;
+	if (!ifc->has_stanza) {
+		ifc->has_stanza = true;
+		ifc->loc = *loc;
 	}
-	if (fam_bit == 2) {
-		p->raw[i].families |= fam_bit;
-		if (!ifc->has_stanza) {
-			ifc->has_stanza = true;
-			ifc->inet6 = true;
-			ifc->loc = *loc;
-		}
+	slot = fam_bit == 2 ? &ifc->inet6 : &ifc->inet;
+	if (fam_bit && *slot == DPB_METHOD_NONE)
+		*slot = method;
+	else if (fam_bit && *slot != method)
 		cfg_diag(p->cfg, DPB_DIAG_WARNING, loc,
-			 "inet6 stanzas are not implemented yet: the options of 'iface %s inet6' are not applied",
-			 w[1]);
-		return;
-	}
-	if (strcmp(w[3], "manual") && strcmp(w[3], "static") && strcmp(w[3], "loopback") &&
-	    strcmp(w[3], "dhcp")) {
-		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc,
-			 "unknown method '%s' for inet (manual, static, loopback or dhcp)", w[3]);
-		return;
-	}
-	p->raw[i].families |= fam_bit;
-	ifc->has_stanza = true;
-	ifc->inet6 = false;
-	ifc->loc = *loc;
-	snprintf(ifc->method, sizeof(ifc->method), "%s", w[3]);
-	if (strcmp(w[3], "loopback") == 0)
+			 "%s: another stanza gave its %s method as %s; the first stands (as in ifupdown2)",
+			 w[1], w[2], dpb_addr_method_name(*slot));
+	if (fam_bit == 0)
+		p->raw[i].typeless = true;
+	if (method == DPB_METHOD_LOOPBACK)
 		ifc->kind = DPB_IFACE_LOOPBACK;
-	if (strcmp(w[3], "dhcp") == 0)
-		cfg_diag(p->cfg, DPB_DIAG_WARNING, loc,
-			 "method dhcp is not implemented yet: %s gets no address", w[1]);
 	p->cur = i;
 	p->skipping = false;
 }

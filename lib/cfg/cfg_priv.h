@@ -20,12 +20,23 @@ struct cfg_raw {
 	char master[DPB_NAME_LEN];       /* bond-master */
 	struct dpb_cfg_loc master_loc;
 	struct dpb_cfg_loc updelay_loc, downdelay_loc, peer_notif_loc;
-	struct dpb_cfg_loc netmask_loc, address_loc, gateway_loc;
 	struct dpb_cfg_loc stp_loc, fd_loc, kind_loc;
-	bool has_netmask;
-	uint32_t netmask;
-	unsigned int families;           /* bit 0 inet, bit 1 inet6 */
+	bool typeless;                   /* an `iface NAME` stanza without family */
+	int bare_addr;                   /* the last address written without /LEN, + 1 (0: none) */
+	char vlan_raw[DPB_NAME_LEN];     /* vlan-raw-device, as written */
+	struct dpb_cfg_loc vlan_loc;
+	bool has_vlan_id;
+	unsigned int vlan_id;            /* vlan-id */
 };
+
+/* A single-valued option seen for an interface: later lines do not change it. */
+struct cfg_seen {
+	int iface;
+	const char *opt;                 /* the table's spelling */
+	struct dpb_cfg_loc loc;
+};
+
+#define CFG_MAX_SEEN 1024
 
 struct cfg_parser {
 	struct dpb_cfg *cfg;
@@ -35,6 +46,8 @@ struct cfg_parser {
 	int depth;                        /* `source` nesting */
 	const struct dpb_cfg_port_arg *port_args;
 	unsigned int n_port_args;
+	unsigned int n_seen;
+	struct cfg_seen seen[CFG_MAX_SEEN];
 };
 
 void cfg_diag(struct dpb_cfg *cfg, enum dpb_diag_severity sev,
@@ -62,6 +75,16 @@ void cfg_opt_pvid(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc, co
 void cfg_resolve_vlans(struct cfg_parser *p);
 /* Applies "tag=N" or "trunks=LIST" to VM port @f. @return 0 or -EINVAL. */
 int cfg_vhost_vlan_spec(struct dpb_cfg_iface *f, const char *opts);
+
+/* cfg_vlanif.c: VLAN interfaces (NAME.VID, vlan-raw-device). */
+/* Makes each interface named or configured as a VLAN one (kind VLAN). */
+void cfg_classify_vlans(struct cfg_parser *p);
+/* Index of @name; a NAME.VID without stanza is made (a VLAN). -1 if unknown. */
+int cfg_vlan_lookup(struct cfg_parser *p, const char *name, const struct dpb_cfg_loc *loc);
+/* Settles each VLAN interface once bridges are known (host ports on VLAN-aware bridges). */
+void cfg_resolve_vlan_ifaces(struct cfg_parser *p);
+/* Whether @f has addresses (or a dhcp/auto method) for a host port to carry. */
+bool cfg_wants_host_port(const struct dpb_cfg_iface *f);
 
 /* Resolves names into indices and checks the whole model. */
 void cfg_resolve(struct cfg_parser *p);

@@ -5,8 +5,35 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "cfg_priv.h"
+
+static bool has_family(const struct dpb_cfg_iface *f, int family)
+{
+	for (unsigned int k = 0; k < f->n_addrs; k++)
+		if (f->addrs[k].family == family)
+			return true;
+	return false;
+}
+
+/*
+ * An `iface NAME` stanza without family (ifupdown2) is static for each family
+ * its addresses have; a family with neither stanza nor address stays NONE.
+ */
+static void typeless_methods(struct cfg_parser *p)
+{
+	for (unsigned int i = 0; i < p->cfg->n_ifaces; i++) {
+		struct dpb_cfg_iface *f = &p->cfg->ifaces[i];
+
+		if (!p->raw[i].typeless)
+			continue;
+		if (f->inet == DPB_METHOD_NONE && has_family(f, AF_INET))
+			f->inet = DPB_METHOD_STATIC;
+		if (f->inet6 == DPB_METHOD_NONE && has_family(f, AF_INET6))
+			f->inet6 = DPB_METHOD_STATIC;
+	}
+}
 
 static bool is_port_arg(const struct cfg_parser *p, const char *name)
 {
@@ -16,20 +43,14 @@ static bool is_port_arg(const struct cfg_parser *p, const char *name)
 	return false;
 }
 
-/* An interface that dpbond can use as a bond member or bridge port. */
-static bool port_defined(const struct cfg_parser *p, int i)
-{
-	const struct dpb_cfg_iface *f = &p->cfg->ifaces[i];
-
-	return f->has_stanza || is_port_arg(p, f->name);
-}
-
 static const char *kind_word(enum dpb_iface_kind k)
 {
 	switch (k) {
 	case DPB_IFACE_BOND: return "a bond";
 	case DPB_IFACE_BRIDGE: return "a bridge";
 	case DPB_IFACE_LOOPBACK: return "the loopback interface";
+	case DPB_IFACE_VLAN: return "a VLAN interface";
+	case DPB_IFACE_KERNEL: return "a device only the kernel drives";
 	default: return "a port";
 	}
 }
@@ -44,15 +65,10 @@ static void add_member(struct cfg_parser *p, int bond, int m, const struct dpb_c
 		return;
 	}
 	if (f->kind != DPB_IFACE_PORT) {
-		cfg_diag(cfg, DPB_DIAG_ERROR, loc, "%s: slave %s is %s%s", b->name, f->name,
+		cfg_diag(cfg, DPB_DIAG_ERROR, loc, "%s: slave %s is %s%s%s%s", b->name, f->name,
 			 kind_word(f->kind),
-			 f->kind == DPB_IFACE_BOND ? " (bonds cannot be nested)" : "");
-		return;
-	}
-	if (!port_defined(p, m)) {
-		cfg_diag(cfg, DPB_DIAG_ERROR, loc,
-			 "%s: slave %s is defined nowhere (no 'iface %s' stanza, no --port %s=DEVARGS)",
-			 b->name, f->name, f->name, f->name);
+			 f->kind == DPB_IFACE_BOND ? " (bonds cannot be nested)" : "",
+			 f->kind == DPB_IFACE_KERNEL ? ": " : "", f->kernel_kind);
 		return;
 	}
 	if (f->master == bond)
@@ -71,14 +87,16 @@ static void add_member(struct cfg_parser *p, int bond, int m, const struct dpb_c
 	b->bond.members[b->bond.n_members++] = m;
 }
 
-/* Looks up a name written in a list; creates ports named by --port. */
+/*
+ * Looks up a name written in a bond's or bridge's list. As in ifupdown2, a
+ * member or port needs no stanza of its own: a NIC (its device from --port,
+ * dpdk-devargs or its number) or, named NAME.VID, a VLAN.
+ */
 static int lookup_listed(struct cfg_parser *p, const char *name, const struct dpb_cfg_loc *loc)
 {
-	int m = dpb_cfg_find(p->cfg, name);
+	int m = cfg_vlan_lookup(p, name, loc);
 
-	if (m < 0 && is_port_arg(p, name))
-		m = cfg_iface_get(p->cfg, name, loc);
-	return m;
+	return m >= 0 ? m : cfg_iface_get(p->cfg, name, loc);
 }
 
 static void resolve_members(struct cfg_parser *p, int i)
@@ -94,13 +112,8 @@ static void resolve_members(struct cfg_parser *p, int i)
 		if (strcmp(w, "none") == 0)
 			continue;
 		m = lookup_listed(p, w, &b->bond.members_loc);
-		if (m < 0) {
-			cfg_diag(p->cfg, DPB_DIAG_ERROR, &b->bond.members_loc,
-				 "%s: slave %s is defined nowhere (no 'iface %s' stanza, no --port %s=DEVARGS)",
-				 b->name, w, w, w);
-			continue;
-		}
-		add_member(p, i, m, &b->bond.members_loc);
+		if (m >= 0)
+			add_member(p, i, m, &b->bond.members_loc);
 	}
 }
 
@@ -166,10 +179,51 @@ static void check_bond(struct cfg_parser *p, int i)
 		else
 			bd->primary = m;
 	}
-	if (b->has_address || b->has_gateway)
-		cfg_diag(p->cfg, DPB_DIAG_WARNING, &p->raw[i].address_loc,
+	if (b->n_addrs || b->gateway4.family || b->gateway6.family)
+		cfg_diag(p->cfg, DPB_DIAG_WARNING, b->n_addrs ? &b->addrs[0].loc : &b->loc,
 			 "%s: addresses belong on the bridge above the bond in dpbond; ignored",
 			 b->name);
+}
+
+/*
+ * A bridge whose ports are all devices only the kernel drives (a VXLAN, an
+ * OVS port) is the kernel's too; one that mixes them with dpbond's ports is
+ * refused, naming the device. @return true when the bridge is dpbond's.
+ */
+static bool bridge_is_ours(struct cfg_parser *p, int i)
+{
+	struct dpb_cfg *cfg = p->cfg;
+	struct dpb_cfg_iface *br = &cfg->ifaces[i];
+	char list[CFG_RAW_LEN];
+	char *save = NULL;
+	int kernel = -1;
+	bool ours = false;
+
+	snprintf(list, sizeof(list), "%s", p->raw[i].bridge_ports);
+	for (char *w = strtok_r(list, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+		int m = dpb_cfg_find(cfg, w);
+
+		if (strcmp(w, "none") == 0)
+			continue;
+		if (m >= 0 && cfg->ifaces[m].kind == DPB_IFACE_KERNEL)
+			kernel = m;
+		else
+			ours = true;
+	}
+	if (kernel < 0)
+		return true;
+	if (ours) {
+		cfg_diag(cfg, DPB_DIAG_ERROR, &br->bridge.ports_loc,
+			 "%s: port %s (%s device) cannot be driven by dpbond, beside ports that are dpbond's",
+			 br->name, cfg->ifaces[kernel].name, cfg->ifaces[kernel].kernel_kind);
+		return false;
+	}
+	cfg_diag(cfg, DPB_DIAG_WARNING, &br->loc,
+		 "%s: its ports are the kernel's (%s: %s device): the bridge is left to the kernel",
+		 br->name, cfg->ifaces[kernel].name, cfg->ifaces[kernel].kernel_kind);
+	br->kind = DPB_IFACE_KERNEL;
+	snprintf(br->kernel_kind, sizeof(br->kernel_kind), "bridge");
+	return false;
 }
 
 static void resolve_bridge(struct cfg_parser *p, int i)
@@ -180,6 +234,8 @@ static void resolve_bridge(struct cfg_parser *p, int i)
 	char list[CFG_RAW_LEN];
 	char *save = NULL;
 
+	if (!bridge_is_ours(p, i))
+		return;
 	snprintf(list, sizeof(list), "%s", p->raw[i].bridge_ports);
 	for (char *w = strtok_r(list, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
 		struct dpb_cfg_iface *f;
@@ -188,13 +244,10 @@ static void resolve_bridge(struct cfg_parser *p, int i)
 		if (strcmp(w, "none") == 0)
 			continue;
 		m = lookup_listed(p, w, loc);
-		if (m < 0 || (cfg->ifaces[m].kind == DPB_IFACE_PORT && !port_defined(p, m))) {
-			cfg_diag(cfg, DPB_DIAG_ERROR, loc,
-				 "%s: bridge port %s is unknown (no 'iface %s' stanza, no --port %s=DEVARGS)",
-				 br->name, w, w, w);
+		if (m < 0)
 			continue;
-		}
 		f = &cfg->ifaces[m];
+		br = &cfg->ifaces[i];
 		if (f->kind == DPB_IFACE_BRIDGE || f->kind == DPB_IFACE_LOOPBACK) {
 			cfg_diag(cfg, DPB_DIAG_ERROR, loc, "%s: bridge port %s is %s", br->name,
 				 w, kind_word(f->kind));
@@ -223,25 +276,14 @@ static void resolve_bridge(struct cfg_parser *p, int i)
 		cfg_diag(cfg, DPB_DIAG_WARNING, &p->raw[i].fd_loc,
 			 "%s: forward delay has no effect with stp off; ports forward at once",
 			 br->name);
-	if (br->has_address) {
-		if (br->prefix_len == 0) {
-			uint32_t m = p->raw[i].netmask;
-
-			if (!p->raw[i].has_netmask) {
-				br->prefix_len = 32;
-			} else {
-				br->prefix_len = 0;
-				while (m & 0x80000000u) {
-					br->prefix_len++;
-					m <<= 1;
-				}
-			}
-		}
-		br->bridge.host_port = true;
-	}
-	if (br->has_gateway && !br->has_address)
-		cfg_diag(cfg, DPB_DIAG_WARNING, &p->raw[i].gateway_loc,
-			 "%s: a gateway without an address is not installed", br->name);
+	br->host_port = cfg_wants_host_port(br);
+	if (br->gateway4.family && !has_family(br, AF_INET) && br->inet != DPB_METHOD_DHCP)
+		cfg_diag(cfg, DPB_DIAG_WARNING, &br->gateway4.loc,
+			 "%s: an IPv4 gateway without an IPv4 address is not installed", br->name);
+	if (br->gateway6.family && !has_family(br, AF_INET6) && br->inet6 != DPB_METHOD_DHCP &&
+	    br->inet6 != DPB_METHOD_AUTO)
+		cfg_diag(cfg, DPB_DIAG_WARNING, &br->gateway6.loc,
+			 "%s: an IPv6 gateway without an IPv6 address is not installed", br->name);
 }
 
 /* bridge-vhost-ports: each name a new VM port of the bridge. */
@@ -275,6 +317,9 @@ void cfg_resolve(struct cfg_parser *p)
 {
 	struct dpb_cfg *cfg = p->cfg;
 	unsigned int n = cfg->n_ifaces;
+
+	typeless_methods(p);
+	cfg_classify_vlans(p);
 
 	/* `bond-master` on a member makes its master a bond. */
 	for (unsigned int i = 0; i < n; i++) {
@@ -313,6 +358,7 @@ void cfg_resolve(struct cfg_parser *p)
 	for (unsigned int i = 0; i < n; i++)
 		if (cfg->ifaces[i].kind == DPB_IFACE_BRIDGE && p->raw[i].vhost_ports[0])
 			resolve_vhost_ports(p, (int)i);
+	cfg_resolve_vlan_ifaces(p);
 	cfg_resolve_vlans(p);
 
 	for (unsigned int i = 0; i < cfg->n_ifaces; i++) {
@@ -328,17 +374,19 @@ void cfg_resolve(struct cfg_parser *p)
 			cfg_diag(cfg, DPB_DIAG_WARNING, &f->loc,
 				 "%s is not a port of any bridge: what it receives is dropped",
 				 f->name);
+		if (f->kind == DPB_IFACE_KERNEL && f->has_stanza && f->master < 0 &&
+		    strcmp(f->kernel_kind, "bridge") != 0 && strcmp(f->kernel_kind, "VLAN") != 0)
+			cfg_diag(cfg, DPB_DIAG_WARNING, &f->loc,
+				 "%s is left to the kernel (%s device)", f->name, f->kernel_kind);
 		if (f->kind != DPB_IFACE_PORT || f->master >= 0)
 			continue;
 		if (!f->has_stanza && !is_port_arg(p, f->name))
 			cfg_diag(cfg, DPB_DIAG_WARNING, &f->loc,
 				 "%s is marked auto but has no iface stanza", f->name);
-		else if (f->has_stanza && !f->inet6)
+		else if (f->has_stanza)
 			cfg_diag(cfg, DPB_DIAG_WARNING, &f->loc,
-				 "%s is in no bond and no bridge: dpbond leaves it alone", f->name);
-		if (f->has_address && f->kind == DPB_IFACE_PORT)
-			cfg_diag(cfg, DPB_DIAG_WARNING, &p->raw[i].address_loc,
-				 "%s: addresses on ports are not implemented; ignored", f->name);
+				 "%s is in no bond and no bridge: dpbond leaves it%s to the kernel",
+				 f->name, f->n_addrs ? " and its addresses" : "");
 	}
 	/* --port NAME=DEVARGS wins over the stanza's dpdk-devargs. */
 	for (unsigned int k = 0; k < p->n_port_args; k++) {

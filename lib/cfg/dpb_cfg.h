@@ -24,6 +24,7 @@
 #define DPB_CFG_PATH_LEN 256
 #define DPB_CFG_DEVARGS_LEN 512
 #define DPB_CFG_MAX_BUCKETS 1024  /**< bond-hash-buckets */
+#define DPB_CFG_MAX_ADDRS 16    /**< addresses of one interface */
 
 /** Linux bonding modes, numbered as Linux numbers them. */
 #define DPB_BOND_MODES(X)                                           \
@@ -98,6 +99,35 @@ enum dpb_iface_kind {
 	DPB_IFACE_BOND,
 	DPB_IFACE_BRIDGE,
 	DPB_IFACE_LOOPBACK,   /**< `lo`: nothing for dpbond to do */
+	DPB_IFACE_VLAN,       /**< NAME.VID or vlan-raw-device: a VLAN of another interface */
+	DPB_IFACE_KERNEL,     /**< a device only the kernel drives (VXLAN, VRF, OVS, dummy): left alone */
+};
+
+/** How a family's addresses come (the METHOD of `iface NAME inet|inet6 METHOD`). */
+#define DPB_ADDR_METHODS(X)      \
+	X(NONE, "none")          \
+	X(MANUAL, "manual")      \
+	X(STATIC, "static")      \
+	X(DHCP, "dhcp")          \
+	X(AUTO, "auto")          \
+	X(LOOPBACK, "loopback")
+
+enum dpb_addr_method {
+#define X(id, name) DPB_METHOD_##id,
+	DPB_ADDR_METHODS(X)
+#undef X
+	DPB_METHOD_COUNT
+};
+
+/** The word of a method ("static"). */
+const char *dpb_addr_method_name(enum dpb_addr_method m);
+
+/** An address (`address`, `gateway`), IPv4 or IPv6. */
+struct dpb_cfg_addr {
+	int family;              /**< AF_INET or AF_INET6; 0: none */
+	uint8_t bytes[16];       /**< network byte order; IPv4 in the first four */
+	unsigned int prefix_len;
+	struct dpb_cfg_loc loc;
 };
 
 struct dpb_cfg_bond {
@@ -139,7 +169,6 @@ struct dpb_cfg_bridge {
 	bool stp;
 	unsigned int fd_s;                 /**< forward delay */
 	unsigned int ageing_s;             /**< FDB ageing time, default 300 */
-	bool host_port;                    /**< it has an address: a TAP named like it carries it */
 	bool vlan_aware;                   /**< bridge-vlan-aware yes */
 };
 
@@ -158,15 +187,23 @@ struct dpb_cfg_iface {
 	bool has_stanza;                 /**< an `iface` stanza defines it */
 	bool is_auto;                    /**< named by `auto` or `allow-hotplug` */
 	enum dpb_iface_kind kind;
-	char method[16];                 /**< manual, static, loopback, dhcp */
-	bool inet6;                      /**< only an inet6 stanza defines it */
+	enum dpb_addr_method inet;       /**< method of its inet stanza (NONE: no such stanza) */
+	enum dpb_addr_method inet6;      /**< method of its inet6 stanza */
 	char devargs[DPB_CFG_DEVARGS_LEN]; /**< `dpdk-devargs`, or "" */
 	struct dpb_cfg_loc devargs_loc;
-	bool has_address;
-	uint32_t addr;                   /**< IPv4, host byte order */
-	unsigned int prefix_len;
-	bool has_gateway;
-	uint32_t gateway;                /**< host byte order */
+	unsigned int n_addrs;            /**< `address` lines of every stanza, in file order */
+	struct dpb_cfg_addr addrs[DPB_CFG_MAX_ADDRS];
+	struct dpb_cfg_addr gateway4;    /**< IPv4 default route via (family 0: none) */
+	struct dpb_cfg_addr gateway6;    /**< IPv6 default route via */
+	int vlan_raw;                    /**< VLAN: index of the device it is a VLAN of, -1 */
+	unsigned int vlan_id;            /**< VLAN: 1-4094 */
+	char kernel_kind[16];            /**< KERNEL: what it is ("VXLAN", "VRF", ...) */
+	/**
+	 * A TAP named like it carries its addresses to the kernel: a bridge's
+	 * (after the bridge's ports), or a VLAN's of a VLAN-aware bridge (one of
+	 * its ports, an access port of that VLAN).
+	 */
+	bool host_port;
 	int master;                      /**< index of its bond or bridge, -1 */
 	bool vhost;                      /**< a VM port: dpbond's vhost-user socket NAME.sock */
 	struct dpb_cfg_vlan vlan;        /**< as a bridge port; on a bridge, its ports' defaults */
@@ -252,6 +289,12 @@ void dpb_cfg_port_vlans(const struct dpb_cfg *cfg, int iface, uint16_t *pvid,
  * it. Pure. @return the position it had in the bridge, or -ENOENT.
  */
 int dpb_cfg_remove_bridge_port(struct dpb_cfg *cfg, int iface);
+
+/**
+ * Gives no interface a host port (`--no-host-ports`): the bridges' and the
+ * VLANs' addresses stay wherever the kernel has them. Pure.
+ */
+void dpb_cfg_drop_host_ports(struct dpb_cfg *cfg);
 
 /** Index of the iface named @p name, or -1. */
 int dpb_cfg_find(const struct dpb_cfg *cfg, const char *name);

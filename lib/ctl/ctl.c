@@ -28,6 +28,26 @@ static int nth_port_of(const char *name)
 	return -1;
 }
 
+int dpb_ctl_check_devices(const struct dpb_cfg *cfg)
+{
+	int rc = 0;
+
+	for (unsigned int i = 0; i < cfg->n_ifaces; i++) {
+		const struct dpb_cfg_iface *f = &cfg->ifaces[i];
+		int n = nth_port_of(f->name);
+
+		if (f->kind != DPB_IFACE_PORT || f->master < 0 || f->vhost || f->devargs[0] ||
+		    (n >= 0 && rte_eth_dev_is_valid_port((uint16_t)n)))
+			continue;
+		fprintf(stderr,
+			"%s:%u: error: %s: no device: give 'dpdk-devargs' in its stanza, or --port %s=DEVARGS%s\n",
+			f->loc.file, f->loc.line, f->name, f->name,
+			n >= 0 ? ", or an EAL device for its number" : "");
+		rc = -ENODEV;
+	}
+	return rc;
+}
+
 /* A free slot in c->ports: one a removed VM port left, or a new one. */
 static struct dpb_port *free_port_slot(struct dpb_ctl *c, unsigned int *idx)
 {
@@ -250,17 +270,19 @@ static int init_host_ports(struct dpb_ctl *c)
 }
 
 /*
- * A bridge with an address gets a host port: a TAP named like the bridge
- * (or the device `--port BRIDGE=DEVARGS` names), counted as the bridge.
+ * A bridge with addresses gets a host port: a TAP named like the bridge (or
+ * the device `--port BRIDGE=DEVARGS` names), counted as the bridge; so does
+ * a VLAN with addresses on a VLAN-aware bridge, as one of its ports.
  */
 static int attach_host_port(struct dpb_ctl *c, int iface)
 {
 	struct dpb_cfg_iface *f = &c->cfg.ifaces[iface];
-
+	char name[DPB_NAME_LEN];
 	int rc;
 
+	snprintf(name, sizeof(name), "%s", f->name);
 	if (f->devargs[0] == '\0')
-		snprintf(f->devargs, sizeof(f->devargs), "net_tap_%s,iface=%s", f->name, f->name);
+		snprintf(f->devargs, sizeof(f->devargs), "net_tap_%s,iface=%s", name, name);
 	rc = ctl_attach_port(c, iface);
 	if (rc < 0)
 		fprintf(stderr,
@@ -276,16 +298,21 @@ static int attach_ports(struct dpb_ctl *c)
 		const struct dpb_cfg_iface *f = &c->cfg.ifaces[i];
 		int rc;
 
-		if (f->kind != DPB_IFACE_PORT || f->master < 0)
+		if (f->master < 0)
 			continue;
-		rc = ctl_attach_port(c, (int)i);
+		if (f->kind == DPB_IFACE_PORT)
+			rc = ctl_attach_port(c, (int)i);
+		else if (f->kind == DPB_IFACE_VLAN && f->host_port)
+			rc = attach_host_port(c, (int)i);
+		else
+			continue;
 		if (rc < 0)
 			return rc;
 	}
 	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
 		int rc;
 
-		if (c->cfg.ifaces[i].kind != DPB_IFACE_BRIDGE || !c->cfg.ifaces[i].bridge.host_port)
+		if (c->cfg.ifaces[i].kind != DPB_IFACE_BRIDGE || !c->cfg.ifaces[i].host_port)
 			continue;
 		rc = attach_host_port(c, (int)i);
 		if (rc < 0)
@@ -374,7 +401,13 @@ int dpb_ctl_destroy(struct dpb_ctl *c)
 			rte_pktmbuf_free(m);
 	}
 	if (c->pool) {
-		unsigned int avail = rte_mempool_avail_count(c->pool);
+		unsigned int avail, lcore;
+
+		/* Every lcore has stopped: what their caches hold goes back to
+		 * the pool's driver now, so that it sees every mbuf once. */
+		RTE_LCORE_FOREACH(lcore)
+			rte_mempool_cache_flush(rte_mempool_default_cache(c->pool, lcore), c->pool);
+		avail = rte_mempool_avail_count(c->pool);
 
 		printf("mbufs: %u of %u back in the pool\n", avail, c->pool->size);
 		if (avail != c->pool->size) {

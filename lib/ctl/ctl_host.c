@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The host port of a bridge: the TAP that stands in for the Linux bridge's
- * own interface. It takes the MAC of the bridge's first bond (as a Proxmox
- * bridge takes its first port's), holds that MAC as a permanent FDB entry,
- * and gets the stanza's address and gateway over netlink.
+ * Host ports: the TAPs that stand in for the Linux bridge's own interface
+ * (named like the bridge, after its ports) and for VLAN interfaces on a
+ * VLAN-aware bridge (vmbr0.5: an access port of VLAN 5 among its ports).
+ * Each takes the MAC of the bridge's first bond (as a Proxmox bridge takes
+ * its first port's, and a VLAN its bridge's), holds that MAC as a permanent
+ * FDB entry in its VLAN, and gets the stanza's addresses and gateways over
+ * netlink.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -16,100 +19,153 @@
 #include "ctl_priv.h"
 #include "dpb_host.h"
 
-static void first_bond_mac(const struct dpb_ctl *c, const struct dpb_cfg_bridge *br,
-			   struct dpb_port *host)
+/* The host's MAC on bridge @br: its first bond's, else the TAP's own. */
+static void host_mac(const struct dpb_ctl *c, const struct ctl_bridge *br, int pi,
+		     struct rte_ether_addr *mac)
 {
-	for (unsigned int k = 0; k < br->n_ports; k++) {
-		int b = c->iface_bond[br->ports[k]];
-		struct rte_ether_addr a;
+	const struct dpb_cfg_bridge *cb = &c->cfg.ifaces[br->iface].bridge;
 
-		if (b < 0)
-			continue;
-		memcpy(a.addr_bytes, c->bonds[b].bond.addr.b, RTE_ETHER_ADDR_LEN);
-		dpb_port_set_mac(host, &a);
-		return;
+	rte_eth_macaddr_get(c->ports[pi].port_id, mac);
+	for (unsigned int k = 0; k < cb->n_ports; k++) {
+		int b = c->iface_bond[cb->ports[k]];
+
+		if (b >= 0) {
+			memcpy(mac->addr_bytes, c->bonds[b].bond.addr.b, RTE_ETHER_ADDR_LEN);
+			return;
+		}
 	}
 }
 
-static const char *ipv4(uint32_t a, char *buf)
+/* Applies one address or gateway, saying what happened. @return 0 or -errno. */
+static int apply(const struct dpb_cfg_iface *f, const char *ifname, const struct dpb_cfg_addr *a,
+		 bool gateway)
 {
-	struct in_addr in = { .s_addr = htonl(a) };
+	char why[128], text[INET6_ADDRSTRLEN];
+	int rc;
 
-	return inet_ntop(AF_INET, &in, buf, INET_ADDRSTRLEN);
-}
-
-/* The kernel side: address, then the default route. */
-static int configure_kernel(const struct dpb_cfg_iface *f, const char *ifname)
-{
-	char why[128], a[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
-	int rc = dpb_host_add_addr(ifname, f->addr, f->prefix_len, why, sizeof(why));
-
-	if (rc < 0) {
-		fprintf(stderr, "%s:%u: %s: host port %s: %s\n", f->loc.file, f->loc.line, f->name,
-			ifname, why);
+	inet_ntop(a->family, a->bytes, text, sizeof(text));
+	if (!gateway) {
+		rc = dpb_host_add_addr(ifname, a->family, a->bytes, a->prefix_len, why, sizeof(why));
+		if (rc == 0)
+			printf("%s: host port %s has %s/%u\n", f->name, ifname, text, a->prefix_len);
+		else
+			fprintf(stderr, "%s:%u: %s: host port %s: %s/%u: %s\n", a->loc.file,
+				a->loc.line, f->name, ifname, text, a->prefix_len, why);
 		return rc;
 	}
-	printf("%s: host port %s has %s/%u\n", f->name, ifname, ipv4(f->addr, a), f->prefix_len);
-	if (!f->has_gateway)
-		return 0;
-	rc = dpb_host_add_default_route(ifname, f->gateway, why, sizeof(why));
+	rc = dpb_host_add_default_route(ifname, a->family, a->bytes, why, sizeof(why));
 	if (rc == 0)
-		printf("%s: default route via %s\n", f->name, ipv4(f->gateway, g));
+		printf("%s: default route via %s\n", f->name, text);
 	else
-		fprintf(stderr, "%s:%u: warning: %s: gateway %s not installed: %s\n", f->loc.file,
-			f->loc.line, f->name, ipv4(f->gateway, g), why);
+		fprintf(stderr, "%s:%u: warning: %s: gateway %s not installed: %s\n", a->loc.file,
+			a->loc.line, f->name, text, why);
+	return 0;   /* a route the host already has is not dpbond's to replace */
+}
+
+/*
+ * The kernel side of host port @f: SLAAC for inet6 auto, the addresses, then
+ * the gateways (dhcp leaves its family to a DHCP client on @ifname).
+ */
+static int configure_kernel(const struct dpb_cfg_iface *f, const char *ifname)
+{
+	char why[128];
+	int rc;
+
+	if (f->inet6 == DPB_METHOD_AUTO &&
+	    (dpb_host_set_ipv6_conf(ifname, "accept_ra", "2", why, sizeof(why)) < 0 ||
+	     dpb_host_set_ipv6_conf(ifname, "autoconf", "1", why, sizeof(why)) < 0))
+		fprintf(stderr, "%s:%u: warning: %s: inet6 auto on %s: %s\n", f->loc.file,
+			f->loc.line, f->name, ifname, why);
+	for (unsigned int k = 0; k < f->n_addrs; k++) {
+		rc = apply(f, ifname, &f->addrs[k], false);
+		if (rc < 0)
+			return rc;
+	}
+	if (f->gateway4.family)
+		apply(f, ifname, &f->gateway4, true);
+	if (f->gateway6.family)
+		apply(f, ifname, &f->gateway6, true);
 	return 0;
 }
 
-/* The VLAN of the host's own MAC: the bridge's pvid when VLAN-aware. */
-static uint16_t host_vlan(const struct dpb_ctl *c, const struct ctl_bridge *br)
+/* The VLAN of host port @iface on its bridge: the VLAN's, or the bridge's pvid. */
+static uint16_t host_vlan(const struct dpb_ctl *c, const struct ctl_bridge *br, int iface)
 {
 	uint64_t vids[64];
 	uint16_t pvid;
 
 	if (!c->cfg.ifaces[br->iface].bridge.vlan_aware)
 		return 0;
-	dpb_cfg_port_vlans(&c->cfg, br->iface, &pvid, vids);
+	dpb_cfg_port_vlans(&c->cfg, iface, &pvid, vids);
 	return pvid;
 }
 
-/* The host's MAC, permanent in the FDB at the host port's place (after the others). */
-static int hold_mac(struct dpb_ctl *c, struct ctl_bridge *br, const struct dpb_port *p)
+/* Host port @iface's place in its bridge: its index, or after the ports for the bridge's. */
+static unsigned int host_position(const struct dpb_ctl *c, const struct ctl_bridge *br, int iface)
+{
+	const struct dpb_cfg_bridge *cb = &c->cfg.ifaces[br->iface].bridge;
+
+	for (unsigned int k = 0; k < cb->n_ports; k++)
+		if (cb->ports[k] == iface)
+			return k;
+	return cb->n_ports;
+}
+
+/* Calls @fn for every host port of bridge @br that has a device. */
+static int each_host_port(struct dpb_ctl *c, struct ctl_bridge *br,
+			  int (*fn)(struct dpb_ctl *, struct ctl_bridge *, int, int))
+{
+	const struct dpb_cfg_bridge *cb = &c->cfg.ifaces[br->iface].bridge;
+	int rc = 0;
+
+	for (unsigned int k = 0; k < cb->n_ports && rc == 0; k++) {
+		int f = cb->ports[k];
+
+		if (c->cfg.ifaces[f].host_port && c->iface_port[f] >= 0)
+			rc = fn(c, br, f, c->iface_port[f]);
+	}
+	if (rc == 0 && c->iface_port[br->iface] >= 0)
+		rc = fn(c, br, br->iface, c->iface_port[br->iface]);
+	return rc;
+}
+
+/* The host's MAC, permanent in the FDB at host port @iface's place and VLAN. */
+static int hold_mac(struct dpb_ctl *c, struct ctl_bridge *br, int iface, int pi)
 {
 	struct rte_ether_addr mac;
 
-	rte_eth_macaddr_get(p->port_id, &mac);
-	return dpb_fdb_add_permanent(br->fdb, host_vlan(c, br), mac.addr_bytes,
-				     c->cfg.ifaces[br->iface].bridge.n_ports);
+	rte_eth_macaddr_get(c->ports[pi].port_id, &mac);
+	return dpb_fdb_add_permanent(br->fdb, host_vlan(c, br, iface), mac.addr_bytes,
+				     host_position(c, br, iface));
 }
 
 void ctl_host_port_moved(struct dpb_ctl *c, struct ctl_bridge *br)
 {
-	int pi = c->iface_port[br->iface];
-
-	if (pi >= 0)
-		hold_mac(c, br, &c->ports[pi]);
+	each_host_port(c, br, hold_mac);
 }
 
-int ctl_host_port_init(struct dpb_ctl *c, struct ctl_bridge *br)
+static int init_one(struct dpb_ctl *c, struct ctl_bridge *br, int iface, int pi)
 {
-	const struct dpb_cfg_iface *f = &c->cfg.ifaces[br->iface];
-	int pi = c->iface_port[br->iface];
+	const struct dpb_cfg_iface *f = &c->cfg.ifaces[iface];
+	struct dpb_port *p = &c->ports[pi];
 	struct rte_eth_dev_info info;
+	struct rte_ether_addr mac;
 	char ifname[IF_NAMESIZE];
-	struct dpb_port *p;
 
-	if (pi < 0)
-		return 0;
-	p = &c->ports[pi];
-	first_bond_mac(c, &f->bridge, p);
-	if (hold_mac(c, br, p) < 0)
+	host_mac(c, br, pi, &mac);
+	dpb_port_set_mac(p, &mac);
+	if (hold_mac(c, br, iface, pi) < 0)
 		return -ENOSPC;
 	if (rte_eth_dev_info_get(p->port_id, &info) != 0 || info.if_index == 0 ||
 	    if_indextoname(info.if_index, ifname) == NULL) {
-		fprintf(stderr, "%s:%u: warning: %s: host port %s has no kernel interface; address not applied\n",
+		fprintf(stderr, "%s:%u: warning: %s: host port %s has no kernel interface; addresses not applied\n",
 			f->loc.file, f->loc.line, f->name, p->devargs);
 		return 0;
 	}
 	return configure_kernel(f, ifname);
+}
+
+int ctl_host_port_init(struct dpb_ctl *c, struct ctl_bridge *br)
+{
+	return each_host_port(c, br, init_one);
 }

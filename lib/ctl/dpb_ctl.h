@@ -28,6 +28,17 @@ struct dpb_ctl;
 struct dpb_ctl *dpb_ctl_create(const struct dpb_cfg *cfg);
 
 /**
+ * Whether every port that @p cfg puts in a bond or bridge can find its device:
+ * `dpdk-devargs` (or `--port`), or an EAL-probed port of its number (ethN).
+ * A member or port needs no stanza (as in ifupdown2), so this is known only
+ * once EAL has probed its devices: called before dpb_ctl_create, so that a
+ * file naming a device nowhere is refused before any port is touched.
+ * Main lcore, after rte_eal_init. @return 0, or -ENODEV with a
+ * `file:line: error:` for each on stderr.
+ */
+int dpb_ctl_check_devices(const struct dpb_cfg *cfg);
+
+/**
  * Stops the workers and the ports, reports mbufs not returned to the pool,
  * and frees everything.
  * @return 0, or -EIO when mbufs were missing from the pool at the end.

@@ -4,32 +4,42 @@
 
 /**
  * @file
- * The host's side of a bridge: the kernel interface (a TAP that dpbond's
- * net_tap port created, named like the bridge) gets the stanza's address and
- * default route over rtnetlink, as ifupdown would have given them to the
- * Linux bridge. No DPDK; each call is one netlink request and its
- * acknowledgement. Control thread only (it makes syscalls).
+ * The host's side of a bridge or VLAN: the kernel interface (a TAP that
+ * dpbond's net_tap port created, named like the bridge or VLAN) gets the
+ * stanza's addresses and default routes over rtnetlink (libmnl), as ifupdown
+ * would have given them to the Linux bridge. No DPDK; each call is one
+ * request and its acknowledgement. Control thread only (it makes syscalls).
+ * Addresses are in network byte order, 4 bytes for AF_INET, 16 for AF_INET6.
  */
 
 #include <stddef.h>
 #include <stdint.h>
 
 /**
- * Adds IPv4 @p addr/@p prefix_len (host byte order) to interface @p ifname,
- * with the subnet's broadcast address, as `ip addr add A/P brd + dev IF`.
- * An address already there is fine.
+ * Adds @p addr/@p prefix_len of @p family (AF_INET or AF_INET6) to interface
+ * @p ifname, as `ip addr add A/P [brd +] dev IF` (IPv4 gets the subnet's
+ * broadcast address). An address already there is fine.
  * @return 0, or -errno with @p why filled in.
  */
-int dpb_host_add_addr(const char *ifname, uint32_t addr, unsigned int prefix_len,
-		      char *why, size_t why_len);
+int dpb_host_add_addr(const char *ifname, int family, const uint8_t *addr,
+		      unsigned int prefix_len, char *why, size_t why_len);
 
 /**
- * Installs the default route via @p gateway (host byte order) out of
- * @p ifname in the main table, as `ip route add default via G dev IF`.
- * Never replaces a default route that is already there.
+ * Installs the default route of @p family via @p gateway out of @p ifname in
+ * the main table, as `ip [-6] route add default via G dev IF`. Never
+ * replaces a default route that is already there.
  * @return 0, -EEXIST when a default route exists, or another -errno, with
  *   @p why filled in.
  */
-int dpb_host_add_default_route(const char *ifname, uint32_t gateway, char *why, size_t why_len);
+int dpb_host_add_default_route(const char *ifname, int family, const uint8_t *gateway,
+			       char *why, size_t why_len);
+
+/**
+ * Writes @p value to /proc/sys/net/ipv6/conf/@p ifname/@p key (accept_ra,
+ * autoconf: what `inet6 auto` sets for SLAAC).
+ * @return 0, or -errno with @p why filled in.
+ */
+int dpb_host_set_ipv6_conf(const char *ifname, const char *key, const char *value,
+			   char *why, size_t why_len);
 
 #endif

@@ -1,71 +1,54 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* rtnetlink requests for the host port: one message, one acknowledgement. */
+/*
+ * rtnetlink requests for the host ports, built and checked with libmnl:
+ * one request, its acknowledgement (sequence and port id checked, the
+ * kernel's error returned).
+ */
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
+#include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
-#include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
 #include "dpb_host.h"
 
-struct nl_req {
-	struct nlmsghdr nh;
-	union {
-		struct ifaddrmsg ifa;
-		struct rtmsg rt;
-	};
-	char attrs[128];
-};
-
-static void add_attr(struct nl_req *r, unsigned short type, const void *data, size_t len)
+/* Sends request @nlh and waits for its acknowledgement. @return 0 or -errno. */
+static int talk(struct nlmsghdr *nlh)
 {
-	struct rtattr *a = (struct rtattr *)((char *)r + NLMSG_ALIGN(r->nh.nlmsg_len));
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct mnl_socket *nl = mnl_socket_open(NETLINK_ROUTE);
+	unsigned int seq = (unsigned int)time(NULL), portid;
+	int rc;
 
-	a->rta_type = type;
-	a->rta_len = (unsigned short)RTA_LENGTH(len);
-	memcpy(RTA_DATA(a), data, len);
-	r->nh.nlmsg_len = NLMSG_ALIGN(r->nh.nlmsg_len) + RTA_ALIGN(a->rta_len);
-}
-
-/* Sends @p r and waits for the kernel's answer. @return 0 or -errno. */
-static int talk(struct nl_req *r)
-{
-	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	char buf[4096];
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	int rc = -EIO;
-	ssize_t n;
-
-	if (fd < 0)
+	if (nl == NULL)
 		return -errno;
-	r->nh.nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-	r->nh.nlmsg_seq = 1;
-	if (sendto(fd, r, r->nh.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0) {
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
 		rc = -errno;
 		goto out;
 	}
-	n = recv(fd, buf, sizeof(buf), 0);
-	if (n < 0) {
+	portid = mnl_socket_get_portid(nl);
+	nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = seq;
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
 		rc = -errno;
 		goto out;
 	}
-	for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (unsigned int)n);
-	     h = NLMSG_NEXT(h, n)) {
-		if (h->nlmsg_type == NLMSG_ERROR) {
-			const struct nlmsgerr *e = NLMSG_DATA(h);
-
-			rc = e->error;
-			break;
-		}
+	rc = (int)mnl_socket_recvfrom(nl, buf, sizeof(buf));
+	if (rc < 0) {
+		rc = -errno;
+		goto out;
 	}
+	rc = mnl_cb_run(buf, (size_t)rc, seq, portid, NULL, NULL) < 0 ? -errno : 0;
 out:
-	close(fd);
+	mnl_socket_close(nl);
 	return rc;
 }
 
@@ -78,60 +61,85 @@ static int index_of(const char *ifname, char *why, size_t why_len)
 	return idx ? (int)idx : -ENODEV;
 }
 
-int dpb_host_add_addr(const char *ifname, uint32_t addr, unsigned int prefix_len,
-		      char *why, size_t why_len)
+static size_t addr_len(int family)
 {
-	struct nl_req r;
-	uint32_t a = htonl(addr);
-	uint32_t mask = prefix_len ? ~0u << (32 - prefix_len) : 0;
-	uint32_t brd = htonl(addr | ~mask);
+	return family == AF_INET ? 4 : 16;
+}
+
+int dpb_host_add_addr(const char *ifname, int family, const uint8_t *addr,
+		      unsigned int prefix_len, char *why, size_t why_len)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifaddrmsg *ifa;
 	int idx = index_of(ifname, why, why_len), rc;
 
 	if (idx < 0)
 		return idx;
-	memset(&r, 0, sizeof(r));
-	r.nh.nlmsg_len = NLMSG_LENGTH(sizeof(r.ifa));
-	r.nh.nlmsg_type = RTM_NEWADDR;
-	r.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
-	r.ifa.ifa_family = AF_INET;
-	r.ifa.ifa_prefixlen = (unsigned char)prefix_len;
-	r.ifa.ifa_scope = RT_SCOPE_UNIVERSE;
-	r.ifa.ifa_index = (unsigned int)idx;
-	add_attr(&r, IFA_LOCAL, &a, sizeof(a));
-	add_attr(&r, IFA_ADDRESS, &a, sizeof(a));
-	if (prefix_len < 31)
-		add_attr(&r, IFA_BROADCAST, &brd, sizeof(brd));
-	rc = talk(&r);
+	nlh->nlmsg_type = RTM_NEWADDR;
+	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = (unsigned char)family;
+	ifa->ifa_prefixlen = (unsigned char)prefix_len;
+	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	ifa->ifa_index = (unsigned int)idx;
+	mnl_attr_put(nlh, IFA_LOCAL, addr_len(family), addr);
+	mnl_attr_put(nlh, IFA_ADDRESS, addr_len(family), addr);
+	if (family == AF_INET && prefix_len < 31) {
+		/* `brd +`: the subnet's last address. */
+		uint32_t a, mask = prefix_len ? ~0u << (32 - prefix_len) : 0;
+
+		memcpy(&a, addr, 4);
+		a = htonl(ntohl(a) | ~mask);
+		mnl_attr_put_u32(nlh, IFA_BROADCAST, a);
+	}
+	rc = talk(nlh);
 	if (rc < 0)
 		snprintf(why, why_len, "adding the address: %s", strerror(-rc));
 	return rc;
 }
 
-int dpb_host_add_default_route(const char *ifname, uint32_t gateway, char *why, size_t why_len)
+int dpb_host_add_default_route(const char *ifname, int family, const uint8_t *gateway,
+			       char *why, size_t why_len)
 {
-	struct nl_req r;
-	uint32_t gw = htonl(gateway);
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rtmsg *rt;
 	int idx = index_of(ifname, why, why_len), rc;
-	uint32_t oif;
 
 	if (idx < 0)
 		return idx;
-	oif = (uint32_t)idx;
-	memset(&r, 0, sizeof(r));
-	r.nh.nlmsg_len = NLMSG_LENGTH(sizeof(r.rt));
-	r.nh.nlmsg_type = RTM_NEWROUTE;
-	r.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-	r.rt.rtm_family = AF_INET;
-	r.rt.rtm_table = RT_TABLE_MAIN;
-	r.rt.rtm_protocol = RTPROT_BOOT;
-	r.rt.rtm_scope = RT_SCOPE_UNIVERSE;
-	r.rt.rtm_type = RTN_UNICAST;
-	add_attr(&r, RTA_GATEWAY, &gw, sizeof(gw));
-	add_attr(&r, RTA_OIF, &oif, sizeof(oif));
-	rc = talk(&r);
+	nlh->nlmsg_type = RTM_NEWROUTE;
+	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	rt = mnl_nlmsg_put_extra_header(nlh, sizeof(*rt));
+	rt->rtm_family = (unsigned char)family;
+	rt->rtm_table = RT_TABLE_MAIN;
+	rt->rtm_protocol = RTPROT_BOOT;
+	rt->rtm_scope = RT_SCOPE_UNIVERSE;
+	rt->rtm_type = RTN_UNICAST;
+	mnl_attr_put(nlh, RTA_GATEWAY, addr_len(family), gateway);
+	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)idx);
+	rc = talk(nlh);
 	if (rc == -EEXIST)
 		snprintf(why, why_len, "a default route exists already; it is left as it is");
 	else if (rc < 0)
 		snprintf(why, why_len, "adding the default route: %s", strerror(-rc));
+	return rc;
+}
+
+int dpb_host_set_ipv6_conf(const char *ifname, const char *key, const char *value,
+			   char *why, size_t why_len)
+{
+	char path[128];
+	int fd, rc = 0;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", ifname, key);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, value, strlen(value)) != (ssize_t)strlen(value))
+		rc = -errno;
+	if (fd >= 0)
+		close(fd);
+	if (rc < 0)
+		snprintf(why, why_len, "setting %s: %s", path, strerror(-rc));
 	return rc;
 }

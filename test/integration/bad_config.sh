@@ -23,11 +23,11 @@ expect_refused() {
 expect_refused unknown-mode 's/bond_mode active-backup/bond_mode active-passive/' \
 	"18: error: bond_mode: unknown mode 'active-passive'"
 expect_refused undefined-slave 's/slaves eth0 eth1/slaves eth0 eth9/' \
-	"22: error: bond1: slave eth9 is defined nowhere"
+	"22: error: eth9: no device: give 'dpdk-devargs' in its stanza, or --port eth9=DEVARGS, or an EAL device for its number"
 expect_refused slave-twice 's/slaves eth0 eth1/slaves eth0 eth2/' \
 	"22: error: bond1: slave eth2 is already a slave of bond0"
 expect_refused unknown-bridge-port 's/bridge_ports bond1/bridge_ports bond7/' \
-	"39: error: vmbr1: bridge port bond7 is unknown"
+	"39: error: bond7: no device: give 'dpdk-devargs' in its stanza, or --port bond7=DEVARGS"
 expect_refused bad-number 's/bond_miimon 100/bond_miimon 1O0/' \
 	"17: error: bond_miimon: '1O0' is not a number"
 expect_refused nested-bond 's/slaves eth0 eth1/slaves eth0 bond0/' \

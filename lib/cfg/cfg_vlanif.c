@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * VLAN interfaces, as ifupdown and ifupdown2 name them: NAME.VID (vmbr0.5,
+ * bond0.5, eno1.60), or any name with vlan-raw-device (and vlan-id, or a
+ * name vlanVID). And devices that only the kernel drives (VXLAN, VRF, Open
+ * vSwitch, dummy): dpbond leaves them alone, and refuses a bond or bridge
+ * that mixes them with its own ports.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "cfg_priv.h"
+
+/* NAME.VID: @raw gets NAME, @vid VID. @return true when @name has that form. */
+static bool dotted_vlan(const char *name, char *raw, unsigned int *vid)
+{
+	const char *dot = strrchr(name, '.');
+
+	if (dot == NULL || dot == name || cfg_parse_uint(dot + 1, 1, 4094, vid) < 0)
+		return false;
+	snprintf(raw, DPB_NAME_LEN, "%.*s", (int)(dot - name), name);
+	return true;
+}
+
+/* vlanVID: @return the VID, or 0. */
+static unsigned int vlan_named(const char *name)
+{
+	unsigned int vid;
+
+	return strncmp(name, "vlan", 4) == 0 && cfg_parse_uint(name + 4, 1, 4094, &vid) == 0 ?
+	       vid : 0;
+}
+
+/* Makes iface @i a VLAN if its name or options say so. */
+static void classify(struct cfg_parser *p, int i)
+{
+	struct dpb_cfg *cfg = p->cfg;
+	struct dpb_cfg_iface *f = &cfg->ifaces[i];
+	const struct cfg_raw *r = &p->raw[i];
+	const struct dpb_cfg_loc *loc = r->vlan_raw[0] ? &r->vlan_loc : &f->loc;
+	char raw[DPB_NAME_LEN] = "", named_lower[DPB_NAME_LEN];
+	unsigned int vid = 0, lower_vid;
+	int lower;
+
+	if (r->vlan_raw[0]) {
+		snprintf(raw, sizeof(raw), "%s", r->vlan_raw);
+		vid = r->has_vlan_id ? r->vlan_id : vlan_named(f->name);
+		if (vid == 0) {
+			char named[DPB_NAME_LEN];
+
+			if (!dotted_vlan(f->name, named, &vid)) {
+				cfg_diag(cfg, DPB_DIAG_ERROR, loc,
+					 "%s: vlan-raw-device without vlan-id (and not named vlanVID or NAME.VID)",
+					 f->name);
+				return;
+			}
+		}
+	} else if (!dotted_vlan(f->name, raw, &vid)) {
+		if (r->has_vlan_id)
+			cfg_diag(cfg, DPB_DIAG_ERROR, loc, "%s: vlan-id without vlan-raw-device",
+				 f->name);
+		return;
+	} else if (r->has_vlan_id && r->vlan_id != vid) {
+		cfg_diag(cfg, DPB_DIAG_WARNING, loc, "%s: vlan-id %u stands over the %u of its name",
+			 f->name, r->vlan_id, vid);
+		vid = r->vlan_id;
+	}
+	if (f->kind != DPB_IFACE_PORT) {
+		cfg_diag(cfg, DPB_DIAG_ERROR, loc, "%s is named like a VLAN (or has vlan-raw-device) but has %s options",
+			 f->name, f->kind == DPB_IFACE_BOND ? "bond" : f->kind == DPB_IFACE_BRIDGE ?
+			 "bridge" : "other");
+		return;
+	}
+	if (dotted_vlan(raw, named_lower, &lower_vid)) {
+		cfg_diag(cfg, DPB_DIAG_ERROR, loc,
+			 "%s: VLANs of VLANs (802.1ad QinQ) are not implemented", f->name);
+		return;
+	}
+	lower = cfg_iface_get(cfg, raw, loc);
+	if (lower < 0)
+		return;
+	f = &cfg->ifaces[i];   /* the table may not move, but stay safe */
+	f->kind = DPB_IFACE_VLAN;
+	f->vlan_raw = lower;
+	f->vlan_id = vid;
+}
+
+void cfg_classify_vlans(struct cfg_parser *p)
+{
+	for (unsigned int i = 0; i < p->cfg->n_ifaces; i++)
+		classify(p, (int)i);
+}
+
+int cfg_vlan_lookup(struct cfg_parser *p, const char *name, const struct dpb_cfg_loc *loc)
+{
+	char raw[DPB_NAME_LEN];
+	unsigned int vid;
+	int i = dpb_cfg_find(p->cfg, name);
+
+	if (i >= 0 || !dotted_vlan(name, raw, &vid))
+		return i;
+	/* ifupdown2 needs no stanza for NAME.VID: the name says it all. */
+	i = cfg_iface_get(p->cfg, name, loc);
+	if (i >= 0)
+		classify(p, i);
+	return i;
+}
+
+/* Whether iface @i has something for a host port to carry. */
+bool cfg_wants_host_port(const struct dpb_cfg_iface *f)
+{
+	return f->n_addrs > 0 || f->inet == DPB_METHOD_DHCP || f->inet6 == DPB_METHOD_DHCP ||
+	       f->inet6 == DPB_METHOD_AUTO;
+}
+
+/*
+ * What each VLAN interface becomes, once bonds and bridges are known: on a
+ * VLAN-aware bridge, with an address, a host port (a TAP, an access port of
+ * its VLAN); elsewhere, for now, refused when the file needs it.
+ */
+void cfg_resolve_vlan_ifaces(struct cfg_parser *p)
+{
+	struct dpb_cfg *cfg = p->cfg;
+
+	for (unsigned int i = 0; i < cfg->n_ifaces; i++) {
+		struct dpb_cfg_iface *f = &cfg->ifaces[i];
+		const struct dpb_cfg_iface *lower;
+		struct dpb_cfg_iface *br;
+
+		if (f->kind != DPB_IFACE_VLAN)
+			continue;
+		lower = &cfg->ifaces[f->vlan_raw];
+		if (f->master >= 0) {
+			cfg_diag(cfg, DPB_DIAG_ERROR, &cfg->ifaces[f->master].bridge.ports_loc,
+				 "%s: port %s is VLAN %u of %s: VLAN interfaces as bridge ports are not implemented yet",
+				 cfg->ifaces[f->master].name, f->name, f->vlan_id, lower->name);
+			continue;
+		}
+		if (lower->kind == DPB_IFACE_KERNEL || (lower->kind == DPB_IFACE_PORT &&
+							 lower->master < 0)) {
+			cfg_diag(cfg, DPB_DIAG_WARNING, &f->loc,
+				 "%s is a VLAN of %s, which is not dpbond's: left to the kernel",
+				 f->name, lower->name);
+			f->kind = DPB_IFACE_KERNEL;
+			snprintf(f->kernel_kind, sizeof(f->kernel_kind), "VLAN");
+			continue;
+		}
+		if (!cfg_wants_host_port(f))
+			continue;   /* the VLAN alone: the bridge carries it anyway */
+		if (lower->kind != DPB_IFACE_BRIDGE || !lower->bridge.vlan_aware) {
+			cfg_diag(cfg, DPB_DIAG_ERROR, &f->loc,
+				 "%s: the host's addresses on VLAN %u of %s are implemented only on a VLAN-aware bridge (bridge-vlan-aware yes), not yet on %s",
+				 f->name, f->vlan_id, lower->name,
+				 lower->kind == DPB_IFACE_BRIDGE ? "a plain bridge" :
+				 lower->kind == DPB_IFACE_BOND ? "a bond" : "a bond member or bridge port");
+			continue;
+		}
+		br = &cfg->ifaces[f->vlan_raw];
+		if (br->bridge.n_ports == DPB_CFG_MAX_BR_PORTS) {
+			cfg_diag(cfg, DPB_DIAG_ERROR, &f->loc, "%s: more than %d ports", br->name,
+				 DPB_CFG_MAX_BR_PORTS);
+			continue;
+		}
+		f->master = f->vlan_raw;
+		f->host_port = true;
+		f->vlan.has_pvid = true;
+		f->vlan.has_vids = true;
+		f->vlan.pvid = (uint16_t)f->vlan_id;
+		memset(f->vlan.vids, 0, sizeof(f->vlan.vids));
+		f->vlan.vids[f->vlan_id / 64] |= 1ull << (f->vlan_id % 64);
+		f->vlan.loc = f->loc;
+		br->bridge.ports[br->bridge.n_ports++] = (int)i;
+	}
+}
