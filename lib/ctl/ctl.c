@@ -229,6 +229,9 @@ static int init_bond(struct dpb_ctl *c, int iface, uint64_t now)
 		memcpy(mac.b, p->perm_addr.addr_bytes, DPB_MAC_LEN);
 		dpb_bond_add_member(&cb->bond, p->name, &mac, &s, now);
 		cb->member_port[k] = c->iface_port[m];
+		/* bond-primary: as Linux when the named slave is enslaved, forced. */
+		if (m == f->bond.primary)
+			dpb_bond_set_primary(&cb->bond, (int)k, now);
 	}
 	/* fail_over_mac none: every member takes the bond's MAC. */
 	for (unsigned int k = 0; k < cb->bond.n_members; k++) {
