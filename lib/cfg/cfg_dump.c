@@ -15,7 +15,15 @@ static void print_addr(FILE *out, const struct dpb_cfg_addr *a, bool with_len)
 		fprintf(out, "/%u", a->prefix_len);
 }
 
-/* ", inet static, address A/L A/L, gateway G, inet6 auto, gateway G6" */
+static void dump_hwaddress(const struct dpb_cfg_iface *f, FILE *out)
+{
+	if (f->has_hwaddress)
+		fprintf(out, ", hwaddress %02x:%02x:%02x:%02x:%02x:%02x", f->hwaddress[0],
+			f->hwaddress[1], f->hwaddress[2], f->hwaddress[3], f->hwaddress[4],
+			f->hwaddress[5]);
+}
+
+/* ", inet static, address A/L A/L, gateway G, inet6 auto, gateway G6, hwaddress M" */
 static void dump_l3(const struct dpb_cfg_iface *f, FILE *out)
 {
 	if (f->inet != DPB_METHOD_NONE)
@@ -34,6 +42,7 @@ static void dump_l3(const struct dpb_cfg_iface *f, FILE *out)
 		fputs(", gateway ", out);
 		print_addr(out, &f->gateway6, false);
 	}
+	dump_hwaddress(f, out);
 }
 
 static void dump_port(const struct dpb_cfg *cfg, const struct dpb_cfg_iface *f, FILE *out)
@@ -74,6 +83,7 @@ void dpb_cfg_dump(const struct dpb_cfg *cfg, FILE *out)
 			fprintf(out, " %s", cfg->ifaces[b->members[k]].name);
 		if (b->n_members == 0)
 			fprintf(out, " none");
+		dump_hwaddress(f, out);
 		fputc('\n', out);
 	}
 	for (unsigned int i = 0; i < cfg->n_ifaces; i++) {

@@ -454,6 +454,24 @@ static void opt_bridge_vhost(struct cfg_parser *p, int i, const struct dpb_cfg_l
 		p->raw[i].vhost_loc = *loc;
 }
 
+/* `hwaddress [ether] MAC`: the MAC of a bond, a bridge or a VLAN's host port. */
+static void opt_hwaddress(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			  const char *opt, const char *val)
+{
+	struct dpb_mac m;
+
+	if (strncmp(val, "ether ", 6) == 0)
+		val += 6;
+	if (dpb_mac_parse(val, &m) < 0 || dpb_mac_is_multicast(&m) ||
+	    memcmp(m.b, "\0\0\0\0\0\0", 6) == 0) {
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc, "%s: '%s' is not a unicast MAC address",
+			 opt, val);
+		return;
+	}
+	memcpy(ifc(p, i)->hwaddress, m.b, 6);
+	ifc(p, i)->has_hwaddress = true;
+}
+
 /* vlan-raw-device / vlan-id: a VLAN interface of any name (vlan10, mgmt). */
 static void opt_vlan_raw(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			 const char *opt, const char *val)
@@ -597,7 +615,7 @@ static const struct opt_desc opts[] = {
 	{ "bridge-bridgeprio", NULL, DPB_IFACE_BRIDGE },
 	{ "bridge-mcsnoop", NULL, DPB_IFACE_BRIDGE },
 	{ "mtu", NULL, DPB_IFACE_PORT },
-	{ "hwaddress", NULL, DPB_IFACE_PORT },
+	{ "hwaddress", opt_hwaddress, DPB_IFACE_PORT },
 };
 
 /*

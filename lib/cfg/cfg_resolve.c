@@ -374,6 +374,11 @@ void cfg_resolve(struct cfg_parser *p)
 			cfg_diag(cfg, DPB_DIAG_WARNING, &f->loc,
 				 "%s is not a port of any bridge: what it receives is dropped",
 				 f->name);
+		if (f->has_hwaddress && f->kind == DPB_IFACE_PORT && f->master >= 0)
+			cfg_diag(cfg, DPB_DIAG_WARNING, &f->loc,
+				 "%s: hwaddress on a %s is not implemented (a bond gives its members its own MAC); ignored",
+				 f->name, cfg->ifaces[f->master].kind == DPB_IFACE_BOND ? "bond member" :
+				 "bridge port");
 		if (f->kind == DPB_IFACE_KERNEL && f->has_stanza && f->master < 0 &&
 		    strcmp(f->kernel_kind, "bridge") != 0 && strcmp(f->kernel_kind, "VLAN") != 0)
 			cfg_diag(cfg, DPB_DIAG_WARNING, &f->loc,

@@ -204,6 +204,8 @@ struct dpb_cfg_iface {
 	 * its ports, an access port of that VLAN).
 	 */
 	bool host_port;
+	bool has_hwaddress;              /**< `hwaddress`: a bond's or bridge's MAC */
+	uint8_t hwaddress[6];
 	int master;                      /**< index of its bond or bridge, -1 */
 	bool vhost;                      /**< a VM port: dpbond's vhost-user socket NAME.sock */
 	struct dpb_cfg_vlan vlan;        /**< as a bridge port; on a bridge, its ports' defaults */

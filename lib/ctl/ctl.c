@@ -233,6 +233,8 @@ static int init_bond(struct dpb_ctl *c, int iface, uint64_t now)
 		if (m == f->bond.primary)
 			dpb_bond_set_primary(&cb->bond, (int)k, now);
 	}
+	if (f->has_hwaddress)
+		memcpy(cb->bond.addr.b, f->hwaddress, DPB_MAC_LEN);
 	/* fail_over_mac none: every member takes the bond's MAC. */
 	for (unsigned int k = 0; k < cb->bond.n_members; k++) {
 		struct rte_ether_addr a;

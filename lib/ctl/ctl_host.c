@@ -19,13 +19,22 @@
 #include "ctl_priv.h"
 #include "dpb_host.h"
 
-/* The host's MAC on bridge @br: its first bond's, else the TAP's own. */
-static void host_mac(const struct dpb_ctl *c, const struct ctl_bridge *br, int pi,
+/*
+ * The MAC of host port @iface on bridge @br: its own hwaddress, the
+ * bridge's, the bridge's first bond's, else the TAP's own.
+ */
+static void host_mac(const struct dpb_ctl *c, const struct ctl_bridge *br, int iface, int pi,
 		     struct rte_ether_addr *mac)
 {
-	const struct dpb_cfg_bridge *cb = &c->cfg.ifaces[br->iface].bridge;
+	const struct dpb_cfg_iface *bf = &c->cfg.ifaces[br->iface], *f = &c->cfg.ifaces[iface];
+	const struct dpb_cfg_bridge *cb = &bf->bridge;
 
 	rte_eth_macaddr_get(c->ports[pi].port_id, mac);
+	if (f->has_hwaddress || bf->has_hwaddress) {
+		memcpy(mac->addr_bytes, f->has_hwaddress ? f->hwaddress : bf->hwaddress,
+		       RTE_ETHER_ADDR_LEN);
+		return;
+	}
 	for (unsigned int k = 0; k < cb->n_ports; k++) {
 		int b = c->iface_bond[cb->ports[k]];
 
@@ -152,7 +161,7 @@ static int init_one(struct dpb_ctl *c, struct ctl_bridge *br, int iface, int pi)
 	struct rte_ether_addr mac;
 	char ifname[IF_NAMESIZE];
 
-	host_mac(c, br, pi, &mac);
+	host_mac(c, br, iface, pi, &mac);
 	dpb_port_set_mac(p, &mac);
 	if (hold_mac(c, br, iface, pi) < 0)
 		return -ENOSPC;

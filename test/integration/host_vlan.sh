@@ -93,6 +93,7 @@ iface bond0 inet manual
 	bond-slaves eth0 eth1
 	bond-miimon 100
 	bond-mode active-backup
+	hwaddress 02:00:00:00:0b:05
 
 auto vmbr0.5
 iface vmbr0.5
@@ -108,12 +109,14 @@ iface vmbr0 inet manual
 	bridge-fd 0
 	bridge-vlan-aware yes
 	bridge-vids 2-4094
+	hwaddress ether 02:00:00:00:0a:05
 
 iface vmbr0 inet6 static
 	address 2001:db8:1::1/64
 CFG
 "$DPBOND" --check -c "$T/interfaces" > "$T/check" 2>&1 || fail "--check refused the file: $(cat "$T/check")"
-grep -q "^vlan vmbr0.5: VLAN 5 of vmbr0, inet static, inet6 static, address 198.51.100.1/24 2001:db8:5::1/64, gateway 198.51.100.254, gateway 2001:db8:5::fe, host port (TAP) (access port of VLAN 5)$" "$T/check" ||
+grep -q "^vlan vmbr0.5: VLAN 5 of vmbr0, inet static, inet6 static, address 198.51.100.1/24 2001:db8:5::1/64, gateway 198.51.100.254, gateway 2001:db8:5::fe, host port (TAP) (access port of VLAN 5)$" "$T/check" &&
+	grep -q "^bridge vmbr0: .*, hwaddress 02:00:00:00:0a:05, host port (TAP)$" "$T/check" ||
 	fail "--check does not show vmbr0.5 as a host port of VLAN 5: $(cat "$T/check")"
 ok "--check: vmbr0.5 is VLAN 5 of vmbr0, both families, a host port"
 
@@ -139,10 +142,12 @@ ip -n "$NS" route show default | grep -q "default via 198.51.100.254 dev vmbr0.5
 	fail "no IPv4 default route via vmbr0.5: $(ip -n "$NS" route 2>&1)"
 ip -n "$NS" -6 route show default | grep -q "default via 2001:db8:5::fe dev vmbr0.5" ||
 	fail "no IPv6 default route via vmbr0.5: $(ip -n "$NS" -6 route 2>&1)"
-[ "$(ip -n "$NS" link show dev vmbr0.5 | awk '/link\/ether/ { print $2 }')" = \
-  "$(ip -n "$NS" link show dev vmbr0 | awk '/link\/ether/ { print $2 }')" ] ||
-	fail "vmbr0.5 and vmbr0 have different MACs"
-ok "TAPs vmbr0.5 (198.51.100.1/24, 2001:db8:5::1/64, both default routes) and vmbr0 (2001:db8:1::1/64), one MAC"
+mac() { ip -n "$1" link show dev "$2" | awk '/link\/ether/ { print $2 }'; }
+[ "$(mac "$NS" vmbr0.5)" = 02:00:00:00:0a:05 ] && [ "$(mac "$NS" vmbr0)" = 02:00:00:00:0a:05 ] ||
+	fail "vmbr0.5 ($(mac "$NS" vmbr0.5)) and vmbr0 ($(mac "$NS" vmbr0)) have not got vmbr0's hwaddress"
+[ "$(mac "$NS" dpbm0)" = 02:00:00:00:0b:05 ] && [ "$(mac "$NS" dpbm1)" = 02:00:00:00:0b:05 ] ||
+	fail "bond0's members ($(mac "$NS" dpbm0), $(mac "$NS" dpbm1)) have not got bond0's hwaddress"
+ok "TAPs vmbr0.5 (198.51.100.1/24, 2001:db8:5::1/64, both default routes) and vmbr0 (2001:db8:1::1/64), both with vmbr0's hwaddress; bond0's members with bond0's"
 
 # IPv6 addresses are usable once duplicate address detection is done.
 for _ in $(seq 50); do

@@ -258,6 +258,32 @@ static void test_kernel_devices(void **state)
 		    "vmbr0: port vxlan2 (VXLAN device) cannot be driven by dpbond, beside ports that are dpbond's");
 }
 
+/* hwaddress [ether] MAC on bonds, bridges and VLANs; refused when not unicast; warned on a member. */
+static void test_hwaddress(void **state)
+{
+	(void)state;
+	assert_int_equal(load("iface eno1 inet manual\n"                 /* 1 */
+			      "  hwaddress 02:00:00:00:0e:01\n"           /* 2 */
+			      "iface bond0 inet manual\n"                /* 3 */
+			      "  bond-slaves eno1 eno2\n"                /* 4 */
+			      "  bond-mode active-backup\n"              /* 5 */
+			      "  bond-miimon 100\n"                      /* 6 */
+			      "  hwaddress ether 02:00:00:00:0b:01\n"     /* 7 */
+			      "iface vmbr0 inet static\n"                /* 8 */
+			      "  address 192.0.2.1/24\n"                 /* 9 */
+			      "  bridge-ports bond0\n"                   /* 10 */
+			      "  hwaddress 02:00:00:00:0A:01\n"), 0);     /* 11 */
+	assert_true(iface("bond0")->has_hwaddress);
+	assert_memory_equal(iface("bond0")->hwaddress, "\x02\0\0\0\x0b\x01", 6);
+	assert_memory_equal(iface("vmbr0")->hwaddress, "\x02\0\0\0\x0a\x01", 6);
+	expect_diag(1, DPB_DIAG_WARNING,
+		    "eno1: hwaddress on a bond member is not implemented (a bond gives its members its own MAC); ignored");
+	assert_int_equal(load("iface vmbr0 inet manual\n"
+			      "  bridge-ports eno1\n"
+			      "  hwaddress 01:00:5e:00:00:01\n"), -EINVAL);
+	expect_diag(3, DPB_DIAG_ERROR, "hwaddress: '01:00:5e:00:00:01' is not a unicast MAC address");
+}
+
 /* CRLF line ends, tabs, and no newline at the end of the file. */
 static void test_crlf_and_no_final_newline(void **state)
 {
@@ -281,6 +307,7 @@ int main(void)
 		cmocka_unit_test(test_host_vlan_on_vlan_aware_bridge),
 		cmocka_unit_test(test_vlans_not_yet),
 		cmocka_unit_test(test_kernel_devices),
+		cmocka_unit_test(test_hwaddress),
 		cmocka_unit_test(test_crlf_and_no_final_newline),
 	};
 
