@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <rte_eal.h>
+#include <rte_eth_ring.h>
 #include <rte_lcore.h>
 #include <rte_mempool.h>
 
@@ -111,4 +112,30 @@ int dp_finish(struct dpb_ctl **ctl, const struct rte_mempool *pool)
 	if (dp_pools_check() < 0)
 		rc = -1;
 	return rc;
+}
+
+int dp_ring_ports(unsigned int n, struct rte_ring **rx, struct rte_ring **tx)
+{
+	for (unsigned int p = 0; p < n; p++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "rx%u", p);
+		rx[p] = rte_ring_create(name, 1024, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
+		snprintf(name, sizeof(name), "tx%u", p);
+		tx[p] = rte_ring_create(name, 1024, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
+		snprintf(name, sizeof(name), "net_ring_eth%u", p);
+		/* Created in order: port ids 0..n-1 are eth0..eth(n-1). */
+		if (rx[p] == NULL || tx[p] == NULL ||
+		    rte_eth_from_rings(name, &rx[p], 1, &tx[p], 1, 0) != (int)p)
+			return -1;
+	}
+	return 0;
+}
+
+int dp_teardown(struct dpb_ctl **ctl)
+{
+	if (*ctl)
+		dpb_ctl_destroy(*ctl);
+	*ctl = NULL;
+	return dp_eal_fini();
 }

@@ -38,6 +38,18 @@ struct dpb_ctl;
  */
 int dp_finish(struct dpb_ctl **ctl, const struct rte_mempool *pool);
 
+struct rte_ring;
+
+/*
+ * Makes @n net_ring ports eth0..eth(n-1), port ids 0..n-1 (the first
+ * devices of the process), each on an rx and a tx ring the test holds.
+ * @return 0, or -1.
+ */
+int dp_ring_ports(unsigned int n, struct rte_ring **rx, struct rte_ring **tx);
+
+/* A group teardown: destroys dpbond if a test left it, then dp_eal_fini(). */
+int dp_teardown(struct dpb_ctl **ctl);
+
 /* Frees the pools left, stops EAL and removes its runtime folder. @return 0, or -1. */
 int dp_eal_fini(void);
 

@@ -340,17 +340,8 @@ static int setup(void **state)
 	pool = rte_pktmbuf_pool_create("test", 8191, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
 	if (pool == NULL)
 		return -1;
-	for (unsigned int p = 0; p < N_PORTS; p++) {
-		char name[32];
-
-		snprintf(name, sizeof(name), "rx%u", p);
-		rx[p] = rte_ring_create(name, 1024, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
-		snprintf(name, sizeof(name), "tx%u", p);
-		tx[p] = rte_ring_create(name, 1024, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
-		snprintf(name, sizeof(name), "net_ring_eth%u", p);
-		if (rte_eth_from_rings(name, &rx[p], 1, &tx[p], 1, 0) != (int)p)
-			return -1;
-	}
+	if (dp_ring_ports(N_PORTS, rx, tx) < 0)
+		return -1;
 	if (dp_cfg_load(&cfg,
 	      "iface eth0 inet manual\niface eth1 inet manual\niface eth2 inet manual\n"
 	      "iface eth3 inet manual\niface eth4 inet manual\niface eth5 inet manual\n"
@@ -378,9 +369,7 @@ static void test_every_mbuf_back(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	if (ctl)
-		dpb_ctl_destroy(ctl);
-	return dp_eal_fini();
+	return dp_teardown(&ctl);
 }
 
 int main(void)

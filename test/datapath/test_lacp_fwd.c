@@ -294,9 +294,7 @@ static void test_every_mbuf_back(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	if (ctl)
-		dpb_ctl_destroy(ctl);
-	return dp_eal_fini();
+	return dp_teardown(&ctl);
 }
 
 int main(void)

@@ -131,7 +131,7 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 sleep 0.3
-kill -INT "$VM_PID"; wait "$VM_PID" || true
+stop_pid "$VM_PID"
 EXTRA_PIDS=()
 rm -rf /var/run/dpdk/dpbt-vm-$$
 grep -q "TX-packets: $N " "$T/vm.out" || fail "the VM did not send $N frames"$'\n'"$(grep -a TX-packets "$T/vm.out" | tail -2)"

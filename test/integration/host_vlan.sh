@@ -170,7 +170,7 @@ ping_ok 198.51.100.2 "in VLAN 5 from vmbr0.5"
 ping_ok -6 2001:db8:5::2 "in VLAN 5 from vmbr0.5"
 ping_ok -6 2001:db8:1::2 "untagged from vmbr0"
 sleep 0.5
-kill -INT "$cap"; wait "$cap" || true
+stop_pid "$cap"
 n5=$(tshark -r "$T/wire.pcapng" -Y "vlan.id == 5 && icmp.type == 8 && ip.dst == 198.51.100.2" 2>/dev/null | wc -l)
 n56=$(tshark -r "$T/wire.pcapng" -Y "vlan.id == 5 && icmpv6.type == 128 && ipv6.dst == 2001:db8:5::2" 2>/dev/null | wc -l)
 n1=$(tshark -r "$T/wire.pcapng" -Y "!vlan && icmpv6.type == 128 && ipv6.dst == 2001:db8:1::2" 2>/dev/null | wc -l)

@@ -28,6 +28,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# stop_pid PID [SECONDS]: SIGINT, then SIGKILL if it has not ended within
+# SECONDS (default 10); reaps it. A process that hangs on its way out fails
+# nothing by itself, but can never hold the test up.
+stop_pid() {
+	local i
+	kill -INT "$1" 2>/dev/null || true
+	for i in $(seq $(( ${2:-10} * 10 ))); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+	if kill -0 "$1" 2>/dev/null; then
+		echo "note: process $1 did not end on SIGINT within ${2:-10} s; killed" >&2
+		kill -9 "$1" 2>/dev/null || true
+	fi
+	wait "$1" 2>/dev/null || true
+}
+
 # EAL options for a test process: no hugepages, no PCI, a prefix of its own.
 # Lcores: DPB_EAL_LCORES (e.g. "--lcores 0@0,1@1,2@1") or -l DPB_LCORES (default 0).
 eal_opts() { echo "${DPB_EAL_LCORES:--l ${DPB_LCORES:-0}} --no-huge --no-pci -m 256 --file-prefix dpbt-$1-$$ --log-level=lib.eal:warning"; }

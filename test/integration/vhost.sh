@@ -78,8 +78,7 @@ vm_start() {
 	fail "$1: no link up, or the VM does not forward"$'\n'"$(tail -5 "$T/vm.out")"
 }
 vm_stop() {
-	kill -INT "$VM_PID"
-	wait "$VM_PID" || true
+	stop_pid "$VM_PID"
 	EXTRA_PIDS=()
 	rm -rf /var/run/dpdk/dpbt-vm-$$
 }
@@ -95,7 +94,7 @@ eth0_count() {
 # sends N frames tagged $1 from tst0 to $2; checks eth0 got $3 of them from MAC $4.
 send_check() {
 	local tag=$1 dst=$2 want=$3 src=$4 got
-	ip netns exec "$NS" "$PCAP" send dpbt0 --count $N --src 02:00:00:00:01:01 --dst "$dst" \
+	timeout 30 ip netns exec "$NS" "$PCAP" send dpbt0 --count $N --src 02:00:00:00:01:01 --dst "$dst" \
 		--tag "$tag" --gap-us 1000
 	for _ in $(seq 30); do
 		got=$(eth0_count "$tag" "$src")
@@ -149,7 +148,7 @@ send_check vm101 $VM1 $N $VM1
 ok "vm101 added at run time (socket 0600): its VM forwards; bad adds are refused with a reason"
 
 # Ports come and go while tst0 sends a steady stream upstream: none of it is lost.
-ip netns exec "$NS" "$PCAP" send dpbt0 --count 400 --src 02:00:00:00:01:01 \
+timeout 60 ip netns exec "$NS" "$PCAP" send dpbt0 --count 400 --src 02:00:00:00:01:01 \
 	--dst 02:00:00:00:aa:01 --tag steady --gap-us 5000 &
 sender=$!
 sleep 0.3
