@@ -641,11 +641,6 @@ static bool first_time(struct cfg_parser *p, int i, const char *name,
 	return true;
 }
 
-/* Commands that ifupdown runs: dpbond runs no shell commands. */
-static const char *const hooks[] = {
-	"pre-up", "up", "post-up", "down", "pre-down", "post-down",
-};
-
 void cfg_option(struct cfg_parser *p, const struct dpb_cfg_loc *loc,
 		const char *opt, char *value)
 {
@@ -660,13 +655,13 @@ void cfg_option(struct cfg_parser *p, const struct dpb_cfg_loc *loc,
 	if (strcmp(norm, "slaves") == 0)
 		snprintf(norm, sizeof(norm), "bond-slaves");
 
-	for (k = 0; k < sizeof(hooks) / sizeof(hooks[0]); k++) {
-		if (strcmp(norm, hooks[k]) == 0) {
-			cfg_diag(p->cfg, DPB_DIAG_WARNING, loc,
-				 "%s: dpbond does not run ifupdown hook commands; ignored", opt);
+	for (k = 0; k < DPB_HOOK_PHASE_COUNT; k++) {
+		if (strcmp(norm, dpb_hook_phase_name((enum dpb_hook_phase)k)) == 0) {
+			cfg_hook(p, loc, (enum dpb_hook_phase)k, value);
 			return;
 		}
 	}
+	cfg_env(p, norm, value);
 	if (strncmp(norm, "ovs-", 4) == 0 || strncmp(norm, "vxlan-", 6) == 0) {
 		opt_kernel_kind(p, i, loc, opt, value);
 		return;

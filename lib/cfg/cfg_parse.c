@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "cfg_priv.h"
 #include "dpb_strbuf.h"
@@ -300,6 +301,7 @@ static void do_iface(struct cfg_parser *p, const struct dpb_cfg_loc *loc,
 			 w[1], w[2], dpb_addr_method_name(*slot));
 	if (fam_bit == 0)
 		p->raw[i].typeless = true;
+	p->cur_family = fam_bit == 2 ? AF_INET6 : fam_bit == 1 ? AF_INET : 0;
 	if (method == DPB_METHOD_LOOPBACK)
 		ifc->kind = DPB_IFACE_LOOPBACK;
 	p->cur = i;

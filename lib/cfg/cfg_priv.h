@@ -42,6 +42,7 @@ struct cfg_parser {
 	struct dpb_cfg *cfg;
 	struct cfg_raw raw[DPB_CFG_MAX_IFACES];
 	int cur;                          /* iface of the open stanza, or -1 */
+	int cur_family;                   /* its AF_INET/AF_INET6, 0 without family */
 	bool skipping;                    /* inside a stanza we do not read */
 	int depth;                        /* `source` nesting */
 	const struct dpb_cfg_port_arg *port_args;
@@ -85,6 +86,13 @@ int cfg_vlan_lookup(struct cfg_parser *p, const char *name, const struct dpb_cfg
 void cfg_resolve_vlan_ifaces(struct cfg_parser *p);
 /* Whether @f has addresses (or a dhcp/auto method) for a host port to carry. */
 bool cfg_wants_host_port(const struct dpb_cfg_iface *f);
+
+/* cfg_hooks.c: a hook command line of the open stanza; every option for IF_* variables. */
+void cfg_hook(struct cfg_parser *p, const struct dpb_cfg_loc *loc, enum dpb_hook_phase phase,
+	      const char *cmd);
+void cfg_env(struct cfg_parser *p, const char *opt, const char *value);
+/* Warns of the hooks of interfaces dpbond does not own (they are not run). */
+void cfg_check_hooks(struct cfg_parser *p);
 
 /* Resolves names into indices and checks the whole model. */
 void cfg_resolve(struct cfg_parser *p);

@@ -25,6 +25,9 @@
 #define DPB_CFG_DEVARGS_LEN 512
 #define DPB_CFG_MAX_BUCKETS 1024  /**< bond-hash-buckets */
 #define DPB_CFG_MAX_ADDRS 16    /**< addresses of one interface */
+#define DPB_CFG_MAX_HOOKS 128   /**< hook commands of the whole file */
+#define DPB_CFG_HOOK_LEN 1024   /**< one command */
+#define DPB_CFG_MAX_ENV 512     /**< options kept for the hooks' IF_* variables */
 
 /** Linux bonding modes, numbered as Linux numbers them. */
 #define DPB_BOND_MODES(X)                                           \
@@ -216,8 +219,50 @@ struct dpb_cfg_iface {
 	};
 };
 
+/** When a hook command runs, as ifupdown2 names its phases. */
+#define DPB_HOOK_PHASES(X)        \
+	X(PRE_UP, "pre-up")       \
+	X(UP, "up")               \
+	X(POST_UP, "post-up")     \
+	X(PRE_DOWN, "pre-down")   \
+	X(DOWN, "down")           \
+	X(POST_DOWN, "post-down")
+
+enum dpb_hook_phase {
+#define X(id, name) DPB_HOOK_##id,
+	DPB_HOOK_PHASES(X)
+#undef X
+	DPB_HOOK_PHASE_COUNT
+};
+
+/** The option word of a phase ("post-up"). */
+const char *dpb_hook_phase_name(enum dpb_hook_phase p);
+
+/** A command of an interface's stanza (`post-up CMD`), run through /bin/sh. */
+struct dpb_cfg_hook {
+	int iface;
+	enum dpb_hook_phase phase;
+	int family;                      /**< AF_INET/AF_INET6 of its stanza; 0 without family */
+	char cmd[DPB_CFG_HOOK_LEN];
+	struct dpb_cfg_loc loc;
+	/** Its file is owned by root and writable by nobody else; else it is not run. */
+	bool trusted;
+	char untrusted_why[64];
+};
+
+/** An option as written, for the hooks' IF_<OPTION> environment. */
+struct dpb_cfg_env {
+	int iface;
+	char name[40];                   /**< IF_BRIDGE_PORTS */
+	char value[256];
+};
+
 struct dpb_cfg {
 	char run_dir[DPB_CFG_PATH_LEN];  /**< where vhost-user sockets go (/run/dpbond) */
+	unsigned int n_hooks;
+	struct dpb_cfg_hook hooks[DPB_CFG_MAX_HOOKS];
+	unsigned int n_env;
+	struct dpb_cfg_env env[DPB_CFG_MAX_ENV];
 	unsigned int n_ifaces;
 	struct dpb_cfg_iface ifaces[DPB_CFG_MAX_IFACES];
 	unsigned int n_diags;
@@ -297,6 +342,13 @@ int dpb_cfg_remove_bridge_port(struct dpb_cfg *cfg, int iface);
  * VLANs' addresses stay wherever the kernel has them. Pure.
  */
 void dpb_cfg_drop_host_ports(struct dpb_cfg *cfg);
+
+/**
+ * Whether iface @p i is one dpbond brings up and down (so its hook commands
+ * are dpbond's to run): a bond, a bridge, a port in either, a VLAN host port.
+ * Pure.
+ */
+bool dpb_cfg_owned(const struct dpb_cfg *cfg, int i);
 
 /** Index of the iface named @p name, or -1. */
 int dpb_cfg_find(const struct dpb_cfg *cfg, const char *name);

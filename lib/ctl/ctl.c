@@ -345,6 +345,7 @@ struct dpb_ctl *dpb_ctl_create(const struct dpb_cfg *cfg)
 	c->n_workers = rte_lcore_count() - 1;
 	c->forwarding = true;
 	atomic_init(&c->snap, NULL);
+	ctl_run_hooks(c, DPB_HOOK_PRE_UP);
 	if (create_workers(c) < 0 || attach_ports(c) < 0 || create_pool(c) < 0)
 		goto fail;
 	for (unsigned int i = 0; i < c->n_pollers; i++)
@@ -371,6 +372,9 @@ struct dpb_ctl *dpb_ctl_create(const struct dpb_cfg *cfg)
 	ctl_publish(c);
 	for (unsigned int i = 0; i < c->n_workers; i++)
 		rte_eal_remote_launch(dpb_fwd_worker_main, c->workers[i], c->workers[i]->lcore_id);
+	ctl_run_hooks(c, DPB_HOOK_UP);
+	ctl_run_hooks(c, DPB_HOOK_POST_UP);
+	c->hooks_up = true;
 	return c;
 fail:
 	dpb_ctl_destroy(c);
@@ -383,6 +387,10 @@ int dpb_ctl_destroy(struct dpb_ctl *c)
 
 	if (c == NULL)
 		return 0;
+	if (c->hooks_up) {
+		ctl_run_hooks(c, DPB_HOOK_PRE_DOWN);
+		ctl_run_hooks(c, DPB_HOOK_DOWN);
+	}
 	for (unsigned int i = 0; i < c->n_workers; i++) {
 		if (c->workers[i] == NULL)
 			continue;
@@ -393,6 +401,8 @@ int dpb_ctl_destroy(struct dpb_ctl *c)
 		dpb_port_stop(&c->ports[i]);
 	for (unsigned int i = 0; i < c->n_ports; i++)
 		dpb_port_close(&c->ports[i]);
+	if (c->hooks_up)
+		ctl_run_hooks(c, DPB_HOOK_POST_DOWN);
 	/* Frames still between the planes go back to the pool first. */
 	for (unsigned int i = 0; i < c->n_pollers; i++) {
 		struct dpb_worker *w = c->workers[i];

@@ -78,6 +78,7 @@ struct dpb_ctl {
 	_Atomic(struct dpb_fwd_snapshot *) snap;
 	uint64_t generation;
 	bool forwarding;
+	bool hooks_up;                /* up hooks ran: down hooks run at the end */
 	bool dirty;                             /* a new snapshot is needed */
 	uint64_t next_age_ms;
 	uint64_t next_rebalance_ms;
@@ -105,6 +106,9 @@ void ctl_vm_devargs(struct dpb_ctl *c, struct dpb_cfg_iface *f);
 int ctl_port_up(struct dpb_ctl *c, struct dpb_port *p);
 /* Polls the links of bridge ports that are not bond members (VMs, host ports). */
 void ctl_poll_bridge_links(struct dpb_ctl *c, uint64_t now);
+
+/* ctl_hooks.c: the file's hook commands of @phase, for the interfaces dpbond owns. */
+void ctl_run_hooks(const struct dpb_ctl *c, enum dpb_hook_phase phase);
 
 /* ctl_host.c */
 /* The host port's position changed: its permanent FDB entry follows. */

@@ -42,4 +42,12 @@ int dpb_host_add_default_route(const char *ifname, int family, const uint8_t *ga
 int dpb_host_set_ipv6_conf(const char *ifname, const char *key, const char *value,
 			   char *why, size_t why_len);
 
+/**
+ * Runs @p cmd through `/bin/sh -c` with @p envp as its whole environment and
+ * waits for it, at most @p timeout_s seconds (then it is killed).
+ * @return its exit status (0-255; 128 + N when killed by signal N),
+ *   -ETIMEDOUT, or -errno when it could not be started.
+ */
+int dpb_host_run(const char *cmd, char *const envp[], unsigned int timeout_s);
+
 #endif

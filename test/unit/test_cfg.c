@@ -264,7 +264,9 @@ static void test_warnings(void **state)
 	assert_int_equal(iface("bond0")->bond.downdelay_ms, 200);
 	expect_diag(7, DPB_DIAG_WARNING, "bond-arp-interval: not implemented yet in dpbond; ignored");
 	expect_diag(8, DPB_DIAG_WARNING, "bond-frobnicate: unknown option; ignored");
-	expect_diag(9, DPB_DIAG_WARNING, "post-up: dpbond does not run ifupdown hook commands; ignored");
+	/* A hook command is kept to be run (cfg_dialect tests them). */
+	assert_int_equal(cfg.n_hooks, 1);
+	assert_string_equal(cfg.hooks[0].cmd, "echo hi");
 	expect_diag(12, DPB_DIAG_WARNING, "vmbr0: STP is not implemented; the bridge runs with stp off");
 }
 

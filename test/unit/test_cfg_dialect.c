@@ -14,6 +14,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <cmocka.h>
 
@@ -284,6 +285,63 @@ static void test_hwaddress(void **state)
 	expect_diag(3, DPB_DIAG_ERROR, "hwaddress: '01:00:5e:00:00:01' is not a unicast MAC address");
 }
 
+/* The value of variable @name (IF_...) kept for iface @iface's hooks, or NULL. */
+static const char *env_of(const char *iface, const char *name)
+{
+	int i = dpb_cfg_find(&cfg, iface);
+
+	for (unsigned int k = 0; k < cfg.n_env; k++)
+		if (cfg.env[k].iface == i && strcmp(cfg.env[k].name, name) == 0)
+			return cfg.env[k].value;
+	return NULL;
+}
+
+/*
+ * Hook commands in both spellings, each with its stanza's family; the
+ * options they will see as IF_* variables; commands from a file others may
+ * write are not run, nor those of interfaces that are not dpbond's.
+ */
+static void test_hooks(void **state)
+{
+	const char *inc;
+
+	(void)state;
+	inc = write_file("interfaces.d/extra", "iface vmbr1 inet manual\n"
+			 "  bridge-ports eno2\n"
+			 "  post-up echo from-a-shared-file\n");
+	assert_int_equal(chmod(inc, 0664), 0);
+	assert_int_equal(load("iface vmbr0 inet static\n"                         /* 1 */
+			      "  address 192.0.2.1/24\n"                          /* 2 */
+			      "  bridge-ports eno1\n"                             /* 3 */
+			      "  post-up echo 1 > /proc/sys/net/ipv4/ip_forward\n" /* 4 */
+			      "  post_down iptables -t nat -D POSTROUTING -j MASQUERADE\n" /* 5 */
+			      "iface vmbr0 inet6 static\n"                        /* 6 */
+			      "  address 2001:db8::1/64\n"                        /* 7 */
+			      "  pre-up true\n"                                   /* 8 */
+			      "  bridge-ports eno3\n"                             /* 9 */
+			      "iface eno9 inet manual\n"                          /* 10 */
+			      "  up echo not-ours\n"                              /* 11 */
+			      "source interfaces.d/*\n"), 0);                     /* 12 */
+	assert_int_equal(cfg.n_hooks, 5);
+	assert_int_equal(cfg.hooks[0].phase, DPB_HOOK_POST_UP);
+	assert_string_equal(cfg.hooks[0].cmd, "echo 1 > /proc/sys/net/ipv4/ip_forward");
+	assert_int_equal(cfg.hooks[0].family, AF_INET);
+	assert_true(cfg.hooks[0].trusted);
+	assert_int_equal(cfg.hooks[1].phase, DPB_HOOK_POST_DOWN);
+	assert_int_equal(cfg.hooks[2].phase, DPB_HOOK_PRE_UP);
+	assert_int_equal(cfg.hooks[2].family, AF_INET6);
+	assert_int_equal(cfg.hooks[3].phase, DPB_HOOK_UP);
+	assert_false(cfg.hooks[4].trusted);
+	expect_diag_at(3, DPB_DIAG_WARNING, "post-up: not run: the file is writable by its group (", true);
+	expect_diag(11, DPB_DIAG_WARNING, "up: eno9 is not dpbond's: its up command is not run");
+	assert_true(dpb_cfg_owned(&cfg, dpb_cfg_find(&cfg, "vmbr0")));
+	assert_false(dpb_cfg_owned(&cfg, dpb_cfg_find(&cfg, "eno9")));
+	/* IF_<OPTION>: upper case, '-' as '_', a repeated option one line each. */
+	assert_string_equal(env_of("vmbr0", "IF_ADDRESS"), "192.0.2.1/24\n2001:db8::1/64");
+	assert_string_equal(env_of("vmbr0", "IF_BRIDGE_PORTS"), "eno1\neno3");
+	assert_null(env_of("vmbr0", "IF_POST_UP"));
+}
+
 /* CRLF line ends, tabs, and no newline at the end of the file. */
 static void test_crlf_and_no_final_newline(void **state)
 {
@@ -308,6 +366,7 @@ int main(void)
 		cmocka_unit_test(test_vlans_not_yet),
 		cmocka_unit_test(test_kernel_devices),
 		cmocka_unit_test(test_hwaddress),
+		cmocka_unit_test(test_hooks),
 		cmocka_unit_test(test_crlf_and_no_final_newline),
 	};
 
