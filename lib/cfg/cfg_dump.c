@@ -15,8 +15,11 @@ static void print_addr(FILE *out, const struct dpb_cfg_addr *a, bool with_len)
 		fprintf(out, "/%u", a->prefix_len);
 }
 
+/* ", mtu N" when it is not Linux's default; ", hwaddress M" when set. */
 static void dump_hwaddress(const struct dpb_cfg_iface *f, FILE *out)
 {
+	if (f->eff_mtu != 1500)
+		fprintf(out, ", mtu %u", f->eff_mtu);
 	if (f->has_hwaddress)
 		fprintf(out, ", hwaddress %02x:%02x:%02x:%02x:%02x:%02x", f->hwaddress[0],
 			f->hwaddress[1], f->hwaddress[2], f->hwaddress[3], f->hwaddress[4],
@@ -56,6 +59,8 @@ static void dump_port(const struct dpb_cfg *cfg, const struct dpb_cfg_iface *f, 
 		fprintf(out, "device from --port, or the probed port of its number");
 	if (f->master >= 0)
 		fprintf(out, "; in %s", cfg->ifaces[f->master].name);
+	if (f->eff_mtu != 1500)
+		fprintf(out, "; mtu %u", f->eff_mtu);
 	fputc('\n', out);
 }
 

@@ -42,6 +42,7 @@ int dpb_cfg_add_vhost_port(struct dpb_cfg *cfg, int bridge, const char *spec)
 	cfg->ifaces[i].vhost = true;
 	cfg->ifaces[i].vlan = vlan_of.vlan;
 	cfg->ifaces[i].master = bridge;
+	cfg->ifaces[i].eff_mtu = cfg->ifaces[bridge].eff_mtu;   /* its bridge's (cfg_mtu.c) */
 	cfg->ifaces[i].devargs[0] = '\0';
 	br->ports[br->n_ports++] = i;
 	return i;

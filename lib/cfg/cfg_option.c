@@ -454,6 +454,14 @@ static void opt_bridge_vhost(struct cfg_parser *p, int i, const struct dpb_cfg_l
 		p->raw[i].vhost_loc = *loc;
 }
 
+/* `mtu N`: IP packets of up to N bytes (68 to 65535, as Linux allows). */
+static void opt_mtu(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+		    const char *opt, const char *val)
+{
+	if (get_uint(p, loc, opt, val, 68, 65535, &ifc(p, i)->mtu))
+		p->raw[i].mtu_loc = *loc;
+}
+
 /* `hwaddress [ether] MAC`: the MAC of a bond, a bridge or a VLAN's host port. */
 static void opt_hwaddress(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			  const char *opt, const char *val)
@@ -614,7 +622,7 @@ static const struct opt_desc opts[] = {
 	{ "bridge-waitport", NULL, DPB_IFACE_BRIDGE },
 	{ "bridge-bridgeprio", NULL, DPB_IFACE_BRIDGE },
 	{ "bridge-mcsnoop", NULL, DPB_IFACE_BRIDGE },
-	{ "mtu", NULL, DPB_IFACE_PORT },
+	{ "mtu", opt_mtu, DPB_IFACE_PORT },
 	{ "hwaddress", opt_hwaddress, DPB_IFACE_PORT },
 };
 

@@ -22,6 +22,7 @@ struct cfg_raw {
 	struct dpb_cfg_loc updelay_loc, downdelay_loc, peer_notif_loc;
 	struct dpb_cfg_loc stp_loc, fd_loc, kind_loc;
 	bool typeless;                   /* an `iface NAME` stanza without family */
+	struct dpb_cfg_loc mtu_loc;
 	int bare_addr;                   /* the last address written without /LEN, + 1 (0: none) */
 	char vlan_raw[DPB_NAME_LEN];     /* vlan-raw-device, as written */
 	struct dpb_cfg_loc vlan_loc;
@@ -93,6 +94,9 @@ void cfg_hook(struct cfg_parser *p, const struct dpb_cfg_loc *loc, enum dpb_hook
 void cfg_env(struct cfg_parser *p, const char *opt, const char *value);
 /* Warns of the hooks of interfaces dpbond does not own (they are not run). */
 void cfg_check_hooks(struct cfg_parser *p);
+
+/* cfg_mtu.c: every interface's MTU by Linux's rules (after bonds, bridges, VLANs). */
+void cfg_resolve_mtus(struct cfg_parser *p);
 
 /* Resolves names into indices and checks the whole model. */
 void cfg_resolve(struct cfg_parser *p);

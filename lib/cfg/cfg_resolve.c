@@ -393,6 +393,7 @@ void cfg_resolve(struct cfg_parser *p)
 				 "%s is in no bond and no bridge: dpbond leaves it%s to the kernel",
 				 f->name, f->n_addrs ? " and its addresses" : "");
 	}
+	cfg_resolve_mtus(p);
 	cfg_check_hooks(p);
 	/* --port NAME=DEVARGS wins over the stanza's dpdk-devargs. */
 	for (unsigned int k = 0; k < p->n_port_args; k++) {

@@ -207,6 +207,13 @@ struct dpb_cfg_iface {
 	 * its ports, an access port of that VLAN).
 	 */
 	bool host_port;
+	unsigned int mtu;                /**< `mtu` as written; 0: not given */
+	/**
+	 * The MTU it runs with, by Linux's rules: as written, else a bond
+	 * member its bond's, a bridge the least of its ports', a VLAN its lower
+	 * device's, anything else 1500.
+	 */
+	unsigned int eff_mtu;
 	bool has_hwaddress;              /**< `hwaddress`: a bond's or bridge's MAC */
 	uint8_t hwaddress[6];
 	int master;                      /**< index of its bond or bridge, -1 */

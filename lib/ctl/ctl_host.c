@@ -97,6 +97,18 @@ static int configure_kernel(const struct dpb_cfg_iface *f, const char *ifname)
 	return 0;
 }
 
+void ctl_kernel_mtu(const struct dpb_port *p)
+{
+	struct rte_eth_dev_info info;
+	char ifname[IF_NAMESIZE], why[128];
+
+	if (p->mtu == 0 || rte_eth_dev_info_get(p->port_id, &info) != 0 || info.if_index == 0 ||
+	    if_indextoname(info.if_index, ifname) == NULL)
+		return;
+	if (dpb_host_set_mtu(ifname, p->mtu, why, sizeof(why)) < 0)
+		fprintf(stderr, "%s: warning: kernel interface %s: %s\n", p->name, ifname, why);
+}
+
 /* The VLAN of host port @iface on its bridge: the VLAN's, or the bridge's pvid. */
 static uint16_t host_vlan(const struct dpb_ctl *c, const struct ctl_bridge *br, int iface)
 {

@@ -111,6 +111,8 @@ void ctl_poll_bridge_links(struct dpb_ctl *c, uint64_t now);
 void ctl_run_hooks(const struct dpb_ctl *c, enum dpb_hook_phase phase);
 
 /* ctl_host.c */
+/* A device with a kernel side (a TAP): that side takes the port's MTU too. */
+void ctl_kernel_mtu(const struct dpb_port *p);
 /* The host port's position changed: its permanent FDB entry follows. */
 void ctl_host_port_moved(struct dpb_ctl *c, struct ctl_bridge *br);
 /* A bridge's host port, if it has one: MAC, permanent FDB entry, kernel address. */

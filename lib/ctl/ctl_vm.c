@@ -42,10 +42,13 @@ void ctl_vm_devargs(struct dpb_ctl *c, struct dpb_cfg_iface *f)
 int ctl_port_up(struct dpb_ctl *c, struct dpb_port *p)
 {
 	int iface = dpb_cfg_find(&c->cfg, p->name);
-	int rc = dpb_port_configure(p, (uint16_t)c->n_pollers, c->pool);
+	int rc = dpb_port_configure(p, (uint16_t)c->n_pollers, c->pool,
+				    iface >= 0 ? c->cfg.ifaces[iface].eff_mtu : 0);
 
 	if (rc == 0)
 		rc = dpb_port_start(p);
+	if (rc == 0)
+		ctl_kernel_mtu(p);
 	if (rc == 0 && iface >= 0 && c->cfg.ifaces[iface].vhost) {
 		char path[DPB_CFG_PATH_LEN + DPB_NAME_LEN + 8];
 

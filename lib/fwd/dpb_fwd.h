@@ -55,6 +55,7 @@
 	X(TX_LINK_DOWN, "tx-link-down", "sent to a port whose cable is pulled")      \
 	X(TX_FULL, "tx-full", "device transmit queue full")                            \
 	X(TX_CHAINED, "tx-chained", "a frame in several segments, to a device that sends only one") \
+	X(TX_MTU, "tx-mtu", "longer than the egress port's MTU allows (its Ethernet header, and a VLAN tag if it has one, besides)") \
 	X(PUNT_FULL, "punt-full", "slow-protocol frame lost: the control lcore's ring was full")
 
 enum dpb_drop_reason {
@@ -151,6 +152,7 @@ struct dpb_fwd_snapshot {
 	bool cable_out[RTE_MAX_ETHPORTS];                /**< per ethdev: pulled (rx dropped) */
 	bool tx_down[RTE_MAX_ETHPORTS];                  /**< pulled, or a bridge port's link is down */
 	bool tx_chains[RTE_MAX_ETHPORTS];                /**< the device sends multi-segment frames */
+	uint32_t max_frame[RTE_MAX_ETHPORTS];            /**< its MTU + 14: longer untagged frames are dropped */
 	uint16_t port_iface[RTE_MAX_ETHPORTS];           /**< per ethdev: counters index */
 	struct dpb_fwd_in in[RTE_MAX_ETHPORTS];
 	struct dpb_fwd_bond bonds[DPB_FWD_MAX_BONDS];

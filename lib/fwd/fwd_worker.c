@@ -52,18 +52,39 @@ static __rte_noinline void drop_chained(struct dpb_worker *w, const struct dpb_f
 	b->n = kept;
 }
 
+/* A frame over @max bytes that a VLAN tag explains (Linux allows the tag besides the MTU). */
+static inline bool tagged_fits(const struct rte_mbuf *m, uint32_t len, uint32_t max)
+{
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+
+	return len <= max + RTE_VLAN_HLEN && rte_pktmbuf_data_len(m) >= sizeof(*eth) &&
+	       (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN) ||
+		eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_QINQ));
+}
+
 void fwd_flush_port(struct dpb_worker *w, const struct dpb_fwd_snapshot *s, uint16_t pid)
 {
 	struct dpb_fwd_txbuf *b = &w->txbuf[pid];
 	struct dpb_if_counters *c = &w->ctr[s->port_iface[pid]];
+	uint32_t max = s->max_frame[pid];
 	uint64_t bytes = 0;
-	uint16_t sent;
+	uint16_t sent, n = 0;
 
 	if (unlikely(!s->tx_chains[pid]))
 		drop_chained(w, s, pid);
+	/* Nothing longer than the port's MTU leaves it: counted, never cut. */
+	for (uint16_t i = 0; i < b->n; i++) {
+		struct rte_mbuf *m = b->pkts[i];
+		uint32_t len = rte_pktmbuf_pkt_len(m);
 
-	for (uint16_t i = 0; i < b->n; i++)
-		bytes += rte_pktmbuf_pkt_len(b->pkts[i]);
+		if (unlikely(len > max) && !tagged_fits(m, len, max)) {
+			drop(w, s->port_iface[pid], DPB_DROP_TX_MTU, m);
+			continue;
+		}
+		b->pkts[n++] = m;
+		bytes += len;
+	}
+	b->n = n;
 	sent = rte_eth_tx_burst(pid, (uint16_t)w->idx, b->pkts, b->n);
 	for (uint16_t i = sent; i < b->n; i++) {
 		bytes -= rte_pktmbuf_pkt_len(b->pkts[i]);

@@ -35,6 +35,12 @@ int dpb_host_add_default_route(const char *ifname, int family, const uint8_t *ga
 			       char *why, size_t why_len);
 
 /**
+ * Sets the MTU of kernel interface @p ifname, as `ip link set IF mtu N`.
+ * @return 0, or -errno with @p why filled in.
+ */
+int dpb_host_set_mtu(const char *ifname, unsigned int mtu, char *why, size_t why_len);
+
+/**
  * Writes @p value to /proc/sys/net/ipv6/conf/@p ifname/@p key (accept_ra,
  * autoconf: what `inet6 auto` sets for SLAAC).
  * @return 0, or -errno with @p why filled in.

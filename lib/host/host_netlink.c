@@ -127,6 +127,26 @@ int dpb_host_add_default_route(const char *ifname, int family, const uint8_t *ga
 	return rc;
 }
 
+int dpb_host_set_mtu(const char *ifname, unsigned int mtu, char *why, size_t why_len)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi;
+	int idx = index_of(ifname, why, why_len), rc;
+
+	if (idx < 0)
+		return idx;
+	nlh->nlmsg_type = RTM_NEWLINK;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = idx;
+	mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+	rc = talk(nlh);
+	if (rc < 0)
+		snprintf(why, why_len, "setting MTU %u: %s", mtu, strerror(-rc));
+	return rc;
+}
+
 int dpb_host_set_ipv6_conf(const char *ifname, const char *key, const char *value,
 			   char *why, size_t why_len)
 {

@@ -37,6 +37,8 @@ struct dpb_port {
 	uint16_t n_txq;                   /**< data tx queues, one per worker */
 	struct rte_mempool *pool;         /**< what the rx queues fill from */
 	bool tx_multi_seg;                /**< the device sends frames of several segments */
+	unsigned int mtu;                 /**< what dpbond runs it with (set on the device where it can be) */
+	bool mtu_warned;                  /**< the device's limits were said once */
 	bool slow_steered;                /**< rte_flow puts ethertype 0x8809 on slow_rxq */
 	uint16_t slow_rxq;                /**< the control lcore's rx queue, when steered */
 	uint16_t slow_txq;                /**< and its tx queue */
@@ -61,11 +63,14 @@ int dpb_port_attach(struct dpb_port *p, const char *name, const char *devargs, i
 
 /**
  * Configures @p n_queues rx queues (fewer if the device has fewer) and
- * exactly @p n_queues tx queues, with mbufs from @p pool.
+ * exactly @p n_queues tx queues, with mbufs from @p pool, for IP packets of
+ * @p mtu bytes: the device's MTU where its limits allow (else a warning),
+ * and scattered rx, where offered, when such a frame is longer than an mbuf.
  * @return 0, or -errno (message on stderr), e.g. -ENOTSUP when the device
  *   has fewer tx queues than there are workers.
  */
-int dpb_port_configure(struct dpb_port *p, uint16_t n_queues, struct rte_mempool *pool);
+int dpb_port_configure(struct dpb_port *p, uint16_t n_queues, struct rte_mempool *pool,
+		       unsigned int mtu);
 
 /**
  * Gives slow-protocol frames (ethertype 0x8809: LACP, Marker) a queue pair

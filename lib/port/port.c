@@ -81,6 +81,48 @@ static bool sw_sends_chains(const char *driver)
 	return false;
 }
 
+/* The largest MTU the device's frame limit allows, as ethdev counts it. */
+static unsigned int device_max_mtu(const struct rte_eth_dev_info *info)
+{
+	uint32_t overhead = info->max_mtu != UINT16_MAX && info->max_rx_pktlen > info->max_mtu ?
+			    info->max_rx_pktlen - info->max_mtu :
+			    RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
+	uint32_t by_frame = info->max_rx_pktlen > overhead ? info->max_rx_pktlen - overhead : 0;
+
+	return RTE_MIN(by_frame, (uint32_t)info->max_mtu);
+}
+
+/*
+ * The device's MTU (rxmode.mtu), and scattered rx where a frame of that MTU
+ * (with a VLAN tag) is longer than one mbuf. A device that cannot take the
+ * MTU asked for runs Ethernet's 1500 (or its most, when less), said once: p->mtu becomes what it runs, and dpbond counts what is
+ * longer on the way out (tx-mtu). DPDK 22.11's net_tap, for one, takes
+ * frames of up to 1522 bytes only, so a host port runs 1500 at most.
+ */
+static void set_mtu(struct dpb_port *p, const struct rte_eth_dev_info *info,
+		    struct rte_eth_conf *conf)
+{
+	uint32_t room = rte_pktmbuf_data_room_size(p->pool) - RTE_PKTMBUF_HEADROOM;
+	unsigned int max = device_max_mtu(info);
+	/* Short of what was asked: Ethernet's 1500 where the device takes it. */
+	unsigned int most = max >= RTE_ETHER_MTU ? RTE_ETHER_MTU : max;
+
+	if (p->mtu == 0)
+		return;
+	if (p->mtu > max) {
+		if (!p->mtu_warned)
+			fprintf(stderr, "%s: warning: the device takes frames of up to %u bytes: it runs MTU %u, not %u\n",
+				p->name, info->max_rx_pktlen, most, p->mtu);
+		p->mtu_warned = true;
+		p->mtu = most;
+	}
+	if (p->mtu >= info->min_mtu && p->mtu <= device_max_mtu(info))
+		conf->rxmode.mtu = p->mtu;
+	if (p->mtu + RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN > room &&
+	    (info->rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER))
+		conf->rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
+}
+
 int port_setup_queues(struct dpb_port *p, uint16_t nrx, uint16_t ntx, bool rss)
 {
 	struct rte_eth_conf conf;
@@ -99,6 +141,7 @@ int port_setup_queues(struct dpb_port *p, uint16_t nrx, uint16_t ntx, bool rss)
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
 	p->tx_multi_seg = (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) ||
 			  sw_sends_chains(info.driver_name);
+	set_mtu(p, &info, &conf);
 	if (rss && info.flow_type_rss_offloads) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf = info.flow_type_rss_offloads &
@@ -130,7 +173,8 @@ int port_setup_queues(struct dpb_port *p, uint16_t nrx, uint16_t ntx, bool rss)
 	return 0;
 }
 
-int dpb_port_configure(struct dpb_port *p, uint16_t n_queues, struct rte_mempool *pool)
+int dpb_port_configure(struct dpb_port *p, uint16_t n_queues, struct rte_mempool *pool,
+		       unsigned int mtu)
 {
 	struct rte_eth_dev_info info;
 	uint16_t nrx;
@@ -147,6 +191,7 @@ int dpb_port_configure(struct dpb_port *p, uint16_t n_queues, struct rte_mempool
 		return -ENOTSUP;
 	}
 	p->pool = pool;
+	p->mtu = mtu;
 	rc = port_setup_queues(p, nrx, n_queues, nrx > 1);
 	if (rc < 0)
 		return rc;

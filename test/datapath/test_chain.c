@@ -343,11 +343,13 @@ static int setup(void **state)
 	if (dp_ring_ports(N_PORTS, rx, tx) < 0)
 		return -1;
 	if (dp_cfg_load(&cfg,
-	      "iface eth0 inet manual\niface eth1 inet manual\niface eth2 inet manual\n"
-	      "iface eth3 inet manual\niface eth4 inet manual\niface eth5 inet manual\n"
-	      "iface eth6 inet manual\n  bridge-access 10\niface eth7 inet manual\n"
-	      "iface eth8 inet manual\n  bridge-access 10\niface eth9 inet manual\n"
-	      "iface bond0 inet manual\n  bond-slaves eth2 eth3 eth4\n"
+	      /* Jumbo frames: every port runs MTU 9000. */
+	      "iface eth0 inet manual\n  mtu 9000\niface eth1 inet manual\n  mtu 9000\n"
+	      "iface eth2 inet manual\niface eth3 inet manual\niface eth4 inet manual\n"
+	      "iface eth5 inet manual\n  mtu 9000\n"
+	      "iface eth6 inet manual\n  bridge-access 10\n  mtu 9000\niface eth7 inet manual\n  mtu 9000\n"
+	      "iface eth8 inet manual\n  bridge-access 10\n  mtu 9000\niface eth9 inet manual\n  mtu 9000\n"
+	      "iface bond0 inet manual\n  bond-slaves eth2 eth3 eth4\n  mtu 9000\n"
 	      "  bond-mode active-backup\n  bond-miimon 100\n  bond-num-grat-arp 0\n"
 	      "  bond-xmit-hash-policy layer3+4\n"
 	      "iface br0 inet manual\n  bridge-ports eth0 eth1 bond0\n"

@@ -222,7 +222,7 @@ static int setup(void **state)
 	struct rte_ring *wire[4];
 	/* eth0..eth5: rx ring, tx ring. Members' wires: eth1<->eth3, eth2<->eth4. */
 	struct rte_ring *rx[6], *tx[6], *spare[2];
-	char text[1024] = "";
+	char text[2048] = "";
 
 	(void)state;
 	if (dp_eal_init("lacp_fwd", NULL) < 0)
@@ -266,11 +266,11 @@ static int setup(void **state)
 	}
 	for (unsigned int p = 0; p < 6; p++)
 		snprintf(text + strlen(text), sizeof(text) - strlen(text),
-			 "iface eth%u inet manual\n", p);
+			 "iface eth%u inet manual\n  mtu 9000\n", p);
 	/* net_ring ports have no MAC address: the bonds get system ids. */
-	strncat(text, "iface bond0 inet manual\n  bond-slaves eth1 eth2\n  bond-mode 802.3ad\n"
+	strncat(text, "iface bond0 inet manual\n  bond-slaves eth1 eth2\n  bond-mode 802.3ad\n  mtu 9000\n"
 	      "  bond-miimon 100\n  bond-lacp-rate fast\n  bond-ad-actor-system 02:00:00:00:0b:00\n"
-	      "iface bond1 inet manual\n  bond-slaves eth3 eth4\n  bond-mode 802.3ad\n"
+	      "iface bond1 inet manual\n  bond-slaves eth3 eth4\n  bond-mode 802.3ad\n  mtu 9000\n"
 	      "  bond-miimon 100\n  bond-lacp-rate fast\n  bond-ad-actor-system 02:00:00:00:0b:01\n"
 	      "  bond-lacp-dedicated-queue yes\n"
 	      "iface br0 inet manual\n  bridge-ports eth0 bond0\n"

@@ -3,6 +3,7 @@
 # several ports by the dpbond binary, whose mbuf pools run on the test's
 # guard driver (libdpb_pool_guard.so, loaded with EAL -d), which catches a
 # second free and fills freed data with 0xdb.
+#   Every port runs MTU 9000 (mtu 9000), so that these frames may leave.
 #   1. pcap ports: br0 = eth0 + eth1 + eth2 + bond0 (eth3 + eth4, broadcast
 #      mode); eth0 sends 9000- and 2049-byte broadcasts and 9000-byte unknown
 #      unicasts: each other port sends each frame once, whole. br1 (VLAN-aware)
@@ -45,18 +46,27 @@ VM=02:00:00:00:10:01 UNKNOWN=02:00:00:00:cc:01 BC=ff:ff:ff:ff:ff:ff
 "$PCAP" gen "$T/eth6.in" --count 20 --src 02:00:00:00:10:06 --dst $BC --tag a10 --size 9000
 cat > "$T/interfaces" <<CFG
 iface eth0 inet manual
+    mtu 9000
 iface eth1 inet manual
+    mtu 9000
 iface eth2 inet manual
+    mtu 9000
 iface eth3 inet manual
+    mtu 9000
 iface eth4 inet manual
+    mtu 9000
 iface eth5 inet manual
+    mtu 9000
 iface eth6 inet manual
+    mtu 9000
     bridge-access 10
 iface eth7 inet manual
+    mtu 9000
     bridge-access 10
 
 iface bond0 inet manual
     bond-slaves eth3 eth4
+    mtu 9000
     bond-mode broadcast
     bond-miimon 100
 
@@ -101,7 +111,9 @@ TESTPMD=$(command -v dpdk-testpmd || true)
 RUN=$T/run
 cat > "$T/interfaces" <<CFG
 iface eth0 inet manual
+    mtu 9000
 iface eth1 inet manual
+    mtu 9000
 iface vmbr0 inet manual
     bridge-ports eth0 eth1
     bridge-vhost-ports vm100
