@@ -51,6 +51,10 @@ static void dump_l3(const struct dpb_cfg_iface *f, FILE *out)
 static void dump_port(const struct dpb_cfg *cfg, const struct dpb_cfg_iface *f, FILE *out)
 {
 	fprintf(out, "port %s: ", f->name);
+	if (f->master < 0) {
+		fprintf(out, "in no bond or bridge: left to the kernel\n");
+		return;
+	}
 	if (f->devargs[0])
 		fprintf(out, "device %s", f->devargs);
 	else if (f->vhost)

@@ -478,6 +478,7 @@ static void opt_hwaddress(struct cfg_parser *p, int i, const struct dpb_cfg_loc 
 	}
 	memcpy(ifc(p, i)->hwaddress, m.b, 6);
 	ifc(p, i)->has_hwaddress = true;
+	p->raw[i].hwaddress_loc = *loc;
 }
 
 /* vlan-raw-device / vlan-id: a VLAN interface of any name (vlan10, mgmt). */
@@ -622,6 +623,11 @@ static const struct opt_desc opts[] = {
 	{ "bridge-waitport", NULL, DPB_IFACE_BRIDGE },
 	{ "bridge-bridgeprio", NULL, DPB_IFACE_BRIDGE },
 	{ "bridge-mcsnoop", NULL, DPB_IFACE_BRIDGE },
+	{ "bridge-disable-mac-learning", NULL, DPB_IFACE_BRIDGE },
+	{ "bridge-learning", NULL, DPB_IFACE_PORT },
+	{ "bridge-unicast-flood", NULL, DPB_IFACE_PORT },
+	{ "bridge-multicast-flood", NULL, DPB_IFACE_PORT },
+	{ "bridge-arp-nd-suppress", NULL, DPB_IFACE_PORT },
 	{ "mtu", opt_mtu, DPB_IFACE_PORT },
 	{ "hwaddress", opt_hwaddress, DPB_IFACE_PORT },
 };
@@ -675,8 +681,7 @@ void cfg_option(struct cfg_parser *p, const struct dpb_cfg_loc *loc,
 		return;
 	}
 	if (strcmp(norm, "vrf") == 0) {
-		cfg_diag(p->cfg, DPB_DIAG_WARNING, loc,
-			 "%s: VRFs are the kernel's; %s is in none in dpbond", opt,
+		cfg_note(p, i, loc, "%s: VRFs are the kernel's; %s is in none in dpbond", opt,
 			 p->cfg->ifaces[i].name);
 		return;
 	}
@@ -704,8 +709,7 @@ void cfg_option(struct cfg_parser *p, const struct dpb_cfg_loc *loc,
 				return;
 		}
 		if (d->fn == NULL) {
-			cfg_diag(p->cfg, DPB_DIAG_WARNING, loc,
-				 "%s: not implemented yet in dpbond; ignored", opt);
+			cfg_note(p, i, loc, "%s: not implemented yet in dpbond; ignored", opt);
 			return;
 		}
 		if (!d->multi && !first_time(p, i, d->name, loc, opt))
@@ -713,5 +717,5 @@ void cfg_option(struct cfg_parser *p, const struct dpb_cfg_loc *loc,
 		d->fn(p, i, loc, opt, value);
 		return;
 	}
-	cfg_diag(p->cfg, DPB_DIAG_WARNING, loc, "%s: unknown option; ignored", opt);
+	cfg_note(p, i, loc, "%s: unknown option; ignored", opt);
 }

@@ -53,6 +53,33 @@ void dpb_cfg_print_diags(const struct dpb_cfg *cfg, FILE *out)
 		fprintf(out, "(%u more diagnostics not shown)\n", cfg->n_diags_dropped);
 }
 
+void cfg_note(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc, const char *fmt, ...)
+{
+	struct cfg_note *n;
+	va_list ap;
+
+	if (p->n_notes == CFG_MAX_NOTES) {
+		cfg_diag(p->cfg, DPB_DIAG_WARNING, loc, "(more option warnings not shown)");
+		return;
+	}
+	n = &p->notes[p->n_notes++];
+	n->iface = i;
+	n->loc = *loc;
+	va_start(ap, fmt);
+	vsnprintf(n->msg, sizeof(n->msg), fmt, ap);
+	va_end(ap);
+}
+
+void cfg_flush_notes(struct cfg_parser *p)
+{
+	for (unsigned int k = 0; k < p->n_notes; k++) {
+		const struct cfg_note *n = &p->notes[k];
+
+		if (dpb_cfg_owned(p->cfg, n->iface))
+			cfg_diag(p->cfg, DPB_DIAG_WARNING, &n->loc, "%s", n->msg);
+	}
+}
+
 int dpb_cfg_find(const struct dpb_cfg *cfg, const char *name)
 {
 	for (unsigned int i = 0; i < cfg->n_ifaces; i++)
@@ -321,8 +348,14 @@ static void do_line(struct cfg_parser *p, const struct dpb_cfg_loc *loc, char *l
 		p->cur = -1;
 		p->skipping = false;
 		for (int k = 1; k < n; k++) {
-			int i = cfg_iface_get(p->cfg, w[k], loc);
+			int i;
 
+			if (strchr(w[k], ':')) {   /* an alias: its stanza is ignored too */
+				cfg_diag(p->cfg, DPB_DIAG_WARNING, loc,
+					 "%s: alias interfaces are not supported; ignored", w[k]);
+				continue;
+			}
+			i = cfg_iface_get(p->cfg, w[k], loc);
 			if (i >= 0)
 				p->cfg->ifaces[i].is_auto = true;
 		}

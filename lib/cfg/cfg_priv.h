@@ -22,7 +22,7 @@ struct cfg_raw {
 	struct dpb_cfg_loc updelay_loc, downdelay_loc, peer_notif_loc;
 	struct dpb_cfg_loc stp_loc, fd_loc, kind_loc;
 	bool typeless;                   /* an `iface NAME` stanza without family */
-	struct dpb_cfg_loc mtu_loc;
+	struct dpb_cfg_loc mtu_loc, hwaddress_loc;
 	int bare_addr;                   /* the last address written without /LEN, + 1 (0: none) */
 	char vlan_raw[DPB_NAME_LEN];     /* vlan-raw-device, as written */
 	struct dpb_cfg_loc vlan_loc;
@@ -39,6 +39,15 @@ struct cfg_seen {
 
 #define CFG_MAX_SEEN 1024
 
+/* A warning about an option, given only if its interface turns out dpbond's. */
+struct cfg_note {
+	int iface;
+	struct dpb_cfg_loc loc;
+	char msg[200];
+};
+
+#define CFG_MAX_NOTES 256
+
 struct cfg_parser {
 	struct dpb_cfg *cfg;
 	struct cfg_raw raw[DPB_CFG_MAX_IFACES];
@@ -50,11 +59,20 @@ struct cfg_parser {
 	unsigned int n_port_args;
 	unsigned int n_seen;
 	struct cfg_seen seen[CFG_MAX_SEEN];
+	unsigned int n_notes;
+	struct cfg_note notes[CFG_MAX_NOTES];
 };
 
 void cfg_diag(struct dpb_cfg *cfg, enum dpb_diag_severity sev,
 	      const struct dpb_cfg_loc *loc, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/* A warning about an option of iface @i, given at the end only if @i is
+ * dpbond's (the options of what it leaves to the kernel are not its to judge). */
+void cfg_note(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Gives the notes of interfaces that are dpbond's, in file order. */
+void cfg_flush_notes(struct cfg_parser *p);
 
 /* Index of @name, created (without stanza) if new; -1 when the table is full
  * or the name is invalid (a diagnostic is recorded at @loc). */

@@ -180,9 +180,9 @@ static void check_bond(struct cfg_parser *p, int i)
 			bd->primary = m;
 	}
 	if (b->n_addrs || b->gateway4.family || b->gateway6.family)
-		cfg_diag(p->cfg, DPB_DIAG_WARNING, b->n_addrs ? &b->addrs[0].loc : &b->loc,
-			 "%s: addresses belong on the bridge above the bond in dpbond; ignored",
-			 b->name);
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, b->n_addrs ? &b->addrs[0].loc : &b->loc,
+			 "%s: the host's addresses on a bond are not implemented yet: put them on a bridge over it (bridge-ports %s)",
+			 b->name, b->name);
 }
 
 /*
@@ -269,9 +269,11 @@ static void resolve_bridge(struct cfg_parser *p, int i)
 		f->master = i;
 		br->bridge.ports[br->bridge.n_ports++] = m;
 	}
-	if (br->bridge.stp)
+	if (br->bridge.stp) {
 		cfg_diag(cfg, DPB_DIAG_WARNING, &p->raw[i].stp_loc,
 			 "%s: STP is not implemented; the bridge runs with stp off", br->name);
+		br->bridge.stp = false;   /* the model says what runs */
+	}
 	else if (br->bridge.fd_s && p->raw[i].fd_loc.line)
 		cfg_diag(cfg, DPB_DIAG_WARNING, &p->raw[i].fd_loc,
 			 "%s: forward delay has no effect with stp off; ports forward at once",
@@ -375,7 +377,7 @@ void cfg_resolve(struct cfg_parser *p)
 				 "%s is not a port of any bridge: what it receives is dropped",
 				 f->name);
 		if (f->has_hwaddress && f->kind == DPB_IFACE_PORT && f->master >= 0)
-			cfg_diag(cfg, DPB_DIAG_WARNING, &f->loc,
+			cfg_diag(cfg, DPB_DIAG_WARNING, &p->raw[i].hwaddress_loc,
 				 "%s: hwaddress on a %s is not implemented (a bond gives its members its own MAC); ignored",
 				 f->name, cfg->ifaces[f->master].kind == DPB_IFACE_BOND ? "bond member" :
 				 "bridge port");
@@ -395,6 +397,7 @@ void cfg_resolve(struct cfg_parser *p)
 	}
 	cfg_resolve_mtus(p);
 	cfg_check_hooks(p);
+	cfg_flush_notes(p);
 	/* --port NAME=DEVARGS wins over the stanza's dpdk-devargs. */
 	for (unsigned int k = 0; k < p->n_port_args; k++) {
 		int i = dpb_cfg_find(cfg, p->port_args[k].name);

@@ -109,7 +109,7 @@ void cfg_resolve_vlans(struct cfg_parser *p)
 		struct dpb_cfg_iface *f = &cfg->ifaces[i];
 		const struct dpb_cfg_iface *br;
 
-		if (!f->vlan.has_vids && !f->vlan.has_pvid)
+		if ((!f->vlan.has_vids && !f->vlan.has_pvid) || f->kind == DPB_IFACE_KERNEL)
 			continue;
 		if (f->kind == DPB_IFACE_BRIDGE) {
 			if (!f->bridge.vlan_aware)
