@@ -10,10 +10,23 @@ EXTRA_NS=()
 EXTRA_PIDS=()
 DPB_PID=""
 
+# Every command the test runs is traced to $T/trace; a test that fails or is
+# ended shows the last of them (a hang names the command it hung in).
+exec 19>>"$T/trace"
+BASH_XTRACEFD=19
+PS4='+ ${BASH_SOURCE##*/}:${LINENO}: '
+set -x
+
 fail() { echo "FAIL: $*" >&2; [ -f "$T/out" ] && { echo "--- dpbond stdout:"; tail -60 "$T/out"; } >&2; [ -f "$T/err" ] && { echo "--- dpbond stderr:"; tail -30 "$T/err"; } >&2; exit 1; }
 ok() { echo "ok - $*"; }
 
 cleanup() {
+	local rc=$?
+	set +x
+	if [ "$rc" -ne 0 ] && [ -s "$T/trace" ]; then
+		echo "--- the test's last commands (status $rc):" >&2
+		tail -25 "$T/trace" >&2
+	fi
 	for p in "${EXTRA_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
 	if [ -n "$DPB_PID" ] && kill -0 "$DPB_PID" 2>/dev/null; then
 		kill "$DPB_PID" 2>/dev/null || true
