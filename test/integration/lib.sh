@@ -17,6 +17,14 @@ BASH_XTRACEFD=19
 PS4='+ ${BASH_SOURCE##*/}:${LINENO}: '
 set -x
 
+# A test still running after 100 s (meson ends them at 120 or 180) says
+# where it is, before it is ended: its last commands, dpbond's and the VM's last words.
+( set +x; sleep 100
+  { echo "--- still running after 100 s; the last commands:"; tail -25 "$T/trace"
+    for f in err vm.out; do [ -f "$T/$f" ] && { echo "--- $f:"; tail -15 "$T/$f"; }; done
+    echo "--- processes:"; ps -o pid,stat,wchan:20,etime,args --ppid $$ ; } >&2 ) 19>&- &
+WATCHDOG=$!
+
 fail() { echo "FAIL: $*" >&2; [ -f "$T/out" ] && { echo "--- dpbond stdout:"; tail -60 "$T/out"; } >&2; [ -f "$T/err" ] && { echo "--- dpbond stderr:"; tail -30 "$T/err"; } >&2; exit 1; }
 ok() { echo "ok - $*"; }
 
@@ -27,6 +35,7 @@ cleanup() {
 		echo "--- the test's last commands (status $rc):" >&2
 		tail -25 "$T/trace" >&2
 	fi
+	kill "$WATCHDOG" 2>/dev/null || true
 	for p in "${EXTRA_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
 	if [ -n "$DPB_PID" ] && kill -0 "$DPB_PID" 2>/dev/null; then
 		kill "$DPB_PID" 2>/dev/null || true
