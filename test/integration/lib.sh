@@ -19,10 +19,11 @@ set -x
 
 # A test still running after 100 s (meson ends them at 120 or 180) says
 # where it is, before it is ended: its last commands, dpbond's and the VM's last words.
-( set +x; sleep 100
+( set +x; for _ in $(seq 100); do sleep 1; done
   { echo "--- still running after 100 s; the last commands:"; tail -25 "$T/trace"
     for f in err vm.out; do [ -f "$T/$f" ] && { echo "--- $f:"; tail -15 "$T/$f"; }; done
-    echo "--- processes:"; ps -o pid,stat,wchan:20,etime,args --ppid $$ ; } >&2 ) 19>&- &
+    echo "--- processes:"; ps -eo pid,ppid,stat,wchan:24,etime,args |
+	grep -E "dpb-pcap|dpbond|testpmd|timeout|ip netns" | grep -v grep; } >&2 ) >/dev/null 19>&- &
 WATCHDOG=$!
 
 fail() { echo "FAIL: $*" >&2; [ -f "$T/out" ] && { echo "--- dpbond stdout:"; tail -60 "$T/out"; } >&2; [ -f "$T/err" ] && { echo "--- dpbond stderr:"; tail -30 "$T/err"; } >&2; exit 1; }

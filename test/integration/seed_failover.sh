@@ -38,7 +38,7 @@ N=40
 # sends N tagged frames from the test port; checks they all left via $2 only.
 send_expect() {
 	local tag=$1 want=$2 other=$3 i got_w got_o
-	timeout 30 ip netns exec "$NS" "$PCAP" send dpbt0 --count $N --src 02:00:00:00:01:01 \
+	timeout -k 5 30 nsenter --net="/var/run/netns/$NS" -- "$PCAP" send dpbt0 --count $N --src 02:00:00:00:01:01 \
 		--dst 02:00:00:00:02:02 --tag "$tag" --gap-us 200
 	for i in $(seq 50); do
 		got_w=$("$PCAP" count "$T/$want.pcap" --tag "$tag")
@@ -96,7 +96,7 @@ send_expect primary-eth1 eth1 eth0
 console "set bonding mode balance-rr bond1" "show bonding bond1"
 [ "$(bond_field - 'Bonding Mode' <<<"$(bond_block "$T/out" 7)")" = "load balancing (round-robin)" ] ||
 	fail "mode not changed"
-timeout 30 ip netns exec "$NS" "$PCAP" send dpbt0 --count $N --src 02:00:00:00:01:01 \
+timeout -k 5 30 nsenter --net="/var/run/netns/$NS" -- "$PCAP" send dpbt0 --count $N --src 02:00:00:00:01:01 \
 	--dst 02:00:00:00:02:02 --tag rr --gap-us 200
 for _ in $(seq 50); do
 	[ $(( $("$PCAP" count "$T/eth0.pcap" --tag rr) + $("$PCAP" count "$T/eth1.pcap" --tag rr) )) -ge $N ] && break

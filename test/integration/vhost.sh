@@ -92,10 +92,19 @@ eth0_count() {
 	echo $n
 }
 # sends N frames tagged $1 from tst0 to $2; checks eth0 got $3 of them from MAC $4.
+# Right after a VM connects, the sender on the test TAP sometimes blocks in
+# the kernel and ignores SIGTERM (about one run in four here; the cause is
+# not found): it is killed after 20 s and the step is run again under a tag
+# of its own, whose frames must then all arrive.
 send_check() {
-	local tag=$1 dst=$2 want=$3 src=$4 got
-	timeout 30 ip netns exec "$NS" "$PCAP" send dpbt0 --count $N --src 02:00:00:00:01:01 --dst "$dst" \
-		--tag "$tag" --gap-us 1000
+	local tag=$1 dst=$2 want=$3 src=$4 got attempt
+	for attempt in 1 2; do
+		timeout -k 2 20 nsenter --net="/var/run/netns/$NS" -- "$PCAP" send dpbt0 --count $N \
+			--src 02:00:00:00:01:01 --dst "$dst" --tag "$tag" --gap-us 1000 && break
+		[ "$attempt" = 1 ] || fail "$tag: the frame sender on dpbt0 blocked twice"
+		echo "note: $tag: the frame sender on dpbt0 blocked; sending again as $tag.2" >&2
+		tag=$tag.2
+	done
 	for _ in $(seq 30); do
 		got=$(eth0_count "$tag" "$src")
 		[ "$got" -ge "$want" ] && break
@@ -148,7 +157,7 @@ send_check vm101 $VM1 $N $VM1
 ok "vm101 added at run time (socket 0600): its VM forwards; bad adds are refused with a reason"
 
 # Ports come and go while tst0 sends a steady stream upstream: none of it is lost.
-timeout 60 ip netns exec "$NS" "$PCAP" send dpbt0 --count 400 --src 02:00:00:00:01:01 \
+timeout -k 5 60 nsenter --net="/var/run/netns/$NS" -- "$PCAP" send dpbt0 --count 400 --src 02:00:00:00:01:01 \
 	--dst 02:00:00:00:aa:01 --tag steady --gap-us 5000 &
 sender=$!
 sleep 0.3
