@@ -204,8 +204,12 @@ static void do_source(struct cfg_parser *p, const struct dpb_cfg_loc *loc,
 	} else {
 		snprintf(full, sizeof(full), "%s", pattern);
 	}
-	if (glob(full, 0, NULL, &g) != 0)
-		return;  /* no match is not an error */
+	if (glob(full, 0, NULL, &g) != 0) {
+		/* No match is fine for a pattern; a plain path names a file (ifupdown2 warns). */
+		if (strpbrk(pattern, "*?[") == NULL)
+			cfg_diag(p->cfg, DPB_DIAG_WARNING, loc, "cannot find source file %s", full);
+		return;
+	}
 	for (size_t i = 0; i < g.gl_pathc; i++) {
 		if (!directory) {
 			parse_file(p, g.gl_pathv[i], loc);

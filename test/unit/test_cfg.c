@@ -157,11 +157,14 @@ static void test_source_and_continuation(void **state)
 			      "source-directory more\n"
 			      "   # indented comment\n"
 			      "iface eth0 inet manual\n"
-			      "    dpdk-devargs net_null0\n"), 0);
+			      "    dpdk-devargs net_null0\n"
+			      "source /nonexistent/interfaces.local\n"), 0);
 	assert_int_equal(iface("bond0")->bond.n_members, 2);
 	assert_int_equal(iface("bond0")->bond.members_loc.line, 2);
 	assert_string_equal(iface("eth0")->devargs, "net_null0");
 	assert_int_equal(iface("eth0")->devargs_loc.line, 7);
+	/* A pattern that matches nothing is fine; a plain path that names nothing is warned. */
+	expect_diag(8, DPB_DIAG_WARNING, "cannot find source file /nonexistent/interfaces.local");
 }
 
 static void test_port_args(void **state)
