@@ -82,15 +82,8 @@ mac=$(ip -n "$NS" link show dev vmbr0 | awk '/link\/ether/ { print $2 }')
 
 # Cable each member's TAP to its veth, both ways. The kernel in H neither
 # answers nor sends on the members: arp off, no addresses.
-for i in 0 1; do
-	ip -n "$NS" link set "dpbm$i" arp off
-	for dir in "dpbm$i hv$i" "hv$i dpbm$i"; do
-		set -- $dir
-		ip netns exec "$NS" tc qdisc add dev "$1" ingress
-		ip netns exec "$NS" tc filter add dev "$1" parent ffff: protocol all \
-			u32 match u32 0 0 action mirred egress redirect dev "$2"
-	done
-done
+cable "$NS" dpbm0 hv0
+cable "$NS" dpbm1 hv1
 
 ping_ok() {
 	ip netns exec "$NS" ping -c 3 -i 0.2 -W 2 198.51.100.2 > "$T/ping" 2>&1 ||

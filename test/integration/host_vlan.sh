@@ -42,18 +42,6 @@ for i in 0 1; do
 	ip -n "$S" link set "sv$i" arp off up
 done
 
-# cable NS TAP VETH: the TAP and the veth forward to each other, both ways.
-cable() {
-	ip netns exec "$1" sysctl -qw "net.ipv6.conf.$2.disable_ipv6=1"
-	ip -n "$1" link set "$2" arp off
-	for dir in "$2 $3" "$3 $2"; do
-		set -- "$1" $dir
-		ip netns exec "$1" tc qdisc add dev "$2" ingress
-		ip netns exec "$1" tc filter add dev "$2" parent ffff: protocol all \
-			u32 match u32 0 0 action mirred egress redirect dev "$3"
-	done
-}
-
 # The far side: a VLAN-aware switch with two trunk ports and two host ports.
 cat > "$T/switch" <<CFG
 iface swp0 inet manual

@@ -51,6 +51,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# cable NS TAP VETH: in namespace NS, a member's TAP and a veth forward to each
+# other, both ways (tc mirred); the kernel neither answers nor sends on the TAP
+# (no IPv6, arp off).
+cable() {
+	ip netns exec "$1" sysctl -qw "net.ipv6.conf.$2.disable_ipv6=1"
+	ip -n "$1" link set "$2" arp off
+	for dir in "$2 $3" "$3 $2"; do
+		set -- "$1" $dir
+		ip netns exec "$1" tc qdisc add dev "$2" ingress
+		ip netns exec "$1" tc filter add dev "$2" parent ffff: protocol all \
+			u32 match u32 0 0 action mirred egress redirect dev "$3"
+	done
+}
+
 # stop_pid PID [SECONDS]: SIGINT, then SIGKILL if it has not ended within
 # SECONDS (default 10); reaps it. A process that hangs on its way out fails
 # nothing by itself, but can never hold the test up.

@@ -124,15 +124,8 @@ ip netns exec "$NS" "$DPBOND" $(eal_opts mtuk) -- -c "$T/interfaces" \
 DPB_PID=$!
 exec 3> "$T/cmd"
 console "sleep 100"
-for i in 0 1; do
-	ip -n "$NS" link set "dpbm$i" arp off
-	for dir in "dpbm$i hv$i" "hv$i dpbm$i"; do
-		set -- $dir
-		ip netns exec "$NS" tc qdisc add dev "$1" ingress
-		ip netns exec "$NS" tc filter add dev "$1" parent ffff: protocol all \
-			u32 match u32 0 0 action mirred egress redirect dev "$2"
-	done
-done
+cable "$NS" dpbm0 hv0
+cable "$NS" dpbm1 hv1
 for d in vmbr0 eth0 eth1; do
 	grep -q "^$d: warning: the device takes frames of up to 1522 bytes: it runs MTU 1500, not 9000$" "$T/err" ||
 		fail "no warning that $d (net_tap) runs MTU 1500: $(cat "$T/err")"
