@@ -72,6 +72,17 @@ int dpb_bond_init(struct dpb_bond *b, const char *name, const struct dpb_cfg_bon
 	b->primary = -1;
 	b->curr_active = -1;
 	b->next_miimon_ms = now_ms + miimon;
+	b->fail_over_mac = cfg->fail_over_mac;
+	b->arp_interval_ms = cfg->arp_interval_ms;
+	b->arp_missed_max = cfg->arp_missed_max ? cfg->arp_missed_max : 2;
+	b->arp_validate = cfg->arp_validate;
+	b->arp_all_targets = cfg->arp_all_targets;
+	b->n_arp_targets = cfg->n_arp_targets;
+	memcpy(b->arp_targets, cfg->arp_targets, sizeof(b->arp_targets));
+	b->n_ns_targets = cfg->n_ns_targets;
+	memcpy(b->ns_targets, cfg->ns_targets, sizeof(b->ns_targets));
+	b->curr_arp_slave = -1;
+	b->next_arpmon_ms = now_ms + b->arp_interval_ms;
 	return 0;
 }
 
@@ -132,10 +143,17 @@ int dpb_bond_add_member(struct dpb_bond *b, const char *name, const struct dpb_m
 	memset(m, 0, sizeof(*m));
 	snprintf(m->name, sizeof(m->name), "%s", name);
 	m->perm_addr = *perm_addr;
+	m->cur_addr = *perm_addr;
 	take_sample(m, sample);
 	if (i == 0)
 		b->addr = *perm_addr;
-	if (!sample->carrier && b->miimon_ms) {
+	/* As Linux enslaves: the last answer heard just over an interval ago. */
+	m->last_rx_ms = now_ms > b->arp_interval_ms + 1 ? now_ms - b->arp_interval_ms - 1 : 0;
+	m->last_tx_ms = m->last_rx_ms;
+	for (unsigned int t = 0; t < DPB_BOND_MAX_TARGETS; t++)
+		m->target_rx_ms[t] = m->last_rx_ms;
+	m->last_link_up_ms = now_ms;
+	if (!sample->carrier && (b->miimon_ms || b->arp_interval_ms)) {
 		m->link = DPB_LINK_DOWN;
 	} else if (b->updelay && b->miimon_ms) {
 		m->link = DPB_LINK_BACK;
@@ -282,11 +300,57 @@ int dpb_bond_set_primary(struct dpb_bond *b, int member, uint64_t now_ms)
 	return (int)reselect(b, now_ms);
 }
 
+/* fail_over_mac follow: the new active member takes the MAC the old one had. */
+static void follow_mac(struct dpb_bond *b, int old, int m)
+{
+	struct dpb_mac tmp;
+
+	if (old < 0) {
+		/* As bond_get_old_active(): the member carrying the bond's MAC. */
+		for (unsigned int i = 0; i < b->n_members; i++)
+			if ((int)i != m && dpb_mac_eq(&b->members[i].cur_addr, &b->addr))
+				old = (int)i;
+	}
+	if (old < 0) {
+		b->members[m].cur_addr = b->addr;
+		return;
+	}
+	tmp = b->members[m].cur_addr;
+	b->members[m].cur_addr = b->members[old].cur_addr;
+	b->members[old].cur_addr = tmp;
+}
+
+void dpb_bond_take_active(struct dpb_bond *b, int m, uint64_t now_ms)
+{
+	int old = b->curr_active;
+
+	b->curr_active = m;
+	if (m < 0)
+		return;
+	b->curr_arp_slave = -1;
+	b->members[m].last_link_up_ms = now_ms;
+	if (b->mode != DPB_BOND_MODE_ACTIVE_BACKUP)
+		return;
+	if (b->fail_over_mac == DPB_FAIL_OVER_MAC_ACTIVE)
+		b->addr = b->members[m].perm_addr;
+	else if (b->fail_over_mac == DPB_FAIL_OVER_MAC_FOLLOW)
+		follow_mac(b, old, m);
+}
+
+const struct dpb_mac *dpb_bond_member_mac(const struct dpb_bond *b, unsigned int i)
+{
+	if (b->mode != DPB_BOND_MODE_ACTIVE_BACKUP || b->fail_over_mac == DPB_FAIL_OVER_MAC_NONE)
+		return &b->addr;
+	if (b->fail_over_mac == DPB_FAIL_OVER_MAC_ACTIVE)
+		return &b->members[i].perm_addr;
+	return &b->members[i].cur_addr;
+}
+
 void dpb_bond_change_active(struct dpb_bond *b, int m, uint64_t now_ms)
 {
 	if (m == b->curr_active)
 		return;
-	b->curr_active = m;
+	dpb_bond_take_active(b, m, now_ms);
 	if (m < 0)
 		dpb_bond_event(b, now_ms, DPB_BOND_EV_NO_ACTIVE, -1, 0);
 	else

@@ -73,7 +73,7 @@ void dpb_bond_select_active(struct dpb_bond *b, uint64_t now_ms)
 			       (unsigned int)b->members[best].delay * b->miimon_ms);
 		b->members[best].link = DPB_LINK_UP;
 		b->members[best].delay = 0;
-		b->curr_active = best;
+		dpb_bond_take_active(b, best, now_ms);
 		return;
 	}
 	dpb_bond_change_active(b, best, now_ms);

@@ -4,6 +4,7 @@
  * bond_procfs.c prints it (see doc/status-format.md): master section, then a
  * block per member in slave order, each after an empty line, no trailing one.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 
 #include "dpb_bond.h"
@@ -88,6 +89,24 @@ static void show_member(const struct dpb_bond *b, const struct dpb_bond_member *
 	dpb_strbuf_printf(out, "Slave queue ID: %u\n", m->queue_id);
 }
 
+/* The ARP monitor's lines: targets after ": " and ", " as bond_procfs.c prints them. */
+static void show_arp(const struct dpb_bond *b, struct dpb_strbuf *out)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	dpb_strbuf_printf(out, "ARP Polling Interval (ms): %u\n", b->arp_interval_ms);
+	dpb_strbuf_printf(out, "ARP Missed Max: %u\n", b->arp_missed_max);
+	dpb_strbuf_puts(out, "ARP IP target/s (n.n.n.n form):");
+	for (unsigned int k = 0; k < b->n_arp_targets; k++)
+		dpb_strbuf_printf(out, "%s %s", k ? "," : "",
+				  inet_ntop(AF_INET, b->arp_targets[k], a, sizeof(a)));
+	dpb_strbuf_puts(out, "\nNS IPv6 target/s (xx::xx form):");
+	for (unsigned int k = 0; k < b->n_ns_targets; k++)
+		dpb_strbuf_printf(out, "%s %s", k ? "," : "",
+				  inet_ntop(AF_INET6, b->ns_targets[k], a, sizeof(a)));
+	dpb_strbuf_puts(out, "\n");
+}
+
 int dpb_bond_show(const struct dpb_bond *b, const char *version, struct dpb_strbuf *out)
 {
 	return dpb_bond_show_ad(b, version, NULL, out);
@@ -99,7 +118,10 @@ int dpb_bond_show_ad(const struct dpb_bond *b, const char *version,
 	unsigned int miimon = b->miimon_ms;
 
 	dpb_strbuf_printf(out, "Ethernet Channel Bonding Driver: v%s\n\n", version);
-	dpb_strbuf_printf(out, "Bonding Mode: %s\n", dpb_bond_mode_desc(b->mode));
+	dpb_strbuf_printf(out, "Bonding Mode: %s", dpb_bond_mode_desc(b->mode));
+	if (b->mode == DPB_BOND_MODE_ACTIVE_BACKUP && b->fail_over_mac != DPB_FAIL_OVER_MAC_NONE)
+		dpb_strbuf_printf(out, " (fail_over_mac %s)", dpb_fail_over_mac_name(b->fail_over_mac));
+	dpb_strbuf_puts(out, "\n");
 	if (uses_xmit_hash(b))
 		dpb_strbuf_printf(out, "Transmit Hash Policy: %s (%d)\n",
 				  dpb_xmit_hash_policy_name(b->xmit_hash_policy),
@@ -119,6 +141,8 @@ int dpb_bond_show_ad(const struct dpb_bond *b, const char *version,
 	dpb_strbuf_printf(out, "Up Delay (ms): %u\n", b->updelay * miimon);
 	dpb_strbuf_printf(out, "Down Delay (ms): %u\n", b->downdelay * miimon);
 	dpb_strbuf_printf(out, "Peer Notification Delay (ms): %u\n", b->peer_notif_delay * miimon);
+	if (b->arp_interval_ms)
+		show_arp(b, out);
 	if (ad)
 		show_ad(b, ad, out);
 	for (unsigned int i = 0; i < b->n_members; i++) {

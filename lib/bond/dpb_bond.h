@@ -23,6 +23,8 @@
 
 #define DPB_BOND_MAX_MEMBERS DPB_CFG_MAX_MEMBERS
 #define DPB_BOND_EVENTS 32
+/** ARP monitor targets: the IPv4 ones (0-15), then the IPv6 ones (16-31). */
+#define DPB_BOND_MAX_TARGETS (2 * DPB_CFG_MAX_ARP_TARGETS)
 
 /** Member link states of Linux's link monitor, with their status text. */
 #define DPB_MEMBER_LINKS(X)            \
@@ -59,6 +61,13 @@ struct dpb_bond_member {
 	uint16_t queue_id;             /**< "Slave queue ID" (always 0 for now) */
 	bool collecting;               /**< 802.3ad: LACP lets it receive */
 	bool distributing;             /**< 802.3ad: LACP lets it transmit */
+	/* The ARP monitor's times (ms), as Linux keeps them per slave. */
+	uint64_t last_rx_ms;           /**< last receive that counts (arp_validate) */
+	uint64_t last_tx_ms;           /**< last probe sent */
+	uint64_t last_link_up_ms;      /**< made active, or probed as a candidate */
+	uint64_t target_rx_ms[DPB_BOND_MAX_TARGETS]; /**< last validated answer per target */
+	/** fail_over_mac follow: the MAC the device carries now. */
+	struct dpb_mac cur_addr;
 };
 
 /** What a bond event was, for the log and the failover timeline. */
@@ -71,7 +80,10 @@ struct dpb_bond_member {
 	X(LINK_UP, "link status definitely up")                       \
 	X(ACTIVE, "making interface the new active one")              \
 	X(ACTIVE_EARLY, "making interface the new active one %u ms earlier") \
-	X(NO_ACTIVE, "now running without any active interface!")
+	X(NO_ACTIVE, "now running without any active interface!")          \
+	X(NOW_UP, "interface is now up")                              \
+	X(NOW_DOWN, "interface is now down")                          \
+	X(BACKUP_DOWN, "backup interface is now down")
 
 enum dpb_bond_event_type {
 #define X(id, fmt) DPB_BOND_EV_##id,
@@ -120,6 +132,18 @@ struct dpb_bond {
 	uint64_t next_miimon_ms;
 	unsigned int n_members;
 	struct dpb_bond_member members[DPB_BOND_MAX_MEMBERS];
+	enum dpb_fail_over_mac fail_over_mac;
+	/* The ARP/NS monitor (arp_interval_ms > 0), instead of miimon. */
+	unsigned int arp_interval_ms;
+	unsigned int arp_missed_max;
+	enum dpb_arp_validate arp_validate;
+	bool arp_all_targets;
+	unsigned int n_arp_targets;    /**< IPv4 targets: indices 0.. */
+	unsigned int n_ns_targets;     /**< IPv6 targets: indices DPB_CFG_MAX_ARP_TARGETS.. */
+	uint8_t arp_targets[DPB_CFG_MAX_ARP_TARGETS][4];
+	uint8_t ns_targets[DPB_CFG_MAX_ARP_TARGETS][16];
+	int curr_arp_slave;            /**< active-backup without an active member: the candidate */
+	uint64_t next_arpmon_ms;
 	unsigned int n_events;         /**< events ever recorded */
 	struct dpb_bond_event events[DPB_BOND_EVENTS]; /**< the last ones, a ring */
 };
@@ -187,6 +211,44 @@ int dpb_bond_set_mode(struct dpb_bond *b, enum dpb_bond_mode mode, uint64_t now_
  */
 int dpb_bond_set_lacp_state(struct dpb_bond *b, unsigned int i, bool collecting,
 			    bool distributing);
+
+/**
+ * What the datapath saw arrive on one member since it started, as times in
+ * ms on the bond's clock (0: never); the ARP monitor decides what counts.
+ * Target indices as DPB_BOND_MAX_TARGETS.
+ */
+struct dpb_arpmon_seen {
+	uint64_t rx_ms;                  /**< any frame */
+	uint64_t arp_ms;                 /**< an ARP, NS or NA */
+	/** An ARP (or NA) from target t to one of the host's addresses above the bond. */
+	uint64_t from_target_ms[DPB_BOND_MAX_TARGETS];
+	/** The same, ARP replies only (an NA counts as one). */
+	uint64_t reply_ms[DPB_BOND_MAX_TARGETS];
+	/** An ARP from one of our addresses to target t: our own probe, come round. */
+	uint64_t to_target_ms[DPB_BOND_MAX_TARGETS];
+};
+
+/** Whether an ARP-monitor tick is due at @p now_ms. */
+bool dpb_bond_arpmon_due(const struct dpb_bond *b, uint64_t now_ms);
+
+/**
+ * One tick of Linux's ARP monitor (bond_activebackup_arp_mon in
+ * active-backup, bond_loadbalance_arp_mon in the others): takes what each
+ * member received (@p seen) as arp_validate and arp_all_targets say, commits
+ * link states (a member is up while it sends and hears answers within
+ * arp_missed_max intervals), reselects, and names the members to probe now
+ * in @p probe (bit per member; their last_tx is set). @p carrier: each
+ * member's carrier. Schedules the next tick. Control thread.
+ * @return DPB_BOND_CHANGED_* flags.
+ */
+unsigned int dpb_bond_arpmon(struct dpb_bond *b, const struct dpb_arpmon_seen *seen,
+			     const bool *carrier, uint64_t now_ms, uint32_t *probe);
+
+/**
+ * The MAC member @p i carries: the bond's, or with fail_over_mac active its
+ * own, or with follow the one it was given at the last failover.
+ */
+const struct dpb_mac *dpb_bond_member_mac(const struct dpb_bond *b, unsigned int i);
 
 /** Index of the member named @p name, or -1. */
 int dpb_bond_find_member(const struct dpb_bond *b, const char *name);
@@ -278,6 +340,8 @@ int dpb_bond_event_format(const struct dpb_bond *b, const struct dpb_bond_event 
 /* Internal to lib/bond: records an event. */
 void dpb_bond_event(struct dpb_bond *b, uint64_t now_ms, enum dpb_bond_event_type type,
 		    int member, unsigned int ms);
+/* Internal to lib/bond: makes @p m the active member, unlogged (fail_over_mac applied). */
+void dpb_bond_take_active(struct dpb_bond *b, int m, uint64_t now_ms);
 /* Internal to lib/bond: makes @p m the active member (-1: none). */
 void dpb_bond_change_active(struct dpb_bond *b, int m, uint64_t now_ms);
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* RARP and gratuitous ARP frames for announcements after failover. */
+/* RARP, gratuitous ARP and NA frames for announcements after failover; ARP and NS probes. */
+#include <stdbool.h>
 #include <string.h>
 
 #include "dpb_announce.h"
@@ -80,22 +81,31 @@ size_t dpb_announce_rarp(uint8_t frame[DPB_ANNOUNCE_FRAME_LEN], const struct dpb
 	return finish(frame, p);
 }
 
-size_t dpb_announce_garp(uint8_t frame[DPB_ANNOUNCE_FRAME_LEN], const struct dpb_mac *mac,
-			 uint32_t ipv4, uint16_t vlan)
+size_t dpb_announce_arp_request(uint8_t frame[DPB_ANNOUNCE_FRAME_LEN],
+				const struct dpb_mac *mac, uint32_t sip, uint32_t tip,
+				uint16_t vlan)
 {
 	static const struct dpb_mac zero;
 	uint8_t *p = arp_frame(frame, mac, vlan, ETH_TYPE_ARP, ARP_OP_REQUEST);
 
 	p = put_mac(p, mac);
-	p = put32(p, ipv4);
+	p = put32(p, sip);
 	p = put_mac(p, &zero);
-	p = put32(p, ipv4);
+	p = put32(p, tip);
 	return finish(frame, p);
+}
+
+size_t dpb_announce_garp(uint8_t frame[DPB_ANNOUNCE_FRAME_LEN], const struct dpb_mac *mac,
+			 uint32_t ipv4, uint16_t vlan)
+{
+	return dpb_announce_arp_request(frame, mac, ipv4, ipv4, vlan);
 }
 
 #define ETH_TYPE_IPV6 0x86dd
 #define IPPROTO_ICMPV6_NUM 58
+#define ND_NEIGHBOR_SOLICIT 135
 #define ND_NEIGHBOR_ADVERT 136
+#define ND_OPT_SOURCE_LLADDR 1
 #define ND_NA_FLAG_OVERRIDE 0x20
 #define ND_OPT_TARGET_LLADDR 2
 
@@ -107,6 +117,50 @@ static uint32_t sum16(const uint8_t *p, size_t len, uint32_t sum)
 	return sum;
 }
 
+/* Sets the ICMPv6 checksum of the message of @p len bytes after IPv6 header @p ip. */
+static void icmp6_checksum(uint8_t *ip, size_t len)
+{
+	uint8_t *icmp = ip + 40;
+	uint32_t sum = sum16(ip + 8, 32, 0) + (uint32_t)len + IPPROTO_ICMPV6_NUM;
+
+	sum = sum16(icmp, len, sum);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	put16(icmp + 2, (uint16_t)~sum);
+}
+
+size_t dpb_announce_ns(uint8_t frame[DPB_ANNOUNCE_FRAME_LEN], const struct dpb_mac *mac,
+		       const uint8_t src[16], const uint8_t target[16], uint16_t vlan)
+{
+	static const uint8_t any[16];
+	uint8_t dst_mac[DPB_MAC_LEN] = { 0x33, 0x33, 0xff, target[13], target[14], target[15] };
+	uint8_t *ip = eth_header(frame, dst_mac, mac, vlan, ETH_TYPE_IPV6);
+	uint8_t *icmp = ip + 40, *p = icmp + 24;
+	bool from_any = memcmp(src, any, 16) == 0;
+	size_t len = from_any ? 24 : 32;  /* no source link-layer option from :: */
+
+	ip[0] = 0x60;
+	put16(ip + 4, (uint16_t)len);
+	ip[6] = IPPROTO_ICMPV6_NUM;
+	ip[7] = 255;
+	memcpy(ip + 8, src, 16);
+	/* To the target's solicited-node group ff02::1:ffXX:XXXX. */
+	ip[24] = 0xff;
+	ip[25] = 0x02;
+	ip[35] = 0x01;
+	ip[36] = 0xff;
+	memcpy(ip + 37, target + 13, 3);
+	icmp[0] = ND_NEIGHBOR_SOLICIT;
+	memcpy(icmp + 8, target, 16);
+	if (!from_any) {
+		icmp[24] = ND_OPT_SOURCE_LLADDR;
+		icmp[25] = 1;
+		p = put_mac(icmp + 26, mac);
+	}
+	icmp6_checksum(ip, len);
+	return finish(frame, p);
+}
+
 size_t dpb_announce_na(uint8_t frame[DPB_ANNOUNCE_FRAME_LEN], const struct dpb_mac *mac,
 		       const uint8_t addr[16], uint16_t vlan)
 {
@@ -114,7 +168,6 @@ size_t dpb_announce_na(uint8_t frame[DPB_ANNOUNCE_FRAME_LEN], const struct dpb_m
 	static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };
 	uint8_t *ip = eth_header(frame, all_nodes_mac, mac, vlan, ETH_TYPE_IPV6);
 	uint8_t *icmp = ip + 40, *p;
-	uint32_t sum;
 
 	ip[0] = 0x60;                       /* version 6, traffic class 0, flow 0 */
 	put16(ip + 4, 32);                  /* payload: NA (24) + target LL option (8) */
@@ -128,11 +181,6 @@ size_t dpb_announce_na(uint8_t frame[DPB_ANNOUNCE_FRAME_LEN], const struct dpb_m
 	icmp[24] = ND_OPT_TARGET_LLADDR;
 	icmp[25] = 1;                       /* length in units of 8 bytes */
 	p = put_mac(icmp + 26, mac);
-	/* Checksum over the pseudo-header (addresses, length, next header) and the message. */
-	sum = sum16(ip + 8, 32, 0) + 32 + IPPROTO_ICMPV6_NUM;
-	sum = sum16(icmp, 32, sum);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	put16(icmp + 2, (uint16_t)~sum);
+	icmp6_checksum(ip, 32);
 	return finish(frame, p);
 }

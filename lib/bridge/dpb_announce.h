@@ -35,6 +35,24 @@ size_t dpb_announce_garp(uint8_t frame[DPB_ANNOUNCE_FRAME_LEN], const struct dpb
 			 uint32_t ipv4, uint16_t vlan);
 
 /**
+ * Writes a broadcast ARP request from @p mac for @p tip with sender address
+ * @p sip (host byte order; 0 when the host has none) into @p frame: the ARP
+ * monitor's probe. @return its length.
+ */
+size_t dpb_announce_arp_request(uint8_t frame[DPB_ANNOUNCE_FRAME_LEN],
+				const struct dpb_mac *mac, uint32_t sip, uint32_t tip,
+				uint16_t vlan);
+
+/**
+ * Writes a Neighbor Solicitation for @p target from @p mac and IPv6 @p src
+ * (:: when the host has no address for it: then without the source
+ * link-layer option) to the target's solicited-node group, hop limit 255,
+ * checksum computed: the NS monitor's probe. @return its length.
+ */
+size_t dpb_announce_ns(uint8_t frame[DPB_ANNOUNCE_FRAME_LEN], const struct dpb_mac *mac,
+		       const uint8_t src[16], const uint8_t target[16], uint16_t vlan);
+
+/**
  * Writes an unsolicited Neighbor Advertisement (RFC 4861 7.2.6) for IPv6
  * @p addr from @p mac into @p frame: to all nodes (ff02::1, 33:33:00:00:00:01),
  * hop limit 255, Override set, Solicited clear, with the target link-layer

@@ -68,6 +68,25 @@ static void dump_port(const struct dpb_cfg *cfg, const struct dpb_cfg_iface *f, 
 	fputc('\n', out);
 }
 
+/* The ARP/NS monitor, as /proc/net/bonding words it. */
+static void dump_arpmon(const struct dpb_cfg_bond *b, FILE *out)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (b->arp_interval_ms == 0)
+		return;
+	fprintf(out, "  ARP monitor: every %u ms, missed_max %u, arp_validate %s, arp_all_targets %s, targets",
+		b->arp_interval_ms, b->arp_missed_max, dpb_arp_validate_name(b->arp_validate),
+		b->arp_all_targets ? "all" : "any");
+	for (unsigned int k = 0; k < b->n_arp_targets; k++)
+		fprintf(out, " %s", inet_ntop(AF_INET, b->arp_targets[k], a, sizeof(a)));
+	for (unsigned int k = 0; k < b->n_ns_targets; k++)
+		fprintf(out, " %s", inet_ntop(AF_INET6, b->ns_targets[k], a, sizeof(a)));
+	if (b->n_arp_targets + b->n_ns_targets == 0)
+		fprintf(out, " none");
+	fputc('\n', out);
+}
+
 void dpb_cfg_dump(const struct dpb_cfg *cfg, FILE *out)
 {
 	for (unsigned int i = 0; i < cfg->n_ifaces; i++) {
@@ -93,7 +112,10 @@ void dpb_cfg_dump(const struct dpb_cfg *cfg, FILE *out)
 		if (b->n_members == 0)
 			fprintf(out, " none");
 		dump_hwaddress(f, out);
+		if (b->fail_over_mac != DPB_FAIL_OVER_MAC_NONE)
+			fprintf(out, ", fail_over_mac %s", dpb_fail_over_mac_name(b->fail_over_mac));
 		fputc('\n', out);
+		dump_arpmon(b, out);
 	}
 	for (unsigned int i = 0; i < cfg->n_ifaces; i++) {
 		const struct dpb_cfg_iface *f = &cfg->ifaces[i];

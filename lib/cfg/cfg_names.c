@@ -80,3 +80,35 @@ const char *dpb_primary_reselect_name(enum dpb_primary_reselect p)
 {
 	return (unsigned int)p < DPB_PRIMARY_RESELECT_COUNT ? reselect_names[p] : "unknown";
 }
+
+static const char *const validate_names[] = {
+#define X(id, num, name) [num] = name,
+	DPB_ARP_VALIDATES(X)
+#undef X
+};
+
+static const char *const fom_names[] = {
+#define X(id, num, name) [num] = name,
+	DPB_FAIL_OVER_MACS(X)
+#undef X
+};
+
+const char *dpb_arp_validate_name(enum dpb_arp_validate v)
+{
+	return (unsigned int)v < DPB_ARP_VALIDATE_COUNT ? validate_names[v] : "unknown";
+}
+
+const char *dpb_fail_over_mac_name(enum dpb_fail_over_mac f)
+{
+	return (unsigned int)f < DPB_FAIL_OVER_MAC_COUNT ? fom_names[f] : "unknown";
+}
+
+int cfg_arp_validate_index(const char *s)
+{
+	return cfg_word_index(s, validate_names, DPB_ARP_VALIDATE_COUNT);
+}
+
+int cfg_fail_over_mac_index(const char *s)
+{
+	return cfg_word_index(s, fom_names, DPB_FAIL_OVER_MAC_COUNT);
+}

@@ -43,8 +43,8 @@ static struct dpb_cfg_iface *ifc(struct cfg_parser *p, int i)
 	return &p->cfg->ifaces[i];
 }
 
-static bool get_uint(struct cfg_parser *p, const struct dpb_cfg_loc *loc, const char *opt,
-		     const char *val, unsigned int min, unsigned int max, unsigned int *out)
+bool cfg_get_uint(struct cfg_parser *p, const struct dpb_cfg_loc *loc, const char *opt,
+		  const char *val, unsigned int min, unsigned int max, unsigned int *out)
 {
 	if (cfg_parse_uint(val, min, max, out) == 0)
 		return true;
@@ -216,34 +216,34 @@ static void opt_mode(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 static void opt_miimon(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 		       const char *opt, const char *val)
 {
-	get_uint(p, loc, opt, val, 0, INT32_MAX, &ifc(p, i)->bond.miimon_ms);
+	cfg_get_uint(p, loc, opt, val, 0, INT32_MAX, &ifc(p, i)->bond.miimon_ms);
 }
 
 static void opt_updelay(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			const char *opt, const char *val)
 {
-	if (get_uint(p, loc, opt, val, 0, INT32_MAX, &ifc(p, i)->bond.updelay_ms))
+	if (cfg_get_uint(p, loc, opt, val, 0, INT32_MAX, &ifc(p, i)->bond.updelay_ms))
 		p->raw[i].updelay_loc = *loc;
 }
 
 static void opt_downdelay(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			  const char *opt, const char *val)
 {
-	if (get_uint(p, loc, opt, val, 0, INT32_MAX, &ifc(p, i)->bond.downdelay_ms))
+	if (cfg_get_uint(p, loc, opt, val, 0, INT32_MAX, &ifc(p, i)->bond.downdelay_ms))
 		p->raw[i].downdelay_loc = *loc;
 }
 
 static void opt_peer_notif_delay(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 				 const char *opt, const char *val)
 {
-	if (get_uint(p, loc, opt, val, 0, INT32_MAX, &ifc(p, i)->bond.peer_notif_delay_ms))
+	if (cfg_get_uint(p, loc, opt, val, 0, INT32_MAX, &ifc(p, i)->bond.peer_notif_delay_ms))
 		p->raw[i].peer_notif_loc = *loc;
 }
 
 static void opt_num_grat_arp(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			     const char *opt, const char *val)
 {
-	get_uint(p, loc, opt, val, 0, 255, &ifc(p, i)->bond.num_grat_arp);
+	cfg_get_uint(p, loc, opt, val, 0, 255, &ifc(p, i)->bond.num_grat_arp);
 }
 
 static void opt_primary(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
@@ -318,7 +318,7 @@ static void opt_all_slaves_active(struct cfg_parser *p, int i, const struct dpb_
 static void opt_packets_per_slave(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 				  const char *opt, const char *val)
 {
-	get_uint(p, loc, opt, val, 0, 65535, &ifc(p, i)->bond.packets_per_slave);
+	cfg_get_uint(p, loc, opt, val, 0, 65535, &ifc(p, i)->bond.packets_per_slave);
 }
 
 static void opt_hash_buckets(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
@@ -376,13 +376,13 @@ static void opt_ad_select(struct cfg_parser *p, int i, const struct dpb_cfg_loc 
 static void opt_min_links(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			  const char *opt, const char *val)
 {
-	get_uint(p, loc, opt, val, 0, DPB_CFG_MAX_MEMBERS, &ifc(p, i)->bond.min_links);
+	cfg_get_uint(p, loc, opt, val, 0, DPB_CFG_MAX_MEMBERS, &ifc(p, i)->bond.min_links);
 }
 
 static void opt_sys_prio(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			 const char *opt, const char *val)
 {
-	get_uint(p, loc, opt, val, 1, 65535, &ifc(p, i)->bond.ad_actor_sys_prio);
+	cfg_get_uint(p, loc, opt, val, 1, 65535, &ifc(p, i)->bond.ad_actor_sys_prio);
 }
 
 static void opt_actor_system(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
@@ -402,7 +402,7 @@ static void opt_actor_system(struct cfg_parser *p, int i, const struct dpb_cfg_l
 static void opt_user_port_key(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			      const char *opt, const char *val)
 {
-	get_uint(p, loc, opt, val, 0, 1023, &ifc(p, i)->bond.ad_user_port_key);
+	cfg_get_uint(p, loc, opt, val, 0, 1023, &ifc(p, i)->bond.ad_user_port_key);
 }
 
 static void opt_coupled_control(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
@@ -420,7 +420,7 @@ static void opt_lacp_queue(struct cfg_parser *p, int i, const struct dpb_cfg_loc
 static void opt_port_prio(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			  const char *opt, const char *val)
 {
-	get_uint(p, loc, opt, val, 1, 65535, &ifc(p, i)->ad_port_prio);
+	cfg_get_uint(p, loc, opt, val, 1, 65535, &ifc(p, i)->ad_port_prio);
 }
 
 /* Appends the words of @val to list @list (several lines add up, as in ifupdown2). */
@@ -458,7 +458,7 @@ static void opt_bridge_vhost(struct cfg_parser *p, int i, const struct dpb_cfg_l
 static void opt_mtu(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 		    const char *opt, const char *val)
 {
-	if (get_uint(p, loc, opt, val, 68, 65535, &ifc(p, i)->mtu))
+	if (cfg_get_uint(p, loc, opt, val, 68, 65535, &ifc(p, i)->mtu))
 		p->raw[i].mtu_loc = *loc;
 }
 
@@ -496,7 +496,7 @@ static void opt_vlan_raw(struct cfg_parser *p, int i, const struct dpb_cfg_loc *
 static void opt_vlan_id(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			const char *opt, const char *val)
 {
-	if (get_uint(p, loc, opt, val, 1, 4094, &p->raw[i].vlan_id))
+	if (cfg_get_uint(p, loc, opt, val, 1, 4094, &p->raw[i].vlan_id))
 		p->raw[i].has_vlan_id = true;
 }
 
@@ -550,14 +550,14 @@ static void opt_bridge_stp(struct cfg_parser *p, int i, const struct dpb_cfg_loc
 static void opt_bridge_fd(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			  const char *opt, const char *val)
 {
-	if (get_uint(p, loc, opt, val, 0, 30, &ifc(p, i)->bridge.fd_s))
+	if (cfg_get_uint(p, loc, opt, val, 0, 30, &ifc(p, i)->bridge.fd_s))
 		p->raw[i].fd_loc = *loc;
 }
 
 static void opt_bridge_ageing(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			      const char *opt, const char *val)
 {
-	get_uint(p, loc, opt, val, 0, 1000000, &ifc(p, i)->bridge.ageing_s);
+	cfg_get_uint(p, loc, opt, val, 0, 1000000, &ifc(p, i)->bridge.ageing_s);
 }
 
 static const struct opt_desc opts[] = {
@@ -584,7 +584,6 @@ static const struct opt_desc opts[] = {
 	{ "bond-xmit-hash-policy", opt_xmit_hash_policy, DPB_IFACE_BOND },
 	{ "bond-all-slaves-active", opt_all_slaves_active, DPB_IFACE_BOND },
 	{ "bond-hash-buckets", opt_hash_buckets, DPB_IFACE_BOND },
-	/* Bond options whose function comes with later work. */
 	{ "bond-lacp-rate", opt_lacp_rate, DPB_IFACE_BOND },
 	{ "bond-ad-select", opt_ad_select, DPB_IFACE_BOND },
 	{ "bond-min-links", opt_min_links, DPB_IFACE_BOND },
@@ -592,11 +591,13 @@ static const struct opt_desc opts[] = {
 	{ "bond-ad-actor-sys-prio", opt_sys_prio, DPB_IFACE_BOND },
 	{ "bond-ad-actor-system", opt_actor_system, DPB_IFACE_BOND },
 	{ "bond-ad-user-port-key", opt_user_port_key, DPB_IFACE_BOND },
-	{ "bond-arp-interval", NULL, DPB_IFACE_BOND },
-	{ "bond-arp-ip-target", NULL, DPB_IFACE_BOND, true },
-	{ "bond-arp-validate", NULL, DPB_IFACE_BOND },
-	{ "bond-arp-all-targets", NULL, DPB_IFACE_BOND },
-	{ "bond-fail-over-mac", NULL, DPB_IFACE_BOND },
+	{ "bond-arp-interval", cfg_opt_arp_interval, DPB_IFACE_BOND },
+	{ "bond-arp-ip-target", cfg_opt_arp_targets, DPB_IFACE_BOND, true },
+	{ "bond-ns-ip6-target", cfg_opt_ns_targets, DPB_IFACE_BOND, true },
+	{ "bond-arp-validate", cfg_opt_arp_validate, DPB_IFACE_BOND },
+	{ "bond-arp-all-targets", cfg_opt_arp_all_targets, DPB_IFACE_BOND },
+	{ "bond-arp-missed-max", cfg_opt_arp_missed_max, DPB_IFACE_BOND },
+	{ "bond-fail-over-mac", cfg_opt_fail_over_mac, DPB_IFACE_BOND },
 	{ "bond-packets-per-slave", opt_packets_per_slave, DPB_IFACE_BOND },
 	{ "bond-tlb-dynamic-lb", opt_tlb_dynamic_lb, DPB_IFACE_BOND },
 	{ "bond-coupled-control", opt_coupled_control, DPB_IFACE_BOND },

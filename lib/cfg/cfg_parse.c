@@ -156,6 +156,7 @@ int cfg_set_kind(struct cfg_parser *p, int i, enum dpb_iface_kind kind,
 		b->tlb_dynamic_lb = true;
 		b->lacp_active = true;
 		b->ad_actor_sys_prio = 65535;
+		b->arp_missed_max = 2;
 		b->coupled_control = true;
 		b->primary_reselect = DPB_PRIMARY_RESELECT_ALWAYS;
 		b->xmit_hash_policy = DPB_XMIT_HASH_LAYER2;

@@ -113,6 +113,24 @@ void cfg_env(struct cfg_parser *p, const char *opt, const char *value);
 /* Warns of the hooks of interfaces dpbond does not own (they are not run). */
 void cfg_check_hooks(struct cfg_parser *p);
 
+/* cfg_arpmon.c: the ARP/NS monitor's and fail_over_mac's options, and their checks. */
+void cfg_opt_arp_interval(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			  const char *opt, const char *val);
+void cfg_opt_arp_targets(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			 const char *opt, const char *val);
+void cfg_opt_ns_targets(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			const char *opt, const char *val);
+void cfg_opt_arp_validate(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			  const char *opt, const char *val);
+void cfg_opt_arp_all_targets(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			     const char *opt, const char *val);
+void cfg_opt_arp_missed_max(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			    const char *opt, const char *val);
+void cfg_opt_fail_over_mac(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			   const char *opt, const char *val);
+/* Checks bond @i's monitor against its mode and miimon, as Linux applies them. */
+void cfg_check_arpmon(struct cfg_parser *p, int i);
+
 /* cfg_mtu.c: every interface's MTU by Linux's rules (after bonds, bridges, VLANs). */
 void cfg_resolve_mtus(struct cfg_parser *p);
 
@@ -124,7 +142,12 @@ void cfg_resolve(struct cfg_parser *p);
 int cfg_word_index(const char *val, const char *const *words, unsigned int n);
 int cfg_xmit_hash_policy_index(const char *s);
 int cfg_primary_reselect_index(const char *s);
+int cfg_arp_validate_index(const char *s);
+int cfg_fail_over_mac_index(const char *s);
 
+/* An option's number in [min, max], or an error diagnostic at @loc. @return whether it was one. */
+bool cfg_get_uint(struct cfg_parser *p, const struct dpb_cfg_loc *loc, const char *opt,
+		  const char *val, unsigned int min, unsigned int max, unsigned int *out);
 /* Parses an unsigned decimal number in [min, max]. @return 0 or -EINVAL. */
 int cfg_parse_uint(const char *s, unsigned int min, unsigned int max, unsigned int *out);
 

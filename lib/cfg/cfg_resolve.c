@@ -146,6 +146,7 @@ static void check_bond(struct cfg_parser *p, int i)
 	struct dpb_cfg_iface *b = &p->cfg->ifaces[i];
 	struct dpb_cfg_bond *bd = &b->bond;
 
+	cfg_check_arpmon(p, i);
 	if (bd->miimon_ms == 0 && (bd->mode == DPB_BOND_MODE_8023AD ||
 				   bd->mode == DPB_BOND_MODE_BALANCE_TLB ||
 				   bd->mode == DPB_BOND_MODE_BALANCE_ALB)) {
@@ -158,7 +159,7 @@ static void check_bond(struct cfg_parser *p, int i)
 	round_delay(p, b, &bd->updelay_ms, "updelay", &p->raw[i].updelay_loc);
 	round_delay(p, b, &bd->downdelay_ms, "downdelay", &p->raw[i].downdelay_loc);
 	round_delay(p, b, &bd->peer_notif_delay_ms, "peer_notif_delay", &p->raw[i].peer_notif_loc);
-	if (bd->miimon_ms == 0)
+	if (bd->miimon_ms == 0 && bd->arp_interval_ms == 0)
 		cfg_diag(p->cfg, DPB_DIAG_WARNING, &b->loc,
 			 "%s: miimon is 0: link failures will not be detected (try bond-miimon 100)",
 			 b->name);

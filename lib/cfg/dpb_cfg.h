@@ -28,6 +28,7 @@
 #define DPB_CFG_MAX_HOOKS 128   /**< hook commands of the whole file */
 #define DPB_CFG_HOOK_LEN 1024   /**< one command */
 #define DPB_CFG_MAX_ENV 512     /**< options kept for the hooks' IF_* variables */
+#define DPB_CFG_MAX_ARP_TARGETS 16 /**< bond-arp-ip-target, and bond-ns-ip6-target apart */
 
 /** Linux bonding modes, numbered as Linux numbers them. */
 #define DPB_BOND_MODES(X)                                           \
@@ -73,6 +74,39 @@ enum dpb_primary_reselect {
 #undef X
 	DPB_PRIMARY_RESELECT_COUNT
 };
+
+/** Linux's arp_validate values, with Linux's numbers (bits: 1 active, 2 backup, 4 filter). */
+#define DPB_ARP_VALIDATES(X)                 \
+	X(NONE, 0, "none")                   \
+	X(ACTIVE, 1, "active")               \
+	X(BACKUP, 2, "backup")               \
+	X(ALL, 3, "all")                     \
+	X(FILTER, 4, "filter")               \
+	X(FILTER_ACTIVE, 5, "filter_active") \
+	X(FILTER_BACKUP, 6, "filter_backup")
+
+enum dpb_arp_validate {
+#define X(id, num, name) DPB_ARP_VALIDATE_##id = num,
+	DPB_ARP_VALIDATES(X)
+#undef X
+	DPB_ARP_VALIDATE_COUNT
+};
+
+/** Linux's fail_over_mac policies (active-backup only). */
+#define DPB_FAIL_OVER_MACS(X)  \
+	X(NONE, 0, "none")     \
+	X(ACTIVE, 1, "active") \
+	X(FOLLOW, 2, "follow")
+
+enum dpb_fail_over_mac {
+#define X(id, num, name) DPB_FAIL_OVER_MAC_##id = num,
+	DPB_FAIL_OVER_MACS(X)
+#undef X
+	DPB_FAIL_OVER_MAC_COUNT
+};
+
+const char *dpb_arp_validate_name(enum dpb_arp_validate v);
+const char *dpb_fail_over_mac_name(enum dpb_fail_over_mac f);
 
 /** Name of a mode as Linux spells it in configuration ("active-backup"). */
 const char *dpb_bond_mode_name(enum dpb_bond_mode mode);
@@ -163,6 +197,17 @@ struct dpb_cfg_bond {
 	unsigned int ad_user_port_key;     /**< 0-1023 */
 	bool coupled_control;              /**< 802.3ad mux: default 1 (Linux) */
 	bool lacp_dedicated_queue;         /**< bond-lacp-dedicated-queue: rte_flow steering */
+	enum dpb_fail_over_mac fail_over_mac; /**< active-backup: the members' MACs on failover */
+	/* The ARP (and IPv6 NS) link monitor, instead of miimon when set. */
+	unsigned int arp_interval_ms;      /**< 0: off */
+	struct dpb_cfg_loc arp_loc;        /**< the bond-arp-interval line */
+	unsigned int arp_missed_max;       /**< 1-255, default 2 */
+	enum dpb_arp_validate arp_validate;
+	bool arp_all_targets;              /**< all targets must answer (else any) */
+	unsigned int n_arp_targets;
+	uint8_t arp_targets[DPB_CFG_MAX_ARP_TARGETS][4];  /**< IPv4, network order */
+	unsigned int n_ns_targets;
+	uint8_t ns_targets[DPB_CFG_MAX_ARP_TARGETS][16];  /**< IPv6 */
 };
 
 struct dpb_cfg_bridge {

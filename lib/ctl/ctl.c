@@ -215,6 +215,7 @@ static int init_bond(struct dpb_ctl *c, int iface, uint64_t now)
 		return rc;
 	}
 	cb->iface = iface;
+	cb->ctl = c;
 	for (unsigned int k = 0; k < f->bond.n_members; k++) {
 		int m = f->bond.members[k];
 		struct dpb_port *p = &c->ports[c->iface_port[m]];
@@ -235,13 +236,9 @@ static int init_bond(struct dpb_ctl *c, int iface, uint64_t now)
 	}
 	if (f->has_hwaddress)
 		memcpy(cb->bond.addr.b, f->hwaddress, DPB_MAC_LEN);
-	/* fail_over_mac none: every member takes the bond's MAC. */
-	for (unsigned int k = 0; k < cb->bond.n_members; k++) {
-		struct rte_ether_addr a;
-
-		memcpy(a.addr_bytes, cb->bond.addr.b, RTE_ETHER_ADDR_LEN);
-		dpb_port_set_mac(&c->ports[cb->member_port[k]], &a);
-	}
+	/* fail_over_mac none: every member takes the bond's MAC; else as the policy says. */
+	ctl_member_macs(c, cb);
+	ctl_arpmon_init(c, cb);
 	c->iface_bond[iface] = (int)c->n_bonds++;
 	ctl_log_bond_events(cb);
 	if (f->bond.mode == DPB_BOND_MODE_8023AD)

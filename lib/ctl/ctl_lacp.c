@@ -23,11 +23,7 @@ static struct rte_mbuf *frame_mbuf(struct dpb_ctl *c)
 	return rte_pktmbuf_alloc(c->pool);
 }
 
-/*
- * Sends a whole frame on member @k of @cb: on its dedicated queue when it has
- * one, else through worker 0's inject ring.
- */
-static bool send_frame(struct ctl_bond *cb, unsigned int k, const uint8_t *frame, size_t len)
+bool ctl_member_send(struct ctl_bond *cb, unsigned int k, const uint8_t *frame, size_t len)
 {
 	struct dpb_ctl *c = cb->ctl;
 	const struct dpb_port *port = &c->ports[cb->member_port[k]];
@@ -35,11 +31,11 @@ static bool send_frame(struct ctl_bond *cb, unsigned int k, const uint8_t *frame
 	char *p;
 
 	if (m == NULL)
-		goto lost;
+		return false;
 	p = rte_pktmbuf_append(m, (uint16_t)len);
 	if (p == NULL) {
 		rte_pktmbuf_free(m);
-		goto lost;
+		return false;
 	}
 	memcpy(p, frame, len);
 	m->port = port->port_id;
@@ -47,14 +43,19 @@ static bool send_frame(struct ctl_bond *cb, unsigned int k, const uint8_t *frame
 		if (rte_eth_tx_burst(port->port_id, port->slow_txq, &m, 1) == 1)
 			return true;
 		rte_pktmbuf_free(m);
-		goto lost;
+		return false;
 	}
 	if (rte_ring_sp_enqueue(c->workers[0]->inject_ring, m) != 0) {
 		rte_pktmbuf_free(m);
-		goto lost;
+		return false;
 	}
 	return true;
-lost:
+}
+
+static bool send_frame(struct ctl_bond *cb, unsigned int k, const uint8_t *frame, size_t len)
+{
+	if (ctl_member_send(cb, k, frame, len))
+		return true;
 	cb->lacp_tx_lost++;
 	return false;
 }

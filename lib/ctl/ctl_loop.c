@@ -188,6 +188,8 @@ static struct dpb_fwd_snapshot *build_snapshot(struct dpb_ctl *c)
 			in->rx_multicast_ok = dpb_bond_member_rx_multicast_ok(&cb->bond,
 									      (unsigned int)m);
 			in->punt_slow = cb->lacp != NULL;
+			if (cb->bond.arp_interval_ms)
+				in->arpmon = (uint16_t)(c->iface_bond[master] + 1);
 			in->in_bridge = bridge_port_of(c, master, &in->bridge, &in->br_port);
 		} else {
 			in->rx_ok = true;
@@ -196,8 +198,10 @@ static struct dpb_fwd_snapshot *build_snapshot(struct dpb_ctl *c)
 			in->snoop_addr = in->in_bridge;
 		}
 	}
-	for (unsigned int i = 0; i < c->n_bonds; i++)
+	for (unsigned int i = 0; i < c->n_bonds; i++) {
 		fill_bond(c, &c->bonds[i], &s->bonds[i]);
+		s->arpmon[i] = c->bonds[i].arpmon;
+	}
 	for (unsigned int i = 0; i < c->n_bridges; i++)
 		fill_bridge(c, &c->bridges[i], &s->bridges[i], s);
 	assign_queues(c, s);
@@ -213,6 +217,9 @@ void ctl_publish(struct dpb_ctl *c)
 		c->dirty = true;
 		return;
 	}
+	/* fail_over_mac: the member devices' MACs follow the active member. */
+	for (unsigned int i = 0; i < c->n_bonds; i++)
+		ctl_member_macs(c, &c->bonds[i]);
 	old = atomic_exchange_explicit(&c->snap, s, memory_order_acq_rel);
 	/* Wait until every worker has finished the pass that might read @old. */
 	if (c->qsbr)
@@ -337,6 +344,7 @@ void ctl_tick(struct dpb_ctl *c)
 	drain_learning(c, now, -1);
 	ctl_lacp_drain(c, now);
 	poll_links(c, now);
+	ctl_arpmon_tick(c, now);
 	ctl_lacp_tick(c, now);
 	ctl_announce_tick(c, now);
 	ctl_poll_bridge_links(c, now);

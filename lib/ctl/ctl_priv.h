@@ -39,6 +39,14 @@ struct ctl_bond {
 	uint64_t notify_next_ms;
 	uint64_t notify_rounds, notify_rarp, notify_garp, notify_na, notify_lost;
 	uint64_t notify_last_ms;                 /* when the last round went; 0: never */
+	/* ARP/NS monitor (ctl_arpmon.c): each target's probe source, what members look for. */
+	struct ctl_arp_src {
+		uint8_t addr[16];                /* IPv4 in the first four; zero: none */
+		uint16_t vlan;                   /* tag on the bond, 0: untagged */
+	} arp_src[DPB_BOND_MAX_TARGETS];
+	struct dpb_fwd_arpmon arpmon;
+	uint64_t arp_probes, arp_probes_lost;
+	struct dpb_mac member_mac[DPB_BOND_MAX_MEMBERS]; /* what each member device was given */
 };
 
 struct ctl_bridge {
@@ -137,6 +145,20 @@ void ctl_lacp_link(struct ctl_bond *cb, unsigned int k, const struct dpb_link_sa
 void ctl_lacp_tick(struct dpb_ctl *c, uint64_t now);
 void ctl_lacp_drain(struct dpb_ctl *c, uint64_t now);
 void ctl_lacp_ad_info(const struct ctl_bond *cb, struct dpb_bond_ad_info *ad);
+
+/* Sends a whole frame on member @k of @cb: on its dedicated queue when it has
+ * one, else through worker 0's inject ring. @return false when it was lost. */
+bool ctl_member_send(struct ctl_bond *cb, unsigned int k, const uint8_t *frame, size_t len);
+
+/* ctl_arpmon.c */
+/* Finds where bond @cb's probes come from: the host's addresses above it. */
+void ctl_arpmon_init(struct dpb_ctl *c, struct ctl_bond *cb);
+/* Runs the ARP monitors that are due; sends their probes. */
+void ctl_arpmon_tick(struct dpb_ctl *c, uint64_t now);
+/* Gives each member device the MAC the bond says it carries (fail_over_mac). */
+void ctl_member_macs(struct dpb_ctl *c, struct ctl_bond *cb);
+/* One line of ARP monitor counters for `show bonding`. */
+void ctl_arpmon_show(const struct ctl_bond *cb, struct dpb_strbuf *out);
 
 /* ctl_show.c */
 void ctl_sums_read(const struct dpb_ctl *c, int iface, struct ctl_sums *s);

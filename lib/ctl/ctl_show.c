@@ -195,6 +195,7 @@ int dpb_ctl_show_bonding(struct dpb_ctl *c, const char *bond, struct dpb_strbuf 
 		/* Beyond Linux's text, after a blank line: what dpbond adds. */
 		dpb_strbuf_puts(out, "\n");
 		ctl_announce_show(cb, out);
+		ctl_arpmon_show(cb, out);
 		return rc;
 	}
 }

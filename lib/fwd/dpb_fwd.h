@@ -141,8 +141,33 @@ struct dpb_fwd_in {
 	bool rx_multicast_ok; /**< ...and its broadcast/multicast (tlb/alb: active only) */
 	bool punt_slow;     /**< 802.3ad member: slow-protocol frames go to control */
 	bool snoop_addr;    /**< not a bond: tell control the addresses its ARP and ND show */
+	uint16_t arpmon;    /**< a member of ARP-monitored bond arpmon - 1; 0: none */
 	uint16_t bridge;
 	uint16_t br_port;   /**< index in the bridge (a member: its bond's) */
+};
+
+#define DPB_FWD_ARP_TARGETS 16      /**< = DPB_CFG_MAX_ARP_TARGETS, per family */
+#define DPB_FWD_ARP_OURS 16         /**< the host's addresses above a bond, per family */
+
+/** What an ARP-monitored bond's members look for in what they receive. */
+struct dpb_fwd_arpmon {
+	uint8_t n_targets4, n_targets6, n_ours4, n_ours6;
+	uint32_t targets4[DPB_FWD_ARP_TARGETS];       /**< network order */
+	uint32_t ours4[DPB_FWD_ARP_OURS];
+	uint8_t targets6[DPB_FWD_ARP_TARGETS][16];
+	uint8_t ours6[DPB_FWD_ARP_OURS][16];
+};
+
+/**
+ * What one worker saw arrive on one ARP-monitored member, as TSC times (0:
+ * never). Targets: IPv4 ones 0-15, IPv6 ones 16-31. One writer: the worker.
+ */
+struct dpb_fwd_arpseen {
+	_Atomic uint64_t rx;                          /**< any frame */
+	_Atomic uint64_t arp;                         /**< ARP, NS or NA */
+	_Atomic uint64_t from_target[2 * DPB_FWD_ARP_TARGETS]; /**< target -> our address */
+	_Atomic uint64_t reply[2 * DPB_FWD_ARP_TARGETS];       /**< the same, replies/NAs */
+	_Atomic uint64_t to_target[2 * DPB_FWD_ARP_TARGETS];   /**< our address -> target */
 };
 
 /** Everything a worker needs, immutable once published. */
@@ -157,6 +182,7 @@ struct dpb_fwd_snapshot {
 	struct dpb_fwd_in in[RTE_MAX_ETHPORTS];
 	struct dpb_fwd_bond bonds[DPB_FWD_MAX_BONDS];
 	struct dpb_fwd_bridge bridges[DPB_FWD_MAX_BRIDGES];
+	struct dpb_fwd_arpmon arpmon[DPB_FWD_MAX_BONDS];
 	/** Per interface (a port of a VLAN-aware bridge): the VLANs it carries. */
 	uint64_t vids[DPB_FWD_MAX_IFACES][64];
 	/** What each worker polls: ports come and go (VM ports) with the snapshot. */
@@ -201,6 +227,7 @@ struct dpb_worker {
 	uint16_t dirty[RTE_MAX_ETHPORTS];
 	struct dpb_fwd_txbuf txbuf[RTE_MAX_ETHPORTS];
 	struct dpb_if_counters ctr[DPB_FWD_MAX_IFACES];
+	struct dpb_fwd_arpseen arpseen[RTE_MAX_ETHPORTS]; /**< per ethdev (read by control) */
 };
 
 /**

@@ -155,6 +155,10 @@ void fwd_snoop_addr(struct dpb_worker *w, const struct rte_mbuf *m,
 		    uint16_t br_port);
 
 /* fwd_vlan.c: a burst received on a port of a VLAN-aware bridge. */
+/* fwd_arpmon.c: records what an ARP-monitored member received (before its receive rule). */
+void fwd_arpmon_rx(struct dpb_worker *w, const struct dpb_fwd_snapshot *s, uint16_t pid,
+		   const struct dpb_fwd_in *in, struct rte_mbuf **pkts, uint16_t n);
+
 void fwd_bridge_burst_vlan(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 			   const struct dpb_fwd_in *in, uint16_t in_iface,
 			   struct rte_mbuf **pkts, uint16_t n);

@@ -327,6 +327,8 @@ void dpb_fwd_poll(struct dpb_worker *w, const struct dpb_fwd_snapshot *s)
 		}
 		if (in->punt_slow && (n = punt_slow(w, pid, iface, pkts, n)) == 0)
 			continue;
+		if (in->arpmon)
+			fwd_arpmon_rx(w, s, pid, in, pkts, n);
 		if (!in->in_bridge)
 			drop_burst(w, iface, DPB_DROP_RX_NO_BRIDGE, pkts, n);
 		else if (!in->rx_ok)

@@ -19,29 +19,7 @@ for t in ping nc tc; do
 	command -v $t >/dev/null || { echo "SKIP: $t is not installed"; exit 77; }
 done
 
-NS=dpbt-hp-h-$$
-S=dpbt-hp-s-$$
-R=dpbt-hp-r-$$
-EXTRA_NS=("$S" "$R")
-for n in "$NS" "$S" "$R"; do
-	ip netns add "$n"
-	ip netns exec "$n" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-	ip -n "$n" link set lo up
-done
-# S: the switch, a Linux bridge with the two bond links and the remote host.
-ip -n "$S" link add brs type bridge
-ip -n "$S" link set brs up
-for i in 0 1; do
-	ip link add "hv$i-$$" netns "$NS" type veth peer name "sw$i" netns "$S"
-	ip -n "$NS" link set "hv$i-$$" name "hv$i"
-	ip -n "$NS" link set "hv$i" arp off up
-	ip -n "$S" link set "sw$i" master brs up
-done
-ip link add "rv-$$" netns "$R" type veth peer name swr netns "$S"
-ip -n "$R" link set "rv-$$" name rv
-ip -n "$R" addr add 198.51.100.2/24 dev rv
-ip -n "$R" link set rv up
-ip -n "$S" link set swr master brs up
+switched_host hp
 
 cat > "$T/interfaces" <<CFG
 auto lo
@@ -64,13 +42,7 @@ iface vmbr0 inet static
     bridge-stp off
     bridge-fd 0
 CFG
-mkfifo "$T/cmd"
-ip netns exec "$NS" "$DPBOND" $(eal_opts hp) -- -c "$T/interfaces" \
-	--port eth0=net_tap0,iface=dpbm0 --port eth1=net_tap1,iface=dpbm1 \
-	-i < "$T/cmd" > "$T/out" 2> "$T/err" &
-DPB_PID=$!
-exec 3> "$T/cmd"
-console "sleep 100"
+dpbond_on_taps hp
 
 # The host port exists, named like the bridge, with the stanza's address and route.
 ip -n "$NS" -4 addr show dev vmbr0 | grep -q "inet 198.51.100.1/24 brd 198.51.100.255" ||

@@ -65,6 +65,52 @@ cable() {
 	done
 }
 
+# switched_host TAG [MTU]: the namespaces of a host behind a switch. NS (H)
+# will run dpbond; S is the switch, Linux bridge brs, with veths sw0 and sw1
+# whose ends hv0 and hv1 are in H (arp off, to be cabled to the members'
+# TAPs); R is the remote host, 198.51.100.2/24 on rv, behind the switch.
+# IPv6 is off everywhere. Every link gets MTU (default 1500).
+switched_host() {
+	local n i mtu=${2:-1500}
+	NS=dpbt-$1-h-$$ S=dpbt-$1-s-$$ R=dpbt-$1-r-$$
+	EXTRA_NS=("$S" "$R")
+	for n in "$NS" "$S" "$R"; do
+		ip netns add "$n"
+		ip netns exec "$n" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+		ip -n "$n" link set lo up
+	done
+	ip -n "$S" link add brs type bridge
+	ip -n "$S" link set brs mtu "$mtu" up
+	for i in 0 1; do
+		ip link add "hv$i-$$" netns "$NS" mtu "$mtu" type veth peer name "sw$i" netns "$S" mtu "$mtu"
+		ip -n "$NS" link set "hv$i-$$" name "hv$i"
+		ip -n "$NS" link set "hv$i" arp off up
+		ip -n "$S" link set "sw$i" master brs up
+	done
+	ip link add "rv-$$" netns "$R" mtu "$mtu" type veth peer name swr netns "$S" mtu "$mtu"
+	ip -n "$R" link set "rv-$$" name rv
+	ip -n "$R" addr add 198.51.100.2/24 dev rv
+	ip -n "$R" link set rv up
+	ip -n "$S" link set swr master brs up
+}
+
+# dpbond_on_taps TAG [CABLE]: runs dpbond in namespace NS on $T/interfaces,
+# eth0 and eth1 on TAPs dpbm0 and dpbm1, its console on fd 3 (output in
+# $T/out, $T/err); with CABLE, the TAPs are cabled to hv0 and hv1 once up.
+dpbond_on_taps() {
+	mkfifo "$T/cmd"
+	ip netns exec "$NS" "$DPBOND" $(eal_opts "$1") -- -c "$T/interfaces" \
+		--port eth0=net_tap0,iface=dpbm0 --port eth1=net_tap1,iface=dpbm1 \
+		-i < "$T/cmd" > "$T/out" 2> "$T/err" &
+	DPB_PID=$!
+	exec 3> "$T/cmd"
+	console "sleep 100"
+	if [ -n "${2:-}" ]; then
+		cable "$NS" dpbm0 hv0
+		cable "$NS" dpbm1 hv1
+	fi
+}
+
 # stop_pid PID [SECONDS]: SIGINT, then SIGKILL if it has not ended within
 # SECONDS (default 10); reaps it. A process that hangs on its way out fails
 # nothing by itself, but can never hold the test up.

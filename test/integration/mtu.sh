@@ -81,28 +81,7 @@ if [ "$(id -u)" != 0 ] || [ ! -c /dev/net/tun ]; then
 	echo "SKIP: the kernel half needs root and /dev/net/tun"
 	exit 77
 fi
-NS=dpbt-mtu-h-$$
-S=dpbt-mtu-s-$$
-R=dpbt-mtu-r-$$
-EXTRA_NS=("$S" "$R")
-for n in "$NS" "$S" "$R"; do
-	ip netns add "$n"
-	ip netns exec "$n" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-	ip -n "$n" link set lo up
-done
-ip -n "$S" link add brs type bridge
-ip -n "$S" link set brs mtu 9000 up
-for i in 0 1; do
-	ip link add "hv$i-$$" netns "$NS" mtu 9000 type veth peer name "sw$i" netns "$S" mtu 9000
-	ip -n "$NS" link set "hv$i-$$" name "hv$i"
-	ip -n "$NS" link set "hv$i" arp off up
-	ip -n "$S" link set "sw$i" master brs up
-done
-ip link add "rv-$$" netns "$R" mtu 9000 type veth peer name swr netns "$S" mtu 9000
-ip -n "$R" link set "rv-$$" name rv
-ip -n "$R" addr add 198.51.100.2/24 dev rv
-ip -n "$R" link set rv up
-ip -n "$S" link set swr master brs up
+switched_host mtu 9000
 cat > "$T/interfaces" <<CFG
 iface eth0 inet manual
 iface eth1 inet manual
@@ -117,15 +96,7 @@ iface vmbr0 inet static
     address 198.51.100.1/24
     bridge-ports bond0
 CFG
-mkfifo "$T/cmd"
-ip netns exec "$NS" "$DPBOND" $(eal_opts mtuk) -- -c "$T/interfaces" \
-	--port eth0=net_tap0,iface=dpbm0 --port eth1=net_tap1,iface=dpbm1 \
-	-i < "$T/cmd" > "$T/out" 2> "$T/err" &
-DPB_PID=$!
-exec 3> "$T/cmd"
-console "sleep 100"
-cable "$NS" dpbm0 hv0
-cable "$NS" dpbm1 hv1
+dpbond_on_taps mtuk cable
 for d in vmbr0 eth0 eth1; do
 	grep -q "^$d: warning: the device takes frames of up to 1522 bytes: it runs MTU 1500, not 9000$" "$T/err" ||
 		fail "no warning that $d (net_tap) runs MTU 1500: $(cat "$T/err")"

@@ -251,7 +251,7 @@ static void test_warnings(void **state)
 			      "  bond_mode active-backup\n"           /* 4 */
 			      "  bond_miimon 100\n"                   /* 5 */
 			      "  bond_downdelay 250\n"                /* 6 */
-			      "  bond-arp-interval 100\n"             /* 7 */
+			      "  bond-lp-interval 1\n"                /* 7 */
 			      "  bond-frobnicate yes\n"               /* 8 */
 			      "  post-up echo hi\n"                   /* 9 */
 			      "iface vmbr0 inet manual\n"             /* 10 */
@@ -265,12 +265,82 @@ static void test_warnings(void **state)
 	expect_diag(6, DPB_DIAG_WARNING,
 		    "bond0: downdelay (250) is not a multiple of miimon (100), downdelay rounded to 200 ms");
 	assert_int_equal(iface("bond0")->bond.downdelay_ms, 200);
-	expect_diag(7, DPB_DIAG_WARNING, "bond-arp-interval: not implemented yet in dpbond; ignored");
+	expect_diag(7, DPB_DIAG_WARNING, "bond-lp-interval: not implemented yet in dpbond; ignored");
 	expect_diag(8, DPB_DIAG_WARNING, "bond-frobnicate: unknown option; ignored");
 	/* A hook command is kept to be run (cfg_dialect tests them). */
 	assert_int_equal(cfg.n_hooks, 1);
 	assert_string_equal(cfg.hooks[0].cmd, "echo hi");
 	expect_diag(12, DPB_DIAG_WARNING, "vmbr0: STP is not implemented; the bridge runs with stp off");
+}
+
+static void test_arpmon_options(void **state)
+{
+	const struct dpb_cfg_bond *b;
+
+	(void)state;
+	assert_int_equal(load("iface eth0 inet manual\n"                      /* 1 */
+			      "iface bond0 inet manual\n"                     /* 2 */
+			      "  bond-slaves eth0\n"                          /* 3 */
+			      "  bond-mode active-backup\n"                   /* 4 */
+			      "  bond-miimon 100\n"                           /* 5 */
+			      "  bond-arp-interval 250\n"                     /* 6 */
+			      "  bond-arp-ip-target 192.0.2.1 192.0.2.2\n"    /* 7 */
+			      "  bond_arp_ip_target 192.0.2.3,192.0.2.1\n"    /* 8 */
+			      "  bond-ns-ip6-target 2001:db8::1\n"            /* 9 */
+			      "  bond-arp-validate filter_backup\n"           /* 10 */
+			      "  bond-arp-all-targets all\n"                  /* 11 */
+			      "  bond-arp-missed-max 5\n"                     /* 12 */
+			      "  bond-fail-over-mac follow\n"                 /* 13 */
+			      "iface vmbr0 inet manual\n  bridge-ports bond0\n"), 0);
+	b = &iface("bond0")->bond;
+	expect_diag(6, DPB_DIAG_WARNING,
+		    "bond0: miimon and the ARP monitor exclude each other; the ARP monitor runs and miimon is 0, as in Linux");
+	expect_diag(8, DPB_DIAG_WARNING, "bond_arp_ip_target: 192.0.2.1 is listed twice");
+	assert_int_equal(b->miimon_ms, 0);
+	assert_int_equal(b->arp_interval_ms, 250);
+	assert_int_equal(b->n_arp_targets, 3);
+	assert_memory_equal(b->arp_targets[2], ((uint8_t[4]){ 192, 0, 2, 3 }), 4);
+	assert_int_equal(b->n_ns_targets, 1);
+	assert_int_equal(b->ns_targets[0][15], 1);
+	assert_int_equal(b->arp_validate, DPB_ARP_VALIDATE_FILTER_BACKUP);
+	assert_true(b->arp_all_targets);
+	assert_int_equal(b->arp_missed_max, 5);
+	assert_int_equal(b->fail_over_mac, DPB_FAIL_OVER_MAC_FOLLOW);
+
+	/* Numbers as Linux takes them; Linux's refusals. */
+	assert_int_equal(load("iface eth0 inet manual\n"
+			      "iface bond0 inet manual\n  bond-slaves eth0\n"   /* 2, 3 */
+			      "  bond-mode 4\n"                                 /* 4 */
+			      "  bond-arp-interval 100\n"                       /* 5 */
+			      "  bond-arp-ip-target 224.0.0.1\n"                /* 6 */
+			      "  bond-arp-validate 7\n"                         /* 7 */
+			      "  bond-arp-missed-max 0\n"                       /* 8 */
+			      "  bond-ns-ip6-target ff02::1\n"                  /* 9 */
+			      "iface vmbr0 inet manual\n  bridge-ports bond0\n"), -EINVAL);
+	expect_diag(5, DPB_DIAG_ERROR,
+		    "bond0: ARP monitoring is not possible in mode 802.3ad (Linux refuses it too); use bond-miimon");
+	expect_diag(6, DPB_DIAG_ERROR,
+		    "bond-arp-ip-target: 224.0.0.1 cannot be a target (zero, loopback, broadcast or multicast)");
+	expect_diag(7, DPB_DIAG_ERROR,
+		    "bond-arp-validate: unknown value '7' (none, active, backup, all, filter, filter_active, filter_backup, or 0-6)");
+	expect_diag(8, DPB_DIAG_ERROR, "bond-arp-missed-max: '0' is not a number from 1 to 255");
+	expect_diag(9, DPB_DIAG_ERROR,
+		    "bond-ns-ip6-target: ff02::1 cannot be a target (zero, loopback, broadcast or multicast)");
+
+	/* Without targets nothing is probed; targets without an interval do nothing. */
+	assert_int_equal(load("iface eth0 inet manual\n"
+			      "iface bond0 inet manual\n  bond-slaves eth0\n"
+			      "  bond-mode balance-xor\n  bond-arp-interval 100\n"        /* 4, 5 */
+			      "iface bond1 inet manual\n  bond-slaves eth1\n"              /* 6, 7 */
+			      "  bond-mode active-backup\n  bond-miimon 100\n"            /* 8, 9 */
+			      "  bond-arp-ip-target 192.0.2.1\n  bond-fail-over-mac 1\n"  /* 10, 11 */
+			      "  bond-mode balance-rr\n"                                  /* 12 */
+			      "iface vmbr0 inet manual\n  bridge-ports bond0 bond1\n"), 0);
+	expect_diag(5, DPB_DIAG_WARNING,
+		    "bond0: ARP monitoring without bond-arp-ip-target or bond-ns-ip6-target sends no probes: every slave will go down");
+	expect_diag(6, DPB_DIAG_WARNING, "bond1: ARP/NS targets have no effect without bond-arp-interval");
+	assert_int_equal(iface("bond1")->bond.fail_over_mac, DPB_FAIL_OVER_MAC_ACTIVE);
+	assert_int_equal(iface("bond1")->bond.miimon_ms, 100);
 }
 
 static void test_miimon_forced_for_tlb(void **state)
@@ -452,6 +522,7 @@ int main(void)
 		cmocka_unit_test(test_miimon_zero_warns),
 		cmocka_unit_test(test_miimon_forced_for_tlb),
 		cmocka_unit_test(test_lacp_options),
+		cmocka_unit_test(test_arpmon_options),
 	};
 
 	return cmocka_run_group_tests_name("cfg", tests, cfg_setup, cfg_teardown);

@@ -1,0 +1,139 @@
+#!/bin/bash
+# The ARP monitor end to end through real kernel stacks. dpbond runs in a
+# namespace of its own (H) with bond0 (active-backup, eth0 primary) under
+# vmbr0, whose host port has 198.51.100.1/24. Its members are net_tap ports
+# cabled by tc mirred to veths into a second namespace (S), a Linux bridge
+# playing the switch, behind which a third (R) is the ARP target,
+# 198.51.100.2. Every carrier stays up throughout; the switch's port to eth0
+# stops passing anything (tc drop), and the bond must fail over to eth1
+# within Linux's bound (arp_interval x (arp_missed_max + 1.5)), and back when
+# it passes again. Then, with arp_validate all, a backup whose switch port
+# passes R's broadcasts but not our probes goes down: what it hears is not
+# validated.
+BUILD=$1
+. "$(dirname "$0")/lib.sh"
+
+if [ "$(id -u)" != 0 ] || [ ! -c /dev/net/tun ]; then
+	echo "SKIP: needs root and /dev/net/tun (network namespaces, TAP ports)"
+	exit 77
+fi
+for t in ping tc; do
+	command -v $t >/dev/null || { echo "SKIP: $t is not installed"; exit 77; }
+done
+
+switched_host am
+for i in 0 1; do ip netns exec "$S" tc qdisc add dev "sw$i" clsact; done
+# A black hole in S: what tc sends to bh0 ends unread at bh1 (no addresses, arp off).
+ip -n "$S" link add bh0 type veth peer name bh1
+ip -n "$S" link set bh1 arp off up
+ip -n "$S" link set bh0 arp off up
+DROP="action mirred egress redirect dev bh0"
+
+cat > "$T/interfaces" <<CFG
+iface eth0 inet manual
+iface eth1 inet manual
+
+auto bond0
+iface bond0 inet manual
+    bond-slaves eth0 eth1
+    bond-mode active-backup
+    bond-primary eth0
+    bond-arp-interval 100
+    bond-arp-ip-target 198.51.100.2
+    bond-arp-validate all
+
+auto vmbr0
+iface vmbr0 inet static
+    address 198.51.100.1/24
+    bridge-ports bond0
+    bridge-stp off
+    bridge-fd 0
+CFG
+dpbond_on_taps am cable
+
+# `show bonding bond0` now.
+show() {
+	console "show bonding bond0"
+	bond_block "$T/out" "$(grep -c '^dpbond> show bonding bond0' "$T/out")"
+}
+# waits up to $2 s for `show bonding` field $3 of member $1 ("-": the bond)
+# to read $4; sets ms to the milliseconds it took.
+wait_field() {
+	local start v
+	start=$(date +%s%N)
+	for _ in $(seq $(( $2 * 10 ))); do
+		v=$(show | bond_field "$1" "$3")
+		if [ "$v" = "$4" ]; then
+			ms=$(( ($(date +%s%N) - start) / 1000000 ))
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+# the switch's port to member $1 passes nothing ("drop") or everything ("pass").
+switch_port() {
+	local dir
+	for dir in ingress egress; do
+		ip netns exec "$S" tc filter del dev "sw$1" "$dir" 2>/dev/null || true
+		[ "$2" = drop ] && ip netns exec "$S" tc filter add dev "sw$1" "$dir" u32 match u32 0 0 $DROP
+	done
+	return 0
+}
+
+wait_field - 5 "Currently Active Slave" eth0 || fail "eth0 never became active"
+wait_field eth1 5 "MII Status" up || fail "eth1 (backup) never came up: our probes do not reach it"
+b=$(show)
+for line in "MII Polling Interval (ms): 0" "ARP Polling Interval (ms): 100" "ARP Missed Max: 2" \
+	"ARP IP target/s (n.n.n.n form): 198.51.100.2" "NS IPv6 target/s (xx::xx form):"; do
+	grep -qxF "$line" <<< "$b" || fail "show bonding has no line '$line':"$'\n'"$b"
+done
+ok "show bonding: eth0 active, eth1 up, Linux's ARP lines (miimon 0, interval 100, missed max 2, the target)"
+ip netns exec "$NS" ping -c 2 -i 0.2 -W 2 198.51.100.2 > "$T/ping" 2>&1 || fail "no ping before the failure: $(cat "$T/ping")"
+
+# The switch's port to eth0 goes dead; dpbm0 and hv0 keep their carrier.
+switch_port 0 drop
+wait_field - 5 "Currently Active Slave" eth1 || fail "no failover to eth1 within 5 s of eth0's path dying"$'\n'"$(show)"
+b=$(show)
+[ "$(bond_field eth0 "MII Status" <<< "$b")" = down ] || fail "eth0 is not down: $b"
+[ "$(bond_field eth0 "Link Failure Count" <<< "$b")" = 1 ] || fail "eth0's link failure count is not 1: $b"
+ip -n "$NS" link show dpbm0 | grep -q "LOWER_UP" || fail "dpbm0 lost its carrier; the test meant to keep it"
+# Linux's bound is 350 ms; the console's polling adds its own delay.
+[ "$ms" -le 1500 ] || fail "failover took $ms ms (arp_interval 100 x missed_max 2 allows about 350)"
+ok "eth0's path dead behind a good carrier: bond0 failed over to eth1 (seen after $ms ms), eth0 down, 1 failure"
+ip netns exec "$NS" ping -c 2 -i 0.2 -W 2 198.51.100.2 > "$T/ping" 2>&1 || fail "no ping through eth1: $(cat "$T/ping")"
+ok "vmbr0 pings 198.51.100.2 through eth1"
+grep -q "bond0: (slave eth0): link status definitely down, disabling slave" "$T/err" ||
+	fail "no Linux log line for eth0 going down: $(tail "$T/err")"
+
+# The path comes back: eth0 hears eth1's probes come round, comes up, and as primary takes over.
+switch_port 0 pass
+wait_field - 5 "Currently Active Slave" eth0 || fail "eth0 did not take over again within 5 s"$'\n'"$(show)"
+ok "eth0's path back: eth0 up and active again (primary), seen after $ms ms"
+ip netns exec "$NS" ping -c 2 -i 0.2 -W 2 198.51.100.2 > "$T/ping" 2>&1 || fail "no ping after fail-back: $(cat "$T/ping")"
+
+# arp_validate all: eth1's switch port stops passing ARP to it, while R's
+# broadcast pings still reach it. What it hears then is not validated: down.
+ip netns exec "$S" tc filter add dev sw1 egress protocol arp u32 match u32 0 0 $DROP
+ip netns exec "$R" sysctl -qw net.ipv4.icmp_echo_ignore_broadcasts=0
+ip netns exec "$R" ping -b -i 0.1 -W 1 -c 80 198.51.100.255 > /dev/null 2>&1 &
+EXTRA_PIDS+=($!)
+# eth1's received frames so far, from the last `show port stats eth1`.
+rx_eth1() { console "show port stats eth1"; awk '/^######## eth1 / { s = 1 } s && /RX-packets:/ { v = $2; s = 0 } END { print v }' "$T/out"; }
+before=$(rx_eth1)
+wait_field eth1 5 "MII Status" down || fail "eth1 stayed up on traffic that arp_validate all does not count"
+after=$(rx_eth1)
+[ -n "$after" ] && [ "${after:-0}" -gt "${before:-0}" ] || fail "eth1 received nothing meanwhile ($before -> $after): the check proves nothing"
+b=$(show)
+[ "$(bond_field - "Currently Active Slave" <<< "$b")" = eth0 ] || fail "eth0 is no longer active: $b"
+ok "arp_validate all: eth1 went down though frames kept arriving on it ($before -> $after rx), as none of them validated it"
+ip netns exec "$S" tc filter del dev sw1 egress
+wait_field eth1 5 "MII Status" up || fail "eth1 did not come back once our probes reached it again"
+ok "eth1 up again once our probes come round to it"
+
+grep -q "ARP monitor: [1-9][0-9]* probes sent, 0 lost" "$T/out" || fail "no probe counters: $(grep 'ARP monitor' "$T/out" | tail -1)"
+cmd quit
+wait "$DPB_PID" || fail "dpbond exited with an error"
+DPB_PID=""
+grep -q "mbufs: \([0-9]*\) of \1 back in the pool" "$T/out" || fail "mbufs were lost"
+ok "dpbond quit with every mbuf back in the pool"
