@@ -144,9 +144,15 @@ void dpb_cfg_dump(const struct dpb_cfg *cfg, FILE *out)
 		fprintf(out, "vlan %s: VLAN %u of %s", f->name, f->vlan_id,
 			cfg->ifaces[f->vlan_raw].name);
 		dump_l3(f, out);
-		if (f->host_port)
+		if (f->host_port && f->master >= 0)
 			fprintf(out, ", host port %s (access port of VLAN %u)",
 				f->devargs[0] ? f->devargs : "(TAP)", f->vlan_id);
+		else if (f->host_port)
+			fprintf(out, ", host port %s (its frames tagged %u on %s)",
+				f->devargs[0] ? f->devargs : "(TAP)", f->vlan_id,
+				cfg->ifaces[f->vlan_raw].name);
+		else if (f->master >= 0)
+			fprintf(out, ", port of %s (untagged inside it)", cfg->ifaces[f->master].name);
 		fputc('\n', out);
 	}
 	for (unsigned int i = 0; i < cfg->n_ifaces; i++) {

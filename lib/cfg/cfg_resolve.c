@@ -373,7 +373,7 @@ void cfg_resolve(struct cfg_parser *p)
 				 kind_word(f->kind));
 			continue;
 		}
-		if (f->kind == DPB_IFACE_BOND && f->master < 0)
+		if (f->kind == DPB_IFACE_BOND && f->master < 0 && !dpb_cfg_has_vlans(cfg, (int)i))
 			cfg_diag(cfg, DPB_DIAG_WARNING, &f->loc,
 				 "%s is not a port of any bridge: what it receives is dropped",
 				 f->name);

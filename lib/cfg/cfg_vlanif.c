@@ -116,9 +116,11 @@ bool cfg_wants_host_port(const struct dpb_cfg_iface *f)
 }
 
 /*
- * What each VLAN interface becomes, once bonds and bridges are known: on a
- * VLAN-aware bridge, with an address, a host port (a TAP, an access port of
- * its VLAN); elsewhere, for now, refused when the file needs it.
+ * What each VLAN interface becomes, once bonds and bridges are known: with
+ * an address, a host port (a TAP) on a VLAN-aware bridge (an access port of
+ * its VLAN) or on a bond or bridged NIC (taking that VLAN's frames before
+ * the bridge sees them, as Linux's VLAN devices do); as a port of a plain
+ * bridge, that VLAN of its bond or NIC, untagged inside the bridge.
  */
 void cfg_resolve_vlan_ifaces(struct cfg_parser *p)
 {
@@ -132,14 +134,14 @@ void cfg_resolve_vlan_ifaces(struct cfg_parser *p)
 		if (f->kind != DPB_IFACE_VLAN)
 			continue;
 		lower = &cfg->ifaces[f->vlan_raw];
-		if (f->master >= 0) {
-			cfg_diag(cfg, DPB_DIAG_ERROR, &cfg->ifaces[f->master].bridge.ports_loc,
-				 "%s: port %s is VLAN %u of %s: VLAN interfaces as bridge ports are not implemented yet",
-				 cfg->ifaces[f->master].name, f->name, f->vlan_id, lower->name);
-			continue;
-		}
 		if (lower->kind == DPB_IFACE_KERNEL || (lower->kind == DPB_IFACE_PORT &&
 							 lower->master < 0)) {
+			if (f->master >= 0) {
+				cfg_diag(cfg, DPB_DIAG_ERROR, &cfg->ifaces[f->master].bridge.ports_loc,
+					 "%s: port %s is VLAN %u of %s, which is in no bond or bridge of dpbond's: not implemented yet",
+					 cfg->ifaces[f->master].name, f->name, f->vlan_id, lower->name);
+				continue;
+			}
 			cfg_diag(cfg, DPB_DIAG_WARNING, &f->loc,
 				 "%s is a VLAN of %s, which is not dpbond's: left to the kernel",
 				 f->name, lower->name);
@@ -147,14 +149,39 @@ void cfg_resolve_vlan_ifaces(struct cfg_parser *p)
 			snprintf(f->kernel_kind, sizeof(f->kernel_kind), "VLAN");
 			continue;
 		}
+		if (lower->kind == DPB_IFACE_PORT && lower->master >= 0 &&
+		    cfg->ifaces[lower->master].kind == DPB_IFACE_BOND) {
+			cfg_diag(cfg, DPB_DIAG_ERROR, &f->loc,
+				 "%s: VLAN %u of %s, a member of %s: put the VLAN on the bond (%s.%u)",
+				 f->name, f->vlan_id, lower->name, cfg->ifaces[lower->master].name,
+				 cfg->ifaces[lower->master].name, f->vlan_id);
+			continue;
+		}
+		if (f->master >= 0) {
+			/* A bridge port (Proxmox's vmbr0v5 over bond0.5): VLAN f->vlan_id
+			 * of its device, untagged inside the bridge. */
+			if (lower->kind == DPB_IFACE_BRIDGE || cfg->ifaces[f->master].bridge.vlan_aware) {
+				cfg_diag(cfg, DPB_DIAG_ERROR, &cfg->ifaces[f->master].bridge.ports_loc,
+					 "%s: port %s (VLAN %u of %s): a VLAN interface is a port only of a plain bridge, over a bond or NIC (on a VLAN-aware bridge, use bridge-vids)",
+					 cfg->ifaces[f->master].name, f->name, f->vlan_id, lower->name);
+			} else if (cfg_wants_host_port(f)) {
+				cfg_diag(cfg, DPB_DIAG_ERROR, f->n_addrs ? &f->addrs[0].loc : &f->loc,
+					 "%s is a port of %s: its addresses belong on %s", f->name,
+					 cfg->ifaces[f->master].name, cfg->ifaces[f->master].name);
+			}
+			continue;
+		}
 		if (!cfg_wants_host_port(f))
 			continue;   /* the VLAN alone: the bridge carries it anyway */
-		if (lower->kind != DPB_IFACE_BRIDGE || !lower->bridge.vlan_aware) {
+		if (lower->kind != DPB_IFACE_BRIDGE) {
+			/* bond0.60, eno1.60: a host port of its own, VLAN 60 of the device. */
+			f->host_port = true;
+			continue;
+		}
+		if (!lower->bridge.vlan_aware) {
 			cfg_diag(cfg, DPB_DIAG_ERROR, &f->loc,
-				 "%s: the host's addresses on VLAN %u of %s are implemented only on a VLAN-aware bridge (bridge-vlan-aware yes), not yet on %s",
-				 f->name, f->vlan_id, lower->name,
-				 lower->kind == DPB_IFACE_BRIDGE ? "a plain bridge" :
-				 lower->kind == DPB_IFACE_BOND ? "a bond" : "a bond member or bridge port");
+				 "%s: the host's addresses on VLAN %u of a plain bridge (%s) are not implemented yet: make it VLAN-aware (bridge-vlan-aware yes), or put the VLAN on its bond or NIC",
+				 f->name, f->vlan_id, lower->name);
 			continue;
 		}
 		br = &cfg->ifaces[f->vlan_raw];
@@ -173,4 +200,16 @@ void cfg_resolve_vlan_ifaces(struct cfg_parser *p)
 		f->vlan.loc = f->loc;
 		br->bridge.ports[br->bridge.n_ports++] = (int)i;
 	}
+}
+
+bool dpb_cfg_has_vlans(const struct dpb_cfg *cfg, int i)
+{
+	for (unsigned int k = 0; k < cfg->n_ifaces; k++) {
+		const struct dpb_cfg_iface *f = &cfg->ifaces[k];
+
+		if (f->kind == DPB_IFACE_VLAN && f->vlan_raw == i &&
+		    (f->master >= 0 || f->host_port))
+			return true;
+	}
+	return false;
 }

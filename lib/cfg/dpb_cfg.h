@@ -402,6 +402,12 @@ void dpb_cfg_drop_host_ports(struct dpb_cfg *cfg);
  */
 bool dpb_cfg_owned(const struct dpb_cfg *cfg, int i);
 
+/**
+ * Whether bond or port @p i has VLAN interfaces dpbond drives (a host port
+ * on one, or one in a bridge). Pure.
+ */
+bool dpb_cfg_has_vlans(const struct dpb_cfg *cfg, int i);
+
 /** Index of the iface named @p name, or -1. */
 int dpb_cfg_find(const struct dpb_cfg *cfg, const char *name);
 

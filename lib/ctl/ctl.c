@@ -268,7 +268,7 @@ static int init_host_ports(struct dpb_ctl *c)
 		if (rc < 0)
 			return rc;
 	}
-	return 0;
+	return ctl_vlan_host_ports_init(c);
 }
 
 /*
@@ -312,9 +312,12 @@ static int attach_ports(struct dpb_ctl *c)
 			return rc;
 	}
 	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
+		const struct dpb_cfg_iface *f = &c->cfg.ifaces[i];
 		int rc;
 
-		if (c->cfg.ifaces[i].kind != DPB_IFACE_BRIDGE || !c->cfg.ifaces[i].host_port)
+		/* Bridges' host ports, and those of VLANs of bonds and NICs (bond0.60). */
+		if (!f->host_port || (f->kind != DPB_IFACE_BRIDGE &&
+				      (f->kind != DPB_IFACE_VLAN || f->master >= 0)))
 			continue;
 		rc = attach_host_port(c, (int)i);
 		if (rc < 0)

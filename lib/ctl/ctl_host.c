@@ -165,18 +165,12 @@ void ctl_host_port_moved(struct dpb_ctl *c, struct ctl_bridge *br)
 	each_host_port(c, br, hold_mac);
 }
 
-static int init_one(struct dpb_ctl *c, struct ctl_bridge *br, int iface, int pi)
+/* Host port @p of @f: its kernel interface gets @f's addresses, if it has one. */
+static int kernel_side(const struct dpb_cfg_iface *f, const struct dpb_port *p)
 {
-	const struct dpb_cfg_iface *f = &c->cfg.ifaces[iface];
-	struct dpb_port *p = &c->ports[pi];
 	struct rte_eth_dev_info info;
-	struct rte_ether_addr mac;
 	char ifname[IF_NAMESIZE];
 
-	host_mac(c, br, iface, pi, &mac);
-	dpb_port_set_mac(p, &mac);
-	if (hold_mac(c, br, iface, pi) < 0)
-		return -ENOSPC;
 	if (rte_eth_dev_info_get(p->port_id, &info) != 0 || info.if_index == 0 ||
 	    if_indextoname(info.if_index, ifname) == NULL) {
 		fprintf(stderr, "%s:%u: warning: %s: host port %s has no kernel interface; addresses not applied\n",
@@ -186,7 +180,48 @@ static int init_one(struct dpb_ctl *c, struct ctl_bridge *br, int iface, int pi)
 	return configure_kernel(f, ifname);
 }
 
+static int init_one(struct dpb_ctl *c, struct ctl_bridge *br, int iface, int pi)
+{
+	const struct dpb_cfg_iface *f = &c->cfg.ifaces[iface];
+	struct dpb_port *p = &c->ports[pi];
+	struct rte_ether_addr mac;
+
+	host_mac(c, br, iface, pi, &mac);
+	dpb_port_set_mac(p, &mac);
+	if (hold_mac(c, br, iface, pi) < 0)
+		return -ENOSPC;
+	return kernel_side(f, p);
+}
+
 int ctl_host_port_init(struct dpb_ctl *c, struct ctl_bridge *br)
 {
 	return each_host_port(c, br, init_one);
+}
+
+int ctl_vlan_host_ports_init(struct dpb_ctl *c)
+{
+	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
+		const struct dpb_cfg_iface *f = &c->cfg.ifaces[i];
+		struct dpb_port *p;
+		struct rte_ether_addr mac;
+		int lower = f->vlan_raw, rc;
+
+		if (f->kind != DPB_IFACE_VLAN || !f->host_port || f->master >= 0 ||
+		    c->iface_port[i] < 0)
+			continue;
+		p = &c->ports[c->iface_port[i]];
+		/* As a Linux VLAN device: its own hwaddress, else its device's MAC. */
+		if (f->has_hwaddress)
+			memcpy(mac.addr_bytes, f->hwaddress, RTE_ETHER_ADDR_LEN);
+		else if (c->iface_bond[lower] >= 0)
+			memcpy(mac.addr_bytes, c->bonds[c->iface_bond[lower]].bond.addr.b,
+			       RTE_ETHER_ADDR_LEN);
+		else
+			rte_eth_macaddr_get(c->ports[c->iface_port[lower]].port_id, &mac);
+		dpb_port_set_mac(p, &mac);
+		rc = kernel_side(f, p);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
 }

@@ -115,6 +115,8 @@ static void fill_bridge(const struct dpb_ctl *c, const struct ctl_bridge *cbr,
 		struct dpb_fwd_brport *bp = &fb->ports[k];
 
 		fill_brport(c, br->vlan_aware, f, bp, s);
+		if (ctl_vlanif_brport(c, f, bp))
+			continue;
 		if (c->iface_bond[f] >= 0) {
 			bp->kind = DPB_BRPORT_BOND;
 			bp->bond = (uint16_t)c->iface_bond[f];
@@ -198,6 +200,7 @@ static struct dpb_fwd_snapshot *build_snapshot(struct dpb_ctl *c)
 			in->snoop_addr = in->in_bridge;
 		}
 	}
+	ctl_vlanif_snapshot(c, s);
 	for (unsigned int i = 0; i < c->n_bonds; i++) {
 		fill_bond(c, &c->bonds[i], &s->bonds[i]);
 		s->arpmon[i] = c->bonds[i].arpmon;

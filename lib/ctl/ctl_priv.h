@@ -126,6 +126,15 @@ void ctl_host_port_moved(struct dpb_ctl *c, struct ctl_bridge *br);
 /* A bridge's host port, if it has one: MAC, permanent FDB entry, kernel address. */
 int ctl_host_port_init(struct dpb_ctl *c, struct ctl_bridge *br);
 
+/* The host ports of VLANs of bonds and NICs (bond0.60): MAC and kernel addresses. */
+int ctl_vlan_host_ports_init(struct dpb_ctl *c);
+
+/* ctl_vlanif.c: VLAN interfaces of bonds and NICs in the snapshot. */
+/* Fills the demux tables, the ports' demux and the VLAN host ports' uplinks. */
+void ctl_vlanif_snapshot(const struct dpb_ctl *c, struct dpb_fwd_snapshot *s);
+/* Bridge port @f as the datapath sends to it, if it is a VLAN interface. @return whether it is. */
+bool ctl_vlanif_brport(const struct dpb_ctl *c, int f, struct dpb_fwd_brport *bp);
+
 /* ctl_loop.c */
 void ctl_publish(struct dpb_ctl *c);
 void ctl_tick(struct dpb_ctl *c);

@@ -266,6 +266,11 @@ int dpb_ctl_show_bridge(struct dpb_ctl *c, const char *bridge, struct dpb_strbuf
 			dpb_strbuf_printf(out, "  port %u: %s (bond, %s)\n    ", k, names[k],
 					  b->carrier ? "up" : "down");
 			ctl_announce_show(&c->bonds[c->iface_bond[f]], out);
+		} else if (c->iface_port[f] < 0 && c->cfg.ifaces[f].kind == DPB_IFACE_VLAN) {
+			const struct dpb_cfg_iface *v = &c->cfg.ifaces[f];
+
+			dpb_strbuf_printf(out, "  port %u: %s (VLAN %u of %s)\n", k, names[k],
+					  v->vlan_id, c->cfg.ifaces[v->vlan_raw].name);
 		} else {
 			const struct dpb_port *p = &c->ports[c->iface_port[f]];
 			struct dpb_port_link l;

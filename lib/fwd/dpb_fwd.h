@@ -88,6 +88,7 @@ struct dpb_fwd_brport {
 	uint16_t bond;      /**< BOND: index into snapshot bonds */
 	uint16_t iface;     /**< counters index; also its VLAN set (vids) */
 	uint16_t pvid;      /**< VLAN-aware bridge: untagged frames' VLAN, sent untagged; 0 none */
+	uint16_t push_vid;  /**< a VLAN of its device (bond0.5 in vmbr0v5): frames leave tagged with it */
 };
 
 struct dpb_fwd_bond;
@@ -142,8 +143,31 @@ struct dpb_fwd_in {
 	bool punt_slow;     /**< 802.3ad member: slow-protocol frames go to control */
 	bool snoop_addr;    /**< not a bond: tell control the addresses its ARP and ND show */
 	uint16_t arpmon;    /**< a member of ARP-monitored bond arpmon - 1; 0: none */
+	uint16_t demux;     /**< its device has VLAN interfaces: s->demux[demux - 1]; 0: none */
+	bool to_uplink;     /**< the host port of a VLAN of a bond or NIC: frames go to uplink */
+	struct dpb_fwd_brport uplink; /**< that device, with the VLAN to tag */
 	uint16_t bridge;
 	uint16_t br_port;   /**< index in the bridge (a member: its bond's) */
+};
+
+#define DPB_FWD_MAX_DEMUX 16        /**< bonds and NICs with VLAN interfaces */
+#define DPB_FWD_DEMUX_VLANS 16      /**< VLAN interfaces of one of them */
+
+/**
+ * The VLAN interfaces of one bond or NIC, as Linux's VLAN devices take their
+ * frames before the bridge above the device sees them: a frame tagged with
+ * one of these VLANs loses its tag and goes to that interface's host port,
+ * or into the bridge it is a port of; any other frame goes the device's way.
+ */
+struct dpb_fwd_demux {
+	uint16_t n;
+	struct dpb_fwd_vlanif {
+		uint16_t vid;
+		uint16_t iface;            /**< the VLAN interface's counters */
+		bool to_host;              /**< its host port: ethdev port_id */
+		uint16_t port_id;
+		uint16_t bridge, br_port;  /**< else its place in a bridge */
+	} vlan[DPB_FWD_DEMUX_VLANS];
 };
 
 #define DPB_FWD_ARP_TARGETS 16      /**< = DPB_CFG_MAX_ARP_TARGETS, per family */
@@ -183,6 +207,7 @@ struct dpb_fwd_snapshot {
 	struct dpb_fwd_bond bonds[DPB_FWD_MAX_BONDS];
 	struct dpb_fwd_bridge bridges[DPB_FWD_MAX_BRIDGES];
 	struct dpb_fwd_arpmon arpmon[DPB_FWD_MAX_BONDS];
+	struct dpb_fwd_demux demux[DPB_FWD_MAX_DEMUX];
 	/** Per interface (a port of a VLAN-aware bridge): the VLANs it carries. */
 	uint64_t vids[DPB_FWD_MAX_IFACES][64];
 	/** What each worker polls: ports come and go (VM ports) with the snapshot. */

@@ -80,11 +80,27 @@ static inline void to_port(struct dpb_worker *w, const struct dpb_fwd_snapshot *
 		fwd_flush_port(w, s, pid);
 }
 
+/* Tags @p m with @p vid in front (on a copy when shared). @return false when dropped. */
+static inline bool fwd_push_vid(struct dpb_worker *w, uint16_t iface, struct rte_mbuf **mp,
+				uint16_t vid)
+{
+	if (!fwd_unshare(w, iface, mp))
+		return false;
+	(*mp)->vlan_tci = vid;
+	if (rte_vlan_insert(mp) != 0) {
+		drop(w, iface, DPB_DROP_NO_MBUF, *mp);
+		return false;
+	}
+	return true;
+}
+
 static inline void to_brport(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 			     const struct dpb_fwd_brport *bp, struct rte_mbuf *m)
 {
 	const struct dpb_fwd_bond *bond;
 
+	if (unlikely(bp->push_vid) && !fwd_push_vid(w, bp->iface, &m, bp->push_vid))
+		return;
 	if (bp->kind == DPB_BRPORT_PORT) {
 		to_port(w, s, bp->port_id, m);
 		return;
@@ -155,6 +171,20 @@ void fwd_snoop_addr(struct dpb_worker *w, const struct rte_mbuf *m,
 		    uint16_t br_port);
 
 /* fwd_vlan.c: a burst received on a port of a VLAN-aware bridge. */
+/* fwd_worker.c: a burst received on port @in->br_port of bridge @in->bridge. */
+void fwd_bridge_burst(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
+		      const struct dpb_fwd_in *in, uint16_t in_iface, struct rte_mbuf **pkts,
+		      uint16_t n);
+
+/* fwd_vlanif.c: VLAN interfaces of bonds and NICs. */
+/* Takes the frames of its device's VLAN interfaces out of @pkts. @return how many are left. */
+uint16_t fwd_demux(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
+		   const struct dpb_fwd_in *in, uint16_t in_iface, struct rte_mbuf **pkts, uint16_t n);
+/* What a VLAN interface's host port sends: tagged, to its bond or NIC. */
+void fwd_uplink_burst(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
+		      const struct dpb_fwd_in *in, uint16_t in_iface, struct rte_mbuf **pkts,
+		      uint16_t n);
+
 /* fwd_arpmon.c: records what an ARP-monitored member received (before its receive rule). */
 void fwd_arpmon_rx(struct dpb_worker *w, const struct dpb_fwd_snapshot *s, uint16_t pid,
 		   const struct dpb_fwd_in *in, struct rte_mbuf **pkts, uint16_t n);

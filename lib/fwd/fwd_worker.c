@@ -181,9 +181,9 @@ void fwd_snoop_addr(struct dpb_worker *w, const struct rte_mbuf *m,
 		send_learn(w, &req, &eth->src_addr);
 }
 
-static void bridge_burst(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
-			 const struct dpb_fwd_in *in, uint16_t in_iface,
-			 struct rte_mbuf **pkts, uint16_t n)
+void fwd_bridge_burst(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
+		      const struct dpb_fwd_in *in, uint16_t in_iface, struct rte_mbuf **pkts,
+		      uint16_t n)
 {
 	const struct dpb_fwd_bridge *br = &s->bridges[in->bridge];
 
@@ -329,12 +329,20 @@ void dpb_fwd_poll(struct dpb_worker *w, const struct dpb_fwd_snapshot *s)
 			continue;
 		if (in->arpmon)
 			fwd_arpmon_rx(w, s, pid, in, pkts, n);
+		if (!in->rx_ok) {
+			drop_burst(w, iface, DPB_DROP_RX_INACTIVE_SLAVE, pkts, n);
+			continue;
+		}
+		if (in->to_uplink) {
+			fwd_uplink_burst(w, s, in, iface, pkts, n);
+			continue;
+		}
+		if (in->demux && (n = fwd_demux(w, s, in, iface, pkts, n)) == 0)
+			continue;
 		if (!in->in_bridge)
 			drop_burst(w, iface, DPB_DROP_RX_NO_BRIDGE, pkts, n);
-		else if (!in->rx_ok)
-			drop_burst(w, iface, DPB_DROP_RX_INACTIVE_SLAVE, pkts, n);
 		else
-			bridge_burst(w, s, in, iface, pkts, n);
+			fwd_bridge_burst(w, s, in, iface, pkts, n);
 	}
 	flush_dirty(w, s);
 }

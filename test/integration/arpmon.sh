@@ -81,8 +81,24 @@ switch_port() {
 	return 0
 }
 
-wait_field - 5 "Currently Active Slave" eth0 || fail "eth0 never became active"
-wait_field eth1 5 "MII Status" up || fail "eth1 (backup) never came up: our probes do not reach it"
+# The cables come after dpbond's start: the monitor hears no answers at first
+# and takes the members down, as Linux would. Wait for the steady state:
+# eth0 active and both members up over ten intervals in a row.
+steady=0
+for _ in $(seq 60); do
+	b=$(show)
+	if [ "$(bond_field - "Currently Active Slave" <<< "$b")" = eth0 ] &&
+	   [ "$(bond_field eth0 "MII Status" <<< "$b")" = up ] &&
+	   [ "$(bond_field eth1 "MII Status" <<< "$b")" = up ]; then
+		steady=$((steady + 1))
+		[ $steady -ge 10 ] && break
+	else
+		steady=0
+	fi
+	sleep 0.1
+done
+[ $steady -ge 10 ] || fail "bond0 never settled with eth0 active and eth1 up (our probes answered, and seen by the backup):"$'\n'"$b"
+failures0=$(bond_field eth0 "Link Failure Count" <<< "$b")
 b=$(show)
 for line in "MII Polling Interval (ms): 0" "ARP Polling Interval (ms): 100" "ARP Missed Max: 2" \
 	"ARP IP target/s (n.n.n.n form): 198.51.100.2" "NS IPv6 target/s (xx::xx form):"; do
@@ -96,12 +112,22 @@ switch_port 0 drop
 wait_field - 5 "Currently Active Slave" eth1 || fail "no failover to eth1 within 5 s of eth0's path dying"$'\n'"$(show)"
 b=$(show)
 [ "$(bond_field eth0 "MII Status" <<< "$b")" = down ] || fail "eth0 is not down: $b"
-[ "$(bond_field eth0 "Link Failure Count" <<< "$b")" = 1 ] || fail "eth0's link failure count is not 1: $b"
+[ "$(bond_field eth0 "Link Failure Count" <<< "$b")" = $((failures0 + 1)) ] ||
+	fail "eth0's link failure count is not $((failures0 + 1)): $b"
 ip -n "$NS" link show dpbm0 | grep -q "LOWER_UP" || fail "dpbm0 lost its carrier; the test meant to keep it"
 # Linux's bound is 350 ms; the console's polling adds its own delay.
 [ "$ms" -le 1500 ] || fail "failover took $ms ms (arp_interval 100 x missed_max 2 allows about 350)"
-ok "eth0's path dead behind a good carrier: bond0 failed over to eth1 (seen after $ms ms), eth0 down, 1 failure"
-ip netns exec "$NS" ping -c 2 -i 0.2 -W 2 198.51.100.2 > "$T/ping" 2>&1 || fail "no ping through eth1: $(cat "$T/ping")"
+ok "eth0's path dead behind a good carrier: bond0 failed over to eth1 (seen after $ms ms), eth0 down, one more failure"
+# A loaded machine may delay a monitor tick enough to take eth1 down for a
+# moment too (as it would Linux's): the path has a few seconds to settle.
+ping_within() {
+	local _
+	for _ in 1 2 3 4 5; do
+		ip netns exec "$NS" ping -c 1 -W 1 198.51.100.2 > "$T/ping" 2>&1 && return 0
+	done
+	return 1
+}
+ping_within || fail "no ping through eth1: $(cat "$T/ping")"
 ok "vmbr0 pings 198.51.100.2 through eth1"
 grep -q "bond0: (slave eth0): link status definitely down, disabling slave" "$T/err" ||
 	fail "no Linux log line for eth0 going down: $(tail "$T/err")"
@@ -110,7 +136,7 @@ grep -q "bond0: (slave eth0): link status definitely down, disabling slave" "$T/
 switch_port 0 pass
 wait_field - 5 "Currently Active Slave" eth0 || fail "eth0 did not take over again within 5 s"$'\n'"$(show)"
 ok "eth0's path back: eth0 up and active again (primary), seen after $ms ms"
-ip netns exec "$NS" ping -c 2 -i 0.2 -W 2 198.51.100.2 > "$T/ping" 2>&1 || fail "no ping after fail-back: $(cat "$T/ping")"
+ping_within || fail "no ping after fail-back: $(cat "$T/ping")"
 
 # arp_validate all: eth1's switch port stops passing ARP to it, while R's
 # broadcast pings still reach it. What it hears then is not validated: down.

@@ -202,7 +202,12 @@ static void test_host_vlan_on_vlan_aware_bridge(void **state)
 }
 
 /* What is not built yet is refused with its reason, never taken for a NIC. */
-static void test_vlans_not_yet(void **state)
+/*
+ * VLANs of bonds and NICs: Proxmox's traditional vmbr0v5 over bond0.5 (no
+ * stanza for bond0.5), host ports on bond0.60 and on eno3.70 of a bridged
+ * NIC; and what stays refused or the kernel's.
+ */
+static void test_vlan_ifaces(void **state)
 {
 	(void)state;
 	assert_int_equal(load("iface bond0 inet manual\n"                 /* 1 */
@@ -211,20 +216,51 @@ static void test_vlans_not_yet(void **state)
 			      "  bond-miimon 100\n"                       /* 4 */
 			      "iface vmbr0 inet manual\n"                 /* 5 */
 			      "  bridge-ports bond0\n"                    /* 6 */
-			      "iface vmbr0v5 inet static\n"               /* 7 */
-			      "  address 192.0.2.5/24\n"                  /* 8 */
-			      "  bridge-ports bond0.5\n"                  /* 9 */
-			      "iface vmbr0.7 inet static\n"               /* 10 */
-			      "  address 192.0.2.7/24\n"                  /* 11 */
-			      "iface eno9.60 inet static\n"               /* 12 */
-			      "  address 192.0.2.60/24\n"                 /* 13 */
-			      "iface bond0.100.10 inet manual\n"), -EINVAL);  /* 14 */
-	expect_diag(9, DPB_DIAG_ERROR,
-		    "vmbr0v5: port bond0.5 is VLAN 5 of bond0: VLAN interfaces as bridge ports are not implemented yet");
-	expect_diag(10, DPB_DIAG_ERROR,
-		    "vmbr0.7: the host's addresses on VLAN 7 of vmbr0 are implemented only on a VLAN-aware bridge (bridge-vlan-aware yes), not yet on a plain bridge");
-	expect_diag(12, DPB_DIAG_WARNING, "eno9.60 is a VLAN of eno9, which is not dpbond's: left to the kernel");
-	expect_diag(14, DPB_DIAG_ERROR, "bond0.100.10: VLANs of VLANs (802.1ad QinQ) are not implemented");
+			      "iface vmbr0v5 inet manual\n"               /* 7 */
+			      "  bridge-ports bond0.5\n"                  /* 8 */
+			      "iface bond0.60 inet static\n"              /* 9 */
+			      "  address 192.0.2.60/24\n"                 /* 10 */
+			      "iface vmbr1 inet manual\n"                 /* 11 */
+			      "  bridge-ports eno3\n"                     /* 12 */
+			      "iface eno3.70 inet6 static\n"              /* 13 */
+			      "  address 2001:db8:70::1/64\n"             /* 14 */
+			      "iface eno9.60 inet static\n"               /* 15 */
+			      "  address 192.0.2.9/24\n"), 0);            /* 16 */
+	assert_int_equal(iface("bond0.5")->kind, DPB_IFACE_VLAN);
+	assert_int_equal(iface("bond0.5")->master, dpb_cfg_find(&cfg, "vmbr0v5"));
+	assert_false(iface("bond0.5")->host_port);
+	assert_true(iface("bond0.60")->host_port);
+	assert_int_equal(iface("bond0.60")->master, -1);
+	assert_int_equal(iface("bond0.60")->vlan_raw, dpb_cfg_find(&cfg, "bond0"));
+	assert_true(iface("eno3.70")->host_port);
+	assert_int_equal(iface("eno3.70")->vlan_id, 70);
+	assert_true(dpb_cfg_has_vlans(&cfg, dpb_cfg_find(&cfg, "bond0")));
+	assert_true(dpb_cfg_owned(&cfg, dpb_cfg_find(&cfg, "bond0.60")));
+	expect_diag(15, DPB_DIAG_WARNING, "eno9.60 is a VLAN of eno9, which is not dpbond's: left to the kernel");
+
+	assert_int_equal(load("iface bond0 inet manual\n"                 /* 1 */
+			      "  bond-slaves eno1 eno2\n"                 /* 2 */
+			      "  bond-miimon 100\n"                       /* 3 */
+			      "iface vmbr0 inet manual\n"                 /* 4 */
+			      "  bridge-ports bond0\n"                    /* 5 */
+			      "iface vmbr0.7 inet static\n"               /* 6 */
+			      "  address 192.0.2.7/24\n"                  /* 7 */
+			      "iface eno1.8 inet static\n"                /* 8 */
+			      "  address 192.0.2.8/24\n"                  /* 9 */
+			      "iface vmbr2 inet manual\n"                 /* 10 */
+			      "  bridge-ports bond0.9\n"                  /* 11 */
+			      "  bridge-vlan-aware yes\n"                 /* 12 */
+			      "iface vmbr3 inet manual\n"                 /* 13 */
+			      "  bridge-ports eno7.3\n"                   /* 14 */
+			      "iface bond0.100.10 inet manual\n"), -EINVAL);  /* 15 */
+	expect_diag(6, DPB_DIAG_ERROR,
+		    "vmbr0.7: the host's addresses on VLAN 7 of a plain bridge (vmbr0) are not implemented yet: make it VLAN-aware (bridge-vlan-aware yes), or put the VLAN on its bond or NIC");
+	expect_diag(8, DPB_DIAG_ERROR, "eno1.8: VLAN 8 of eno1, a member of bond0: put the VLAN on the bond (bond0.8)");
+	expect_diag(11, DPB_DIAG_ERROR,
+		    "vmbr2: port bond0.9 (VLAN 9 of bond0): a VLAN interface is a port only of a plain bridge, over a bond or NIC (on a VLAN-aware bridge, use bridge-vids)");
+	expect_diag(14, DPB_DIAG_ERROR,
+		    "vmbr3: port eno7.3 is VLAN 3 of eno7, which is in no bond or bridge of dpbond's: not implemented yet");
+	expect_diag(15, DPB_DIAG_ERROR, "bond0.100.10: VLANs of VLANs (802.1ad QinQ) are not implemented");
 }
 
 /* VXLAN, OVS and VRF stanzas are the kernel's; a bridge may not mix them with dpbond's ports. */
@@ -363,7 +399,7 @@ int main(void)
 		cmocka_unit_test(test_merged_stanzas),
 		cmocka_unit_test(test_dhcp_auto_and_alias),
 		cmocka_unit_test(test_host_vlan_on_vlan_aware_bridge),
-		cmocka_unit_test(test_vlans_not_yet),
+		cmocka_unit_test(test_vlan_ifaces),
 		cmocka_unit_test(test_kernel_devices),
 		cmocka_unit_test(test_hwaddress),
 		cmocka_unit_test(test_hooks),
