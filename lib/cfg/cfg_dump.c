@@ -87,6 +87,41 @@ static void dump_arpmon(const struct dpb_cfg_bond *b, FILE *out)
 	fputc('\n', out);
 }
 
+/* A VLAN-aware bridge's ports' VLANs (and its host port's), as `show bridge` lists them. */
+static void dump_vlans(const struct dpb_cfg *cfg, int br, FILE *out)
+{
+	const struct dpb_cfg_iface *f = &cfg->ifaces[br];
+	char list[1024];
+
+	for (unsigned int k = 0; k <= f->bridge.n_ports; k++) {
+		int p = k < f->bridge.n_ports ? f->bridge.ports[k] : br;
+
+		if (p == br && !f->host_port)
+			break;
+		dpb_cfg_vlan_list(cfg, p, list, sizeof(list));
+		fprintf(out, "  vlans %s: %s\n", cfg->ifaces[p].name, list);
+	}
+}
+
+/* 802.3ad's settings, as /proc/net/bonding's 802.3ad info words them. */
+static void dump_lacp(const struct dpb_cfg_bond *b, FILE *out)
+{
+	static const char *const select[] = { "stable", "bandwidth", "count" };
+
+	fprintf(out, "  802.3ad: lacp_active %s, lacp_rate %s, min_links %u, ad_select %s, system priority %u, system ",
+		b->lacp_active ? "on" : "off", b->lacp_fast ? "fast" : "slow", b->min_links,
+		select[b->ad_select % 3], b->ad_actor_sys_prio);
+	if (b->has_ad_actor_system)
+		fprintf(out, "%02x:%02x:%02x:%02x:%02x:%02x", b->ad_actor_system[0],
+			b->ad_actor_system[1], b->ad_actor_system[2], b->ad_actor_system[3],
+			b->ad_actor_system[4], b->ad_actor_system[5]);
+	else
+		fprintf(out, "the bond's MAC");
+	if (b->ad_user_port_key)
+		fprintf(out, ", user_port_key %u", b->ad_user_port_key);
+	fputc('\n', out);
+}
+
 void dpb_cfg_dump(const struct dpb_cfg *cfg, FILE *out)
 {
 	for (unsigned int i = 0; i < cfg->n_ifaces; i++) {
@@ -103,7 +138,12 @@ void dpb_cfg_dump(const struct dpb_cfg *cfg, FILE *out)
 			fprintf(out, ", primary %s (primary_reselect %s)",
 				cfg->ifaces[b->primary].name,
 				dpb_primary_reselect_name(b->primary_reselect));
-		fprintf(out, ", xmit_hash_policy %s", dpb_xmit_hash_policy_name(b->xmit_hash_policy));
+		/* Only where the mode hashes, as /proc/net/bonding shows it. */
+		if (b->mode == DPB_BOND_MODE_BALANCE_XOR || b->mode == DPB_BOND_MODE_8023AD ||
+		    ((b->mode == DPB_BOND_MODE_BALANCE_TLB || b->mode == DPB_BOND_MODE_BALANCE_ALB) &&
+		     !b->tlb_dynamic_lb))
+			fprintf(out, ", xmit_hash_policy %s",
+				dpb_xmit_hash_policy_name(b->xmit_hash_policy));
 		if (b->hash_buckets)
 			fprintf(out, ", %u hash buckets", b->hash_buckets);
 		fprintf(out, ", slaves");
@@ -114,8 +154,12 @@ void dpb_cfg_dump(const struct dpb_cfg *cfg, FILE *out)
 		dump_hwaddress(f, out);
 		if (b->fail_over_mac != DPB_FAIL_OVER_MAC_NONE)
 			fprintf(out, ", fail_over_mac %s", dpb_fail_over_mac_name(b->fail_over_mac));
+		if (b->peer_notif_delay_ms)
+			fprintf(out, ", peer_notif_delay %u ms", b->peer_notif_delay_ms);
 		fputc('\n', out);
 		dump_arpmon(b, out);
+		if (b->mode == DPB_BOND_MODE_8023AD)
+			dump_lacp(b, out);
 	}
 	for (unsigned int i = 0; i < cfg->n_ifaces; i++) {
 		const struct dpb_cfg_iface *f = &cfg->ifaces[i];
@@ -135,6 +179,8 @@ void dpb_cfg_dump(const struct dpb_cfg *cfg, FILE *out)
 		if (f->host_port)
 			fprintf(out, ", host port %s", f->devargs[0] ? f->devargs : "(TAP)");
 		fputc('\n', out);
+		if (f->bridge.vlan_aware)
+			dump_vlans(cfg, (int)i, out);
 	}
 	for (unsigned int i = 0; i < cfg->n_ifaces; i++) {
 		const struct dpb_cfg_iface *f = &cfg->ifaces[i];

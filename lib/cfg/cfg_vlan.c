@@ -172,3 +172,29 @@ int cfg_vhost_vlan_spec(struct dpb_cfg_iface *f, const char *opts)
 	}
 	return -EINVAL;
 }
+
+void dpb_cfg_vlan_list(const struct dpb_cfg *cfg, int iface, char *buf, size_t len)
+{
+	uint64_t vids[64];
+	uint16_t pvid;
+	unsigned int v = 1;
+	size_t n;
+
+	dpb_cfg_port_vlans(cfg, iface, &pvid, vids);
+	n = (size_t)snprintf(buf, len, "%u PVID Egress Untagged", pvid);
+	while (v < 4095 && n < len) {
+		unsigned int end;
+
+		if (v == pvid || !dpb_cfg_vid_isset(vids, v)) {
+			v++;
+			continue;
+		}
+		for (end = v; end + 1 < 4095 && end + 1 != pvid && dpb_cfg_vid_isset(vids, end + 1); end++)
+			;
+		if (end == v)
+			n += (size_t)snprintf(buf + n, len - n, ", %u", v);
+		else
+			n += (size_t)snprintf(buf + n, len - n, ", %u-%u", v, end);
+		v = end + 1;
+	}
+}

@@ -383,6 +383,13 @@ void dpb_cfg_port_vlans(const struct dpb_cfg *cfg, int iface, uint16_t *pvid,
 			uint64_t vids[64]);
 
 /**
+ * The VLANs of bridge port @p iface as `bridge vlan show` lists them, into
+ * @p buf: "5 PVID Egress Untagged, 10-20" (the pvid, then the tagged ones
+ * in ranges). Pure.
+ */
+void dpb_cfg_vlan_list(const struct dpb_cfg *cfg, int iface, char *buf, size_t len);
+
+/**
  * Takes port @p iface out of its bridge; the ports after it move down one.
  * The interface stays, unused, so that its name and counters come back with
  * it. Pure. @return the position it had in the bridge, or -ENOENT.

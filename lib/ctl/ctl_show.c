@@ -173,6 +173,18 @@ int dpb_ctl_show_drops(struct dpb_ctl *c, struct dpb_strbuf *out)
 	return 0;
 }
 
+/* What dpbond's bond has beyond Linux's text: its MAC, hash buckets. */
+static void show_bond_extra(const struct ctl_bond *cb, struct dpb_strbuf *out)
+{
+	char mac[DPB_MAC_STR_LEN];
+
+	dpb_strbuf_printf(out, "MAC address: %s\n", dpb_mac_format(&cb->bond.addr, mac));
+	if (cb->bond.n_buckets && !(cb->bond.tlb_dynamic_lb &&
+				    (cb->bond.mode == DPB_BOND_MODE_BALANCE_TLB ||
+				     cb->bond.mode == DPB_BOND_MODE_BALANCE_ALB)))
+		dpb_strbuf_printf(out, "Hash buckets: %u\n", cb->bond.n_buckets);
+}
+
 int dpb_ctl_show_bonding(struct dpb_ctl *c, const char *bond, struct dpb_strbuf *out)
 {
 	int iface = ctl_find_iface(c, bond);
@@ -194,6 +206,7 @@ int dpb_ctl_show_bonding(struct dpb_ctl *c, const char *bond, struct dpb_strbuf 
 		}
 		/* Beyond Linux's text, after a blank line: what dpbond adds. */
 		dpb_strbuf_puts(out, "\n");
+		show_bond_extra(cb, out);
 		ctl_announce_show(cb, out);
 		ctl_arpmon_show(cb, out);
 		return rc;
@@ -203,28 +216,10 @@ int dpb_ctl_show_bonding(struct dpb_ctl *c, const char *bond, struct dpb_strbuf 
 /* One line per port, as `bridge vlan show` lists them: "1 PVID Egress Untagged", ranges. */
 static void port_vlans(const struct dpb_ctl *c, const char *name, int f, struct dpb_strbuf *out)
 {
-	uint64_t vids[64];
-	uint16_t pvid;
-	unsigned int v = 1;
+	char list[1024];
 
-	dpb_cfg_port_vlans(&c->cfg, f, &pvid, vids);
-	dpb_strbuf_printf(out, "  %-15s %u PVID Egress Untagged", name, pvid);
-	while (v < 4095) {
-		unsigned int end;
-
-		if (v == pvid || !dpb_cfg_vid_isset(vids, v)) {
-			v++;
-			continue;
-		}
-		for (end = v; end + 1 < 4095 && end + 1 != pvid && dpb_cfg_vid_isset(vids, end + 1); end++)
-			;
-		if (end == v)
-			dpb_strbuf_printf(out, ", %u", v);
-		else
-			dpb_strbuf_printf(out, ", %u-%u", v, end);
-		v = end + 1;
-	}
-	dpb_strbuf_puts(out, "\n");
+	dpb_cfg_vlan_list(&c->cfg, f, list, sizeof(list));
+	dpb_strbuf_printf(out, "  %-15s %s\n", name, list);
 }
 
 static void show_vlans(const struct dpb_ctl *c, int bridge, struct dpb_strbuf *out)
