@@ -95,6 +95,23 @@ size_t dpb_announce_arp_request(uint8_t frame[DPB_ANNOUNCE_FRAME_LEN],
 	return finish(frame, p);
 }
 
+size_t dpb_announce_arp_reply(uint8_t frame[DPB_ANNOUNCE_FRAME_LEN], const struct dpb_mac *mac,
+			      uint32_t sip, const struct dpb_mac *dst, uint32_t tip, uint16_t vlan)
+{
+	uint8_t *p = eth_header(frame, dst->b, mac, vlan, ETH_TYPE_ARP);
+
+	p = put16(p, 1);
+	p = put16(p, 0x0800);
+	*p++ = DPB_MAC_LEN;
+	*p++ = 4;
+	p = put16(p, 2);          /* reply */
+	p = put_mac(p, mac);
+	p = put32(p, sip);
+	p = put_mac(p, dst);
+	p = put32(p, tip);
+	return finish(frame, p);
+}
+
 size_t dpb_announce_garp(uint8_t frame[DPB_ANNOUNCE_FRAME_LEN], const struct dpb_mac *mac,
 			 uint32_t ipv4, uint16_t vlan)
 {

@@ -44,6 +44,14 @@ size_t dpb_announce_arp_request(uint8_t frame[DPB_ANNOUNCE_FRAME_LEN],
 				uint16_t vlan);
 
 /**
+ * Writes an ARP reply from @p mac and @p sip to @p dst and @p tip (host
+ * byte order) into @p frame, unicast to @p dst: balance-alb's update of a
+ * client. @return its length.
+ */
+size_t dpb_announce_arp_reply(uint8_t frame[DPB_ANNOUNCE_FRAME_LEN], const struct dpb_mac *mac,
+			      uint32_t sip, const struct dpb_mac *dst, uint32_t tip, uint16_t vlan);
+
+/**
  * Writes a Neighbor Solicitation for @p target from @p mac and IPv6 @p src
  * (:: when the host has no address for it: then without the source
  * link-layer option) to the target's solicited-node group, hop limit 255,

@@ -239,6 +239,7 @@ static int init_bond(struct dpb_ctl *c, int iface, uint64_t now)
 	/* fail_over_mac none: every member takes the bond's MAC; else as the policy says. */
 	ctl_member_macs(c, cb);
 	ctl_arpmon_init(c, cb);
+	ctl_rlb_init(c, cb);
 	c->iface_bond[iface] = (int)c->n_bonds++;
 	ctl_log_bond_events(cb);
 	if (f->bond.mode == DPB_BOND_MODE_8023AD)
@@ -432,8 +433,10 @@ int dpb_ctl_destroy(struct dpb_ctl *c)
 		}
 		rte_mempool_free(c->pool);
 	}
-	for (unsigned int i = 0; i < c->n_bonds; i++)
+	for (unsigned int i = 0; i < c->n_bonds; i++) {
 		dpb_lacp_destroy(c->bonds[i].lacp);
+		free(c->bonds[i].rlb);
+	}
 	for (unsigned int i = 0; i < c->n_pollers; i++) {
 		if (c->workers[i]) {
 			rte_ring_free(c->workers[i]->punt_ring);

@@ -91,22 +91,11 @@ struct round {
 static bool queue_frame(struct round *r, const uint8_t *frame, size_t len)
 {
 	struct ctl_bond *cb = r->cb;
-	struct rte_mbuf *m = rte_pktmbuf_alloc(r->c->pool);
-	char *p = m ? rte_pktmbuf_append(m, (uint16_t)len) : NULL;
 
-	if (p == NULL) {
-		rte_pktmbuf_free(m);
-		cb->notify_lost++;
-		return false;
-	}
-	memcpy(p, frame, len);
-	m->port = (uint16_t)(cb - r->c->bonds);
-	if (rte_ring_sp_enqueue(r->c->workers[0]->announce_ring, m) != 0) {
-		rte_pktmbuf_free(m);
-		cb->notify_lost++;
-		return false;
-	}
-	return true;
+	if (ctl_inject(r->c, true, (uint16_t)(cb - r->c->bonds), frame, len))
+		return true;
+	cb->notify_lost++;
+	return false;
 }
 
 static void announce_one(void *ctx, const struct dpb_fdb_item *it)

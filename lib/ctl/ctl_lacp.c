@@ -18,38 +18,21 @@
 
 static bool enough_ports(const struct ctl_bond *cb);
 
-static struct rte_mbuf *frame_mbuf(struct dpb_ctl *c)
-{
-	return rte_pktmbuf_alloc(c->pool);
-}
-
 bool ctl_member_send(struct ctl_bond *cb, unsigned int k, const uint8_t *frame, size_t len)
 {
 	struct dpb_ctl *c = cb->ctl;
 	const struct dpb_port *port = &c->ports[cb->member_port[k]];
-	struct rte_mbuf *m = frame_mbuf(c);
-	char *p;
+	struct rte_mbuf *m;
 
+	if (!port->slow_steered)
+		return ctl_inject(c, false, port->port_id, frame, len);
+	m = ctl_frame_mbuf(c, frame, len, port->port_id);
 	if (m == NULL)
 		return false;
-	p = rte_pktmbuf_append(m, (uint16_t)len);
-	if (p == NULL) {
-		rte_pktmbuf_free(m);
-		return false;
-	}
-	memcpy(p, frame, len);
-	m->port = port->port_id;
-	if (port->slow_steered) {
-		if (rte_eth_tx_burst(port->port_id, port->slow_txq, &m, 1) == 1)
-			return true;
-		rte_pktmbuf_free(m);
-		return false;
-	}
-	if (rte_ring_sp_enqueue(c->workers[0]->inject_ring, m) != 0) {
-		rte_pktmbuf_free(m);
-		return false;
-	}
-	return true;
+	if (rte_eth_tx_burst(port->port_id, port->slow_txq, &m, 1) == 1)
+		return true;
+	rte_pktmbuf_free(m);
+	return false;
 }
 
 static bool send_frame(struct ctl_bond *cb, unsigned int k, const uint8_t *frame, size_t len)
@@ -211,7 +194,13 @@ static void slow_frame(struct dpb_ctl *c, struct rte_mbuf *m, uint64_t now)
 static void slow_frames(struct dpb_ctl *c, struct rte_mbuf **pkts, unsigned int n, uint64_t now)
 {
 	for (unsigned int i = 0; i < n; i++) {
-		if (rte_pktmbuf_pkt_len(pkts[i]) >= 14)
+		const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(pkts[i], const struct rte_ether_hdr *);
+
+		/* The punt rings carry the host ports' ARP replies too (balance-alb). */
+		if (rte_pktmbuf_data_len(pkts[i]) >= 14 &&
+		    eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP))
+			ctl_rlb_frame(c, pkts[i]);
+		else if (rte_pktmbuf_pkt_len(pkts[i]) >= 14)
 			slow_frame(c, pkts[i], now);
 		rte_pktmbuf_free(pkts[i]);
 	}

@@ -201,6 +201,7 @@ static struct dpb_fwd_snapshot *build_snapshot(struct dpb_ctl *c)
 		}
 	}
 	ctl_vlanif_snapshot(c, s);
+	ctl_rlb_snapshot(c, s);
 	for (unsigned int i = 0; i < c->n_bonds; i++) {
 		fill_bond(c, &c->bonds[i], &s->bonds[i]);
 		s->arpmon[i] = c->bonds[i].arpmon;
@@ -229,6 +230,7 @@ void ctl_publish(struct dpb_ctl *c)
 		rte_rcu_qsbr_synchronize(c->qsbr, RTE_QSBR_THRID_INVALID);
 	if (old)
 		ctl_announce_changes(c, old, s, dpb_ctl_now_ms(c));
+	ctl_rlb_changes(c);
 	free(old);
 	c->dirty = false;
 }
@@ -348,6 +350,7 @@ void ctl_tick(struct dpb_ctl *c)
 	ctl_lacp_drain(c, now);
 	poll_links(c, now);
 	ctl_arpmon_tick(c, now);
+	ctl_rlb_tick(c, now);
 	ctl_lacp_tick(c, now);
 	ctl_announce_tick(c, now);
 	ctl_poll_bridge_links(c, now);

@@ -13,6 +13,7 @@
 #include "dpb_fwd.h"
 #include "dpb_lacp.h"
 #include "dpb_port.h"
+#include "dpb_rlb.h"
 
 #define CTL_MAX_PORTS RTE_MAX_ETHPORTS
 /* balance-tlb/alb rebalancing interval: Linux's BOND_TLB_REBALANCE_INTERVAL. */
@@ -47,6 +48,11 @@ struct ctl_bond {
 	struct dpb_fwd_arpmon arpmon;
 	uint64_t arp_probes, arp_probes_lost;
 	struct dpb_mac member_mac[DPB_BOND_MAX_MEMBERS]; /* what each member device was given */
+	/* balance-alb's receive load balancing (ctl_rlb.c); NULL when not applied. */
+	struct dpb_rlb *rlb;
+	struct dpb_mac rlb_host_mac;             /* the host port's MAC, from its replies */
+	uint64_t rlb_replies, rlb_updates, rlb_lost;
+	uint64_t rlb_next_update_ms;             /* the next round of client updates; 0: none */
 };
 
 struct ctl_bridge {
@@ -155,6 +161,14 @@ void ctl_lacp_tick(struct dpb_ctl *c, uint64_t now);
 void ctl_lacp_drain(struct dpb_ctl *c, uint64_t now);
 void ctl_lacp_ad_info(const struct ctl_bond *cb, struct dpb_bond_ad_info *ad);
 
+/* ctl_inject.c */
+/* A copy of @frame in an mbuf for ethdev (or bond) @port. @return NULL when the pool is dry. */
+struct rte_mbuf *ctl_frame_mbuf(struct dpb_ctl *c, const uint8_t *frame, size_t len,
+				uint16_t port);
+/* Has worker 0 send a copy of @frame: through bond @id as its mode picks
+ * (@to_bond), or on ethdev @id. @return false when it was lost. */
+bool ctl_inject(struct dpb_ctl *c, bool to_bond, uint16_t id, const uint8_t *frame, size_t len);
+
 /* Sends a whole frame on member @k of @cb: on its dedicated queue when it has
  * one, else through worker 0's inject ring. @return false when it was lost. */
 bool ctl_member_send(struct ctl_bond *cb, unsigned int k, const uint8_t *frame, size_t len);
@@ -168,6 +182,18 @@ void ctl_arpmon_tick(struct dpb_ctl *c, uint64_t now);
 void ctl_member_macs(struct dpb_ctl *c, struct ctl_bond *cb);
 /* One line of ARP monitor counters for `show bonding`. */
 void ctl_arpmon_show(const struct ctl_bond *cb, struct dpb_strbuf *out);
+
+/* ctl_rlb.c: balance-alb's receive load balancing for the host port's ARP replies. */
+void ctl_rlb_init(struct dpb_ctl *c, struct ctl_bond *cb);
+/* A host port's ARP reply, punted by a worker: sent on the client's member, or on its way. */
+void ctl_rlb_frame(struct dpb_ctl *c, const struct rte_mbuf *m);
+/* After the members changed: clients dealt again and told. */
+void ctl_rlb_changes(struct dpb_ctl *c);
+/* The later rounds of those updates, a second apart. */
+void ctl_rlb_tick(struct dpb_ctl *c, uint64_t now);
+/* The host ports' punting and the members' MAC rewriting, in the snapshot. */
+void ctl_rlb_snapshot(const struct dpb_ctl *c, struct dpb_fwd_snapshot *s);
+void ctl_rlb_show(const struct ctl_bond *cb, struct dpb_strbuf *out);
 
 /* ctl_show.c */
 void ctl_sums_read(const struct dpb_ctl *c, int iface, struct ctl_sums *s);

@@ -209,6 +209,7 @@ int dpb_ctl_show_bonding(struct dpb_ctl *c, const char *bond, struct dpb_strbuf 
 		show_bond_extra(cb, out);
 		ctl_announce_show(cb, out);
 		ctl_arpmon_show(cb, out);
+		ctl_rlb_show(cb, out);
 		return rc;
 	}
 }

@@ -145,6 +145,10 @@ struct dpb_fwd_in {
 	uint16_t arpmon;    /**< a member of ARP-monitored bond arpmon - 1; 0: none */
 	uint16_t demux;     /**< its device has VLAN interfaces: s->demux[demux - 1]; 0: none */
 	bool to_uplink;     /**< the host port of a VLAN of a bond or NIC: frames go to uplink */
+	bool rlb_punt;      /**< a host port over a balance-alb bond: its ARP replies go to control */
+	bool rlb_rx;        /**< a balance-alb member: frames to rlb_mac are the host's */
+	uint8_t rlb_mac[6];      /**< the member's own MAC, which rlb gave clients */
+	uint8_t rlb_host_mac[6]; /**< the host port's MAC, which such frames are given */
 	struct dpb_fwd_brport uplink; /**< that device, with the VLAN to tag */
 	uint16_t bridge;
 	uint16_t br_port;   /**< index in the bridge (a member: its bond's) */

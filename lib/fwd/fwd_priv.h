@@ -185,6 +185,14 @@ void fwd_uplink_burst(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 		      const struct dpb_fwd_in *in, uint16_t in_iface, struct rte_mbuf **pkts,
 		      uint16_t n);
 
+/* fwd_rlb.c: balance-alb's receive load balancing for the host's addresses. */
+/* Hands the host port's ARP replies to the control lcore. @return how many frames are left. */
+uint16_t fwd_rlb_punt(struct dpb_worker *w, uint16_t pid, uint16_t iface, struct rte_mbuf **pkts,
+		      uint16_t n);
+/* Gives frames to the member's own MAC the host's MAC. @return how many frames are left. */
+uint16_t fwd_rlb_rx(struct dpb_worker *w, const struct dpb_fwd_in *in, uint16_t iface,
+		    struct rte_mbuf **pkts, uint16_t n);
+
 /* fwd_arpmon.c: records what an ARP-monitored member received (before its receive rule). */
 void fwd_arpmon_rx(struct dpb_worker *w, const struct dpb_fwd_snapshot *s, uint16_t pid,
 		   const struct dpb_fwd_in *in, struct rte_mbuf **pkts, uint16_t n);

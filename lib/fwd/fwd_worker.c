@@ -333,6 +333,10 @@ void dpb_fwd_poll(struct dpb_worker *w, const struct dpb_fwd_snapshot *s)
 			drop_burst(w, iface, DPB_DROP_RX_INACTIVE_SLAVE, pkts, n);
 			continue;
 		}
+		if (in->rlb_punt && (n = fwd_rlb_punt(w, pid, iface, pkts, n)) == 0)
+			continue;
+		if (in->rlb_rx && (n = fwd_rlb_rx(w, in, iface, pkts, n)) == 0)
+			continue;
 		if (in->to_uplink) {
 			fwd_uplink_burst(w, s, in, iface, pkts, n);
 			continue;

@@ -13,13 +13,7 @@
 BUILD=$1
 . "$(dirname "$0")/lib.sh"
 
-if [ "$(id -u)" != 0 ] || [ ! -c /dev/net/tun ]; then
-	echo "SKIP: needs root and /dev/net/tun (network namespaces, TAP ports)"
-	exit 77
-fi
-for t in ping tc; do
-	command -v $t >/dev/null || { echo "SKIP: $t is not installed"; exit 77; }
-done
+needs_netns ping tc
 
 switched_host am
 for i in 0 1; do ip netns exec "$S" tc qdisc add dev "sw$i" clsact; done

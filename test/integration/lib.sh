@@ -65,6 +65,18 @@ cable() {
 	done
 }
 
+# needs_netns TOOL...: skips (77) unless root with /dev/net/tun and every TOOL.
+needs_netns() {
+	local t
+	if [ "$(id -u)" != 0 ] || [ ! -c /dev/net/tun ]; then
+		echo "SKIP: needs root and /dev/net/tun (network namespaces, TAP ports)"
+		exit 77
+	fi
+	for t in "$@"; do
+		command -v "$t" >/dev/null || { echo "SKIP: $t is not installed"; exit 77; }
+	done
+}
+
 # switched_host TAG [MTU]: the namespaces of a host behind a switch. NS (H)
 # will run dpbond; S is the switch, Linux bridge brs, with veths sw0 and sw1
 # whose ends hv0 and hv1 are in H (arp off, to be cabled to the members'
