@@ -190,9 +190,13 @@ void dpb_cfg_dump(const struct dpb_cfg *cfg, FILE *out)
 		fprintf(out, "vlan %s: VLAN %u of %s", f->name, f->vlan_id,
 			cfg->ifaces[f->vlan_raw].name);
 		dump_l3(f, out);
-		if (f->host_port && f->master >= 0)
+		if (f->host_port && f->master >= 0 && cfg->ifaces[f->master].bridge.vlan_aware)
 			fprintf(out, ", host port %s (access port of VLAN %u)",
 				f->devargs[0] ? f->devargs : "(TAP)", f->vlan_id);
+		else if (f->host_port && f->master >= 0)
+			fprintf(out, ", host port %s (its frames tagged %u in %s)",
+				f->devargs[0] ? f->devargs : "(TAP)", f->vlan_id,
+				cfg->ifaces[f->master].name);
 		else if (f->host_port)
 			fprintf(out, ", host port %s (its frames tagged %u on %s)",
 				f->devargs[0] ? f->devargs : "(TAP)", f->vlan_id,

@@ -118,7 +118,8 @@ bool cfg_wants_host_port(const struct dpb_cfg_iface *f)
 /*
  * What each VLAN interface becomes, once bonds and bridges are known: with
  * an address, a host port (a TAP) on a VLAN-aware bridge (an access port of
- * its VLAN) or on a bond or bridged NIC (taking that VLAN's frames before
+ * its VLAN), on a plain bridge (its frames tagged inside the bridge, as a
+ * Linux VLAN device on the bridge device) or on a bond or bridged NIC (taking that VLAN's frames before
  * the bridge sees them, as Linux's VLAN devices do); as a port of a plain
  * bridge, that VLAN of its bond or NIC, untagged inside the bridge.
  */
@@ -178,12 +179,6 @@ void cfg_resolve_vlan_ifaces(struct cfg_parser *p)
 			f->host_port = true;
 			continue;
 		}
-		if (!lower->bridge.vlan_aware) {
-			cfg_diag(cfg, DPB_DIAG_ERROR, &f->loc,
-				 "%s: the host's addresses on VLAN %u of a plain bridge (%s) are not implemented yet: make it VLAN-aware (bridge-vlan-aware yes), or put the VLAN on its bond or NIC",
-				 f->name, f->vlan_id, lower->name);
-			continue;
-		}
 		br = &cfg->ifaces[f->vlan_raw];
 		if (br->bridge.n_ports == DPB_CFG_MAX_BR_PORTS) {
 			cfg_diag(cfg, DPB_DIAG_ERROR, &f->loc, "%s: more than %d ports", br->name,
@@ -192,13 +187,15 @@ void cfg_resolve_vlan_ifaces(struct cfg_parser *p)
 		}
 		f->master = f->vlan_raw;
 		f->host_port = true;
+		br->bridge.ports[br->bridge.n_ports++] = (int)i;
+		if (!br->bridge.vlan_aware)
+			continue;   /* a plain bridge: its frames are tagged inside it */
 		f->vlan.has_pvid = true;
 		f->vlan.has_vids = true;
 		f->vlan.pvid = (uint16_t)f->vlan_id;
 		memset(f->vlan.vids, 0, sizeof(f->vlan.vids));
 		f->vlan.vids[f->vlan_id / 64] |= 1ull << (f->vlan_id % 64);
 		f->vlan.loc = f->loc;
-		br->bridge.ports[br->bridge.n_ports++] = (int)i;
 	}
 }
 

@@ -109,6 +109,7 @@ static void fill_bridge(const struct dpb_ctl *c, const struct ctl_bridge *cbr,
 
 	fb->fdb = cbr->fdb;
 	fb->vlan_aware = br->vlan_aware;
+	fb->host_brport = -1;
 	fb->n_ports = (uint16_t)br->n_ports;
 	for (unsigned int k = 0; k < br->n_ports; k++) {
 		int f = br->ports[k];
@@ -117,6 +118,16 @@ static void fill_bridge(const struct dpb_ctl *c, const struct ctl_bridge *cbr,
 		fill_brport(c, br->vlan_aware, f, bp, s);
 		if (ctl_vlanif_brport(c, f, bp))
 			continue;
+		if (!br->vlan_aware && c->cfg.ifaces[f].kind == DPB_IFACE_VLAN &&
+		    c->cfg.ifaces[f].host_port) {
+			/* The host's VLAN of a plain bridge (vmbr0.7). */
+			uint16_t vid = (uint16_t)c->cfg.ifaces[f].vlan_id;
+
+			bp->local = true;
+			bp->local_vid = vid;
+			fb->has_local_vlans = true;
+			fb->local_vids[vid / 64] |= 1ull << (vid % 64);
+		}
 		if (c->iface_bond[f] >= 0) {
 			bp->kind = DPB_BRPORT_BOND;
 			bp->bond = (uint16_t)c->iface_bond[f];
@@ -129,6 +140,8 @@ static void fill_bridge(const struct dpb_ctl *c, const struct ctl_bridge *cbr,
 		struct dpb_fwd_brport *bp = &fb->ports[fb->n_ports++];
 
 		fill_brport(c, br->vlan_aware, cbr->iface, bp, s);
+		bp->local = true;
+		fb->host_brport = (int16_t)(fb->n_ports - 1);
 		bp->kind = DPB_BRPORT_PORT;
 		bp->port_id = c->ports[c->iface_port[cbr->iface]].port_id;
 	}

@@ -94,6 +94,14 @@ void ctl_vlanif_snapshot(const struct dpb_ctl *c, struct dpb_fwd_snapshot *s)
 			in->in_bridge = false;
 		}
 	}
+	/* The host's VLANs of plain bridges: what their host ports send enters tagged. */
+	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
+		const struct dpb_cfg_iface *v = &c->cfg.ifaces[i];
+
+		if (v->kind == DPB_IFACE_VLAN && v->host_port && v->master >= 0 &&
+		    !c->cfg.ifaces[v->master].bridge.vlan_aware && c->iface_port[i] >= 0)
+			s->in[c->ports[c->iface_port[i]].port_id].tag_in = (uint16_t)v->vlan_id;
+	}
 	/* Each port of such a device (a bond's members) looks at its table. */
 	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
 		const struct dpb_cfg_iface *f = &c->cfg.ifaces[i];

@@ -89,6 +89,8 @@ struct dpb_fwd_brport {
 	uint16_t iface;     /**< counters index; also its VLAN set (vids) */
 	uint16_t pvid;      /**< VLAN-aware bridge: untagged frames' VLAN, sent untagged; 0 none */
 	uint16_t push_vid;  /**< a VLAN of its device (bond0.5 in vmbr0v5): frames leave tagged with it */
+	uint16_t local_vid; /**< a plain bridge's VLAN host port (vmbr0.7): gets frames tagged so, untagged */
+	bool local;         /**< the host: the bridge's own host port or such a VLAN host port */
 };
 
 struct dpb_fwd_bond;
@@ -131,6 +133,10 @@ static inline uint32_t dpb_fwd_tlb_bucket(uint16_t vlan, const uint8_t *src_mac)
 struct dpb_fwd_bridge {
 	struct dpb_fdb *fdb;
 	bool vlan_aware;    /**< ports filter and tag by VLAN (bridge-vlan-aware) */
+	/** A plain bridge with VLAN host ports: what is the host's goes by its tag. */
+	bool has_local_vlans;
+	int16_t host_brport;        /**< the bridge's own host port, -1: none */
+	uint64_t local_vids[64];    /**< the VLANs of its VLAN host ports */
 	uint16_t n_ports;
 	struct dpb_fwd_brport ports[DPB_FWD_MAX_BR_PORTS];
 };
@@ -145,6 +151,7 @@ struct dpb_fwd_in {
 	uint16_t arpmon;    /**< a member of ARP-monitored bond arpmon - 1; 0: none */
 	uint16_t demux;     /**< its device has VLAN interfaces: s->demux[demux - 1]; 0: none */
 	bool to_uplink;     /**< the host port of a VLAN of a bond or NIC: frames go to uplink */
+	uint16_t tag_in;    /**< a plain bridge's VLAN host port: its frames enter the bridge tagged so */
 	bool rlb_punt;      /**< a host port over a balance-alb bond: its ARP replies go to control */
 	bool rlb_rx;        /**< a balance-alb member: frames to rlb_mac are the host's */
 	uint8_t rlb_mac[6];      /**< the member's own MAC, which rlb gave clients */

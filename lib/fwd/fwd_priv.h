@@ -101,6 +101,12 @@ static inline void to_brport(struct dpb_worker *w, const struct dpb_fwd_snapshot
 
 	if (unlikely(bp->push_vid) && !fwd_push_vid(w, bp->iface, &m, bp->push_vid))
 		return;
+	if (unlikely(bp->local_vid)) {
+		/* The host's VLAN of a plain bridge: its tag comes off (callers checked it). */
+		if (!fwd_unshare(w, bp->iface, &m))
+			return;
+		rte_vlan_strip(m);
+	}
 	if (bp->kind == DPB_BRPORT_PORT) {
 		to_port(w, s, bp->port_id, m);
 		return;
@@ -176,7 +182,18 @@ void fwd_bridge_burst(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 		      const struct dpb_fwd_in *in, uint16_t in_iface, struct rte_mbuf **pkts,
 		      uint16_t n);
 
-/* fwd_vlanif.c: VLAN interfaces of bonds and NICs. */
+/* fwd_vlanif.c: VLAN interfaces of bonds and NICs, and the host's VLANs of plain bridges. */
+/* The VLAN of a frame's outer 802.1Q tag, or 0. */
+uint16_t fwd_outer_vid(const struct rte_mbuf *m);
+/* Tags what a plain bridge's VLAN host port sends. @return how many frames are left. */
+uint16_t fwd_tag_in(struct dpb_worker *w, const struct dpb_fwd_in *in, uint16_t iface,
+		    struct rte_mbuf **pkts, uint16_t n);
+/* A frame for the host on a bridge with VLAN host ports: to the one its tag names, else the bridge's. */
+void fwd_to_local(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
+		  const struct dpb_fwd_bridge *br, uint16_t in_iface, struct rte_mbuf *m);
+/* Whether flooding @m to local port @bp gives it to the host there. */
+bool fwd_local_takes(const struct dpb_fwd_bridge *br, const struct dpb_fwd_brport *bp,
+		     const struct rte_mbuf *m);
 /* Takes the frames of its device's VLAN interfaces out of @pkts. @return how many are left. */
 uint16_t fwd_demux(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 		   const struct dpb_fwd_in *in, uint16_t in_iface, struct rte_mbuf **pkts, uint16_t n);

@@ -19,8 +19,7 @@ static const struct dpb_fwd_vlanif *find(const struct dpb_fwd_demux *d, uint16_t
 	return NULL;
 }
 
-/* The VLAN of a frame's outer 802.1Q tag, or 0. */
-static uint16_t outer_vid(const struct rte_mbuf *m)
+uint16_t fwd_outer_vid(const struct rte_mbuf *m)
 {
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	const struct rte_vlan_hdr *tag = (const struct rte_vlan_hdr *)(eth + 1);
@@ -58,7 +57,7 @@ uint16_t fwd_demux(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		uint16_t vid = outer_vid(m);
+		uint16_t vid = fwd_outer_vid(m);
 		const struct dpb_fwd_vlanif *v = vid ? find(d, vid) : NULL;
 
 		if (v == NULL) {
@@ -86,4 +85,58 @@ void fwd_uplink_burst(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 		}
 		to_brport(w, s, &in->uplink, pkts[i]);
 	}
+}
+
+uint16_t fwd_tag_in(struct dpb_worker *w, const struct dpb_fwd_in *in, uint16_t iface,
+		    struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t kept = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		if (unlikely(rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN)) {
+			drop(w, iface, rte_pktmbuf_pkt_len(m) < RTE_ETHER_HDR_LEN ?
+				 DPB_DROP_RX_RUNT : DPB_DROP_RX_SPLIT_HEADER, m);
+			continue;
+		}
+		if (fwd_push_vid(w, iface, &m, in->tag_in))
+			pkts[kept++] = m;
+	}
+	return kept;
+}
+
+static bool local_vid(const struct dpb_fwd_bridge *br, uint16_t vid)
+{
+	return vid && (br->local_vids[vid / 64] >> (vid % 64) & 1);
+}
+
+bool fwd_local_takes(const struct dpb_fwd_bridge *br, const struct dpb_fwd_brport *bp,
+		     const struct rte_mbuf *m)
+{
+	uint16_t vid = fwd_outer_vid(m);
+
+	if (bp->local_vid)
+		return vid == bp->local_vid;
+	return !local_vid(br, vid);   /* the bridge's own: what no VLAN host port takes */
+}
+
+void fwd_to_local(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
+		  const struct dpb_fwd_bridge *br, uint16_t in_iface, struct rte_mbuf *m)
+{
+	uint16_t vid = fwd_outer_vid(m);
+
+	if (local_vid(br, vid)) {
+		for (uint16_t k = 0; k < br->n_ports; k++) {
+			if (br->ports[k].local_vid == vid) {
+				to_brport(w, s, &br->ports[k], m);
+				return;
+			}
+		}
+	}
+	if (br->host_brport >= 0 && !local_vid(br, vid)) {
+		to_brport(w, s, &br->ports[br->host_brport], m);
+		return;
+	}
+	drop(w, in_iface, DPB_DROP_VLAN_FILTERED, m);
 }

@@ -97,11 +97,37 @@ void fwd_flush_port(struct dpb_worker *w, const struct dpb_fwd_snapshot *s, uint
 	b->n = 0;
 }
 
+/* A flood on a plain bridge with VLAN host ports: each host port takes only its frames. */
+static __rte_noinline void flood_local(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
+				       const struct dpb_fwd_bridge *br, uint16_t in_brport,
+				       uint16_t in_iface, struct rte_mbuf *m)
+{
+	uint16_t out[DPB_FWD_MAX_BR_PORTS];
+	uint16_t n_out = 0;
+
+	for (uint16_t i = 0; i < br->n_ports; i++)
+		if (i != in_brport && (!br->ports[i].local || fwd_local_takes(br, &br->ports[i], m)))
+			out[n_out++] = i;
+	if (n_out == 0) {
+		drop(w, in_iface, DPB_DROP_NO_OTHER_PORT, m);
+		return;
+	}
+	if (n_out > 1)
+		fwd_ref(m, (uint16_t)(n_out - 1));
+	for (uint16_t i = 0; i < n_out; i++)
+		to_brport(w, s, &br->ports[out[i]], m);
+}
+
 static void flood(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 		  const struct dpb_fwd_bridge *br, uint16_t in_brport, uint16_t in_iface,
 		  struct rte_mbuf *m)
 {
 	uint16_t n_out = (uint16_t)(br->n_ports - 1);
+
+	if (unlikely(br->has_local_vlans)) {
+		flood_local(w, s, br, in_brport, in_iface, m);
+		return;
+	}
 
 	if (n_out == 0) {
 		drop(w, in_iface, DPB_DROP_NO_OTHER_PORT, m);
@@ -201,7 +227,9 @@ void fwd_bridge_burst(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 
 		if (eth == NULL)
 			continue;
-		if (!dpb_fdb_source_known(br->fdb, 0, eth->src_addr.addr_bytes, in->br_port))
+		/* A VLAN host port shares the host's MAC, held where the bridge's is. */
+		if (!in->tag_in && !dpb_fdb_source_known(br->fdb, 0, eth->src_addr.addr_bytes,
+							 in->br_port))
 			fwd_learn(w, &eth->src_addr, 0, in->bridge, in->br_port);
 		if (in->snoop_addr)
 			fwd_snoop_addr(w, m, eth, 0, in->bridge, in->br_port);
@@ -217,6 +245,8 @@ void fwd_bridge_burst(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 			flood(w, s, br, in->br_port, in_iface, m);
 		else if (out == in->br_port)
 			drop(w, in_iface, DPB_DROP_SAME_PORT, m);
+		else if (unlikely(br->has_local_vlans) && br->ports[out].local)
+			fwd_to_local(w, s, br, in_iface, m);
 		else
 			to_brport(w, s, &br->ports[out], m);
 	}
@@ -336,6 +366,8 @@ void dpb_fwd_poll(struct dpb_worker *w, const struct dpb_fwd_snapshot *s)
 		if (in->rlb_punt && (n = fwd_rlb_punt(w, pid, iface, pkts, n)) == 0)
 			continue;
 		if (in->rlb_rx && (n = fwd_rlb_rx(w, in, iface, pkts, n)) == 0)
+			continue;
+		if (in->tag_in && (n = fwd_tag_in(w, in, iface, pkts, n)) == 0)
 			continue;
 		if (in->to_uplink) {
 			fwd_uplink_burst(w, s, in, iface, pkts, n);

@@ -4,7 +4,9 @@
 # traditional vmbr0v5 and vmbr0v6 bridge VLANs 5 and 6 of it (bond0.5,
 # bond0.6, with no stanza of their own); bond0.60 carries the host's address
 # (a host port of its own); vmbr1 bridges the NIC eno3, whose VLAN 70 is the
-# host's (eno3.70). Each frame's way and tag on the way out is checked.
+# host's (eno3.70); the plain bridge vmbr2 has an address of its own and the
+# host's VLAN 8 on it (vmbr2.8, as a Linux VLAN device on the bridge device).
+# Each frame's way and tag on the way out is checked.
 BUILD=$1
 . "$(dirname "$0")/lib.sh"
 
@@ -21,6 +23,15 @@ for v in 0 70; do
 	"$PCAP" gen "$T/eno3.pcap" --count 4 --src $UP --dst $BC --tag n$v --vlan $v --append
 done
 "$PCAP" gen "$T/h70.pcap" --count 4 --src $H --dst $BC --tag h70
+# A plain bridge vmbr2 (own address, hwaddress HM) with the host's VLAN 8 on it (vmbr2.8).
+HM=02:00:5e:00:53:20
+: > "$T/eno4.pcap"
+for v in 0 8 9; do
+	"$PCAP" gen "$T/eno4.pcap" --count 4 --src $UP --dst $BC --tag p$v --vlan $v --append
+done
+"$PCAP" gen "$T/eno4.pcap" --count 4 --src $UP --dst $HM --tag q8 --vlan 8 --append
+"$PCAP" gen "$T/eno4.pcap" --count 4 --src $UP --dst $HM --tag q0 --append
+"$PCAP" gen "$T/h8.pcap" --count 4 --src $HM --dst $BC --tag h8
 cat > "$T/interfaces" <<CFG
 iface eth0 inet manual
 iface eth1 inet manual
@@ -102,6 +113,38 @@ ok "bond0.60's host port sends through bond0 tagged 60, not through vmbr0"
 expect host70 n70 0 4; expect vm1 n70 70 0; expect vm1 n0 0 4
 expect eno3out h70 70 4; expect vm1 h70 0 0
 ok "NIC eno3: VLAN 70 to and from eno3.70's host port, tagged on eno3; untagged to vmbr1"
+# A second run: the plain bridge.
+cat > "$T/plain" <<CFG
+iface eno4 inet manual
+
+auto vmbr2
+iface vmbr2 inet static
+    address 203.0.113.1/24
+    bridge-ports eno4
+    hwaddress $HM
+
+auto vmbr2.8
+iface vmbr2.8 inet static
+    address 192.0.2.8/24
+CFG
+"$DPBOND" --check -c "$T/plain" --port vmbr2.8=x > "$T/check2" 2>&1 || fail "--check refused vmbr2.8: $(cat "$T/check2")"
+grep -qx "vlan vmbr2.8: VLAN 8 of vmbr2, inet static, address 192.0.2.8/24, host port x (its frames tagged 8 in vmbr2)" "$T/check2" ||
+	fail "--check: $(cat "$T/check2")"
+printf '%s\n' "sleep 500" "show drops" "quit" > "$T/cmds2"
+"$DPBOND" $(eal_opts vifp) -- -c "$T/plain" \
+	--port eno4=net_pcap0,rx_pcap=$T/eno4.pcap,tx_pcap=$T/eno4out.pcap \
+	--port vmbr2=net_pcap1,tx_pcap=$T/vmbr2.pcap \
+	--port vmbr2.8=net_pcap2,rx_pcap=$T/h8.pcap,tx_pcap=$T/host8.pcap \
+	--cmdline-file "$T/cmds2" > "$T/out2" 2> "$T/err2" || fail "dpbond (plain bridge) exited with $?: $(cat "$T/err2")"
+expect vmbr2 p0 0 4; expect host8 p0 0 0
+expect host8 p8 0 4; expect vmbr2 p8 8 0
+expect vmbr2 p9 9 4; expect host8 p9 0 0
+expect host8 q8 0 4; expect vmbr2 q8 8 0
+expect vmbr2 q0 0 4; expect host8 q0 0 0
+ok "plain bridge vmbr2: VLAN 8 (broadcast and to the host's MAC) reaches vmbr2.8 untagged; untagged and VLAN 9 the bridge's own host port"
+expect eno4out h8 8 4; expect vmbr2 h8 8 0; expect vmbr2 h8 0 0
+ok "vmbr2.8's frames cross vmbr2 tagged 8, and not to the bridge's own host port"
+grep -q "mbufs: \([0-9]*\) of \1 back in the pool" "$T/out2" || fail "mbufs were lost (plain bridge)"
 grep -q "^  port 0: bond0.5 (VLAN 5 of bond0)$" "$T/out" || fail "show bridge vmbr0v5: no bond0.5 line"
 grep -q "^$UP dev bond0.5 master vmbr0v5" "$T/out" || fail "show bridge vmbr0v5: the switch's MAC not learned on bond0.5"
 ok "show bridge vmbr0v5: bond0.5 as a port, the switch's MAC learned on it"

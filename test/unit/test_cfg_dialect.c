@@ -205,7 +205,8 @@ static void test_host_vlan_on_vlan_aware_bridge(void **state)
 /*
  * VLANs of bonds and NICs: Proxmox's traditional vmbr0v5 over bond0.5 (no
  * stanza for bond0.5), host ports on bond0.60 and on eno3.70 of a bridged
- * NIC; and what stays refused or the kernel's.
+ * NIC, the host's VLAN of a plain bridge; and what stays refused or the
+ * kernel's.
  */
 static void test_vlan_ifaces(void **state)
 {
@@ -253,8 +254,10 @@ static void test_vlan_ifaces(void **state)
 			      "iface vmbr3 inet manual\n"                 /* 13 */
 			      "  bridge-ports eno7.3\n"                   /* 14 */
 			      "iface bond0.100.10 inet manual\n"), -EINVAL);  /* 15 */
-	expect_diag(6, DPB_DIAG_ERROR,
-		    "vmbr0.7: the host's addresses on VLAN 7 of a plain bridge (vmbr0) are not implemented yet: make it VLAN-aware (bridge-vlan-aware yes), or put the VLAN on its bond or NIC");
+	/* The host's VLAN 7 of the plain bridge vmbr0: a host port in it, no VLAN filtering. */
+	assert_true(iface("vmbr0.7")->host_port);
+	assert_int_equal(iface("vmbr0.7")->master, dpb_cfg_find(&cfg, "vmbr0"));
+	assert_false(iface("vmbr0.7")->vlan.has_pvid);
 	expect_diag(8, DPB_DIAG_ERROR, "eno1.8: VLAN 8 of eno1, a member of bond0: put the VLAN on the bond (bond0.8)");
 	expect_diag(11, DPB_DIAG_ERROR,
 		    "vmbr2: port bond0.9 (VLAN 9 of bond0): a VLAN interface is a port only of a plain bridge, over a bond or NIC (on a VLAN-aware bridge, use bridge-vids)");
