@@ -119,6 +119,23 @@ static inline void to_brport(struct dpb_worker *w, const struct dpb_fwd_snapshot
 	bond->tx(w, s, bond, m);
 }
 
+/*
+ * Before a flood to @n_out ports: one reference per destination (no
+ * copies), or the frame dropped as no-other-port when there is none.
+ * @return whether there is somewhere to send it.
+ */
+static inline bool fwd_flood_refs(struct dpb_worker *w, uint16_t in_iface, struct rte_mbuf *m,
+				  uint16_t n_out)
+{
+	if (n_out == 0) {
+		drop(w, in_iface, DPB_DROP_NO_OTHER_PORT, m);
+		return false;
+	}
+	if (n_out > 1)
+		fwd_ref(m, (uint16_t)(n_out - 1));
+	return true;
+}
+
 static inline bool is_link_local(const struct rte_ether_addr *a)
 {
 	/* 01:80:c2:00:00:00 - 01:80:c2:00:00:0f: never forwarded by a bridge. */

@@ -46,12 +46,8 @@ static void flood_vlan(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 	for (uint16_t i = 0; i < br->n_ports; i++)
 		if (i != in_brport && has_vid(s, br->ports[i].iface, vid))
 			out[n_out++] = i;
-	if (n_out == 0) {
-		drop(w, in_iface, DPB_DROP_NO_OTHER_PORT, m);
+	if (!fwd_flood_refs(w, in_iface, m, n_out))
 		return;
-	}
-	if (n_out > 1)
-		fwd_ref(m, (uint16_t)(n_out - 1));
 	for (uint16_t i = 0; i < n_out; i++)
 		to_brport_vlan(w, s, &br->ports[out[i]], in_iface, m);
 }

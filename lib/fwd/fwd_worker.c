@@ -108,12 +108,8 @@ static __rte_noinline void flood_local(struct dpb_worker *w, const struct dpb_fw
 	for (uint16_t i = 0; i < br->n_ports; i++)
 		if (i != in_brport && (!br->ports[i].local || fwd_local_takes(br, &br->ports[i], m)))
 			out[n_out++] = i;
-	if (n_out == 0) {
-		drop(w, in_iface, DPB_DROP_NO_OTHER_PORT, m);
+	if (!fwd_flood_refs(w, in_iface, m, n_out))
 		return;
-	}
-	if (n_out > 1)
-		fwd_ref(m, (uint16_t)(n_out - 1));
 	for (uint16_t i = 0; i < n_out; i++)
 		to_brport(w, s, &br->ports[out[i]], m);
 }
@@ -128,14 +124,8 @@ static void flood(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 		flood_local(w, s, br, in_brport, in_iface, m);
 		return;
 	}
-
-	if (n_out == 0) {
-		drop(w, in_iface, DPB_DROP_NO_OTHER_PORT, m);
+	if (!fwd_flood_refs(w, in_iface, m, n_out))
 		return;
-	}
-	/* One frame, one reference per destination: no copies. */
-	if (n_out > 1)
-		fwd_ref(m, (uint16_t)(n_out - 1));
 	for (uint16_t i = 0; i < br->n_ports; i++)
 		if (i != in_brport)
 			to_brport(w, s, &br->ports[i], m);
