@@ -9,8 +9,13 @@
 # within Linux's bound (arp_interval x (arp_missed_max + 1.5)), and back when
 # it passes again. Then, with arp_validate all, a backup whose switch port
 # passes R's broadcasts but not our probes goes down: what it hears is not
-# validated.
+# validated. With ARPMON_FAMILY=6 the same over IPv6: bond-ns-ip6-target
+# 2001:db8:100::2 (R), the host port 2001:db8:100::1/64, neighbour
+# solicitations as probes and advertisements as answers, arp_validate active
+# (our own solicitations, to a multicast group, never vouch for a backup, in
+# Linux either); the backup phase is the IPv4 run's.
 BUILD=$1
+FAMILY=${ARPMON_FAMILY:-4}
 . "$(dirname "$0")/lib.sh"
 
 needs_netns ping tc
@@ -22,6 +27,17 @@ ip -n "$S" link add bh0 type veth peer name bh1
 ip -n "$S" link set bh1 arp off up
 ip -n "$S" link set bh0 arp off up
 DROP="action mirred egress redirect dev bh0"
+if [ "$FAMILY" = 6 ]; then
+	# IPv6 where it is needed: the host port (created later in H) and R.
+	ip netns exec "$NS" sysctl -qw net.ipv6.conf.default.disable_ipv6=0
+	for d in hv0 hv1; do ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$d.disable_ipv6=1"; done
+	ip netns exec "$R" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.rv.disable_ipv6=0
+	ip -n "$R" addr add 2001:db8:100::2/64 dev rv nodad
+	TARGET="bond-ns-ip6-target 2001:db8:100::2" VALIDATE=active PEER=2001:db8:100::2
+	ADDR6="address 2001:db8:100::1/64"
+else
+	TARGET="bond-arp-ip-target 198.51.100.2" VALIDATE=all PEER=198.51.100.2 ADDR6=""
+fi
 
 cat > "$T/interfaces" <<CFG
 iface eth0 inet manual
@@ -33,12 +49,13 @@ iface bond0 inet manual
     bond-mode active-backup
     bond-primary eth0
     bond-arp-interval 100
-    bond-arp-ip-target 198.51.100.2
-    bond-arp-validate all
+    $TARGET
+    bond-arp-validate $VALIDATE
 
 auto vmbr0
 iface vmbr0 inet static
     address 198.51.100.1/24
+    $ADDR6
     bridge-ports bond0
     bridge-stp off
     bridge-fd 0
@@ -94,12 +111,17 @@ done
 [ $steady -ge 10 ] || fail "bond0 never settled with eth0 active and eth1 up (our probes answered, and seen by the backup):"$'\n'"$b"
 failures0=$(bond_field eth0 "Link Failure Count" <<< "$b")
 b=$(show)
+if [ "$FAMILY" = 6 ]; then
+	targets=("ARP IP target/s (n.n.n.n form):" "NS IPv6 target/s (xx::xx form): 2001:db8:100::2")
+else
+	targets=("ARP IP target/s (n.n.n.n form): 198.51.100.2" "NS IPv6 target/s (xx::xx form):")
+fi
 for line in "MII Polling Interval (ms): 0" "ARP Polling Interval (ms): 100" "ARP Missed Max: 2" \
-	"ARP IP target/s (n.n.n.n form): 198.51.100.2" "NS IPv6 target/s (xx::xx form):"; do
+	"${targets[@]}"; do
 	grep -qxF "$line" <<< "$b" || fail "show bonding has no line '$line':"$'\n'"$b"
 done
 ok "show bonding: eth0 active, eth1 up, Linux's ARP lines (miimon 0, interval 100, missed max 2, the target)"
-ip netns exec "$NS" ping -c 2 -i 0.2 -W 2 198.51.100.2 > "$T/ping" 2>&1 || fail "no ping before the failure: $(cat "$T/ping")"
+ip netns exec "$NS" ping -c 2 -i 0.2 -W 2 $PEER > "$T/ping" 2>&1 || fail "no ping before the failure: $(cat "$T/ping")"
 
 # The switch's port to eth0 goes dead; dpbm0 and hv0 keep their carrier.
 switch_port 0 drop
@@ -117,12 +139,12 @@ ok "eth0's path dead behind a good carrier: bond0 failed over to eth1 (seen afte
 ping_within() {
 	local _
 	for _ in 1 2 3 4 5; do
-		ip netns exec "$NS" ping -c 1 -W 1 198.51.100.2 > "$T/ping" 2>&1 && return 0
+		ip netns exec "$NS" ping -c 1 -W 1 $PEER > "$T/ping" 2>&1 && return 0
 	done
 	return 1
 }
 ping_within || fail "no ping through eth1: $(cat "$T/ping")"
-ok "vmbr0 pings 198.51.100.2 through eth1"
+ok "vmbr0 pings $PEER through eth1"
 grep -q "bond0: (slave eth0): link status definitely down, disabling slave" "$T/err" ||
 	fail "no Linux log line for eth0 going down: $(tail "$T/err")"
 
@@ -131,6 +153,8 @@ switch_port 0 pass
 wait_field - 5 "Currently Active Slave" eth0 || fail "eth0 did not take over again within 5 s"$'\n'"$(show)"
 ok "eth0's path back: eth0 up and active again (primary), seen after $ms ms"
 ping_within || fail "no ping after fail-back: $(cat "$T/ping")"
+
+if [ "$FAMILY" = 4 ]; then
 
 # arp_validate all: eth1's switch port stops passing ARP to it, while R's
 # broadcast pings still reach it. What it hears then is not validated: down.
@@ -150,6 +174,7 @@ ok "arp_validate all: eth1 went down though frames kept arriving on it ($before 
 ip netns exec "$S" tc filter del dev sw1 egress
 wait_field eth1 5 "MII Status" up || fail "eth1 did not come back once our probes reached it again"
 ok "eth1 up again once our probes come round to it"
+fi
 
 grep -q "ARP monitor: [1-9][0-9]* probes sent, 0 lost" "$T/out" || fail "no probe counters: $(grep 'ARP monitor' "$T/out" | tail -1)"
 cmd quit
