@@ -29,7 +29,7 @@ ip -n "$S" link set bh0 arp off up
 DROP="action mirred egress redirect dev bh0"
 if [ "$FAMILY" = 6 ]; then
 	# IPv6 where it is needed: the host port (created later in H) and R.
-	ip netns exec "$NS" sysctl -qw net.ipv6.conf.default.disable_ipv6=0
+	ip netns exec "$NS" sysctl -qw net.ipv6.conf.default.disable_ipv6=0 net.ipv6.conf.default.accept_dad=0
 	for d in hv0 hv1; do ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$d.disable_ipv6=1"; done
 	ip netns exec "$R" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.rv.disable_ipv6=0
 	ip -n "$R" addr add 2001:db8:100::2/64 dev rv nodad
