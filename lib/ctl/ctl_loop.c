@@ -195,6 +195,8 @@ static struct dpb_fwd_snapshot *build_snapshot(struct dpb_ctl *c)
 		s->tx_down[p->port_id] = s->cable_out[p->port_id] || c->port_down[c->iface_port[i]];
 		s->tx_chains[p->port_id] = p->tx_multi_seg;
 		s->max_frame[p->port_id] = p->mtu ? p->mtu + RTE_ETHER_HDR_LEN : UINT32_MAX;
+		if (p->peer_mtu && p->peer_mtu + RTE_ETHER_HDR_LEN < s->max_frame[p->port_id])
+			s->max_frame[p->port_id] = p->peer_mtu + RTE_ETHER_HDR_LEN;
 		if (master >= 0 && c->iface_bond[master] >= 0) {
 			const struct ctl_bond *cb = &c->bonds[c->iface_bond[master]];
 			int m = dpb_bond_find_member(&cb->bond, f->name);

@@ -272,8 +272,11 @@ int dpb_ctl_show_bridge(struct dpb_ctl *c, const char *bridge, struct dpb_strbuf
 			struct dpb_port_link l;
 
 			dpb_port_link(p, &l);
-			dpb_strbuf_printf(out, "  port %u: %s (ethdev %u, %s)\n", k, names[k],
+			dpb_strbuf_printf(out, "  port %u: %s (ethdev %u, %s", k, names[k],
 					  p->port_id, l.up ? "up" : "down");
+			if (p->peer_mtu)
+				dpb_strbuf_printf(out, ", the VM's MTU %u", p->peer_mtu);
+			dpb_strbuf_puts(out, ")\n");
 		}
 	}
 	if (c->iface_port[iface] >= 0) {

@@ -12,7 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <rte_eth_vhost.h>
 #include <rte_ethdev.h>
+#include <rte_vhost.h>
 
 #include "ctl_priv.h"
 
@@ -90,6 +92,30 @@ static int position(const struct dpb_ctl *c, int iface)
 	return -1;
 }
 
+/*
+ * A VM that connects with an MTU of its own (QEMU's host_mtu, negotiated as
+ * VIRTIO_NET_F_MTU) is sent no longer frames, as Linux's tap would refuse
+ * them; one that leaves takes that with it.
+ */
+static void vm_mtu(struct dpb_ctl *c, int iface, bool up)
+{
+	struct dpb_port *p = &c->ports[c->iface_port[iface]];
+	uint16_t mtu;
+	int vid;
+
+	p->peer_mtu = 0;
+	if (!up || (vid = rte_eth_vhost_get_vid_from_port_id(p->port_id)) < 0 ||
+	    rte_vhost_get_mtu(vid, &mtu) != 0)
+		return;
+	p->peer_mtu = mtu;
+	if (p->mtu && mtu > p->mtu)
+		printf("%s: the VM negotiated MTU %u, above the bridge's %u: frames stay within %u\n",
+		       p->name, mtu, p->mtu, p->mtu);
+	else
+		printf("%s: the VM negotiated MTU %u: no longer frames go to it\n", p->name, mtu);
+	fflush(stdout);
+}
+
 void ctl_poll_bridge_links(struct dpb_ctl *c, uint64_t now)
 {
 	if (now < c->next_port_poll_ms)
@@ -109,6 +135,8 @@ void ctl_poll_bridge_links(struct dpb_ctl *c, uint64_t now)
 		c->dirty = true;
 		fprintf(stderr, "[%8.3f] %s: link %s\n", (double)now / 1000.0, c->cfg.ifaces[i].name,
 			l.up ? "up" : "down");
+		if (c->cfg.ifaces[i].vhost)
+			vm_mtu(c, (int)i, l.up);
 		bridge = c->iface_bridge[i] >= 0 ? c->iface_bridge[i] :
 			 c->iface_bridge[c->cfg.ifaces[i].master];
 		/* A bridge port whose link goes loses what was learned on it (Linux). */

@@ -38,6 +38,7 @@ struct dpb_port {
 	struct rte_mempool *pool;         /**< what the rx queues fill from */
 	bool tx_multi_seg;                /**< the device sends frames of several segments */
 	unsigned int mtu;                 /**< what dpbond runs it with (set on the device where it can be) */
+	unsigned int peer_mtu;            /**< a VM's negotiated MTU (VIRTIO_NET_F_MTU); 0: none */
 	bool mtu_warned;                  /**< the device's limits were said once */
 	bool slow_steered;                /**< rte_flow puts ethertype 0x8809 on slow_rxq */
 	uint16_t slow_rxq;                /**< the control lcore's rx queue, when steered */
