@@ -177,8 +177,4 @@ ok "eth1 up again once our probes come round to it"
 fi
 
 grep -q "ARP monitor: [1-9][0-9]* probes sent, 0 lost" "$T/out" || fail "no probe counters: $(grep 'ARP monitor' "$T/out" | tail -1)"
-cmd quit
-wait "$DPB_PID" || fail "dpbond exited with an error"
-DPB_PID=""
-grep -q "mbufs: \([0-9]*\) of \1 back in the pool" "$T/out" || fail "mbufs were lost"
-ok "dpbond quit with every mbuf back in the pool"
+quit_dpbond

@@ -117,8 +117,4 @@ grep -q "^$rmac dev bond0 master vmbr0 ageing" "$T/out" || fail "show bridge: R'
 grep -q "port 1: vmbr0 (host port, ethdev 2, up)" "$T/out" || fail "show bridge: no host port line"
 ok "show bridge vmbr0: the host port, its permanent MAC, R's MAC learned on bond0"
 
-cmd quit
-wait "$DPB_PID" || fail "dpbond exited with an error"
-DPB_PID=""
-grep -q "mbufs: \([0-9]*\) of \1 back in the pool" "$T/out" || fail "mbufs were lost"
-ok "dpbond quit with every mbuf back in the pool"
+quit_dpbond

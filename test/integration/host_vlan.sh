@@ -170,8 +170,4 @@ ok "on the wire: vmbr0.5's pings leave tagged 5, vmbr0's untagged, none in the w
 console "show bridge vmbr0"
 grep -q "port 1: vmbr0.5 (ethdev" "$T/out" || fail "show bridge: vmbr0.5 is not port 1"
 echo quit >&4
-cmd quit
-wait "$DPB_PID" || fail "dpbond exited with an error"
-DPB_PID=""
-grep -q "mbufs: \([0-9]*\) of \1 back in the pool" "$T/out" || fail "mbufs were lost"
-ok "dpbond quit with every mbuf back in the pool"
+quit_dpbond

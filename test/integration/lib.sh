@@ -204,6 +204,16 @@ console() {
 	wait_line "$T/out" "mark-$step" 15 || fail "console did not answer: $*"
 }
 
+# quit_dpbond: quits the dpbond whose console is fd 3; it must end well,
+# with every mbuf back in its pool.
+quit_dpbond() {
+	cmd quit
+	wait "$DPB_PID" || fail "dpbond exited with an error"
+	DPB_PID=""
+	grep -q "mbufs: \([0-9]*\) of \1 back in the pool" "$T/out" || fail "mbufs were lost"
+	ok "dpbond quit with every mbuf back in the pool"
+}
+
 # prints the Nth (1-based) `show bonding` block of file $1.
 bond_block() {
 	awk -v n="$2" '/^dpbond> /{ inb = ($0 ~ /^dpbond> show bonding /) ? ++k == n : 0; next } inb' "$1"

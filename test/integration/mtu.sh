@@ -112,8 +112,4 @@ ok "1500-byte IP packets (don't fragment) from vmbr0 reach R and come back"
 ip netns exec "$NS" ping -M do -s 1473 -c 1 -W 1 198.51.100.2 > /dev/null 2>&1 &&
 	fail "a 1501-byte packet went out of an MTU-1500 host port"
 ok "a 1501-byte packet does not leave the host port"
-cmd quit
-wait "$DPB_PID" || fail "dpbond exited with an error"
-DPB_PID=""
-grep -q "mbufs: \([0-9]*\) of \1 back in the pool" "$T/out" || fail "mbufs were lost"
-ok "dpbond quit with every mbuf back in the pool"
+quit_dpbond

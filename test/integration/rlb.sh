@@ -107,8 +107,4 @@ ping_all "eth1 back"
 [ $on1 -ge 2 ] || { console "show bonding bond0"; fail "no client is on eth1 again after it came back: $(grep "^Receive load" "$T/out" | tail -1)"; }
 ok "eth1 back: $on1 client(s) moved back to eth1's MAC, all four ping the host"
 
-cmd quit
-wait "$DPB_PID" || fail "dpbond exited with an error"
-DPB_PID=""
-grep -q "mbufs: \([0-9]*\) of \1 back in the pool" "$T/out" || fail "mbufs were lost"
-ok "dpbond quit with every mbuf back in the pool"
+quit_dpbond

@@ -63,8 +63,4 @@ for _ in $(seq 100); do [ "$(grep -c "vm0: link down" "$T/err")" -ge 2 ] && brea
 console "show bridge vmbr0"
 grep -q "^  port 0: vm0 (ethdev [0-9]*, down)$" "$T/out" || fail "show bridge after the VM left: $(grep 'port 0' "$T/out" | tail -1)"
 ok "the VM left: its port is down and its MTU forgotten"
-cmd quit
-wait "$DPB_PID" || fail "dpbond exited with an error"
-DPB_PID=""
-grep -q "mbufs: \([0-9]*\) of \1 back in the pool" "$T/out" || fail "mbufs were lost"
-ok "dpbond quit with every mbuf back in the pool"
+quit_dpbond
