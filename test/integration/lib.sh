@@ -196,12 +196,13 @@ wait_line() {
 
 # For a dpbond reading commands from a fifo opened as fd 3 (its output in
 # $T/out): cmd sends lines; console sends them and waits until they ran.
-step=0
+# A mark is unique even when console runs in a subshell ($(...)), where a
+# counter's steps would be lost and an old mark found again.
 cmd() { printf '%s\n' "$@" >&3; }
 console() {
-	step=$((step + 1))
-	cmd "$@" "echo mark-$step"
-	wait_line "$T/out" "mark-$step" 15 || fail "console did not answer: $*"
+	local mark="mark-$BASHPID-$(date +%s%N)"
+	cmd "$@" "echo $mark"
+	wait_line "$T/out" "$mark" 15 || fail "console did not answer: $*"
 }
 
 # quit_dpbond: quits the dpbond whose console is fd 3; it must end well,
