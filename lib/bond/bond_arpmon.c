@@ -278,8 +278,12 @@ unsigned int dpb_bond_arpmon(struct dpb_bond *b, const struct dpb_arpmon_seen *s
 	unsigned int flags = 0;
 
 	*probe = 0;
+	/* The active member first: whether the backups' sightings count depends on it. */
+	if (b->curr_active >= 0)
+		take_seen(b, b->curr_active, &seen[b->curr_active], now_ms);
 	for (unsigned int i = 0; i < b->n_members; i++)
-		take_seen(b, (int)i, &seen[i], now_ms);
+		if ((int)i != b->curr_active)
+			take_seen(b, (int)i, &seen[i], now_ms);
 	if (b->ops->tx_on_active) {
 		changed = activebackup_tick(b, carrier, now_ms, probe, &failover);
 	} else {

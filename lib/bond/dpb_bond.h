@@ -219,7 +219,7 @@ int dpb_bond_set_lacp_state(struct dpb_bond *b, unsigned int i, bool collecting,
  */
 struct dpb_arpmon_seen {
 	uint64_t rx_ms;                  /**< any frame */
-	uint64_t arp_ms;                 /**< an ARP, NS or NA */
+	uint64_t arp_ms;                 /**< an ARP, or any IPv6 frame (what filter counts) */
 	/** An ARP (or NA) from target t to one of the host's addresses above the bond. */
 	uint64_t from_target_ms[DPB_BOND_MAX_TARGETS];
 	/** The same, ARP replies only (an NA counts as one). */

@@ -90,10 +90,11 @@ static void targets(struct cfg_parser *p, const struct dpb_cfg_loc *loc, const c
 		if (family == AF_INET)
 			bad = (a[0] | a[1] | a[2] | a[3]) == 0 || a[0] >= 224 || a[0] == 127;
 		else
-			bad = a[0] == 0xff || memcmp(a, (uint8_t[16]){ 0 }, 15) == 0;
+			bad = a[0] == 0xff || memcmp(a, (uint8_t[16]){ 0 }, 15) == 0 ||
+			      (a[0] == 0xfe && (a[1] & 0xc0) == 0x80);  /* link-local, as Linux */
 		if (bad) {
 			cfg_diag(p->cfg, DPB_DIAG_ERROR, loc,
-				 "%s: %s cannot be a target (zero, loopback, broadcast or multicast)",
+				 "%s: %s cannot be a target (zero, loopback, link-local, broadcast or multicast)",
 				 opt, w);
 			return;
 		}

@@ -103,6 +103,8 @@ void cfg_classify_vlans(struct cfg_parser *p);
 int cfg_vlan_lookup(struct cfg_parser *p, const char *name, const struct dpb_cfg_loc *loc);
 /* Settles each VLAN interface once bridges are known (host ports on VLAN-aware bridges). */
 void cfg_resolve_vlan_ifaces(struct cfg_parser *p);
+/* Refuses more VLAN interfaces of bonds and NICs than the datapath's tables hold. */
+void cfg_check_vlan_limits(struct cfg_parser *p);
 /* Whether @f has addresses (or a dhcp/auto method) for a host port to carry. */
 bool cfg_wants_host_port(const struct dpb_cfg_iface *f);
 

@@ -362,6 +362,7 @@ void cfg_resolve(struct cfg_parser *p)
 		if (cfg->ifaces[i].kind == DPB_IFACE_BRIDGE && p->raw[i].vhost_ports[0])
 			resolve_vhost_ports(p, (int)i);
 	cfg_resolve_vlan_ifaces(p);
+	cfg_check_vlan_limits(p);
 	cfg_resolve_vlans(p);
 
 	for (unsigned int i = 0; i < cfg->n_ifaces; i++) {

@@ -210,3 +210,30 @@ bool dpb_cfg_has_vlans(const struct dpb_cfg *cfg, int i)
 	}
 	return false;
 }
+
+/*
+ * The datapath keeps a table per bond or NIC with VLAN interfaces: a file
+ * that needs more than it holds is refused, naming the interface that does
+ * not fit.
+ */
+void cfg_check_vlan_limits(struct cfg_parser *p)
+{
+	struct dpb_cfg *cfg = p->cfg;
+	unsigned int n_devices = 0, per_device[DPB_CFG_MAX_IFACES] = { 0 };
+
+	for (unsigned int i = 0; i < cfg->n_ifaces; i++) {
+		const struct dpb_cfg_iface *v = &cfg->ifaces[i];
+		int lower = v->vlan_raw;
+
+		if (v->kind != DPB_IFACE_VLAN || lower < 0 ||
+		    cfg->ifaces[lower].kind == DPB_IFACE_BRIDGE || (v->master < 0 && !v->host_port))
+			continue;
+		if (per_device[lower]++ == 0 && ++n_devices > DPB_CFG_MAX_VLAN_DEVICES)
+			cfg_diag(cfg, DPB_DIAG_ERROR, &v->loc,
+				 "%s: more than %d bonds and NICs with VLAN interfaces", v->name,
+				 DPB_CFG_MAX_VLAN_DEVICES);
+		else if (per_device[lower] > DPB_CFG_MAX_DEVICE_VLANS)
+			cfg_diag(cfg, DPB_DIAG_ERROR, &v->loc, "%s: more than %d VLAN interfaces on %s",
+				 v->name, DPB_CFG_MAX_DEVICE_VLANS, cfg->ifaces[lower].name);
+	}
+}

@@ -28,6 +28,8 @@
 #define DPB_CFG_MAX_HOOKS 128   /**< hook commands of the whole file */
 #define DPB_CFG_HOOK_LEN 1024   /**< one command */
 #define DPB_CFG_MAX_ENV 512     /**< options kept for the hooks' IF_* variables */
+#define DPB_CFG_MAX_VLAN_DEVICES 16 /**< bonds and NICs with VLAN interfaces */
+#define DPB_CFG_MAX_DEVICE_VLANS 32 /**< VLAN interfaces of one bond or NIC */
 #define DPB_CFG_MAX_ARP_TARGETS 16 /**< bond-arp-ip-target, and bond-ns-ip6-target apart */
 
 /** Linux bonding modes, numbered as Linux numbers them. */

@@ -171,7 +171,7 @@ static uint64_t tsc_ms(const struct dpb_ctl *c, uint64_t tsc)
 {
 	if (tsc == 0 || tsc < c->start_tsc)
 		return 0;
-	return (tsc - c->start_tsc) * 1000 / c->tsc_hz;
+	return (tsc - c->start_tsc) / (c->tsc_hz / 1000);
 }
 
 static void latest(const struct dpb_ctl *c, _Atomic const uint64_t *t, uint64_t *ms)

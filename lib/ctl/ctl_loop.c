@@ -15,7 +15,8 @@
 
 uint64_t dpb_ctl_now_ms(const struct dpb_ctl *c)
 {
-	return (rte_get_tsc_cycles() - c->start_tsc) * 1000 / c->tsc_hz;
+	/* Divided first: (tsc * 1000) would wrap after some 70 days at 3 GHz. */
+	return (rte_get_tsc_cycles() - c->start_tsc) / (c->tsc_hz / 1000);
 }
 
 void ctl_log_bond_events(struct ctl_bond *cb)

@@ -161,8 +161,8 @@ struct dpb_fwd_in {
 	uint16_t br_port;   /**< index in the bridge (a member: its bond's) */
 };
 
-#define DPB_FWD_MAX_DEMUX 16        /**< bonds and NICs with VLAN interfaces */
-#define DPB_FWD_DEMUX_VLANS 16      /**< VLAN interfaces of one of them */
+#define DPB_FWD_MAX_DEMUX DPB_CFG_MAX_VLAN_DEVICES   /**< bonds and NICs with VLAN interfaces */
+#define DPB_FWD_DEMUX_VLANS DPB_CFG_MAX_DEVICE_VLANS /**< VLAN interfaces of one of them */
 
 /**
  * The VLAN interfaces of one bond or NIC, as Linux's VLAN devices take their
@@ -199,7 +199,7 @@ struct dpb_fwd_arpmon {
  */
 struct dpb_fwd_arpseen {
 	_Atomic uint64_t rx;                          /**< any frame */
-	_Atomic uint64_t arp;                         /**< ARP, NS or NA */
+	_Atomic uint64_t arp;                         /**< ARP, or any IPv6 frame */
 	_Atomic uint64_t from_target[2 * DPB_FWD_ARP_TARGETS]; /**< target -> our address */
 	_Atomic uint64_t reply[2 * DPB_FWD_ARP_TARGETS];       /**< the same, replies/NAs */
 	_Atomic uint64_t to_target[2 * DPB_FWD_ARP_TARGETS];   /**< our address -> target */

@@ -79,12 +79,13 @@ static void seen_ipv6(struct dpb_fwd_arpseen *r, const struct dpb_fwd_arpmon *am
 	uint8_t type;
 	int t;
 
+	/* arp_validate filter counts any IPv6 frame, as Linux's bond_rcv_validate. */
+	note(&r->arp, now);
 	if (ip == NULL || ip->proto != IPPROTO_ICMPV6)
 		return;
 	type = *(const uint8_t *)(ip + 1);
 	if (type != ND_SOLICIT && type != ND_ADVERT)
 		return;
-	note(&r->arp, now);
 	/* As bond_validate_na(): from a target, to all nodes or to one of ours. */
 	t = find6(am->targets6, am->n_targets6, ip->src_addr);
 	if (t >= 0 && (memcmp(ip->dst_addr, all_nodes, 16) == 0 ||

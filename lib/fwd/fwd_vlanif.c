@@ -64,6 +64,12 @@ uint16_t fwd_demux(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 			pkts[kept++] = m;
 			continue;
 		}
+		/* tlb/alb: a switch floods broadcasts to every member; one copy counts. */
+		if (!in->rx_multicast_ok &&
+		    rte_is_multicast_ether_addr(&rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->dst_addr)) {
+			drop(w, in_iface, DPB_DROP_RX_INACTIVE_SLAVE, m);
+			continue;
+		}
 		/* The tag comes off in the first segment: on a copy when shared. */
 		if (!fwd_unshare(w, in_iface, &m))
 			continue;

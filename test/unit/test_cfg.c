@@ -320,12 +320,12 @@ static void test_arpmon_options(void **state)
 	expect_diag(5, DPB_DIAG_ERROR,
 		    "bond0: ARP monitoring is not possible in mode 802.3ad (Linux refuses it too); use bond-miimon");
 	expect_diag(6, DPB_DIAG_ERROR,
-		    "bond-arp-ip-target: 224.0.0.1 cannot be a target (zero, loopback, broadcast or multicast)");
+		    "bond-arp-ip-target: 224.0.0.1 cannot be a target (zero, loopback, link-local, broadcast or multicast)");
 	expect_diag(7, DPB_DIAG_ERROR,
 		    "bond-arp-validate: unknown value '7' (none, active, backup, all, filter, filter_active, filter_backup, or 0-6)");
 	expect_diag(8, DPB_DIAG_ERROR, "bond-arp-missed-max: '0' is not a number from 1 to 255");
 	expect_diag(9, DPB_DIAG_ERROR,
-		    "bond-ns-ip6-target: ff02::1 cannot be a target (zero, loopback, broadcast or multicast)");
+		    "bond-ns-ip6-target: ff02::1 cannot be a target (zero, loopback, link-local, broadcast or multicast)");
 
 	/* Without targets nothing is probed; targets without an interval do nothing. */
 	assert_int_equal(load("iface eth0 inet manual\n"

@@ -266,6 +266,21 @@ static void test_vlan_ifaces(void **state)
 	expect_diag(15, DPB_DIAG_ERROR, "bond0.100.10: VLANs of VLANs (802.1ad QinQ) are not implemented");
 }
 
+/* More VLAN interfaces on one bond than the datapath's table holds: refused, naming the first too many. */
+static void test_vlan_limits(void **state)
+{
+	char text[8192];
+	int n = snprintf(text, sizeof(text), "iface bond0 inet manual\n  bond-slaves eno1\n  bond-miimon 100\n");
+
+	(void)state;
+	for (int v = 1; v <= DPB_CFG_MAX_DEVICE_VLANS + 1; v++)
+		n += snprintf(text + n, sizeof(text) - (size_t)n,
+			      "iface bond0.%d inet static\n  address 192.0.2.%d/24\n", v, v);
+	assert_int_equal(load(text), -EINVAL);
+	expect_diag(4 + 2 * DPB_CFG_MAX_DEVICE_VLANS, DPB_DIAG_ERROR,
+		    "bond0.33: more than 32 VLAN interfaces on bond0");
+}
+
 /* VXLAN, OVS and VRF stanzas are the kernel's; a bridge may not mix them with dpbond's ports. */
 static void test_kernel_devices(void **state)
 {
@@ -403,6 +418,7 @@ int main(void)
 		cmocka_unit_test(test_dhcp_auto_and_alias),
 		cmocka_unit_test(test_host_vlan_on_vlan_aware_bridge),
 		cmocka_unit_test(test_vlan_ifaces),
+		cmocka_unit_test(test_vlan_limits),
 		cmocka_unit_test(test_kernel_devices),
 		cmocka_unit_test(test_hwaddress),
 		cmocka_unit_test(test_hooks),
