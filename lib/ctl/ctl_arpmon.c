@@ -49,16 +49,34 @@ static uint16_t host_port_tag(const struct dpb_cfg *cfg, int bond, int bridge, i
 	return host_pvid == bond_pvid ? 0 : host_pvid;
 }
 
-/* Whether @f is a host port above bond @bond (on its bridge @bridge, or a VLAN of either). */
-static bool above(const struct dpb_cfg *cfg, int bond, int bridge, int f)
+/*
+ * Whether @f is a host port above bond @bond, as Linux's bond_verify_device_path
+ * finds one (its bridge @bridge, a VLAN of either, or a bridge over one of the
+ * bond's VLANs such as vmbr0v10 over bond0.10), and the tag its frames carry
+ * on the bond.
+ */
+static bool above(const struct dpb_cfg *cfg, int bond, int bridge, int f, uint16_t *tag)
 {
 	const struct dpb_cfg_iface *x = &cfg->ifaces[f];
 
 	if (!x->host_port)
 		return false;
-	if (f == bridge)
+	if (f == bridge || (x->kind == DPB_IFACE_VLAN &&
+			    (x->vlan_raw == bond || (bridge >= 0 && x->vlan_raw == bridge)))) {
+		*tag = host_port_tag(cfg, bond, bridge, f);
 		return true;
-	return x->kind == DPB_IFACE_VLAN && (x->vlan_raw == bond || (bridge >= 0 && x->vlan_raw == bridge));
+	}
+	if (x->kind != DPB_IFACE_BRIDGE)
+		return false;
+	for (unsigned int k = 0; k < x->bridge.n_ports; k++) {
+		const struct dpb_cfg_iface *p = &cfg->ifaces[x->bridge.ports[k]];
+
+		if (p->kind == DPB_IFACE_VLAN && p->vlan_raw == bond) {
+			*tag = (uint16_t)p->vlan_id;
+			return true;
+		}
+	}
+	return false;
 }
 
 static void add_ours(struct dpb_fwd_arpmon *am, const struct dpb_cfg_addr *a)
@@ -69,28 +87,33 @@ static void add_ours(struct dpb_fwd_arpmon *am, const struct dpb_cfg_addr *a)
 		memcpy(am->ours6[am->n_ours6++], a->bytes, 16);
 }
 
-/* Picks the source of target @target (@family) into @src. */
+/* Picks the source of target @target (@family) into @src: the host port and its address. */
 static void pick_source(const struct dpb_cfg *cfg, int bond, int bridge, const uint8_t *target,
 			int family, struct ctl_arp_src *src)
 {
 	int via_gateway = -1;
+	uint16_t tag, gateway_tag = 0;
 
 	memset(src, 0, sizeof(*src));
+	src->host = -1;
 	for (unsigned int f = 0; f < cfg->n_ifaces; f++) {
 		const struct dpb_cfg_iface *x = &cfg->ifaces[f];
 
-		if (!above(cfg, bond, bridge, (int)f))
+		if (!above(cfg, bond, bridge, (int)f, &tag))
 			continue;
 		for (unsigned int k = 0; k < x->n_addrs; k++) {
 			if (in_prefix(&x->addrs[k], target, family)) {
 				memcpy(src->addr, x->addrs[k].bytes, 16);
-				src->vlan = host_port_tag(cfg, bond, bridge, (int)f);
+				src->vlan = tag;
+				src->host = (int)f;
 				return;
 			}
 		}
 		if (via_gateway < 0 &&
-		    (family == AF_INET ? x->gateway4.family : x->gateway6.family))
+		    (family == AF_INET ? x->gateway4.family : x->gateway6.family)) {
 			via_gateway = (int)f;
+			gateway_tag = tag;
+		}
 	}
 	if (via_gateway < 0)
 		return;
@@ -99,7 +122,8 @@ static void pick_source(const struct dpb_cfg *cfg, int bond, int bridge, const u
 
 		if (a->family == family) {
 			memcpy(src->addr, a->bytes, 16);
-			src->vlan = host_port_tag(cfg, bond, bridge, via_gateway);
+			src->vlan = gateway_tag;
+			src->host = via_gateway;
 			return;
 		}
 	}
@@ -116,10 +140,13 @@ void ctl_arpmon_init(struct dpb_ctl *c, struct ctl_bond *cb)
 	memset(am, 0, sizeof(*am));
 	if (b->arp_interval_ms == 0)
 		return;
-	for (unsigned int f = 0; f < cfg->n_ifaces; f++)
-		if (above(cfg, bond, bridge, (int)f))
+	for (unsigned int f = 0; f < cfg->n_ifaces; f++) {
+		uint16_t tag;
+
+		if (above(cfg, bond, bridge, (int)f, &tag))
 			for (unsigned int k = 0; k < cfg->ifaces[f].n_addrs; k++)
 				add_ours(am, &cfg->ifaces[f].addrs[k]);
+	}
 	am->n_targets4 = (uint8_t)b->n_arp_targets;
 	for (unsigned int t = 0; t < b->n_arp_targets; t++) {
 		memcpy(&am->targets4[t], b->arp_targets[t], 4);
@@ -142,17 +169,38 @@ static uint32_t be32_to_host(const uint8_t *a)
 	return (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
 }
 
+/*
+ * The MAC a probe from @src carries: its host port's, so that the target
+ * learns the host's address at the host's MAC (a member's or the bond's MAC
+ * would send the host's traffic nowhere); the member's without a source.
+ */
+static void probe_mac(const struct ctl_bond *cb, unsigned int k, const struct ctl_arp_src *src,
+		      struct dpb_mac *mac)
+{
+	const struct dpb_ctl *c = cb->ctl;
+	struct rte_ether_addr a;
+
+	if (src->host >= 0 && c->iface_port[src->host] >= 0 &&
+	    rte_eth_macaddr_get(c->ports[c->iface_port[src->host]].port_id, &a) == 0) {
+		memcpy(mac->b, a.addr_bytes, DPB_MAC_LEN);
+		return;
+	}
+	*mac = *dpb_bond_member_mac(&cb->bond, k);
+}
+
 static void send_probes(struct ctl_bond *cb, unsigned int k)
 {
 	const struct dpb_bond *b = &cb->bond;
-	const struct dpb_mac *mac = dpb_bond_member_mac(b, k);
 	uint8_t frame[DPB_ANNOUNCE_FRAME_LEN];
 
 	for (unsigned int t = 0; t < b->n_arp_targets + b->n_ns_targets; t++) {
 		bool v4 = t < b->n_arp_targets;
 		const struct ctl_arp_src *src =
 			&cb->arp_src[v4 ? t : DPB_CFG_MAX_ARP_TARGETS + t - b->n_arp_targets];
+		struct dpb_mac m, *mac = &m;
 		size_t len;
+
+		probe_mac(cb, k, src, &m);
 
 		if (v4)
 			len = dpb_announce_arp_request(frame, mac, be32_to_host(src->addr),

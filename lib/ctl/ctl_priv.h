@@ -44,6 +44,7 @@ struct ctl_bond {
 	struct ctl_arp_src {
 		uint8_t addr[16];                /* IPv4 in the first four; zero: none */
 		uint16_t vlan;                   /* tag on the bond, 0: untagged */
+		int host;                        /* the host port (cfg index) it is of, -1 */
 	} arp_src[DPB_BOND_MAX_TARGETS];
 	struct dpb_fwd_arpmon arpmon;
 	uint64_t arp_probes, arp_probes_lost;

@@ -33,10 +33,10 @@ if [ "$FAMILY" = 6 ]; then
 	for d in hv0 hv1; do ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$d.disable_ipv6=1"; done
 	ip netns exec "$R" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.rv.disable_ipv6=0
 	ip -n "$R" addr add 2001:db8:100::2/64 dev rv nodad
-	TARGET="bond-ns-ip6-target 2001:db8:100::2" VALIDATE=active PEER=2001:db8:100::2
+	TARGET="bond-ns-ip6-target 2001:db8:100::2" VALIDATE=active PEER=2001:db8:100::2 SELF=2001:db8:100::1
 	ADDR6="address 2001:db8:100::1/64"
 else
-	TARGET="bond-arp-ip-target 198.51.100.2" VALIDATE=all PEER=198.51.100.2 ADDR6=""
+	TARGET="bond-arp-ip-target 198.51.100.2" VALIDATE=all PEER=198.51.100.2 SELF=198.51.100.1 ADDR6=""
 fi
 
 cat > "$T/interfaces" <<CFG
@@ -56,6 +56,7 @@ auto vmbr0
 iface vmbr0 inet static
     address 198.51.100.1/24
     $ADDR6
+    hwaddress 02:00:5e:00:53:aa
     bridge-ports bond0
     bridge-stp off
     bridge-fd 0
@@ -122,6 +123,11 @@ for line in "MII Polling Interval (ms): 0" "ARP Polling Interval (ms): 100" "ARP
 done
 ok "show bonding: eth0 active, eth1 up, Linux's ARP lines (miimon 0, interval 100, missed max 2, the target)"
 ip netns exec "$NS" ping -c 2 -i 0.2 -W 2 $PEER > "$T/ping" 2>&1 || fail "no ping before the failure: $(cat "$T/ping")"
+# The probes taught the target the host's address at the host port's MAC
+# (vmbr0's hwaddress), not at a member's or the bond's.
+neigh=$(ip -n "$R" neigh show "$SELF" | awk '{ for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1) }')
+[ "$neigh" = 02:00:5e:00:53:aa ] || fail "the target has $SELF at '$neigh', not at vmbr0's 02:00:5e:00:53:aa"
+ok "the target knows $SELF at the host port's MAC (the probes' sender), not a member's"
 
 # The switch's port to eth0 goes dead; dpbm0 and hv0 keep their carrier.
 switch_port 0 drop
