@@ -16,6 +16,8 @@
 
 #include <rte_mbuf.h>
 
+#include <rte_ethdev.h>
+
 #include "ctl_priv.h"
 #include "dpb_announce.h"
 
@@ -85,6 +87,8 @@ struct round {
 	const struct dpb_cfg_bridge *br;
 	uint16_t bond_pvid;        /* VLAN-aware: the bond port's pvid (sent untagged) */
 	uint64_t bond_vids[64];    /* VLAN-aware: the VLANs the bond port carries */
+	uint16_t tag;              /* the bridge is over a VLAN of the bond (vmbr0v5): its tag */
+	unsigned int via;          /* the bridge's port to the bond (or its VLAN) */
 };
 
 /* Queues one announcement frame for the bond. @return true if queued. */
@@ -107,7 +111,8 @@ static void announce_one(void *ctx, const struct dpb_fdb_item *it)
 	size_t len;
 
 	/* Bond ports' MACs live beyond the bonds: not ours to announce. */
-	if (it->port < r->br->n_ports && r->c->iface_bond[r->br->ports[it->port]] >= 0)
+	if (it->port == r->via ||
+	    (it->port < r->br->n_ports && r->c->iface_bond[r->br->ports[it->port]] >= 0))
 		return;
 	if (!cb->notify_all) {
 		uint32_t k = dpb_fwd_tlb_bucket(0, it->mac.b);
@@ -120,6 +125,8 @@ static void announce_one(void *ctx, const struct dpb_fdb_item *it)
 			return;
 		if (vlan == r->bond_pvid)
 			vlan = 0;  /* the bond sends its pvid untagged */
+	} else {
+		vlan = r->tag;
 	}
 	len = it->ipv4 ? dpb_announce_garp(frame, &it->mac, it->ipv4, vlan) :
 			 dpb_announce_rarp(frame, &it->mac, vlan);
@@ -136,6 +143,45 @@ static void announce_one(void *ctx, const struct dpb_fdb_item *it)
 	}
 }
 
+/* The host's addresses on VLANs of the bond (bond0.60): gratuitous ARP and NA, tagged. */
+static void announce_vlan_hosts(struct dpb_ctl *c, struct ctl_bond *cb)
+{
+	struct round r = { .c = c, .cb = cb };
+	uint8_t frame[DPB_ANNOUNCE_FRAME_LEN];
+
+	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
+		const struct dpb_cfg_iface *v = &c->cfg.ifaces[i];
+		struct rte_ether_addr a;
+		struct dpb_mac mac;
+
+		if (v->kind != DPB_IFACE_VLAN || !v->host_port || v->master >= 0 ||
+		    v->vlan_raw != cb->iface || c->iface_port[i] < 0 ||
+		    rte_eth_macaddr_get(c->ports[c->iface_port[i]].port_id, &a) != 0)
+			continue;
+		memcpy(mac.b, a.addr_bytes, DPB_MAC_LEN);
+		for (unsigned int k = 0; k < v->n_addrs; k++) {
+			const struct dpb_cfg_addr *ad = &v->addrs[k];
+			uint32_t ip = (uint32_t)ad->bytes[0] << 24 | (uint32_t)ad->bytes[1] << 16 |
+				      (uint32_t)ad->bytes[2] << 8 | ad->bytes[3];
+			bool v4 = ad->family == AF_INET;
+			size_t len = v4 ? dpb_announce_garp(frame, &mac, ip, (uint16_t)v->vlan_id) :
+					  dpb_announce_na(frame, &mac, ad->bytes, (uint16_t)v->vlan_id);
+
+			if (queue_frame(&r, frame, len)) {
+				if (v4)
+					cb->notify_garp++;
+				else
+					cb->notify_na++;
+			}
+		}
+	}
+}
+
+/*
+ * One round: every MAC learned beyond the bond's bridges, on the bridge over
+ * the bond itself and on those over its VLANs (Proxmox's vmbr0v5 over
+ * bond0.5, tagged), and the host's addresses on the bond's VLANs.
+ */
 static void send_round(struct dpb_ctl *c, struct ctl_bond *cb)
 {
 	for (unsigned int i = 0; i < c->n_bridges; i++) {
@@ -143,13 +189,23 @@ static void send_round(struct dpb_ctl *c, struct ctl_bond *cb)
 		struct round r = { .c = c, .cb = cb, .br = br };
 
 		for (unsigned int k = 0; k < br->n_ports; k++) {
-			if (br->ports[k] != cb->iface)
+			const struct dpb_cfg_iface *p = &c->cfg.ifaces[br->ports[k]];
+
+			if (br->ports[k] == cb->iface) {
+				r.tag = 0;
+			} else if (p->kind == DPB_IFACE_VLAN && p->vlan_raw == cb->iface &&
+				   !br->vlan_aware) {
+				r.tag = (uint16_t)p->vlan_id;
+			} else {
 				continue;
+			}
+			r.via = k;
 			if (br->vlan_aware)
 				dpb_cfg_port_vlans(&c->cfg, cb->iface, &r.bond_pvid, r.bond_vids);
 			dpb_fdb_foreach(c->bridges[i].fdb, announce_one, &r);
 		}
 	}
+	announce_vlan_hosts(c, cb);
 }
 
 void ctl_announce_tick(struct dpb_ctl *c, uint64_t now)

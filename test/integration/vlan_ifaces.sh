@@ -10,6 +10,8 @@
 BUILD=$1
 . "$(dirname "$0")/lib.sh"
 
+command -v tshark >/dev/null || { echo "SKIP: tshark is not installed"; exit 77; }
+
 UP=02:00:00:00:aa:01 VM5=02:00:00:00:10:05 H=02:00:00:00:60:60 BC=ff:ff:ff:ff:ff:ff
 # From the switch, on the active member eth0: untagged, VLANs 5, 6, 60, and 7 (no interface).
 : > "$T/up.pcap"
@@ -78,7 +80,8 @@ grep -qx "vlan bond0.60: VLAN 60 of bond0, inet static, address 198.51.100.60/24
 	fail "--check: $(cat "$T/check")"
 ok "--check: bond0.5 a port of vmbr0v5, bond0.60 a host port tagged 60 on bond0"
 
-printf '%s\n' "sleep 500" "show bridge vmbr0v5" "show drops" "quit" > "$T/cmds"
+printf '%s\n' "sleep 500" "show bridge vmbr0v5" "show drops" \
+	"set link-down port eth0" "sleep 500" "quit" > "$T/cmds"
 "$DPBOND" $(eal_opts vif) -- -c "$T/interfaces" \
 	--port eth0=net_pcap0,rx_pcap=$T/up.pcap,tx_pcap=$T/eth0.pcap \
 	--port eth1=net_pcap1,tx_pcap=$T/eth1.pcap \
@@ -148,5 +151,12 @@ grep -q "mbufs: \([0-9]*\) of \1 back in the pool" "$T/out2" || fail "mbufs were
 grep -q "^  port 0: bond0.5 (VLAN 5 of bond0)$" "$T/out" || fail "show bridge vmbr0v5: no bond0.5 line"
 grep -q "^$UP dev bond0.5 master vmbr0v5" "$T/out" || fail "show bridge vmbr0v5: the switch's MAC not learned on bond0.5"
 ok "show bridge vmbr0v5: bond0.5 as a port, the switch's MAC learned on it"
+# After eth0's cable is pulled, eth1 announces what lives behind the bond's
+# VLANs: vm5's MAC (learned in vmbr0v5) tagged 5, bond0.60's address tagged 60.
+tshark -r "$T/eth1.pcap" -Y arp -T fields -e eth.src -e vlan.id -e arp.opcode -e arp.src.proto_ipv4 > "$T/ann" 2>/dev/null ||
+	fail "tshark failed"
+grep -qx "$VM5"$'\t'5$'\t'3$'\t'0.0.0.0 "$T/ann" || fail "eth1: no RARP for $VM5 in VLAN 5: $(cat "$T/ann")"
+grep -q $'\t'60$'\t'1$'\t'198.51.100.60'$' "$T/ann" || fail "eth1: no gratuitous ARP for bond0.60's 198.51.100.60 in VLAN 60: $(cat "$T/ann")"
+ok "after eth0's pull, eth1 announced vm5 in VLAN 5 (vmbr0v5) and bond0.60's address in VLAN 60"
 grep -q "mbufs: \([0-9]*\) of \1 back in the pool" "$T/out" || fail "mbufs were lost"
 ok "dpbond quit with every mbuf back in the pool"
