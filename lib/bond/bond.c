@@ -173,6 +173,14 @@ int dpb_bond_set_mode(struct dpb_bond *b, enum dpb_bond_mode mode, uint64_t now_
 		return -ENOTSUP;
 	b->ops = ops;
 	b->mode = mode;
+	if (b->arp_interval_ms && (mode == DPB_BOND_MODE_8023AD || mode == DPB_BOND_MODE_BALANCE_TLB ||
+				   mode == DPB_BOND_MODE_BALANCE_ALB)) {
+		/* As Linux: these modes cannot be ARP-monitored; miimon 100 takes over. */
+		b->arp_interval_ms = 0;
+		b->curr_arp_slave = -1;
+		b->miimon_ms = 100;
+		b->next_miimon_ms = now_ms + b->miimon_ms;
+	}
 	if (!ops->uses_primary)
 		b->curr_active = -1;
 	if ((mode == DPB_BOND_MODE_BALANCE_TLB || mode == DPB_BOND_MODE_BALANCE_ALB) &&

@@ -199,6 +199,8 @@ int dpb_bond_set_primary(struct dpb_bond *b, int member, uint64_t now_ms);
 /**
  * Changes the mode of a running bond, keeping its members and their link
  * states; active-backup picks its active member as after a link change.
+ * An ARP-monitored bond going to 802.3ad, balance-tlb or balance-alb runs
+ * miimon 100 instead, as Linux does.
  * @return DPB_BOND_CHANGED_* flags, or -ENOTSUP for a mode not built yet.
  */
 int dpb_bond_set_mode(struct dpb_bond *b, enum dpb_bond_mode mode, uint64_t now_ms);

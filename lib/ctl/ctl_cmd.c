@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Console actions that change state: cables, primary, forwarding. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ctl_priv.h"
@@ -96,6 +97,13 @@ int dpb_ctl_set_mode(struct dpb_ctl *c, const char *mode, const char *bond,
 		return rc;
 	}
 	ctl_log_bond_events(cb);
+	/* balance-alb's receive load balancing comes and goes with the mode. */
+	if (m != DPB_BOND_MODE_BALANCE_ALB) {
+		free(cb->rlb);
+		cb->rlb = NULL;
+	} else if (cb->rlb == NULL) {
+		ctl_rlb_init(c, cb);
+	}
 	/* Workers switch at their next pass; frames in flight finish as they were. */
 	ctl_publish(c);
 	dpb_strbuf_printf(out, "%s: mode %s\n", bond, dpb_bond_mode_name(m));

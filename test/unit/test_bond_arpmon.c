@@ -367,6 +367,21 @@ static void test_fail_over_mac(void **state)
 	assert_memory_equal(dpb_bond_member_mac(&x.b, 0)->b, m2, 6);
 }
 
+static void test_mode_change_to_tlb(void **state)
+{
+	struct net x;
+
+	(void)state;
+	net_init(&x, DPB_BOND_MODE_ACTIVE_BACKUP, DPB_ARP_VALIDATE_NONE, 1, -1);
+	ticks(&x, 3);
+	assert_true(dpb_bond_set_mode(&x.b, DPB_BOND_MODE_BALANCE_TLB, x.now) >= 0);
+	/* As Linux: no ARP monitor in balance-tlb; miimon 100 instead. */
+	assert_int_equal(x.b.arp_interval_ms, 0);
+	assert_int_equal(x.b.miimon_ms, 100);
+	assert_false(dpb_bond_arpmon_due(&x.b, x.now + 1000));
+	assert_true(dpb_bond_miimon_due(&x.b, x.now + 100));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -379,6 +394,7 @@ int main(void)
 		cmocka_unit_test(test_candidate_search),
 		cmocka_unit_test(test_show),
 		cmocka_unit_test(test_fail_over_mac),
+		cmocka_unit_test(test_mode_change_to_tlb),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
