@@ -98,6 +98,8 @@ struct dpb_ctl {
 	uint64_t next_age_ms;
 	uint64_t next_rebalance_ms;
 	uint64_t next_port_poll_ms;
+	uint64_t rlb_requests_seen;             /* the workers' rlb_host_requests, summed */
+	uint64_t rlb_forward_lost;              /* host ARP replies rlb could not pass on */
 	struct ctl_sums base[DPB_CFG_MAX_IFACES]; /* at the last `clear` */
 };
 

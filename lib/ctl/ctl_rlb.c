@@ -18,6 +18,7 @@
 
 #define ARP_LEN 42   /* Ethernet + ARP for IPv4, unpadded */
 #define RLB_UPDATE_GAP_MS 1100  /* a client's neighbour locktime (1 s), and a little */
+#define RLB_AFTER_REQUEST_MS 50 /* the host's ARP request first reaches the clients */
 
 static bool to_brport(struct dpb_ctl *c, int f, const uint8_t *frame, size_t len)
 {
@@ -68,8 +69,10 @@ void ctl_rlb_frame(struct dpb_ctl *c, const struct rte_mbuf *m)
 		if (c->iface_port[i] >= 0 && c->ports[c->iface_port[i]].port_id == m->port)
 			host = (int)i;
 	if (host < 0 || (bridge = c->iface_bridge[host]) < 0 ||
-	    (d = rte_pktmbuf_read(m, 0, ARP_LEN, f)) == NULL)
+	    (d = rte_pktmbuf_read(m, 0, ARP_LEN, f)) == NULL) {
+		c->rlb_forward_lost++;   /* not a host port's ARP reply after all */
 		return;
+	}
 	if (d != f)
 		memcpy(f, d, ARP_LEN);
 	cbr = &c->bridges[bridge];
@@ -94,12 +97,14 @@ void ctl_rlb_frame(struct dpb_ctl *c, const struct rte_mbuf *m)
 				cb->rlb_lost++;
 			return;
 		}
-		to_brport(c, br->ports[out], f, ARP_LEN);
+		if (!to_brport(c, br->ports[out], f, ARP_LEN))
+			c->rlb_forward_lost++;
 		return;
 	}
 	/* Not learned yet: every port but the host's, as the bridge would flood. */
 	for (unsigned int k = 0; k < br->n_ports; k++)
-		to_brport(c, br->ports[k], f, ARP_LEN);
+		if (!to_brport(c, br->ports[k], f, ARP_LEN))
+			c->rlb_forward_lost++;
 }
 
 /*
@@ -140,8 +145,36 @@ void ctl_rlb_changes(struct dpb_ctl *c)
 	}
 }
 
+/*
+ * The host sent an ARP request: broadcast, it taught every client the host's
+ * MAC again (Linux's rlb_req_update_subnet_clients). Each client is told its
+ * member's MAC again, in the spaced rounds of an update.
+ */
+static void host_requested(struct dpb_ctl *c, uint64_t now)
+{
+	uint64_t n = 0;
+
+	for (unsigned int w = 0; w < c->n_pollers; w++)
+		n += atomic_load_explicit(&c->workers[w]->rlb_host_requests, memory_order_relaxed);
+	if (n == c->rlb_requests_seen)
+		return;
+	c->rlb_requests_seen = n;
+	for (unsigned int i = 0; i < c->n_bonds; i++) {
+		struct ctl_bond *cb = &c->bonds[i];
+
+		if (cb->rlb == NULL)
+			continue;
+		for (unsigned int k = 0; k < DPB_RLB_CLIENTS; k++)
+			if (cb->rlb->clients[k].used && cb->rlb->clients[k].member >= 0)
+				cb->rlb->clients[k].ntt = DPB_RLB_UPDATE_RETRY;
+		/* After the request has reached them. */
+		cb->rlb_next_update_ms = now + RLB_AFTER_REQUEST_MS;
+	}
+}
+
 void ctl_rlb_tick(struct dpb_ctl *c, uint64_t now)
 {
+	host_requested(c, now);
 	for (unsigned int i = 0; i < c->n_bonds; i++) {
 		struct ctl_bond *cb = &c->bonds[i];
 
@@ -205,5 +238,5 @@ void ctl_rlb_show(const struct ctl_bond *cb, struct dpb_strbuf *out)
 	dpb_strbuf_printf(out, "Receive load balancing: %u clients, %lu assigned, %lu moved, %lu replies, %lu updates, %lu lost\n",
 			  n, (unsigned long)cb->rlb->assigned, (unsigned long)cb->rlb->moved,
 			  (unsigned long)cb->rlb_replies, (unsigned long)cb->rlb_updates,
-			  (unsigned long)cb->rlb_lost);
+			  (unsigned long)(cb->rlb_lost + cb->ctl->rlb_forward_lost));
 }

@@ -255,6 +255,7 @@ struct dpb_worker {
 	struct rte_ring *inject_ring;          /**< worker 0 only: mbufs control sends; m->port */
 	struct rte_ring *announce_ring;        /**< worker 0 only: mbufs for a bond; m->port = bond */
 	_Atomic uint64_t learn_ring_full;      /**< learn requests lost (not frames) */
+	_Atomic uint64_t rlb_host_requests;    /**< ARP requests the alb host ports sent (rlb) */
 	_Atomic uint64_t loops;                /**< iterations, for `show fwd` */
 	uint32_t rr_counter[DPB_FWD_MAX_BONDS];/**< balance-rr position, per bond */
 	/** balance-tlb/alb: bytes sent per bond and bucket (read by control). */

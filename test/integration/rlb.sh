@@ -107,4 +107,21 @@ ping_all "eth1 back"
 [ $on1 -ge 2 ] || { console "show bonding bond0"; fail "no client is on eth1 again after it came back: $(grep "^Receive load" "$T/out" | tail -1)"; }
 ok "eth1 back: $on1 client(s) moved back to eth1's MAC, all four ping the host"
 
+# The host asks for a client's address: its broadcast ARP request teaches
+# every client that knows the host the host's own MAC; rlb tells them their
+# member's again (the second round comes after the clients' 1 s locktime).
+ip -n "$NS" neigh flush dev vmbr0
+ip netns exec "$NS" ping -c 1 -W 2 198.51.100.12 > /dev/null 2>&1 || fail "the host cannot reach 198.51.100.12"
+sleep 0.3
+again=0
+for c in "${CLIENTS[@]}"; do [ "$(learned "$c")" = "$m1" ] && again=$((again + 1)); done
+for _ in $(seq 40); do
+	n=0
+	for c in "${CLIENTS[@]}"; do [ "$(learned "$c")" = "$m1" ] && n=$((n + 1)); done
+	[ $n -ge $on1 ] && break
+	sleep 0.1
+done
+[ $n -ge $on1 ] || fail "after the host's ARP request, only $n of $on1 clients are back on eth1's MAC"
+ok "the host's own ARP request ($again of $on1 on eth1's MAC just after it): rlb told them eth1's MAC again ($n)"
+
 quit_dpbond
