@@ -298,6 +298,10 @@ void ctl_arpmon_show(const struct ctl_bond *cb, struct dpb_strbuf *out)
 {
 	if (cb->bond.arp_interval_ms == 0)
 		return;
+	/* Linux keeps these in sysfs, not in /proc/net/bonding. */
+	dpb_strbuf_printf(out, "ARP validate: %s, ARP all targets: %s\n",
+			  dpb_arp_validate_name(cb->bond.arp_validate),
+			  cb->bond.arp_all_targets ? "all" : "any");
 	dpb_strbuf_printf(out, "ARP monitor: %lu probes sent, %lu lost\n",
 			  (unsigned long)cb->arp_probes, (unsigned long)cb->arp_probes_lost);
 }

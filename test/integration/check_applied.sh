@@ -140,6 +140,7 @@ function put(k, v) { print cur, k, v }
 	for (i = 1; i <= n; i++) {
 		split(f[i], w, " ")
 		if (w[1] == "every") put("arp_interval", w[2])
+		else if (w[1] == "arp_validate" || w[1] == "arp_all_targets") put(w[1], w[2])
 		else if (w[1] == "missed_max") put("arp_missed_max", w[2])
 		else if (w[1] == "targets") {
 			v4 = ""; v6 = ""
@@ -218,6 +219,7 @@ kind == "bond" {
 		next
 	}
 	if (k == "Hash buckets") { put("hash_buckets", v); next }
+	if (k == "ARP validate") { split(v, w, ", ARP all targets: "); put("arp_validate", w[1]); put("arp_all_targets", w[2]); next }
 	if (k == "Slave Interface") { slaves = slaves " " v; inslave = 1; next }
 	if (k == "Permanent HW addr" && first_perm == "") first_perm = v
 	if (inslave) {
