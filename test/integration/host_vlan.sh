@@ -79,8 +79,11 @@ iface eth1 inet manual
 auto bond0
 iface bond0 inet manual
 	bond-slaves eth0 eth1
-	bond-miimon 100
 	bond-mode active-backup
+	bond-primary eth0
+	bond-arp-interval 100
+	bond-arp-ip-target 198.51.100.2
+	bond-arp-validate active
 	hwaddress 02:00:00:00:0b:05
 
 auto vmbr0.5
@@ -143,6 +146,13 @@ for _ in $(seq 50); do
 		ip -n "$S" -6 addr show tentative | grep -q inet6 || break
 	sleep 0.1
 done
+# The ARP monitor took the members down while the cables were not there yet;
+# eth0 (primary) is active again once the target answers its probes.
+for _ in $(seq 50); do
+	console "show bonding bond0"
+	[ "$(bond_block "$T/out" "$(grep -c '^dpbond> show bonding' "$T/out")" | bond_field - "Currently Active Slave")" = eth0 ] && break
+	sleep 0.1
+done
 ip netns exec "$NS" tshark -q -i hv0 -w "$T/wire.pcapng" > "$T/tshark.out" 2>&1 &
 cap=$!
 EXTRA_PIDS+=("$cap")
@@ -166,6 +176,16 @@ bad=$(tshark -r "$T/wire.pcapng" -Y "(!vlan && (ip.dst == 198.51.100.2 || ipv6.d
 [ "$n5" -ge 3 ] && [ "$n56" -ge 3 ] && [ "$n1" -ge 3 ] && [ "$bad" -eq 0 ] ||
 	fail "on the wire: $n5 IPv4 and $n56 IPv6 echo requests tagged 5, $n1 untagged to R1, $bad in the wrong VLAN"
 ok "on the wire: vmbr0.5's pings leave tagged 5, vmbr0's untagged, none in the wrong VLAN"
+# bond0's ARP monitor probes its target from the host port above it that has
+# an address in the target's subnet: vmbr0.5, so tagged 5, with its MAC.
+probes=$(tshark -r "$T/wire.pcapng" -Y "vlan.id == 5 && arp.opcode == 1 && arp.src.proto_ipv4 == 198.51.100.1 && arp.dst.proto_ipv4 == 198.51.100.2 && arp.src.hw_mac == 02:00:00:00:0a:05" 2>/dev/null | wc -l)
+untagged=$(tshark -r "$T/wire.pcapng" -Y "!vlan && arp.dst.proto_ipv4 == 198.51.100.2" 2>/dev/null | wc -l)
+[ "$probes" -ge 10 ] && [ "$untagged" -eq 0 ] ||
+	fail "on the wire: $probes ARP probes for 198.51.100.2 tagged 5 from vmbr0.5's address and MAC, $untagged untagged"
+console "show bonding bond0"
+grep -q "^ARP IP target/s (n.n.n.n form): 198.51.100.2$" "$T/out" && grep -q "^Currently Active Slave: eth0$" "$T/out" ||
+	fail "show bonding: $(grep -E '^(ARP|Currently)' "$T/out")"
+ok "the ARP monitor probes 198.51.100.2 from vmbr0.5, tagged 5 with its MAC ($probes probes on eth0's wire), answered: eth0 stays active"
 
 console "show bridge vmbr0"
 grep -q "port 1: vmbr0.5 (ethdev" "$T/out" || fail "show bridge: vmbr0.5 is not port 1"
