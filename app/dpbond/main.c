@@ -7,11 +7,13 @@
  * The configuration is read and checked before EAL starts, so a bad file
  * touches no port: its diagnostics go to stderr and the exit status is 2.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -31,6 +33,8 @@ struct app_opts {
 	bool check;
 	bool no_host_ports;
 	const char *run_dir;
+	const char *ctl_socket;        /* NULL: RUN_DIR/dpbond.ctl; "none": no socket */
+	const char *ctl_group;
 	unsigned int n_ports;
 	struct dpb_cfg_port_arg ports[MAX_PORT_ARGS];
 };
@@ -46,6 +50,8 @@ static void usage(FILE *out, const char *prog)
 		"  -i, --interactive     then take commands from the terminal\n"
 		"  --no-host-ports       give no bridge a host port (TAP with the bridge's address)\n"
 		"  --run-dir DIR         where VM ports' vhost-user sockets go (default /run/dpbond)\n"
+		"  --ctl-socket PATH     the control socket for dpbondctl (default RUN_DIR/dpbond.ctl; none: no socket)\n"
+		"  --ctl-group GROUP     the control socket's group (mode 0660; else root's alone, 0600)\n"
 		"  --check               validate the configuration, print the model, exit\n"
 		"  -v, --version         print the version\n",
 		prog, prog);
@@ -62,6 +68,8 @@ static int parse_app_args(int argc, char **argv, struct app_opts *o)
 		{ "check", no_argument, NULL, 'k' },
 		{ "no-host-ports", no_argument, NULL, 'n' },
 		{ "run-dir", required_argument, NULL, 'r' },
+		{ "ctl-socket", required_argument, NULL, 's' },
+		{ "ctl-group", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
@@ -102,6 +110,12 @@ static int parse_app_args(int argc, char **argv, struct app_opts *o)
 		case 'r':
 			o->run_dir = optarg;
 			break;
+		case 's':
+			o->ctl_socket = optarg;
+			break;
+		case 'g':
+			o->ctl_group = optarg;
+			break;
 		case 'h':
 			usage(stdout, argv[0]);
 			return 1;
@@ -118,6 +132,25 @@ static int parse_app_args(int argc, char **argv, struct app_opts *o)
 		return -1;
 	}
 	return 0;
+}
+
+/* The control socket, RUN_DIR/dpbond.ctl unless told. @return 0 or -errno. */
+static int open_ctl_socket(const struct app_opts *o, const struct dpb_cfg *cfg)
+{
+	char path[DPB_CFG_PATH_LEN + 16];
+
+	if (o->ctl_socket && strcmp(o->ctl_socket, "none") == 0)
+		return 0;
+	if (o->ctl_socket) {
+		snprintf(path, sizeof(path), "%s", o->ctl_socket);
+	} else {
+		if (mkdir(cfg->run_dir, 0755) < 0 && errno != EEXIST) {
+			fprintf(stderr, "%s: %s\n", cfg->run_dir, strerror(errno));
+			return -errno;
+		}
+		snprintf(path, sizeof(path), "%s/dpbond.ctl", cfg->run_dir);
+	}
+	return dpb_cli_sock_open(path, o->ctl_group);
 }
 
 static void on_signal(int sig)
@@ -204,9 +237,16 @@ int main(int argc, char **argv)
 		free(copy);
 		return 1;
 	}
+	if (open_ctl_socket(&o, &cfg) < 0) {
+		dpb_ctl_destroy(ctl);
+		rte_eal_cleanup();
+		free(copy);
+		return 1;
+	}
 	printf("dpbond %s: %s loaded; forwarding\n", DPB_VERSION, o.config);
 	fflush(stdout);
 	rc = dpb_cli_run(ctl, o.cmdline_file, o.interactive);
+	dpb_cli_sock_close();
 	if (dpb_ctl_destroy(ctl) < 0 && rc == 0)
 		rc = 1;
 	rte_eal_cleanup();

@@ -2,6 +2,7 @@
 /* The console loop: a command file, then a terminal, the appliance running between. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,11 +27,42 @@ void dpb_cli_request_quit(void)
 
 void cli_reply(struct cmdline *cl, int rc, struct dpb_strbuf *sb)
 {
-	if (rc < 0)
-		cli.n_failed++;
-	if (sb->len)
-		cmdline_printf(cl, "%s", dpb_strbuf_str(sb));
+	if (cli.capture) {
+		/* A control socket's command: the client gets the status. */
+		if (rc < 0)
+			cli.capture_failed = true;
+		dpb_strbuf_puts(cli.capture, dpb_strbuf_str(sb));
+	} else {
+		if (rc < 0)
+			cli.n_failed++;
+		if (sb->len)
+			cmdline_printf(cl, "%s", dpb_strbuf_str(sb));
+	}
 	dpb_strbuf_free(sb);
+}
+
+void cli_printf(struct cmdline *cl, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (cli.capture)
+		dpb_strbuf_puts(cli.capture, buf);
+	else
+		cmdline_printf(cl, "%s", buf);
+}
+
+/* One turn of the appliance; the control socket's clients between turns. */
+static bool turn(void)
+{
+	bool ticked = dpb_ctl_run(cli.ctl);
+
+	if (ticked)
+		cli_sock_poll();
+	return ticked;
 }
 
 static int build_ctx(void)
@@ -99,7 +131,7 @@ static int run_file(const char *path)
 	while (!cli_quit && getline(&line, &cap, f) >= 0) {
 		run_line(cl, path, ++lineno, line);
 		/* Let the appliance turn between commands. */
-		dpb_ctl_run(cli.ctl);
+		turn();
 	}
 	free(line);
 	fclose(f);
@@ -125,7 +157,7 @@ static void run_stream(void)
 		ssize_t n;
 		char *nl;
 
-		if (!dpb_ctl_run(cli.ctl))
+		if (!turn())
 			continue;
 		n = read(STDIN_FILENO, buf + len, sizeof(buf) - 1 - len);
 		if (n == 0)
@@ -158,7 +190,7 @@ static void run_interactive(void)
 	if (cl == NULL)
 		return;
 	while (!cli_quit) {
-		if (!dpb_ctl_run(cli.ctl))
+		if (!turn())
 			continue;
 		if (cmdline_poll(cl) == RDLINE_EXITED)
 			break;
@@ -181,7 +213,7 @@ int dpb_cli_run(struct dpb_ctl *ctl, const char *file, bool interactive)
 			run_interactive();
 		else
 			while (!cli_quit)
-				dpb_ctl_run(ctl);
+				turn();
 	}
 	free(cli_ctx);
 	cli_ctx = NULL;

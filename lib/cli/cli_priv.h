@@ -17,6 +17,8 @@
 struct cli_state {
 	struct dpb_ctl *ctl;
 	int n_failed;                 /* commands that returned an error */
+	struct dpb_strbuf *capture;   /* a control socket's command: its answer goes here */
+	bool capture_failed;          /* ...and it failed */
 };
 
 extern struct cli_state cli;
@@ -24,6 +26,13 @@ extern volatile sig_atomic_t cli_quit;
 
 /* Prints the reply text; counts a failure when @rc < 0. Frees @sb. */
 void cli_reply(struct cmdline *cl, int rc, struct dpb_strbuf *sb);
+/* Prints to the console, or into a control socket's answer. */
+void cli_printf(struct cmdline *cl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* cli_sock.c: serves the control socket's clients, if it is open. Main lcore. */
+void cli_sock_poll(void);
+/* One line about the control socket and its clients. */
+void cli_sock_show(struct dpb_strbuf *out);
+extern cmdline_parse_ctx_t *cli_ctx;
 
 /* Each command file's instances, NULL-terminated. */
 extern cmdline_parse_inst_t *cli_bond_cmds[];

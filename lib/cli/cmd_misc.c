@@ -88,7 +88,7 @@ static void echo_cb(void *parsed, struct cmdline *cl, void *data)
 	struct echo_args *a = parsed;
 
 	(void)data;
-	cmdline_printf(cl, "%s\n", a->text);
+	cli_printf(cl, "%s\n", a->text);
 }
 
 static cmdline_parse_token_string_t t_echo =
@@ -102,15 +102,14 @@ static cmdline_parse_inst_t cmd_echo = {
 	.tokens = { (void *)&t_echo, (void *)&t_echo_text, NULL },
 };
 
-extern cmdline_parse_ctx_t *cli_ctx;
 
 static void help_cb(void *parsed, struct cmdline *cl, void *data)
 {
 	(void)parsed;
 	(void)data;
-	cmdline_printf(cl, "Commands (interfaces by name or ethdev port number):\n");
+	cli_printf(cl, "Commands (interfaces by name or ethdev port number):\n");
 	for (cmdline_parse_ctx_t *c = cli_ctx; *c; c++)
-		cmdline_printf(cl, "  %s\n", (*c)->help_str);
+		cli_printf(cl, "  %s\n", (*c)->help_str);
 }
 
 static cmdline_parse_inst_t cmd_help = {
@@ -119,6 +118,34 @@ static cmdline_parse_inst_t cmd_help = {
 	.tokens = { (void *)&t_help, NULL },
 };
 
+struct show_ctl_args {
+	cmdline_fixed_string_t show;
+	cmdline_fixed_string_t ctl;
+};
+
+static void show_ctl_cb(void *parsed, struct cmdline *cl, void *data)
+{
+	struct dpb_strbuf sb;
+
+	(void)parsed;
+	(void)data;
+	dpb_strbuf_init(&sb);
+	cli_sock_show(&sb);
+	cli_reply(cl, 0, &sb);
+}
+
+static cmdline_parse_token_string_t t_show_ctl_show =
+	TOKEN_STRING_INITIALIZER(struct show_ctl_args, show, "show");
+static cmdline_parse_token_string_t t_show_ctl_ctl =
+	TOKEN_STRING_INITIALIZER(struct show_ctl_args, ctl, "ctl");
+
+static cmdline_parse_inst_t cmd_show_ctl = {
+	.f = show_ctl_cb,
+	.help_str = "show ctl: the control socket and its clients",
+	.tokens = { (void *)&t_show_ctl_show, (void *)&t_show_ctl_ctl, NULL },
+};
+
 cmdline_parse_inst_t *cli_misc_cmds[] = {
+	&cmd_show_ctl,
 	&cmd_start, &cmd_stop, &cmd_sleep, &cmd_echo, &cmd_quit, &cmd_help, NULL,
 };

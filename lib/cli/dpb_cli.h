@@ -21,6 +21,19 @@ struct dpb_ctl;
  */
 int dpb_cli_run(struct dpb_ctl *ctl, const char *file, bool interactive);
 
+/**
+ * Opens the control socket at @p path (mode 0600, or 0660 and group @p group
+ * when not NULL): the console's commands for dpbondctl and scripts, served
+ * by dpb_cli_run()'s loop between turns of the appliance. Main lcore,
+ * before dpb_cli_run().
+ * @return 0, or -errno with a message on stderr (-EADDRINUSE: another
+ *   process answers there).
+ */
+int dpb_cli_sock_open(const char *path, const char *group);
+
+/** Closes the control socket and its clients, and removes its path. */
+void dpb_cli_sock_close(void);
+
 /** Asks the loop to end (async-signal-safe). */
 void dpb_cli_request_quit(void);
 

@@ -58,7 +58,7 @@ iface swbr.5
 CFG
 mkfifo "$T/scmd"
 ip netns exec "$S" "$DPBOND" --lcores 0@1 --no-huge --no-pci -m 256 --file-prefix dpbt-hvs-$$ \
-	--log-level=lib.eal:warning -- -c "$T/switch" \
+	--log-level=lib.eal:warning -- -c "$T/switch" --ctl-socket none \
 	--port swp0=net_tap0,iface=swm0 --port swp1=net_tap1,iface=swm1 \
 	-i < "$T/scmd" > "$T/sout" 2> "$T/serr" &
 EXTRA_PIDS=($!)
