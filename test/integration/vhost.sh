@@ -99,8 +99,19 @@ eth0_count() {
 send_check() {
 	local tag=$1 dst=$2 want=$3 src=$4 got attempt
 	for attempt in 1 2; do
-		timeout -k 2 20 nsenter --net="/var/run/netns/$NS" -- "$PCAP" send dpbt0 --count $N \
-			--src 02:00:00:00:01:01 --dst "$dst" --tag "$tag" --gap-us 1000 && break
+		nsenter --net="/var/run/netns/$NS" -- "$PCAP" send dpbt0 --count $N \
+			--src 02:00:00:00:01:01 --dst "$dst" --tag "$tag" --gap-us 1000 &
+		local sp=$! k
+		for k in $(seq 200); do kill -0 $sp 2>/dev/null || break; sleep 0.1; done
+		if ! kill -0 $sp 2>/dev/null; then
+			wait $sp && break
+		else
+			# Where it is stuck, for the log, then it goes.
+			{ echo "--- the sender $sp after 20 s: $(cat /proc/$sp/wchan 2>/dev/null)"
+			  cat /proc/$sp/stack 2>/dev/null; grep -E "State|voluntary" /proc/$sp/status 2>/dev/null
+			  console "show port stats tst0" "show fwd"; tail -12 "$T/out"; } >&2
+			kill -9 $sp 2>/dev/null; wait $sp 2>/dev/null
+		fi
 		[ "$attempt" = 1 ] || fail "$tag: the frame sender on dpbt0 blocked twice"
 		echo "note: $tag: the frame sender on dpbt0 blocked; sending again as $tag.2" >&2
 		tag=$tag.2
