@@ -92,10 +92,11 @@ eth0_count() {
 	echo $n
 }
 # sends N frames tagged $1 from tst0 to $2; checks eth0 got $3 of them from MAC $4.
-# Right after a VM connects, the sender on the test TAP sometimes blocks in
-# the kernel and ignores SIGTERM (about one run in four here; the cause is
-# not found): it is killed after 20 s and the step is run again under a tag
-# of its own, whose frames must then all arrive.
+# A sender stuck for 20 s (seen with libpcap's packet ring, whose set-up
+# waited on an RCU grace period the busy-polling machine did not give:
+# dpb-pcap now sends without one) leaves its kernel stack in the log, is
+# killed, and the step runs again under a tag of its own, whose frames must
+# then all arrive.
 send_check() {
 	local tag=$1 dst=$2 want=$3 src=$4 got attempt
 	for attempt in 1 2; do
@@ -109,8 +110,9 @@ send_check() {
 			# Where it is stuck, for the log, then it goes.
 			{ echo "--- the sender $sp after 20 s: $(cat /proc/$sp/wchan 2>/dev/null)"
 			  cat /proc/$sp/stack 2>/dev/null; grep -E "State|voluntary" /proc/$sp/status 2>/dev/null
-			  console "show port stats tst0" "show fwd"; tail -12 "$T/out"; } >&2
-			kill -9 $sp 2>/dev/null; wait $sp 2>/dev/null
+			  console "show port stats tst0"; tail -6 "$T/out"; } >&2
+			# Not waited for: one in the kernel's D state ends when the kernel lets it.
+			kill -9 $sp 2>/dev/null
 		fi
 		[ "$attempt" = 1 ] || fail "$tag: the frame sender on dpbt0 blocked twice"
 		echo "note: $tag: the frame sender on dpbt0 blocked; sending again as $tag.2" >&2
