@@ -28,7 +28,7 @@ done
 # A plain bridge vmbr2 (own address, hwaddress HM) with the host's VLAN 8 on it (vmbr2.8).
 HM=02:00:5e:00:53:20
 : > "$T/eno4.pcap"
-for v in 0 8 9; do
+for v in 0 8 9 10; do
 	"$PCAP" gen "$T/eno4.pcap" --count 4 --src $UP --dst $BC --tag p$v --vlan $v --append
 done
 "$PCAP" gen "$T/eno4.pcap" --count 4 --src $UP --dst $HM --tag q8 --vlan 8 --append
@@ -129,6 +129,10 @@ iface vmbr2 inet static
 auto vmbr2.8
 iface vmbr2.8 inet static
     address 192.0.2.8/24
+
+auto vmbr2.10
+iface vmbr2.10 inet static
+    address 192.0.2.10/24
 CFG
 "$DPBOND" --check -c "$T/plain" --port vmbr2.8=x > "$T/check2" 2>&1 || fail "--check refused vmbr2.8: $(cat "$T/check2")"
 grep -qx "vlan vmbr2.8: VLAN 8 of vmbr2, inet static, address 192.0.2.8/24, host port x (its frames tagged 8 in vmbr2)" "$T/check2" ||
@@ -138,14 +142,17 @@ printf '%s\n' "sleep 500" "show drops" "quit" > "$T/cmds2"
 	--port eno4=net_pcap0,rx_pcap=$T/eno4.pcap,tx_pcap=$T/eno4out.pcap \
 	--port vmbr2=net_pcap1,tx_pcap=$T/vmbr2.pcap \
 	--port vmbr2.8=net_pcap2,rx_pcap=$T/h8.pcap,tx_pcap=$T/host8.pcap \
+	--port vmbr2.10=net_pcap3,tx_pcap=$T/host10.pcap \
 	--cmdline-file "$T/cmds2" > "$T/out2" 2> "$T/err2" || fail "dpbond (plain bridge) exited with $?: $(cat "$T/err2")"
 expect vmbr2 p0 0 4; expect host8 p0 0 0
 expect host8 p8 0 4; expect vmbr2 p8 8 0
-expect vmbr2 p9 9 4; expect host8 p9 0 0
+expect vmbr2 p9 9 4; expect host8 p9 0 0; expect host10 p9 0 0
+expect host10 p10 0 4; expect host8 p10 0 0; expect vmbr2 p10 10 0
 expect host8 q8 0 4; expect vmbr2 q8 8 0
 expect vmbr2 q0 0 4; expect host8 q0 0 0
-ok "plain bridge vmbr2: VLAN 8 (broadcast and to the host's MAC) reaches vmbr2.8 untagged; untagged and VLAN 9 the bridge's own host port"
-expect eno4out h8 8 4; expect vmbr2 h8 8 0; expect vmbr2 h8 0 0
+expect host10 q8 0 0; expect host10 p0 0 0
+ok "plain bridge vmbr2: VLAN 8 (broadcast and to the host's MAC) reaches vmbr2.8 untagged, VLAN 10 vmbr2.10; untagged and VLAN 9 the bridge's own host port"
+expect eno4out h8 8 4; expect vmbr2 h8 8 0; expect vmbr2 h8 0 0; expect host10 h8 0 0
 ok "vmbr2.8's frames cross vmbr2 tagged 8, and not to the bridge's own host port"
 grep -q "mbufs: \([0-9]*\) of \1 back in the pool" "$T/out2" || fail "mbufs were lost (plain bridge)"
 grep -q "^  port 0: bond0.5 (VLAN 5 of bond0)$" "$T/out" || fail "show bridge vmbr0v5: no bond0.5 line"
