@@ -159,9 +159,6 @@ static void assign_queues(const struct dpb_ctl *c, struct dpb_fwd_snapshot *s)
 		if (c->iface_port[i] < 0)
 			continue;
 		p = &c->ports[c->iface_port[i]];
-		/* A VM port is not polled while down: see vm_settled() in ctl_vm.c. */
-		if (c->cfg.ifaces[i].vhost && c->port_down[c->iface_port[i]])
-			continue;
 		for (uint16_t q = 0; p->started && q < p->n_rxq; q++) {
 			unsigned int w = k++ % c->n_pollers;
 

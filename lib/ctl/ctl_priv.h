@@ -78,9 +78,6 @@ struct dpb_ctl {
 	unsigned int n_ports;
 	struct dpb_port ports[CTL_MAX_PORTS];
 	bool port_down[CTL_MAX_PORTS];          /* a bridge port (not a member) whose link is down */
-	bool vm_up[CTL_MAX_PORTS];              /* a VM port's device, as last polled */
-	uint64_t vm_changed_ms[CTL_MAX_PORTS];  /* ...and when it or a vring of it last changed */
-	uint64_t vm_vrings[CTL_MAX_PORTS];      /* its enabled vrings (queue * 2 + rx) */
 	int iface_port[DPB_CFG_MAX_IFACES];     /* cfg index -> ports index, -1 */
 	int iface_bond[DPB_CFG_MAX_IFACES];     /* cfg index -> bonds index, -1 */
 	int iface_bridge[DPB_CFG_MAX_IFACES];   /* cfg index -> bridges index, -1 */

@@ -19,8 +19,6 @@
 #include "ctl_priv.h"
 
 #define PORT_POLL_MS 100
-#define VM_SETTLE_MS 100   /* every vring enabled and quiet this long: the VM port is used */
-#define VM_QUIET_MS 2000   /* ...or, with fewer enabled, quiet this long */
 
 static void socket_path(const struct dpb_ctl *c, const char *name, char *path, size_t len)
 {
@@ -118,50 +116,6 @@ static void vm_mtu(struct dpb_ctl *c, int iface, bool up)
 	fflush(stdout);
 }
 
-/*
- * Whether a VM port's device has settled: connected, every vring dpbond
- * offers enabled (or, for a VM that enables fewer, none changed for
- * VM_QUIET_MS), and none changed for VM_SETTLE_MS. Until then dpbond neither
- * polls nor sends to it: DPDK 22.11's vhost PMD waits, inside a vring state
- * change, for the queues' users to leave while the vhost library holds the
- * queues' locks they need (vhost_user_lock_all_queue_pairs, then
- * vring_state_changed and update_queuing_status): a worker sending to that
- * port just then and the vhost thread would wait on each other for good. A
- * VM enables its queue pairs as it starts, a moment after the device comes
- * up; a change later on (a guest taking queues away, a migration) still
- * meets the PMD as it is.
- */
-static bool vm_settled(struct dpb_ctl *c, int pi, bool up, uint64_t now)
-{
-	const struct dpb_port *p = &c->ports[pi];
-	uint64_t all = p->n_rxq >= 32 ? UINT64_MAX : (1ull << (2 * p->n_rxq)) - 1;
-	struct rte_eth_vhost_queue_event ev;
-	bool changed = up != c->vm_up[pi];
-
-	/* A VM that left: the one that comes enables its vrings again (which
-	 * it may do just before its device reads up). */
-	if (!up && c->vm_up[pi])
-		c->vm_vrings[pi] = 0;
-	while (rte_eth_vhost_get_queue_event(p->port_id, &ev) == 0) {
-		unsigned int bit = ev.queue_id * 2u + (ev.rx ? 1u : 0u);
-
-		if (bit < 64) {
-			if (ev.enable)
-				c->vm_vrings[pi] |= 1ull << bit;
-			else
-				c->vm_vrings[pi] &= ~(1ull << bit);
-		}
-		changed = true;
-	}
-	c->vm_up[pi] = up;
-	if (changed)
-		c->vm_changed_ms[pi] = now;
-	if (!up)
-		return false;
-	return now >= c->vm_changed_ms[pi] +
-		      ((c->vm_vrings[pi] & all) == all ? VM_SETTLE_MS : VM_QUIET_MS);
-}
-
 void ctl_poll_bridge_links(struct dpb_ctl *c, uint64_t now)
 {
 	if (now < c->next_port_poll_ms)
@@ -175,8 +129,6 @@ void ctl_poll_bridge_links(struct dpb_ctl *c, uint64_t now)
 		if (pi < 0 || k < 0)
 			continue;
 		dpb_port_link(&c->ports[pi], &l);
-		if (c->cfg.ifaces[i].vhost)
-			l.up = vm_settled(c, pi, l.up, now);
 		if (c->port_down[pi] == !l.up)
 			continue;
 		c->port_down[pi] = !l.up;
