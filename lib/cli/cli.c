@@ -68,7 +68,7 @@ static bool turn(void)
 static int build_ctx(void)
 {
 	cmdline_parse_inst_t **lists[] = {
-		cli_bond_cmds, cli_port_cmds, cli_bridge_cmds, cli_misc_cmds,
+		cli_json_cmds, cli_bond_cmds, cli_port_cmds, cli_bridge_cmds, cli_misc_cmds,
 	};
 	size_t n = 0, k = 0;
 
