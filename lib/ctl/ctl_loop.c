@@ -377,6 +377,7 @@ void ctl_tick(struct dpb_ctl *c)
 	}
 	if (c->dirty)
 		ctl_publish(c);
+	ctl_telemetry_serve(c);
 }
 
 bool dpb_ctl_run(struct dpb_ctl *c)

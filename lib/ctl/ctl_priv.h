@@ -213,6 +213,14 @@ bool ctl_has_stats(const struct dpb_ctl *c, int iface);
 json_t *ctl_view_json(struct dpb_ctl *c, enum dpb_ctl_view view, const char *arg,
 		      struct dpb_strbuf *err);
 
+/* ctl_telemetry.c: the /dpbond/... telemetry commands. */
+/* Registers them (once per process) and serves @c. @return 0 or -EINVAL. */
+int ctl_telemetry_init(struct dpb_ctl *c);
+/* Answers a telemetry request waiting for the control loop, if any; never waits. */
+void ctl_telemetry_serve(struct dpb_ctl *c);
+/* Stops serving: requests are answered with an error from now on. */
+void ctl_telemetry_fini(void);
+
 /* ctl_show.c */
 void ctl_sums_read(const struct dpb_ctl *c, int iface, struct ctl_sums *s);
 /* Adds @b to @a. */
