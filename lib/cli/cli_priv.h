@@ -33,6 +33,8 @@ void cli_sock_poll(void);
 /* One line about the control socket and its clients. */
 void cli_sock_show(struct dpb_strbuf *out);
 extern cmdline_parse_ctx_t *cli_ctx;
+/* Fills cli_ctx with every command file's instances, in `help`'s order. @return 0 or -ENOMEM. */
+int cli_ctx_build(void);
 
 /* Each command file's instances, NULL-terminated. */
 extern cmdline_parse_inst_t *cli_bond_cmds[];
