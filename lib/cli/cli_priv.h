@@ -41,6 +41,8 @@ struct cli_sock_stats {
 /* Fills @st. @return false when there is no control socket. Main lcore. */
 bool cli_sock_stats(struct cli_sock_stats *st);
 extern cmdline_parse_ctx_t *cli_ctx;
+/* Fills cli_ctx with every command file's instances, in `help`'s order. @return 0 or -ENOMEM. */
+int cli_ctx_build(void);
 
 /* Each command file's instances, NULL-terminated. */
 extern cmdline_parse_inst_t *cli_json_cmds[];
