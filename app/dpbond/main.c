@@ -8,12 +8,15 @@
  * touches no port: its diagnostics go to stderr and the exit status is 2.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -35,6 +38,8 @@ struct app_opts {
 	const char *run_dir;
 	const char *ctl_socket;        /* NULL: RUN_DIR/dpbond.ctl; "none": no socket */
 	const char *ctl_group;
+	const char *status_dir;        /* --status-dir: /proc/net/bonding and sysfs files */
+	const char *prom_file;         /* --prom-file: node exporter textfile */
 	unsigned int n_ports;
 	struct dpb_cfg_port_arg ports[MAX_PORT_ARGS];
 };
@@ -52,6 +57,8 @@ static void usage(FILE *out, const char *prog)
 		"  --run-dir DIR         where VM ports' vhost-user sockets go (default /run/dpbond)\n"
 		"  --ctl-socket PATH     the control socket for dpbondctl (default RUN_DIR/dpbond.ctl; none: no socket)\n"
 		"  --ctl-group GROUP     the control socket's group (mode 0660; else root's alone, 0600)\n"
+		"  --status-dir DIR      keep DIR/proc/net/bonding/BOND and DIR/sys/class/net/... as Linux's\n"
+		"  --prom-file FILE      keep FILE for node exporter's textfile collector\n"
 		"  --check               validate the configuration, print the model, exit\n"
 		"  -v, --version         print the version\n",
 		prog, prog);
@@ -70,6 +77,8 @@ static int parse_app_args(int argc, char **argv, struct app_opts *o)
 		{ "run-dir", required_argument, NULL, 'r' },
 		{ "ctl-socket", required_argument, NULL, 's' },
 		{ "ctl-group", required_argument, NULL, 'g' },
+		{ "status-dir", required_argument, NULL, 'S' },
+		{ "prom-file", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
@@ -116,6 +125,12 @@ static int parse_app_args(int argc, char **argv, struct app_opts *o)
 		case 'g':
 			o->ctl_group = optarg;
 			break;
+		case 'S':
+			o->status_dir = optarg;
+			break;
+		case 'P':
+			o->prom_file = optarg;
+			break;
 		case 'h':
 			usage(stdout, argv[0]);
 			return 1;
@@ -135,6 +150,29 @@ static int parse_app_args(int argc, char **argv, struct app_opts *o)
 }
 
 /* The control socket, RUN_DIR/dpbond.ctl unless told. @return 0 or -errno. */
+/* --status-dir and --prom-file must be writable before anything starts. @return 0 or -1. */
+static int check_status_paths(const struct app_opts *o)
+{
+	char err[PATH_MAX + 64], tmp[PATH_MAX];
+	int fd;
+
+	if (o->status_dir && dpb_ctl_check_status_dir(o->status_dir, err, sizeof(err)) < 0) {
+		fprintf(stderr, "--status-dir %s; nothing was started\n", err);
+		return -1;
+	}
+	if (o->prom_file == NULL)
+		return 0;
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", o->prom_file) >= sizeof(tmp) ||
+	    (fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644)) < 0) {
+		fprintf(stderr, "--prom-file %s: cannot write it: %s; nothing was started\n",
+			o->prom_file, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	unlink(tmp);
+	return 0;
+}
+
 static int open_ctl_socket(const struct app_opts *o, const struct dpb_cfg *cfg)
 {
 	char path[DPB_CFG_PATH_LEN + 16];
@@ -217,6 +255,10 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
+	if (check_status_paths(&o) < 0) {
+		free(copy);
+		return EXIT_CONFIG;
+	}
 	rc = rte_eal_init(dashdash ? dashdash : argc, argv);
 	if (rc < 0) {
 		fprintf(stderr, "EAL initialisation failed: %s\n", rte_strerror(rte_errno));
@@ -242,6 +284,13 @@ int main(int argc, char **argv)
 		rte_eal_cleanup();
 		free(copy);
 		return 1;
+	}
+	if (dpb_ctl_set_status(ctl, o.status_dir, o.prom_file) < 0) {
+		dpb_cli_sock_close();
+		dpb_ctl_destroy(ctl);
+		rte_eal_cleanup();
+		free(copy);
+		return EXIT_CONFIG;
 	}
 	printf("dpbond %s: %s loaded; forwarding\n", DPB_VERSION, o.config);
 	fflush(stdout);

@@ -13,6 +13,7 @@
 #include <rte_mbuf.h>
 
 #include "ctl_priv.h"
+#include "ctl_status.h"
 
 #define MBUF_CACHE 256
 #define LEARN_RING_SIZE 4096
@@ -391,6 +392,7 @@ int dpb_ctl_destroy(struct dpb_ctl *c)
 	if (c == NULL)
 		return 0;
 	ctl_telemetry_fini();
+	ctl_status_fini(c);
 	if (c->hooks_up) {
 		ctl_run_hooks(c, DPB_HOOK_PRE_DOWN);
 		ctl_run_hooks(c, DPB_HOOK_DOWN);

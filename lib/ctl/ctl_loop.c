@@ -10,6 +10,7 @@
 #include <rte_cycles.h>
 
 #include "ctl_priv.h"
+#include "ctl_status.h"
 
 #define LEARN_BATCH 64
 
@@ -378,6 +379,7 @@ void ctl_tick(struct dpb_ctl *c)
 	if (c->dirty)
 		ctl_publish(c);
 	ctl_telemetry_serve(c);
+	ctl_status_refresh(c, now);
 }
 
 bool dpb_ctl_run(struct dpb_ctl *c)
