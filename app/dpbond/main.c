@@ -20,6 +20,7 @@
 
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_pdump.h>
 
 #include "dpb_cfg.h"
 #include "dpb_cli.h"
@@ -265,6 +266,11 @@ int main(int argc, char **argv)
 		free(copy);
 		return 1;
 	}
+	/* dpdk-dumpcap (a secondary process) asks this process to copy a port's
+	 * frames to it: without this, it cannot capture. Not fatal. (On the error
+	 * paths below, rte_eal_cleanup releases what this took.) */
+	if (rte_pdump_init() < 0)
+		fprintf(stderr, "warning: packet capture unavailable: %s\n", rte_strerror(rte_errno));
 	if (dpb_ctl_check_devices(&cfg) < 0) {
 		fprintf(stderr, "%s: configuration refused; nothing was started\n", o.config);
 		rte_eal_cleanup();
@@ -298,6 +304,7 @@ int main(int argc, char **argv)
 	dpb_cli_sock_close();
 	if (dpb_ctl_destroy(ctl) < 0 && rc == 0)
 		rc = 1;
+	rte_pdump_uninit();
 	rte_eal_cleanup();
 	free(copy);
 	return rc < 0 ? 1 : rc;

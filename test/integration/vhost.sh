@@ -15,7 +15,7 @@ if [ "$(id -u)" != 0 ] || [ ! -c /dev/net/tun ]; then
 	exit 77
 fi
 TESTPMD=$(command -v dpdk-testpmd || true)
-[ -n "$TESTPMD" ] || { echo "SKIP: dpdk-testpmd is not installed (Debian package dpdk)"; exit 77; }
+[ -n "$TESTPMD" ] || { echo "SKIP: dpdk-testpmd is not installed (Debian package dpdk-dev)"; exit 77; }
 
 NS=dpbt-vh-$$
 ip netns add "$NS"
