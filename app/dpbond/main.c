@@ -21,6 +21,7 @@
 #include "dpb_cfg.h"
 #include "dpb_cli.h"
 #include "dpb_ctl.h"
+#include "dpb_log.h"
 
 #define DEFAULT_CONFIG "/etc/dpbond/interfaces"
 #define MAX_PORT_ARGS 32
@@ -168,6 +169,9 @@ int main(int argc, char **argv)
 	char **app_argv;
 	bool check = false;
 
+	/* Under systemd, each message to the journal once, with its priority. */
+	if (dpb_log_open() > 0)
+		atexit(dpb_log_close);
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0 && !dashdash)
 			dashdash = i;
