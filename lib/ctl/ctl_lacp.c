@@ -73,8 +73,8 @@ int ctl_lacp_init(struct dpb_ctl *c, struct ctl_bond *cb, const struct dpb_cfg_b
 		static const uint8_t zero[DPB_MAC_LEN];
 
 		if (memcmp(p.system.b, zero, DPB_MAC_LEN) == 0)
-			fprintf(stderr,
-				"%s: warning: the LACP system id is 00:00:00:00:00:00 (its first member has no MAC address); set bond-ad-actor-system\n",
+			DPB_LOG(WARNING, LACP,
+				"%s: warning: the LACP system id is 00:00:00:00:00:00 (its first member has no MAC address); set bond-ad-actor-system",
 				cb->bond.name);
 	}
 	cb->lacp_params = p;

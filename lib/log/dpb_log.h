@@ -65,6 +65,10 @@ extern int dpb_logtype_cli;
 #define DPB_LOG(level, type, fmt, ...) \
 	rte_log(RTE_LOG_##level, DPB_LOGTYPE_##type, fmt "\n", ##__VA_ARGS__)
 
+/** DPB_LOG with a level chosen at run time (an RTE_LOG_ value). */
+#define DPB_LOG_AT(level, type, fmt, ...) \
+	rte_log((level), DPB_LOGTYPE_##type, fmt "\n", ##__VA_ARGS__)
+
 /** Messages a rate-limited site logs per window, and the window. */
 #define DPB_LOG_RL_BURST 5
 #define DPB_LOG_RL_INTERVAL_MS 1000
