@@ -87,7 +87,7 @@ static int parse_app_args(int argc, char **argv, struct app_opts *o)
 			char *eq = strchr(optarg, '=');
 
 			if (eq == NULL || eq == optarg || eq[1] == '\0' || o->n_ports == MAX_PORT_ARGS) {
-				fprintf(stderr, "--port wants NAME=DEVARGS, got '%s'\n", optarg);
+				DPB_LOG(ERR, MAIN, "--port wants NAME=DEVARGS, got '%s'", optarg);
 				return -1;
 			}
 			*eq = '\0';
@@ -129,7 +129,7 @@ static int parse_app_args(int argc, char **argv, struct app_opts *o)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "unexpected argument '%s'\n", argv[optind]);
+		DPB_LOG(ERR, MAIN, "unexpected argument '%s'", argv[optind]);
 		return -1;
 	}
 	return 0;
@@ -146,12 +146,28 @@ static int open_ctl_socket(const struct app_opts *o, const struct dpb_cfg *cfg)
 		snprintf(path, sizeof(path), "%s", o->ctl_socket);
 	} else {
 		if (mkdir(cfg->run_dir, 0755) < 0 && errno != EEXIST) {
-			fprintf(stderr, "%s: %s\n", cfg->run_dir, strerror(errno));
+			DPB_LOG(ERR, MAIN, "%s: %s", cfg->run_dir, strerror(errno));
 			return -errno;
 		}
 		snprintf(path, sizeof(path), "%s/dpbond.ctl", cfg->run_dir);
 	}
 	return dpb_cli_sock_open(path, o->ctl_group);
+}
+
+/* The configuration's diagnostics, each logged as dpbond.cfg's error or warning. */
+static void log_cfg_diags(const struct dpb_cfg *cfg)
+{
+	char line[DPB_CFG_DIAG_TEXT_LEN];
+
+	for (unsigned int i = 0; i < cfg->n_diags; i++) {
+		const struct dpb_cfg_diag *d = &cfg->diags[i];
+
+		dpb_cfg_diag_format(d, line, sizeof(line));
+		DPB_LOG_AT(d->severity == DPB_DIAG_ERROR ? RTE_LOG_ERR : RTE_LOG_WARNING, CFG,
+			   "%s", line);
+	}
+	if (cfg->n_diags_dropped)
+		DPB_LOG(WARNING, CFG, "(%u more diagnostics not shown)", cfg->n_diags_dropped);
 }
 
 static void on_signal(int sig)
@@ -203,9 +219,9 @@ int main(int argc, char **argv)
 	}
 
 	rc = dpb_cfg_load(&cfg, o.config, o.ports, o.n_ports);
-	dpb_cfg_print_diags(&cfg, stderr);
+	log_cfg_diags(&cfg);
 	if (rc < 0) {
-		fprintf(stderr, "%s: configuration refused; nothing was started\n", o.config);
+		DPB_LOG(ERR, CFG, "%s: configuration refused; nothing was started", o.config);
 		free(copy);
 		return EXIT_CONFIG;
 	}
@@ -223,12 +239,12 @@ int main(int argc, char **argv)
 
 	rc = rte_eal_init(dashdash ? dashdash : argc, argv);
 	if (rc < 0) {
-		fprintf(stderr, "EAL initialisation failed: %s\n", rte_strerror(rte_errno));
+		DPB_LOG(ERR, MAIN, "EAL initialisation failed: %s", rte_strerror(rte_errno));
 		free(copy);
 		return 1;
 	}
 	if (dpb_ctl_check_devices(&cfg) < 0) {
-		fprintf(stderr, "%s: configuration refused; nothing was started\n", o.config);
+		DPB_LOG(ERR, CFG, "%s: configuration refused; nothing was started", o.config);
 		rte_eal_cleanup();
 		free(copy);
 		return EXIT_CONFIG;
@@ -247,8 +263,7 @@ int main(int argc, char **argv)
 		free(copy);
 		return 1;
 	}
-	printf("dpbond %s: %s loaded; forwarding\n", DPB_VERSION, o.config);
-	fflush(stdout);
+	DPB_LOG(NOTICE, MAIN, "dpbond %s: %s loaded; forwarding", DPB_VERSION, o.config);
 	rc = dpb_cli_run(ctl, o.cmdline_file, o.interactive);
 	dpb_cli_sock_close();
 	if (dpb_ctl_destroy(ctl) < 0 && rc == 0)
