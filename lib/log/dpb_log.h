@@ -70,7 +70,7 @@ extern int dpb_logtype_cli;
 	rte_log((level), DPB_LOGTYPE_##type, fmt "\n", ##__VA_ARGS__)
 
 /** Messages a rate-limited site logs per window, and the window. */
-#define DPB_LOG_RL_BURST 5
+#define DPB_LOG_RL_BURST 10
 #define DPB_LOG_RL_INTERVAL_MS 1000
 
 /**
