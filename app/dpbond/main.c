@@ -25,6 +25,7 @@
 #include "dpb_cfg.h"
 #include "dpb_cli.h"
 #include "dpb_ctl.h"
+#include "dpb_log.h"
 
 #define DEFAULT_CONFIG "/etc/dpbond/interfaces"
 #define MAX_PORT_ARGS 32
@@ -96,7 +97,7 @@ static int parse_app_args(int argc, char **argv, struct app_opts *o)
 			char *eq = strchr(optarg, '=');
 
 			if (eq == NULL || eq == optarg || eq[1] == '\0' || o->n_ports == MAX_PORT_ARGS) {
-				fprintf(stderr, "--port wants NAME=DEVARGS, got '%s'\n", optarg);
+				DPB_LOG(ERR, MAIN, "--port wants NAME=DEVARGS, got '%s'", optarg);
 				return -1;
 			}
 			*eq = '\0';
@@ -144,7 +145,7 @@ static int parse_app_args(int argc, char **argv, struct app_opts *o)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "unexpected argument '%s'\n", argv[optind]);
+		DPB_LOG(ERR, MAIN, "unexpected argument '%s'", argv[optind]);
 		return -1;
 	}
 	return 0;
@@ -158,14 +159,14 @@ static int check_status_paths(const struct app_opts *o)
 	int fd;
 
 	if (o->status_dir && dpb_ctl_check_status_dir(o->status_dir, err, sizeof(err)) < 0) {
-		fprintf(stderr, "--status-dir %s; nothing was started\n", err);
+		DPB_LOG(ERR, MAIN, "--status-dir %s; nothing was started", err);
 		return -1;
 	}
 	if (o->prom_file == NULL)
 		return 0;
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", o->prom_file) >= sizeof(tmp) ||
 	    (fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644)) < 0) {
-		fprintf(stderr, "--prom-file %s: cannot write it: %s; nothing was started\n",
+		DPB_LOG(ERR, MAIN, "--prom-file %s: cannot write it: %s; nothing was started",
 			o->prom_file, strerror(errno));
 		return -1;
 	}
@@ -184,12 +185,28 @@ static int open_ctl_socket(const struct app_opts *o, const struct dpb_cfg *cfg)
 		snprintf(path, sizeof(path), "%s", o->ctl_socket);
 	} else {
 		if (mkdir(cfg->run_dir, 0755) < 0 && errno != EEXIST) {
-			fprintf(stderr, "%s: %s\n", cfg->run_dir, strerror(errno));
+			DPB_LOG(ERR, MAIN, "%s: %s", cfg->run_dir, strerror(errno));
 			return -errno;
 		}
 		snprintf(path, sizeof(path), "%s/dpbond.ctl", cfg->run_dir);
 	}
 	return dpb_cli_sock_open(path, o->ctl_group);
+}
+
+/* The configuration's diagnostics, each logged as dpbond.cfg's error or warning. */
+static void log_cfg_diags(const struct dpb_cfg *cfg)
+{
+	char line[DPB_CFG_DIAG_TEXT_LEN];
+
+	for (unsigned int i = 0; i < cfg->n_diags; i++) {
+		const struct dpb_cfg_diag *d = &cfg->diags[i];
+
+		dpb_cfg_diag_format(d, line, sizeof(line));
+		DPB_LOG_AT(d->severity == DPB_DIAG_ERROR ? RTE_LOG_ERR : RTE_LOG_WARNING, CFG,
+			   "%s", line);
+	}
+	if (cfg->n_diags_dropped)
+		DPB_LOG(WARNING, CFG, "(%u more diagnostics not shown)", cfg->n_diags_dropped);
 }
 
 static void on_signal(int sig)
@@ -207,6 +224,9 @@ int main(int argc, char **argv)
 	char **app_argv;
 	bool check = false;
 
+	/* Under systemd, each message to the journal once, with its priority. */
+	if (dpb_log_open() > 0)
+		atexit(dpb_log_close);
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0 && !dashdash)
 			dashdash = i;
@@ -238,9 +258,9 @@ int main(int argc, char **argv)
 	}
 
 	rc = dpb_cfg_load(&cfg, o.config, o.ports, o.n_ports);
-	dpb_cfg_print_diags(&cfg, stderr);
+	log_cfg_diags(&cfg);
 	if (rc < 0) {
-		fprintf(stderr, "%s: configuration refused; nothing was started\n", o.config);
+		DPB_LOG(ERR, CFG, "%s: configuration refused; nothing was started", o.config);
 		free(copy);
 		return EXIT_CONFIG;
 	}
@@ -262,7 +282,7 @@ int main(int argc, char **argv)
 	}
 	rc = rte_eal_init(dashdash ? dashdash : argc, argv);
 	if (rc < 0) {
-		fprintf(stderr, "EAL initialisation failed: %s\n", rte_strerror(rte_errno));
+		DPB_LOG(ERR, MAIN, "EAL initialisation failed: %s", rte_strerror(rte_errno));
 		free(copy);
 		return 1;
 	}
@@ -270,9 +290,9 @@ int main(int argc, char **argv)
 	 * frames to it: without this, it cannot capture. Not fatal. (On the error
 	 * paths below, rte_eal_cleanup releases what this took.) */
 	if (rte_pdump_init() < 0)
-		fprintf(stderr, "warning: packet capture unavailable: %s\n", rte_strerror(rte_errno));
+		DPB_LOG(WARNING, MAIN, "packet capture unavailable: %s", rte_strerror(rte_errno));
 	if (dpb_ctl_check_devices(&cfg) < 0) {
-		fprintf(stderr, "%s: configuration refused; nothing was started\n", o.config);
+		DPB_LOG(ERR, CFG, "%s: configuration refused; nothing was started", o.config);
 		rte_eal_cleanup();
 		free(copy);
 		return EXIT_CONFIG;
@@ -298,8 +318,7 @@ int main(int argc, char **argv)
 		free(copy);
 		return EXIT_CONFIG;
 	}
-	printf("dpbond %s: %s loaded; forwarding\n", DPB_VERSION, o.config);
-	fflush(stdout);
+	DPB_LOG(NOTICE, MAIN, "dpbond %s: %s loaded; forwarding", DPB_VERSION, o.config);
 	rc = dpb_cli_run(ctl, o.cmdline_file, o.interactive);
 	dpb_cli_sock_close();
 	if (dpb_ctl_destroy(ctl) < 0 && rc == 0)

@@ -12,6 +12,7 @@
 #include "dpb_fdb.h"
 #include "dpb_fwd.h"
 #include "dpb_lacp.h"
+#include "dpb_log.h"
 #include "dpb_port.h"
 #include "dpb_rlb.h"
 

@@ -87,7 +87,7 @@ static void failed(struct ctl_status *st, const char *path, int err)
 {
 	st->failures++;
 	if (!st->warned)
-		fprintf(stderr, "dpbond: status file %s: %s (said once; `show ctl` counts the failures)\n",
+		DPB_LOG(WARNING, CTL, "status file %s: %s (said once; `show ctl` counts the failures)",
 			path, strerror(err));
 	st->warned = true;
 }
@@ -440,7 +440,7 @@ int dpb_ctl_set_status(struct dpb_ctl *c, const char *dir, const char *prom_file
 	if (dir == NULL && prom_file == NULL)
 		return 0;
 	if (dir && dpb_ctl_check_status_dir(dir, err, sizeof(err)) < 0) {
-		fprintf(stderr, "dpbond: --status-dir %s\n", err);
+		DPB_LOG(ERR, CTL, "--status-dir %s", err);
 		return -EACCES;
 	}
 	st = calloc(1, sizeof(*st));
@@ -449,7 +449,7 @@ int dpb_ctl_set_status(struct dpb_ctl *c, const char *dir, const char *prom_file
 	snprintf(st->dir, sizeof(st->dir), "%s", dir ? dir : "");
 	snprintf(st->prom, sizeof(st->prom), "%s", prom_file ? prom_file : "");
 	if (st->prom[0] && ctl_prom_write(c, st->prom) < 0) {
-		fprintf(stderr, "dpbond: --prom-file %s: cannot write it: %s\n", st->prom,
+		DPB_LOG(ERR, CTL, "--prom-file %s: cannot write it: %s", st->prom,
 			strerror(errno));
 		free(st);
 		return -EACCES;

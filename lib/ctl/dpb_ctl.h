@@ -24,7 +24,7 @@ struct dpb_ctl;
  * Builds the appliance from a validated @p cfg after rte_eal_init(): attaches
  * and starts the ports it uses, creates bonds and bridges, and launches one
  * worker per worker lcore (none with one lcore: the main lcore forwards).
- * @return the control plane, or NULL after printing why on stderr.
+ * @return the control plane, or NULL after logging why.
  */
 struct dpb_ctl *dpb_ctl_create(const struct dpb_cfg *cfg);
 
@@ -35,7 +35,7 @@ struct dpb_ctl *dpb_ctl_create(const struct dpb_cfg *cfg);
  * once EAL has probed its devices: called before dpb_ctl_create, so that a
  * file naming a device nowhere is refused before any port is touched.
  * Main lcore, after rte_eal_init. @return 0, or -ENODEV with a
- * `file:line: error:` for each on stderr.
+ * `file:line: error:` logged for each (dpbond.cfg).
  */
 int dpb_ctl_check_devices(const struct dpb_cfg *cfg);
 

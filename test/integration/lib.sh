@@ -262,7 +262,7 @@ quit_dpbond() {
 	cmd quit
 	wait "$DPB_PID" || fail "dpbond exited with an error"
 	DPB_PID=""
-	grep -q "mbufs: \([0-9]*\) of \1 back in the pool" "$T/out" || fail "mbufs were lost"
+	grep -q "mbufs: \([0-9]*\) of \1 back in the pool" "$T/err" || fail "mbufs were lost"
 	ok "dpbond quit with every mbuf back in the pool"
 }
 

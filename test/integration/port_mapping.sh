@@ -43,5 +43,5 @@ b=$(bond_block "$T/out" 1)
 ok "set link-down port 2 pulled eth2 by its port number"
 grep -qx "no port or bond named '99'" "$T/out" || fail "no message for an unknown port"
 ok "an unknown port number is reported"
-grep -q '^mbufs: \([0-9]*\) of \1 back in the pool$' "$T/out" || fail "mbufs missing at exit"
+grep -q '^mbufs: \([0-9]*\) of \1 back in the pool$' "$T/err" || fail "mbufs missing at exit"
 ok "every mbuf back in the pool"

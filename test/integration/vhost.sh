@@ -196,5 +196,5 @@ wait "$DPB_PID" || rc=$?
 DPB_PID=""
 # The refused adds make the session's exit status 1, as any failed command does.
 [ "$rc" -eq 1 ] || fail "dpbond exited with $rc, not 1 (three commands were refused)"
-grep -q "mbufs: \([0-9]*\) of \1 back in the pool" "$T/out" || fail "mbufs were lost"
+grep -q "mbufs: \([0-9]*\) of \1 back in the pool" "$T/err" || fail "mbufs were lost"
 ok "dpbond quit (status 1: three refused commands) with every mbuf back in the pool"
