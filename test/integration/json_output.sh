@@ -78,8 +78,14 @@ ok "bond0 (active-backup, ARP monitor) in JSON: what its text says, and the ARP 
 ok "bond1 (802.3ad) in JSON: its LACP settings, the hash policy, the members' port states"
 
 # show lacp: each port's machines, as the text lists them.
-"$CTL" --socket "$SOCK" show lacp bond1 json > "$T/lacp.json" || fail "show lacp json"
-"$CTL" --socket "$SOCK" show lacp bond1 > "$T/lacp.txt"
+# (LACP's machines move on their own timers: asked twice, the answers agree once they settle)
+lacp_lines() { jq -r '.ports | map("\(.name): rx \(.rx_state), periodic \(.periodic_state), mux \(.mux_state), aggregator \(.aggregator_id), actor state \(.actor_port_state), partner state \(.partner_port_state)") | .[]' "$T/lacp.json"; }
+for _ in $(seq 20); do
+	"$CTL" --socket "$SOCK" show lacp bond1 json > "$T/lacp.json" || fail "show lacp json"
+	"$CTL" --socket "$SOCK" show lacp bond1 > "$T/lacp.txt"
+	[ "$(lacp_lines)" = "$(sed -n 's/^  \(eth[0-9]: rx .*\)/\1/p' "$T/lacp.txt")" ] && break
+	sleep 0.3
+done
 [ "$(jq -r '.ports | map("\(.name): rx \(.rx_state), periodic \(.periodic_state), mux \(.mux_state), aggregator \(.aggregator_id), actor state \(.actor_port_state), partner state \(.partner_port_state)") | .[]' "$T/lacp.json")" = \
   "$(sed -n 's/^  \(eth[0-9]: rx .*\)/\1/p' "$T/lacp.txt")" ] || fail "lacp ports: $(cat "$T/lacp.json") vs $(cat "$T/lacp.txt")"
 [ "$(jq -r .min_links "$T/lacp.json")" = "$(sed -n "s/.*min_links \([0-9]*\)$/\1/p" "$T/lacp.txt")" ] && [ "$(jq -r '.illegal_pdus | length' "$T/lacp.json")" -gt 0 ] ||
