@@ -184,10 +184,6 @@ static int open_ctl_socket(const struct app_opts *o, const struct dpb_cfg *cfg)
 	if (o->ctl_socket) {
 		snprintf(path, sizeof(path), "%s", o->ctl_socket);
 	} else {
-		if (mkdir(cfg->run_dir, 0755) < 0 && errno != EEXIST) {
-			DPB_LOG(ERR, MAIN, "%s: %s", cfg->run_dir, strerror(errno));
-			return -errno;
-		}
 		snprintf(path, sizeof(path), "%s/dpbond.ctl", cfg->run_dir);
 	}
 	return dpb_cli_sock_open(path, o->ctl_group);
@@ -279,6 +275,15 @@ int main(int argc, char **argv)
 	if (check_status_paths(&o) < 0) {
 		free(copy);
 		return EXIT_CONFIG;
+	}
+	{
+		char err[DPB_CFG_PATH_LEN + 128];
+
+		if (dpb_ctl_run_dir(cfg.run_dir, err, sizeof(err)) < 0) {
+			DPB_LOG(ERR, MAIN, "run directory %s; nothing was started", err);
+			free(copy);
+			return EXIT_CONFIG;
+		}
 	}
 	rc = rte_eal_init(dashdash ? dashdash : argc, argv);
 	if (rc < 0) {

@@ -7,14 +7,35 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <glob.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cfg_priv.h"
 #include "dpb_strbuf.h"
+
+/* @p s with its control characters (and DEL) as \xNN: a file's bytes are never printed raw. */
+static void escape_controls(char *s, size_t size)
+{
+	char out[DPB_CFG_PATH_LEN + 256];
+	size_t o = 0;
+
+	for (const unsigned char *c = (const unsigned char *)s; *c && o + 5 < sizeof(out); c++) {
+		if (*c < 0x20 || *c == 0x7f)
+			o += (size_t)snprintf(out + o, sizeof(out) - o, "\\x%02x", *c);
+		else
+			out[o++] = (char)*c;
+	}
+	if (o >= size)
+		o = size - 1;
+	memcpy(s, out, o);
+	s[o] = '\0';
+}
 
 void cfg_diag(struct dpb_cfg *cfg, enum dpb_diag_severity sev,
 	      const struct dpb_cfg_loc *loc, const char *fmt, ...)
@@ -26,16 +47,22 @@ void cfg_diag(struct dpb_cfg *cfg, enum dpb_diag_severity sev,
 		cfg->n_errors++;
 	else
 		cfg->n_warnings++;
-	if (cfg->n_diags == DPB_CFG_MAX_DIAGS) {
+	/* Warnings have room for 32; the rest is the errors': no number of
+	 * warnings can hide an error. */
+	if (cfg->n_diags == DPB_CFG_MAX_DIAGS ||
+	    (sev == DPB_DIAG_WARNING && cfg->n_warning_diags == DPB_CFG_MAX_WARNING_DIAGS)) {
 		cfg->n_diags_dropped++;
 		return;
 	}
+	cfg->n_warning_diags += sev == DPB_DIAG_WARNING;
 	d = &cfg->diags[cfg->n_diags++];
 	d->severity = sev;
 	d->loc = *loc;
+	escape_controls(d->loc.file, sizeof(d->loc.file));
 	va_start(ap, fmt);
 	vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
 	va_end(ap);
+	escape_controls(d->msg, sizeof(d->msg));
 }
 
 int dpb_cfg_diag_format(const struct dpb_cfg_diag *d, char *buf, size_t len)
@@ -100,8 +127,10 @@ static bool valid_ifname(const char *name)
 
 	if (n == 0 || n >= DPB_NAME_LEN || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 		return false;
+	/* Beyond Linux's rules: ',' and '=' would reach a device's arguments. */
 	for (const char *c = name; *c; c++)
-		if (*c == '/' || *c == ':' || isspace((unsigned char)*c))
+		if (*c == '/' || *c == ':' || *c == ',' || *c == '=' || isspace((unsigned char)*c) ||
+		    (unsigned char)*c < 0x20 || *c == 0x7f)
 			return false;
 	return true;
 }
@@ -115,7 +144,7 @@ int cfg_iface_get(struct dpb_cfg *cfg, const char *name, const struct dpb_cfg_lo
 		return i;
 	if (!valid_ifname(name)) {
 		cfg_diag(cfg, DPB_DIAG_ERROR, loc,
-			 "'%s' is not a valid interface name (1-15 characters, no '/', ':' or spaces)",
+			 "'%s' is not a valid interface name (1-15 characters, not . or .., no '/', ':', ',', '=', spaces or control characters)",
 			 name);
 		return -1;
 	}
@@ -235,9 +264,12 @@ static void do_source(struct cfg_parser *p, const struct dpb_cfg_loc *loc,
 					ok = false;
 			if (ok) {
 				char f[DPB_CFG_PATH_LEN * 3];
+				struct stat st;
 
 				snprintf(f, sizeof(f), "%s/%s", g.gl_pathv[i], nm);
-				parse_file(p, f, loc);
+				/* As run-parts lists them: directories are passed over. */
+				if (stat(f, &st) < 0 || !S_ISDIR(st.st_mode))
+					parse_file(p, f, loc);
 			}
 			free(ents[k]);
 		}
@@ -398,38 +430,124 @@ static void do_line(struct cfg_parser *p, const struct dpb_cfg_loc *loc, char *l
 	}
 }
 
+/*
+ * Opens @p path for parse_file: a regular file (never a device, a FIFO or a
+ * directory: opened without blocking, then checked), not one already being
+ * read (a `source` cycle), within the limits of one load. @return the
+ * stream, or NULL after an error at @p at.
+ */
+static FILE *open_source(struct cfg_parser *p, const char *path, const struct dpb_cfg_loc *at)
+{
+	struct stat st;
+	FILE *f;
+	int fd;
+
+	if (p->n_files == CFG_MAX_FILES) {
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, at, "more than %d files read ('source' lines read %s again and again?)",
+			 CFG_MAX_FILES, path);
+		return NULL;
+	}
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, at, "cannot read %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, at, "%s is not a regular file", path);
+		close(fd);
+		return NULL;
+	}
+	for (int k = 0; k < p->depth; k++)
+		if (p->reading[k].dev == st.st_dev && p->reading[k].ino == st.st_ino) {
+			cfg_diag(p->cfg, DPB_DIAG_ERROR, at,
+				 "'source' cycle: %s is already being read", path);
+			close(fd);
+			return NULL;
+		}
+	if (st.st_size > CFG_MAX_FILE_BYTES) {
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, at, "%s is larger than %u bytes", path,
+			 CFG_MAX_FILE_BYTES);
+		close(fd);
+		return NULL;
+	}
+	f = fdopen(fd, "r");
+	if (f == NULL) {
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, at, "cannot read %s: %s", path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	p->reading[p->depth].dev = st.st_dev;
+	p->reading[p->depth].ino = st.st_ino;
+	p->n_files++;
+	return f;
+}
+
+/*
+ * Reads one line of @p f (its newline kept) into @p out, counting bytes in
+ * @p total: never more than CFG_MAX_FILE_BYTES a file, however long its
+ * lines. @return 1, 0 at the end, -E2BIG past the limit, -errno on a read
+ * error.
+ */
+static int read_line(FILE *f, struct dpb_strbuf *out, size_t *total)
+{
+	char buf[256];
+	size_t n = 0;
+	int ch;
+
+	dpb_strbuf_reset(out);
+	errno = 0;
+	while ((ch = getc(f)) != EOF) {
+		if (++*total > CFG_MAX_FILE_BYTES)
+			return -E2BIG;
+		buf[n++] = (char)ch;
+		if (ch == '\n' || n == sizeof(buf) - 1) {
+			buf[n] = '\0';
+			dpb_strbuf_puts(out, buf);
+			n = 0;
+			if (ch == '\n')
+				return 1;
+		}
+	}
+	if (ferror(f))
+		return errno ? -errno : -EIO;
+	buf[n] = '\0';
+	dpb_strbuf_puts(out, buf);
+	return out->len > 0;
+}
+
 static void parse_file(struct cfg_parser *p, const char *path, const struct dpb_cfg_loc *from)
 {
 	struct dpb_cfg_loc loc = { .line = 0 };
 	struct dpb_strbuf logical;
-	char *line = NULL;
-	size_t cap = 0;
+	struct dpb_strbuf raw;
+	size_t total = 0;
 	unsigned int lineno = 0;
 	bool continued = false;
+	int got;
+	char *line;
 	FILE *f;
 
 	snprintf(loc.file, sizeof(loc.file), "%s", path);
 	if (p->depth >= CFG_MAX_DEPTH) {
 		cfg_diag(p->cfg, DPB_DIAG_ERROR, from,
-			 "'source' nested more than %d deep (does a file source itself?)",
-			 CFG_MAX_DEPTH);
+			 "'source' nested more than %d deep", CFG_MAX_DEPTH);
 		return;
 	}
-	f = fopen(path, "r");
-	if (f == NULL) {
-		cfg_diag(p->cfg, DPB_DIAG_ERROR, from ? from : &loc, "cannot read %s: %s", path,
-			 strerror(errno));
+	f = open_source(p, path, from ? from : &loc);
+	if (f == NULL)
 		return;
-	}
 	p->depth++;
 	/* Stanzas never continue across files. */
 	p->cur = -1;
 	p->skipping = false;
 	dpb_strbuf_init(&logical);
-	while (getline(&line, &cap, f) >= 0) {
-		size_t len = strcspn(line, "\r\n");
+	dpb_strbuf_init(&raw);
+	while ((got = read_line(f, &raw, &total)) > 0) {
+		size_t len;
 		bool cont;
 
+		line = raw.s;
+		len = strcspn(line, "\r\n");
 		lineno++;
 		line[len] = '\0';
 		if (!continued) {
@@ -450,10 +568,19 @@ static void parse_file(struct cfg_parser *p, const char *path, const struct dpb_
 		if (!continued)
 			do_line(p, &loc, logical.s);
 	}
-	if (continued)
+	if (got == -E2BIG) {
+		/* A file that grows as it is read (/proc's say size 0) stops here. */
+		loc.line = lineno + 1;
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, &loc, "%s is larger than %u bytes", path,
+			 CFG_MAX_FILE_BYTES);
+	} else if (got < 0) {
+		loc.line = 0;
+		cfg_diag(p->cfg, DPB_DIAG_ERROR, &loc, "cannot read the file: %s", strerror(-got));
+	} else if (continued) {
 		do_line(p, &loc, logical.s);
+	}
 	dpb_strbuf_free(&logical);
-	free(line);
+	dpb_strbuf_free(&raw);
 	fclose(f);
 	p->depth--;
 	p->cur = -1;
@@ -480,13 +607,12 @@ int dpb_cfg_load(struct dpb_cfg *cfg, const char *path,
 		 const struct dpb_cfg_port_arg *ports, unsigned int n_ports)
 {
 	struct cfg_parser *p = parser_new(cfg, ports, n_ports);
-	FILE *probe;
-	int rc;
+	int probe, rc;
 
 	if (p == NULL)
 		return -ENOMEM;
-	probe = fopen(path, "r");
-	if (probe == NULL) {
+	probe = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (probe < 0) {
 		struct dpb_cfg_loc loc = { .line = 0 };
 
 		rc = -errno;
@@ -495,7 +621,7 @@ int dpb_cfg_load(struct dpb_cfg *cfg, const char *path,
 		free(p);
 		return rc;
 	}
-	fclose(probe);
+	close(probe);
 	parse_file(p, path, NULL);
 	cfg_resolve(p);
 	free(p);

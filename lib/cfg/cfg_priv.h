@@ -7,7 +7,12 @@
 #include "dpb_cfg.h"
 
 #define CFG_RAW_LEN 1024
+#include <sys/types.h>
+
 #define CFG_MAX_DEPTH 8
+/* What one load may read, so that every input ends in bounded time and memory. */
+#define CFG_MAX_FILE_BYTES (1u << 20)   /* one file */
+#define CFG_MAX_FILES 256               /* files read, counting a file read twice twice */
 
 /* What a stanza said before names could be resolved. */
 struct cfg_raw {
@@ -55,6 +60,8 @@ struct cfg_parser {
 	int cur_family;                   /* its AF_INET/AF_INET6, 0 without family */
 	bool skipping;                    /* inside a stanza we do not read */
 	int depth;                        /* `source` nesting */
+	struct { dev_t dev; ino_t ino; } reading[CFG_MAX_DEPTH]; /* the files being read */
+	unsigned int n_files;             /* files read so far */
 	const struct dpb_cfg_port_arg *port_args;
 	unsigned int n_port_args;
 	unsigned int n_seen;

@@ -20,7 +20,8 @@
 #define DPB_CFG_MAX_IFACES 64
 #define DPB_CFG_MAX_MEMBERS 16  /**< members of one bond */
 #define DPB_CFG_MAX_BR_PORTS 32 /**< ports of one bridge */
-#define DPB_CFG_MAX_DIAGS 64
+#define DPB_CFG_MAX_DIAGS 96      /**< kept: errors up to 64 of them, warnings up to 32 */
+#define DPB_CFG_MAX_WARNING_DIAGS 32
 #define DPB_CFG_PATH_LEN 256
 #define DPB_CFG_DEVARGS_LEN 512
 #define DPB_CFG_MAX_BUCKETS 1024  /**< bond-hash-buckets */
@@ -322,7 +323,8 @@ struct dpb_cfg {
 	unsigned int n_diags;
 	unsigned int n_errors;
 	unsigned int n_warnings;
-	unsigned int n_diags_dropped;    /**< beyond DPB_CFG_MAX_DIAGS */
+	unsigned int n_diags_dropped;    /**< not kept: beyond the limits of DPB_CFG_MAX_DIAGS */
+	unsigned int n_warning_diags;    /**< warnings among diags */
 	struct dpb_cfg_diag diags[DPB_CFG_MAX_DIAGS];
 };
 

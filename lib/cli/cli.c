@@ -32,12 +32,17 @@ void cli_reply(struct cmdline *cl, int rc, struct dpb_strbuf *sb)
 		/* A control socket's command: the client gets the status. */
 		if (rc < 0)
 			cli.capture_failed = true;
-		dpb_strbuf_puts(cli.capture, dpb_strbuf_str(sb));
+		dpb_strbuf_puts_escaped(cli.capture, dpb_strbuf_str(sb));
 	} else {
+		struct dpb_strbuf esc;
+
 		if (rc < 0)
 			cli.n_failed++;
-		if (sb->len)
-			cmdline_printf(cl, "%s", dpb_strbuf_str(sb));
+		dpb_strbuf_init(&esc);
+		dpb_strbuf_puts_escaped(&esc, dpb_strbuf_str(sb));
+		if (esc.len)
+			cmdline_printf(cl, "%s", dpb_strbuf_str(&esc));
+		dpb_strbuf_free(&esc);
 	}
 	dpb_strbuf_free(sb);
 }
@@ -50,10 +55,13 @@ void cli_printf(struct cmdline *cl, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (cli.capture)
-		dpb_strbuf_puts(cli.capture, buf);
-	else
-		cmdline_printf(cl, "%s", buf);
+	if (cli.capture) {
+		dpb_strbuf_puts_escaped(cli.capture, buf);
+	} else {
+		char esc[sizeof(buf) * 4];
+
+		cmdline_printf(cl, "%s", cli_escape(buf, esc, sizeof(esc)));
+	}
 }
 
 /* One turn of the appliance; the control socket's clients between turns. */
@@ -64,6 +72,20 @@ static bool turn(void)
 	if (ticked)
 		cli_sock_poll();
 	return ticked;
+}
+
+const char *cli_escape(const char *in, char *out, size_t len)
+{
+	size_t o = 0;
+
+	for (const unsigned char *c = (const unsigned char *)in; *c && o + 5 < len; c++) {
+		if ((*c < 0x20 && *c != '\n' && *c != '\t') || *c == 0x7f)
+			o += (size_t)snprintf(out + o, len - o, "\\x%02x", *c);
+		else
+			out[o++] = (char)*c;
+	}
+	out[o] = '\0';
+	return out;
 }
 
 int cli_ctx_build(void)
@@ -103,8 +125,11 @@ static void run_line(struct cmdline *cl, const char *where, unsigned int lineno,
 	rc = cmdline_parse(cl, cmd);
 	if (rc == CMDLINE_PARSE_AMBIGUOUS || rc == CMDLINE_PARSE_NOMATCH ||
 	    rc == CMDLINE_PARSE_BAD_ARGS) {
+		char esc[512 * 4];
+
 		printf("%s:%u: %s: %s\n", where, lineno,
-		       rc == CMDLINE_PARSE_AMBIGUOUS ? "ambiguous command" : "bad command", s);
+		       rc == CMDLINE_PARSE_AMBIGUOUS ? "ambiguous command" : "bad command",
+		       cli_escape(s, esc, sizeof(esc)));
 		cli.n_failed++;
 	}
 	fflush(stdout);

@@ -24,6 +24,8 @@ struct cli_state {
 extern struct cli_state cli;
 extern volatile sig_atomic_t cli_quit;
 
+/* @p in with control characters (but newline and tab) as \xNN into @p out (@p len bytes): never echoed raw. */
+const char *cli_escape(const char *in, char *out, size_t len);
 /* Prints the reply text; counts a failure when @rc < 0. Frees @sb. */
 void cli_reply(struct cmdline *cl, int rc, struct dpb_strbuf *sb);
 /* Prints to the console, or into a control socket's answer. */

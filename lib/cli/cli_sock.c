@@ -140,9 +140,11 @@ static void run(struct sock_client *c, const char *line)
 	rc = cmdline_parse(sock.cl, cmd);
 	if (rc == CMDLINE_PARSE_AMBIGUOUS || rc == CMDLINE_PARSE_NOMATCH ||
 	    rc == CMDLINE_PARSE_BAD_ARGS) {
+		char esc[SOCK_LINE_MAX * 4];
+
 		dpb_strbuf_printf(&body, "%s: %s (try: help)\n",
 				  rc == CMDLINE_PARSE_AMBIGUOUS ? "ambiguous command" : "bad command",
-				  line);
+				  cli_escape(line, esc, sizeof(esc)));
 		cli.capture_failed = true;
 	}
 	cli.capture = NULL;

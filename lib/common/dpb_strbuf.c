@@ -96,3 +96,19 @@ const char *dpb_strbuf_str(const struct dpb_strbuf *sb)
 {
 	return sb->s;
 }
+
+int dpb_strbuf_puts_escaped(struct dpb_strbuf *sb, const char *str)
+{
+	int rc = 0;
+
+	for (const unsigned char *c = (const unsigned char *)str; *c && rc == 0; c++) {
+		if ((*c < 0x20 && *c != '\n' && *c != '\t') || *c == 0x7f) {
+			rc = dpb_strbuf_printf(sb, "\\x%02x", *c);
+		} else {
+			char one[2] = { (char)*c, '\0' };
+
+			rc = dpb_strbuf_puts(sb, one);
+		}
+	}
+	return rc;
+}

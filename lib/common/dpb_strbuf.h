@@ -42,6 +42,13 @@ int dpb_strbuf_vprintf(struct dpb_strbuf *sb, const char *fmt, va_list ap)
 /** Appends a string. @return 0 or -ENOMEM. */
 int dpb_strbuf_puts(struct dpb_strbuf *sb, const char *str);
 
+/**
+ * Appends @p str with its control characters other than newline and tab
+ * (and DEL) written as \xNN: for text that may echo what a user or a file
+ * gave, so that it never reaches a terminal raw. @return 0 or -ENOMEM.
+ */
+int dpb_strbuf_puts_escaped(struct dpb_strbuf *sb, const char *str);
+
 /** The text (an empty string for a fresh buffer). */
 const char *dpb_strbuf_str(const struct dpb_strbuf *sb);
 

@@ -25,13 +25,36 @@ static void socket_path(const struct dpb_ctl *c, const char *name, char *path, s
 	snprintf(path, len, "%s/%s.sock", c->cfg.run_dir, name);
 }
 
+int dpb_ctl_run_dir(const char *dir, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		snprintf(err, errlen, "%s: cannot create it: %s", dir, strerror(errno));
+		return -errno;
+	}
+	if (lstat(dir, &st) < 0) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	/* Its sockets are the VMs' network and the control of the host's: only
+	 * a folder of ours that nobody else may write. */
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022)) {
+		snprintf(err, errlen, "%s: not a folder owned by uid %u and writable by it alone (uid %u, mode %04o)",
+			 dir, (unsigned int)geteuid(), (unsigned int)st.st_uid,
+			 (unsigned int)(st.st_mode & 07777));
+		return -EPERM;
+	}
+	return 0;
+}
+
 void ctl_vm_devargs(struct dpb_ctl *c, struct dpb_cfg_iface *f)
 {
 	char path[DPB_CFG_PATH_LEN + DPB_NAME_LEN + 8];
 	struct stat st;
 
 	socket_path(c, f->name, path, sizeof(path));
-	if (mkdir(c->cfg.run_dir, 0755) < 0 && errno != EEXIST)
+	if (mkdir(c->cfg.run_dir, 0700) < 0 && errno != EEXIST)
 		DPB_LOG(ERR, VM, "%s: cannot create %s: %s", f->name, c->cfg.run_dir,
 			strerror(errno));
 	/* A socket left by an earlier run would refuse the bind. */

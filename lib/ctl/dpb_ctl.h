@@ -59,6 +59,14 @@ void dpb_ctl_show_status(const struct dpb_ctl *c, struct dpb_strbuf *out);
 int dpb_ctl_check_status_dir(const char *dir, char *err, size_t errlen);
 
 /**
+ * Makes the run directory @p dir (0700) if it is missing, and checks it:
+ * a folder owned by this user that no one else may write, since VM ports'
+ * sockets and the control socket go there. Before dpb_ctl_create(). Any
+ * thread. @return 0, or -errno with why in @p err.
+ */
+int dpb_ctl_run_dir(const char *dir, char *err, size_t errlen);
+
+/**
  * Stops the workers and the ports, reports mbufs not returned to the pool,
  * and frees everything.
  * @return 0, or -EIO when mbufs were missing from the pool at the end.

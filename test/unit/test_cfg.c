@@ -239,7 +239,7 @@ static void test_more_errors(void **state)
 	expect_diag(3, DPB_DIAG_WARNING,
 		    "eth3: method 'magic' is not one dpbond applies (manual, static, dhcp, loopback); read as manual: its addresses are left alone");
 	expect_diag(4, DPB_DIAG_ERROR,
-		    "'averyveryverylongname' is not a valid interface name (1-15 characters, no '/', ':' or spaces)");
+		    "'averyveryverylongname' is not a valid interface name (1-15 characters, not . or .., no '/', ':', ',', '=', spaces or control characters)");
 }
 
 static void test_warnings(void **state)
