@@ -2,7 +2,8 @@
 /*
  * dpbond [EAL options] -- [-c FILE] [--port NAME=DEVARGS]... [--no-host-ports] [--run-dir DIR]
  *        [--cmdline-file FILE] [-i]
- * dpbond --check [-c FILE] [--port NAME=DEVARGS]...
+ * dpbond --check [-c FILE] [--port NAME=DEVARGS]... [--host-root DIR]
+ * dpbond --version | --help
  *
  * The configuration is read and checked before EAL starts, so a bad file
  * touches no port: its diagnostics go to stderr and the exit status is 2.
@@ -21,6 +22,8 @@
 #include "dpb_cfg.h"
 #include "dpb_cli.h"
 #include "dpb_ctl.h"
+#include "dpb_hostcheck.h"
+#include "dpb_notify.h"
 
 #define DEFAULT_CONFIG "/etc/dpbond/interfaces"
 #define MAX_PORT_ARGS 32
@@ -35,6 +38,7 @@ struct app_opts {
 	const char *run_dir;
 	const char *ctl_socket;        /* NULL: RUN_DIR/dpbond.ctl; "none": no socket */
 	const char *ctl_group;
+	const char *host_root;         /* --check reads /sys, /proc, /etc/dpdk under it */
 	unsigned int n_ports;
 	struct dpb_cfg_port_arg ports[MAX_PORT_ARGS];
 };
@@ -43,7 +47,7 @@ static void usage(FILE *out, const char *prog)
 {
 	fprintf(out,
 		"usage: %s [EAL options] -- [-c FILE] [--port NAME=DEVARGS]... [--cmdline-file FILE] [-i]\n"
-		"       %s --check [-c FILE] [--port NAME=DEVARGS]...\n"
+		"       %s --check [-c FILE] [--port NAME=DEVARGS]... [--host-root DIR]\n"
 		"  -c, --config FILE     ifupdown interfaces file (default " DEFAULT_CONFIG ")\n"
 		"  --port NAME=DEVARGS   the DPDK device of interface NAME (wins over dpdk-devargs)\n"
 		"  --cmdline-file FILE   run console commands from FILE first\n"
@@ -52,7 +56,8 @@ static void usage(FILE *out, const char *prog)
 		"  --run-dir DIR         where VM ports' vhost-user sockets go (default /run/dpbond)\n"
 		"  --ctl-socket PATH     the control socket for dpbondctl (default RUN_DIR/dpbond.ctl; none: no socket)\n"
 		"  --ctl-group GROUP     the control socket's group (mode 0660; else root's alone, 0600)\n"
-		"  --check               validate the configuration, print the model, exit\n"
+		"  --check               validate the configuration and the host, print the model, exit\n"
+		"  --host-root DIR       --check reads the host's /sys, /proc, /etc/dpdk under DIR\n"
 		"  -v, --version         print the version\n",
 		prog, prog);
 }
@@ -70,6 +75,7 @@ static int parse_app_args(int argc, char **argv, struct app_opts *o)
 		{ "run-dir", required_argument, NULL, 'r' },
 		{ "ctl-socket", required_argument, NULL, 's' },
 		{ "ctl-group", required_argument, NULL, 'g' },
+		{ "host-root", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
@@ -116,6 +122,9 @@ static int parse_app_args(int argc, char **argv, struct app_opts *o)
 		case 'g':
 			o->ctl_group = optarg;
 			break;
+		case 'H':
+			o->host_root = optarg;
+			break;
 		case 'h':
 			usage(stdout, argv[0]);
 			return 1;
@@ -153,6 +162,21 @@ static int open_ctl_socket(const struct app_opts *o, const struct dpb_cfg *cfg)
 	return dpb_cli_sock_open(path, o->ctl_group);
 }
 
+/* --check: whether this host can run @p cfg; warnings on stderr. @return their number. */
+static unsigned int check_host(const struct dpb_cfg *cfg, const char *root)
+{
+	static struct dpb_host_facts facts;
+	struct dpb_strbuf sb;
+	unsigned int n;
+
+	dpb_host_probe(cfg, root, &facts);
+	dpb_strbuf_init(&sb);
+	n = dpb_host_check(cfg, &facts, &sb);
+	fputs(dpb_strbuf_str(&sb), stderr);
+	dpb_strbuf_free(&sb);
+	return n;
+}
+
 static void on_signal(int sig)
 {
 	(void)sig;
@@ -166,20 +190,22 @@ int main(int argc, char **argv)
 	struct dpb_ctl *ctl;
 	int dashdash = 0, rc, app_argc;
 	char **app_argv;
-	bool check = false;
+	bool ours = false;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0 && !dashdash)
 			dashdash = i;
-		if (strcmp(argv[i], "--check") == 0)
-			check = true;
+		if (!dashdash && (strcmp(argv[i], "--check") == 0 || strcmp(argv[i], "--version") == 0 ||
+				  strcmp(argv[i], "--help") == 0))
+			ours = true;
 	}
-	/* The app's options follow "--"; with --check and no "--", all are ours. */
+	/* The app's options follow "--"; with --check, --version or --help and
+	 * no "--", all are ours (EAL is not started for them). */
 	if (dashdash) {
 		app_argc = argc - dashdash;
 		app_argv = argv + dashdash;
 		app_argv[0] = argv[0];
-	} else if (check) {
+	} else if (ours) {
 		app_argc = argc;
 		app_argv = argv;
 	} else {
@@ -210,12 +236,15 @@ int main(int argc, char **argv)
 	if (o.no_host_ports)
 		dpb_cfg_drop_host_ports(&cfg);
 	if (o.check) {
+		unsigned int n = cfg.n_warnings + check_host(&cfg, o.host_root);
+
 		dpb_cfg_dump(&cfg, stdout);
-		printf("%s: OK (%u warning%s)\n", o.config, cfg.n_warnings,
-		       cfg.n_warnings == 1 ? "" : "s");
+		printf("%s: OK (%u warning%s)\n", o.config, n, n == 1 ? "" : "s");
 		free(copy);
 		return 0;
 	}
+	/* Read now: EAL and hook commands must not see the manager's socket. */
+	dpb_notify_init();
 
 	rc = rte_eal_init(dashdash ? dashdash : argc, argv);
 	if (rc < 0) {
@@ -245,11 +274,16 @@ int main(int argc, char **argv)
 	}
 	printf("dpbond %s: %s loaded; forwarding\n", DPB_VERSION, o.config);
 	fflush(stdout);
+	/* Every port started and the first snapshot published: ready, whether
+	 * or not a link is up (a pulled cable must not hold the boot). */
+	dpb_notify_send("READY=1\nSTATUS=forwarding");
 	rc = dpb_cli_run(ctl, o.cmdline_file, o.interactive);
+	dpb_notify_send("STOPPING=1");
 	dpb_cli_sock_close();
 	if (dpb_ctl_destroy(ctl) < 0 && rc == 0)
 		rc = 1;
 	rte_eal_cleanup();
+	dpb_notify_close();
 	free(copy);
 	return rc < 0 ? 1 : rc;
 }

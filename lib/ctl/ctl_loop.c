@@ -10,6 +10,7 @@
 #include <rte_cycles.h>
 
 #include "ctl_priv.h"
+#include "dpb_notify.h"
 
 #define LEARN_BATCH 64
 
@@ -357,6 +358,8 @@ void ctl_tick(struct dpb_ctl *c)
 {
 	uint64_t now = dpb_ctl_now_ms(c);
 
+	/* Only a loop that turns pets the service manager's watchdog. */
+	dpb_notify_watchdog(now);
 	if (now >= c->next_rebalance_ms) {
 		rebalance(c);
 		c->next_rebalance_ms = now + CTL_REBALANCE_MS;
