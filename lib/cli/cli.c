@@ -65,10 +65,10 @@ static bool turn(void)
 	return ticked;
 }
 
-static int build_ctx(void)
+int cli_ctx_build(void)
 {
 	cmdline_parse_inst_t **lists[] = {
-		cli_bond_cmds, cli_port_cmds, cli_bridge_cmds, cli_misc_cmds,
+		cli_json_cmds, cli_bond_cmds, cli_port_cmds, cli_bridge_cmds, cli_misc_cmds,
 	};
 	size_t n = 0, k = 0;
 
@@ -204,7 +204,7 @@ int dpb_cli_run(struct dpb_ctl *ctl, const char *file, bool interactive)
 
 	cli.ctl = ctl;
 	cli.n_failed = 0;
-	if (build_ctx() < 0)
+	if (cli_ctx_build() < 0)
 		return -ENOMEM;
 	if (file)
 		rc = run_file(file);

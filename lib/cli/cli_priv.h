@@ -32,9 +32,20 @@ void cli_printf(struct cmdline *cl, const char *fmt, ...) __attribute__((format(
 void cli_sock_poll(void);
 /* One line about the control socket and its clients. */
 void cli_sock_show(struct dpb_strbuf *out);
+/* The control socket's counters, for `show ctl json`. */
+struct cli_sock_stats {
+	const char *path;
+	unsigned int clients;
+	unsigned long accepted, closed, dropped;
+};
+/* Fills @st. @return false when there is no control socket. Main lcore. */
+bool cli_sock_stats(struct cli_sock_stats *st);
 extern cmdline_parse_ctx_t *cli_ctx;
+/* Fills cli_ctx with every command file's instances, in `help`'s order. @return 0 or -ENOMEM. */
+int cli_ctx_build(void);
 
 /* Each command file's instances, NULL-terminated. */
+extern cmdline_parse_inst_t *cli_json_cmds[];
 extern cmdline_parse_inst_t *cli_bond_cmds[];
 extern cmdline_parse_inst_t *cli_port_cmds[];
 extern cmdline_parse_inst_t *cli_bridge_cmds[];

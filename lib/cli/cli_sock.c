@@ -268,17 +268,29 @@ void dpb_cli_sock_close(void)
 	sock.fd = -1;
 }
 
+bool cli_sock_stats(struct cli_sock_stats *st)
+{
+	if (sock.fd < 0)
+		return false;
+	st->path = sock.path;
+	st->clients = 0;
+	for (unsigned int i = 0; i < SOCK_MAX_CLIENTS; i++)
+		st->clients += sock.clients[i].fd >= 0;
+	st->accepted = sock.accepted;
+	st->closed = sock.closed;
+	st->dropped = sock.dropped;
+	return true;
+}
+
 void cli_sock_show(struct dpb_strbuf *out)
 {
-	unsigned int n = 0;
+	struct cli_sock_stats st;
 
-	if (sock.fd < 0) {
+	if (!cli_sock_stats(&st)) {
 		dpb_strbuf_puts(out, "no control socket\n");
 		return;
 	}
-	for (unsigned int i = 0; i < SOCK_MAX_CLIENTS; i++)
-		n += sock.clients[i].fd >= 0;
 	dpb_strbuf_printf(out, "control socket %s: %u client%s, %lu accepted, %lu closed, %lu dropped (stalled %d s, a line over %d bytes, or more than %d at once)\n",
-			  sock.path, n, n == 1 ? "" : "s", sock.accepted, sock.closed, sock.dropped,
-			  SOCK_STALL_MS / 1000, SOCK_LINE_MAX - 1, SOCK_MAX_CLIENTS);
+			  st.path, st.clients, st.clients == 1 ? "" : "s", st.accepted, st.closed,
+			  st.dropped, SOCK_STALL_MS / 1000, SOCK_LINE_MAX - 1, SOCK_MAX_CLIENTS);
 }

@@ -10,6 +10,7 @@
  */
 
 #include <stdbool.h>
+#include <stdio.h>
 
 struct dpb_ctl;
 
@@ -36,5 +37,15 @@ void dpb_cli_sock_close(void);
 
 /** Asks the loop to end (async-signal-safe). */
 void dpb_cli_request_quit(void);
+
+/**
+ * Writes the console reference (doc/console.md) in Markdown to @p out, from
+ * the command definitions: each command's syntax, checked word by word
+ * against its tokens, and its help text. Needs no EAL; any thread, while no
+ * console runs.
+ * @return 0; -EINVAL when a command's help text does not name its tokens
+ *   (each such command named on stderr and left out); -ENOMEM.
+ */
+int dpb_cli_print_reference(FILE *out);
 
 #endif

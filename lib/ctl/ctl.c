@@ -371,6 +371,8 @@ struct dpb_ctl *dpb_ctl_create(const struct dpb_cfg *cfg)
 	c->next_age_ms = now + 1000;
 	c->next_rebalance_ms = now + CTL_REBALANCE_MS;
 	ctl_publish(c);
+	if (ctl_telemetry_init(c) < 0)
+		goto fail;
 	for (unsigned int i = 0; i < c->n_workers; i++)
 		rte_eal_remote_launch(dpb_fwd_worker_main, c->workers[i], c->workers[i]->lcore_id);
 	ctl_run_hooks(c, DPB_HOOK_UP);
@@ -388,6 +390,7 @@ int dpb_ctl_destroy(struct dpb_ctl *c)
 
 	if (c == NULL)
 		return 0;
+	ctl_telemetry_fini();
 	if (c->hooks_up) {
 		ctl_run_hooks(c, DPB_HOOK_PRE_DOWN);
 		ctl_run_hooks(c, DPB_HOOK_DOWN);

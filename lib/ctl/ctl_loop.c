@@ -380,15 +380,17 @@ void ctl_tick(struct dpb_ctl *c)
 	}
 	if (c->dirty)
 		ctl_publish(c);
+	ctl_telemetry_serve(c);
 }
 
 bool dpb_ctl_run(struct dpb_ctl *c)
 {
 	uint64_t tsc = rte_get_tsc_cycles();
 
-	if (c->n_workers == 0)
+	if (c->n_workers == 0) {
 		dpb_fwd_poll(c->workers[0], atomic_load_explicit(&c->snap, memory_order_relaxed));
-	else
+		dpb_ctr_add(&c->workers[0]->loops, 1);
+	} else
 		rte_delay_us_sleep(100);  /* the control lcore need not spin */
 	if (tsc < c->next_tick_tsc)
 		return false;

@@ -198,8 +198,33 @@ void ctl_rlb_tick(struct dpb_ctl *c, uint64_t now);
 void ctl_rlb_snapshot(const struct dpb_ctl *c, struct dpb_fwd_snapshot *s);
 void ctl_rlb_show(const struct ctl_bond *cb, struct dpb_strbuf *out);
 
+/* ctl_json*.c: JSON documents (jansson), owned by the caller (json_decref). */
+typedef struct json_t json_t;
+json_t *ctl_json_bond(struct dpb_ctl *c, const struct ctl_bond *cb);
+json_t *ctl_json_lacp(const struct dpb_ctl *c, const struct ctl_bond *cb);
+json_t *ctl_json_bridge(const struct dpb_ctl *c, int iface);
+json_t *ctl_json_port_stats(const struct dpb_ctl *c, int iface);
+json_t *ctl_json_drops(const struct dpb_ctl *c);
+json_t *ctl_json_workers(const struct dpb_ctl *c);
+/* Whether interface @p iface has counters of its own (a port, or a bond). */
+bool ctl_has_stats(const struct dpb_ctl *c, int iface);
+/* View @p view of @p arg; NULL with the console's message in @p err when
+ * nothing of that name is there (or, with @p err empty, out of memory). */
+json_t *ctl_view_json(struct dpb_ctl *c, enum dpb_ctl_view view, const char *arg,
+		      struct dpb_strbuf *err);
+
+/* ctl_telemetry.c: the /dpbond/... telemetry commands. */
+/* Registers them (once per process) and serves @c. @return 0 or -EINVAL. */
+int ctl_telemetry_init(struct dpb_ctl *c);
+/* Answers a telemetry request waiting for the control loop, if any; never waits. */
+void ctl_telemetry_serve(struct dpb_ctl *c);
+/* Stops serving: requests are answered with an error from now on. */
+void ctl_telemetry_fini(void);
+
 /* ctl_show.c */
 void ctl_sums_read(const struct dpb_ctl *c, int iface, struct ctl_sums *s);
+/* Adds @b to @a. */
+void ctl_sums_add(struct ctl_sums *a, const struct ctl_sums *b);
 int ctl_find_iface(const struct dpb_ctl *c, const char *name);
 
 #endif

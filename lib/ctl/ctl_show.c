@@ -49,7 +49,7 @@ void ctl_sums_read(const struct dpb_ctl *c, int iface, struct ctl_sums *s)
 		s->drops[r] -= c->base[iface].drops[r];
 }
 
-static void add_sums(struct ctl_sums *a, const struct ctl_sums *b)
+void ctl_sums_add(struct ctl_sums *a, const struct ctl_sums *b)
 {
 	a->rx_pkts += b->rx_pkts;
 	a->rx_bytes += b->rx_bytes;
@@ -105,7 +105,7 @@ static void show_one(struct dpb_ctl *c, int iface, struct dpb_strbuf *out)
 			struct ctl_sums m;
 
 			ctl_sums_read(c, f->bond.members[k], &m);
-			add_sums(&s, &m);
+			ctl_sums_add(&s, &m);
 		}
 		dpb_strbuf_printf(out, "######## %s (bond%s%s) ########\n", f->name, role, master);
 		dpb_strbuf_printf(out, "  RX-packets: %lu  RX-bytes: %lu\n",
@@ -140,7 +140,7 @@ int dpb_ctl_clear_port_stats(struct dpb_ctl *c, struct dpb_strbuf *out)
 		struct ctl_sums now;
 
 		ctl_sums_read(c, (int)i, &now);
-		add_sums(&c->base[i], &now);
+		ctl_sums_add(&c->base[i], &now);
 		if (c->iface_port[i] >= 0)
 			rte_eth_stats_reset(c->ports[c->iface_port[i]].port_id);
 	}

@@ -63,6 +63,25 @@ uint64_t dpb_ctl_now_ms(const struct dpb_ctl *c);
  * port numbers. */
 
 int dpb_ctl_show_bonding(struct dpb_ctl *c, const char *bond, struct dpb_strbuf *out);
+
+/** What `show ... json` (and telemetry) can answer. */
+enum dpb_ctl_view {
+	DPB_VIEW_BONDING,    /**< show bonding BOND */
+	DPB_VIEW_LACP,       /**< show lacp BOND */
+	DPB_VIEW_BRIDGE,     /**< show bridge BRIDGE */
+	DPB_VIEW_PORT_STATS, /**< show port stats NAME|all */
+	DPB_VIEW_DROPS,      /**< show drops */
+	DPB_VIEW_WORKERS,    /**< the workers' counters */
+};
+
+/**
+ * `show ... json`: view @p view of @p arg (a name; ignored by the drops and
+ * workers views) as one JSON document, fields in doc/json.md. Control lcore.
+ * @return 0, -ENOENT (nothing of that name: the console's message in @p out)
+ * or -ENOMEM.
+ */
+int dpb_ctl_show_json(struct dpb_ctl *c, enum dpb_ctl_view view, const char *arg,
+		      struct dpb_strbuf *out);
 int dpb_ctl_show_port_stats(struct dpb_ctl *c, const char *name, struct dpb_strbuf *out);
 int dpb_ctl_clear_port_stats(struct dpb_ctl *c, struct dpb_strbuf *out);
 int dpb_ctl_show_drops(struct dpb_ctl *c, struct dpb_strbuf *out);

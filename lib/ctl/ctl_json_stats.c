@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Counters as JSON (doc/json.md): `show port stats ... json`, `show drops
+ * json` and the workers' counters, built with jansson. Control lcore.
+ */
+#include <string.h>
+
+#include <jansson.h>
+#include <rte_ethdev.h>
+
+#include "ctl_priv.h"
+
+/* Every reason, zero or not: a script sees the same keys each time. */
+static json_t *drops_json(const struct ctl_sums *s, uint64_t *total)
+{
+	json_t *o = json_object();
+
+	*total = 0;
+	for (unsigned int r = 0; r < DPB_DROP_COUNT; r++) {
+		json_object_set_new(o, dpb_drop_reason_name(r), json_integer((json_int_t)s->drops[r]));
+		*total += s->drops[r];
+	}
+	return o;
+}
+
+bool ctl_has_stats(const struct dpb_ctl *c, int iface)
+{
+	return c->iface_port[iface] >= 0 ||
+	       (c->cfg.ifaces[iface].kind == DPB_IFACE_BOND && c->iface_bond[iface] >= 0);
+}
+
+json_t *ctl_json_port_stats(const struct dpb_ctl *c, int iface)
+{
+	const struct dpb_cfg_iface *f = &c->cfg.ifaces[iface];
+	struct ctl_sums s;
+	uint64_t total;
+	json_t *o, *drops;
+
+	ctl_sums_read(c, iface, &s);
+	if (c->iface_port[iface] < 0)   /* a bond: its members' traffic, its own drops too */
+		for (unsigned int k = 0; k < f->bond.n_members; k++) {
+			struct ctl_sums m;
+
+			ctl_sums_read(c, f->bond.members[k], &m);
+			ctl_sums_add(&s, &m);
+		}
+	o = json_pack("{s:s, s:s, s:o}", "name", f->name,
+		      "kind", c->iface_port[iface] >= 0 ? "port" : "bond",
+		      "master", f->master < 0 ? json_null() : json_string(c->cfg.ifaces[f->master].name));
+	if (o == NULL)
+		return NULL;
+	if (c->iface_port[iface] >= 0) {
+		const struct dpb_port *p = &c->ports[c->iface_port[iface]];
+		struct rte_eth_stats st;
+		char dev[RTE_ETH_NAME_MAX_LEN] = "";
+
+		memset(&st, 0, sizeof(st));
+		rte_eth_stats_get(p->port_id, &st);
+		rte_eth_dev_get_name_by_port(p->port_id, dev);
+		json_object_set_new(o, "port_id", json_integer(p->port_id));
+		json_object_set_new(o, "device", json_string(dev));
+		json_object_set_new(o, "rx_missed", json_integer((json_int_t)st.imissed));
+		json_object_set_new(o, "rx_errors", json_integer((json_int_t)st.ierrors));
+		json_object_set_new(o, "rx_nombuf", json_integer((json_int_t)st.rx_nombuf));
+		json_object_set_new(o, "tx_errors", json_integer((json_int_t)st.oerrors));
+	}
+	json_object_set_new(o, "rx_packets", json_integer((json_int_t)s.rx_pkts));
+	json_object_set_new(o, "rx_bytes", json_integer((json_int_t)s.rx_bytes));
+	json_object_set_new(o, "tx_packets", json_integer((json_int_t)s.tx_pkts));
+	json_object_set_new(o, "tx_bytes", json_integer((json_int_t)s.tx_bytes));
+	drops = drops_json(&s, &total);
+	json_object_set_new(o, "dropped", json_integer((json_int_t)total));
+	json_object_set_new(o, "drops", drops);
+	return o;
+}
+
+json_t *ctl_json_drops(const struct dpb_ctl *c)
+{
+	json_t *o = json_object(), *by = json_object();
+	uint64_t total = 0, lost = 0;
+
+	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
+		struct ctl_sums s;
+		uint64_t n;
+		json_t *d;
+
+		ctl_sums_read(c, (int)i, &s);
+		d = drops_json(&s, &n);
+		if (n == 0) {   /* as the text: only interfaces that dropped */
+			json_decref(d);
+			continue;
+		}
+		json_object_set_new(by, c->cfg.ifaces[i].name, d);
+		total += n;
+	}
+	for (unsigned int w = 0; w < c->n_pollers; w++)
+		lost += atomic_load_explicit(&c->workers[w]->learn_ring_full, memory_order_relaxed);
+	json_object_set_new(o, "interfaces", by);
+	json_object_set_new(o, "total", json_integer((json_int_t)total));
+	json_object_set_new(o, "learning_requests_lost", json_integer((json_int_t)lost));
+	return o;
+}
+
+json_t *ctl_json_workers(const struct dpb_ctl *c)
+{
+	json_t *a = json_array();
+
+	for (unsigned int w = 0; w < c->n_pollers; w++) {
+		const struct dpb_worker *wk = c->workers[w];
+		uint64_t rx = 0, tx = 0, dropped = 0;
+
+		for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
+			const struct dpb_if_counters *k = &wk->ctr[i];
+
+			rx += atomic_load_explicit(&k->rx_pkts, memory_order_relaxed);
+			tx += atomic_load_explicit(&k->tx_pkts, memory_order_relaxed);
+			for (unsigned int r = 0; r < DPB_DROP_COUNT; r++)
+				dropped += atomic_load_explicit(&k->drops[r], memory_order_relaxed);
+		}
+		json_array_append_new(a, json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+			"worker", (json_int_t)wk->idx, "lcore", (json_int_t)wk->lcore_id,
+			"loops", (json_int_t)atomic_load_explicit(&wk->loops, memory_order_relaxed),
+			"rx_packets", (json_int_t)rx, "tx_packets", (json_int_t)tx,
+			"dropped", (json_int_t)dropped,
+			"learning_requests_lost",
+			(json_int_t)atomic_load_explicit(&wk->learn_ring_full, memory_order_relaxed)));
+	}
+	return a;
+}
