@@ -2,7 +2,7 @@
 /*
  * dpbond [EAL options] -- [-c FILE] [--port NAME=DEVARGS]... [--no-host-ports] [--run-dir DIR]
  *        [--cmdline-file FILE] [-i]
- * dpbond --check [-c FILE] [--port NAME=DEVARGS]... [--host-root DIR]
+ * dpbond --check [-c FILE] [--port NAME=DEVARGS]...
  * dpbond --version | --help
  *
  * The configuration is read and checked before EAL starts, so a bad file
@@ -38,7 +38,6 @@ struct app_opts {
 	const char *run_dir;
 	const char *ctl_socket;        /* NULL: RUN_DIR/dpbond.ctl; "none": no socket */
 	const char *ctl_group;
-	const char *host_root;         /* --check reads /sys, /proc, /etc/dpdk under it */
 	unsigned int n_ports;
 	struct dpb_cfg_port_arg ports[MAX_PORT_ARGS];
 };
@@ -47,7 +46,7 @@ static void usage(FILE *out, const char *prog)
 {
 	fprintf(out,
 		"usage: %s [EAL options] -- [-c FILE] [--port NAME=DEVARGS]... [--cmdline-file FILE] [-i]\n"
-		"       %s --check [-c FILE] [--port NAME=DEVARGS]... [--host-root DIR]\n"
+		"       %s --check [-c FILE] [--port NAME=DEVARGS]...\n"
 		"  -c, --config FILE     ifupdown interfaces file (default " DEFAULT_CONFIG ")\n"
 		"  --port NAME=DEVARGS   the DPDK device of interface NAME (wins over dpdk-devargs)\n"
 		"  --cmdline-file FILE   run console commands from FILE first\n"
@@ -57,7 +56,7 @@ static void usage(FILE *out, const char *prog)
 		"  --ctl-socket PATH     the control socket for dpbondctl (default RUN_DIR/dpbond.ctl; none: no socket)\n"
 		"  --ctl-group GROUP     the control socket's group (mode 0660; else root's alone, 0600)\n"
 		"  --check               validate the configuration and the host, print the model, exit\n"
-		"  --host-root DIR       --check reads the host's /sys, /proc, /etc/dpdk under DIR\n"
+
 		"  -v, --version         print the version\n",
 		prog, prog);
 }
@@ -75,7 +74,6 @@ static int parse_app_args(int argc, char **argv, struct app_opts *o)
 		{ "run-dir", required_argument, NULL, 'r' },
 		{ "ctl-socket", required_argument, NULL, 's' },
 		{ "ctl-group", required_argument, NULL, 'g' },
-		{ "host-root", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
@@ -122,9 +120,6 @@ static int parse_app_args(int argc, char **argv, struct app_opts *o)
 		case 'g':
 			o->ctl_group = optarg;
 			break;
-		case 'H':
-			o->host_root = optarg;
-			break;
 		case 'h':
 			usage(stdout, argv[0]);
 			return 1;
@@ -162,7 +157,11 @@ static int open_ctl_socket(const struct app_opts *o, const struct dpb_cfg *cfg)
 	return dpb_cli_sock_open(path, o->ctl_group);
 }
 
-/* --check: whether this host can run @p cfg; warnings on stderr. @return their number. */
+/*
+ * --check: whether this host can run @p cfg; warnings on stderr. The host's
+ * /sys, /proc and /etc/dpdk are read under @p root (DPBOND_HOST_ROOT, for
+ * tests; NULL: /). @return the number of warnings.
+ */
 static unsigned int check_host(const struct dpb_cfg *cfg, const char *root)
 {
 	static struct dpb_host_facts facts;
@@ -236,7 +235,7 @@ int main(int argc, char **argv)
 	if (o.no_host_ports)
 		dpb_cfg_drop_host_ports(&cfg);
 	if (o.check) {
-		unsigned int n = cfg.n_warnings + check_host(&cfg, o.host_root);
+		unsigned int n = cfg.n_warnings + check_host(&cfg, getenv("DPBOND_HOST_ROOT"));
 
 		dpb_cfg_dump(&cfg, stdout);
 		printf("%s: OK (%u warning%s)\n", o.config, n, n == 1 ? "" : "s");

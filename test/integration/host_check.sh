@@ -2,7 +2,7 @@
 # `dpbond --check` compares the host with the file: NICs named by PCI address
 # bound to vfio-pci (mlx5 may stay on mlx5_core), hugepages reserved, 1 GiB
 # pages reserved on the kernel command line. The host is a tree of real
-# files (--host-root); each warning is checked word for word.
+# files (DPBOND_HOST_ROOT); each warning is checked word for word.
 BUILD=$1
 . "$(dirname "$0")/lib.sh"
 
@@ -27,7 +27,7 @@ CFG
 
 # check [OPTIONS...]: --check on the fake host; its warnings in $T/warn, status checked.
 check() {
-	"$DPBOND" --check --host-root "$H" -c "$T/interfaces" "$@" > "$T/out" 2> "$T/err" ||
+	DPBOND_HOST_ROOT="$H" "$DPBOND" --check -c "$T/interfaces" "$@" > "$T/out" 2> "$T/err" ||
 		fail "--check refused the file: $(cat "$T/err")"
 	grep "warning:" "$T/err" > "$T/warn" || true
 }

@@ -180,7 +180,7 @@ stop_pid() {
 	wait "$1" 2>/dev/null || true
 }
 
-# fake_host DIR: a host for `dpbond --check --host-root DIR`, made of real
+# fake_host DIR: a host for `DPBOND_HOST_ROOT=DIR dpbond --check`, made of real
 # files, that any file's needs match: 512 reserved 2 MiB pages, no 1 GiB
 # pages, a kernel command line without hugepages, no PCI device yet.
 fake_host() {
