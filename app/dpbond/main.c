@@ -9,21 +9,26 @@
  * touches no port: its diagnostics go to stderr and the exit status is 2.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_pdump.h>
 
 #include "dpb_cfg.h"
 #include "dpb_cli.h"
 #include "dpb_ctl.h"
 #include "dpb_hostcheck.h"
 #include "dpb_notify.h"
+#include "dpb_log.h"
 
 #define DEFAULT_CONFIG "/etc/dpbond/interfaces"
 #define MAX_PORT_ARGS 32
@@ -38,6 +43,8 @@ struct app_opts {
 	const char *run_dir;
 	const char *ctl_socket;        /* NULL: RUN_DIR/dpbond.ctl; "none": no socket */
 	const char *ctl_group;
+	const char *status_dir;        /* --status-dir: /proc/net/bonding and sysfs files */
+	const char *prom_file;         /* --prom-file: node exporter textfile */
 	unsigned int n_ports;
 	struct dpb_cfg_port_arg ports[MAX_PORT_ARGS];
 };
@@ -55,8 +62,9 @@ static void usage(FILE *out, const char *prog)
 		"  --run-dir DIR         where VM ports' vhost-user sockets go (default /run/dpbond)\n"
 		"  --ctl-socket PATH     the control socket for dpbondctl (default RUN_DIR/dpbond.ctl; none: no socket)\n"
 		"  --ctl-group GROUP     the control socket's group (mode 0660; else root's alone, 0600)\n"
+		"  --status-dir DIR      keep DIR/proc/net/bonding/BOND and DIR/sys/class/net/... as Linux's\n"
+		"  --prom-file FILE      keep FILE for node exporter's textfile collector\n"
 		"  --check               validate the configuration and the host, print the model, exit\n"
-
 		"  -v, --version         print the version\n",
 		prog, prog);
 }
@@ -74,6 +82,8 @@ static int parse_app_args(int argc, char **argv, struct app_opts *o)
 		{ "run-dir", required_argument, NULL, 'r' },
 		{ "ctl-socket", required_argument, NULL, 's' },
 		{ "ctl-group", required_argument, NULL, 'g' },
+		{ "status-dir", required_argument, NULL, 'S' },
+		{ "prom-file", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
@@ -90,7 +100,7 @@ static int parse_app_args(int argc, char **argv, struct app_opts *o)
 			char *eq = strchr(optarg, '=');
 
 			if (eq == NULL || eq == optarg || eq[1] == '\0' || o->n_ports == MAX_PORT_ARGS) {
-				fprintf(stderr, "--port wants NAME=DEVARGS, got '%s'\n", optarg);
+				DPB_LOG(ERR, MAIN, "--port wants NAME=DEVARGS, got '%s'", optarg);
 				return -1;
 			}
 			*eq = '\0';
@@ -120,6 +130,12 @@ static int parse_app_args(int argc, char **argv, struct app_opts *o)
 		case 'g':
 			o->ctl_group = optarg;
 			break;
+		case 'S':
+			o->status_dir = optarg;
+			break;
+		case 'P':
+			o->prom_file = optarg;
+			break;
 		case 'h':
 			usage(stdout, argv[0]);
 			return 1;
@@ -132,13 +148,36 @@ static int parse_app_args(int argc, char **argv, struct app_opts *o)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "unexpected argument '%s'\n", argv[optind]);
+		DPB_LOG(ERR, MAIN, "unexpected argument '%s'", argv[optind]);
 		return -1;
 	}
 	return 0;
 }
 
 /* The control socket, RUN_DIR/dpbond.ctl unless told. @return 0 or -errno. */
+/* --status-dir and --prom-file must be writable before anything starts. @return 0 or -1. */
+static int check_status_paths(const struct app_opts *o)
+{
+	char err[PATH_MAX + 64], tmp[PATH_MAX];
+	int fd;
+
+	if (o->status_dir && dpb_ctl_check_status_dir(o->status_dir, err, sizeof(err)) < 0) {
+		DPB_LOG(ERR, MAIN, "--status-dir %s; nothing was started", err);
+		return -1;
+	}
+	if (o->prom_file == NULL)
+		return 0;
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", o->prom_file) >= sizeof(tmp) ||
+	    (fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644)) < 0) {
+		DPB_LOG(ERR, MAIN, "--prom-file %s: cannot write it: %s; nothing was started",
+			o->prom_file, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	unlink(tmp);
+	return 0;
+}
+
 static int open_ctl_socket(const struct app_opts *o, const struct dpb_cfg *cfg)
 {
 	char path[DPB_CFG_PATH_LEN + 16];
@@ -149,7 +188,7 @@ static int open_ctl_socket(const struct app_opts *o, const struct dpb_cfg *cfg)
 		snprintf(path, sizeof(path), "%s", o->ctl_socket);
 	} else {
 		if (mkdir(cfg->run_dir, 0755) < 0 && errno != EEXIST) {
-			fprintf(stderr, "%s: %s\n", cfg->run_dir, strerror(errno));
+			DPB_LOG(ERR, MAIN, "%s: %s", cfg->run_dir, strerror(errno));
 			return -errno;
 		}
 		snprintf(path, sizeof(path), "%s/dpbond.ctl", cfg->run_dir);
@@ -158,22 +197,40 @@ static int open_ctl_socket(const struct app_opts *o, const struct dpb_cfg *cfg)
 }
 
 /*
- * --check: whether this host can run @p cfg; warnings on stderr. The host's
- * /sys, /proc and /etc/dpdk are read under @p root (DPBOND_HOST_ROOT, for
- * tests; NULL: /). @return the number of warnings.
+ * --check: whether this host can run @p cfg, each mismatch logged as a
+ * dpbond.cfg warning. The host's /sys, /proc and /etc/dpdk are read under
+ * @p root (DPBOND_HOST_ROOT, for tests; NULL: /). @return the number of warnings.
  */
 static unsigned int check_host(const struct dpb_cfg *cfg, const char *root)
 {
 	static struct dpb_host_facts facts;
 	struct dpb_strbuf sb;
 	unsigned int n;
+	const char *line, *nl;
 
 	dpb_host_probe(cfg, root, &facts);
 	dpb_strbuf_init(&sb);
 	n = dpb_host_check(cfg, &facts, &sb);
-	fputs(dpb_strbuf_str(&sb), stderr);
+	for (line = dpb_strbuf_str(&sb); line && (nl = strchr(line, '\n')) != NULL; line = nl + 1)
+		DPB_LOG(WARNING, CFG, "%.*s", (int)(nl - line), line);
 	dpb_strbuf_free(&sb);
 	return n;
+}
+
+/* The configuration's diagnostics, each logged as dpbond.cfg's error or warning. */
+static void log_cfg_diags(const struct dpb_cfg *cfg)
+{
+	char line[DPB_CFG_DIAG_TEXT_LEN];
+
+	for (unsigned int i = 0; i < cfg->n_diags; i++) {
+		const struct dpb_cfg_diag *d = &cfg->diags[i];
+
+		dpb_cfg_diag_format(d, line, sizeof(line));
+		DPB_LOG_AT(d->severity == DPB_DIAG_ERROR ? RTE_LOG_ERR : RTE_LOG_WARNING, CFG,
+			   "%s", line);
+	}
+	if (cfg->n_diags_dropped)
+		DPB_LOG(WARNING, CFG, "(%u more diagnostics not shown)", cfg->n_diags_dropped);
 }
 
 static void on_signal(int sig)
@@ -191,6 +248,9 @@ int main(int argc, char **argv)
 	char **app_argv;
 	bool ours = false;
 
+	/* Under systemd, each message to the journal once, with its priority. */
+	if (dpb_log_open() > 0)
+		atexit(dpb_log_close);
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0 && !dashdash)
 			dashdash = i;
@@ -224,9 +284,9 @@ int main(int argc, char **argv)
 	}
 
 	rc = dpb_cfg_load(&cfg, o.config, o.ports, o.n_ports);
-	dpb_cfg_print_diags(&cfg, stderr);
+	log_cfg_diags(&cfg);
 	if (rc < 0) {
-		fprintf(stderr, "%s: configuration refused; nothing was started\n", o.config);
+		DPB_LOG(ERR, CFG, "%s: configuration refused; nothing was started", o.config);
 		free(copy);
 		return EXIT_CONFIG;
 	}
@@ -245,14 +305,23 @@ int main(int argc, char **argv)
 	/* Read now: EAL and hook commands must not see the manager's socket. */
 	dpb_notify_init();
 
+	if (check_status_paths(&o) < 0) {
+		free(copy);
+		return EXIT_CONFIG;
+	}
 	rc = rte_eal_init(dashdash ? dashdash : argc, argv);
 	if (rc < 0) {
-		fprintf(stderr, "EAL initialisation failed: %s\n", rte_strerror(rte_errno));
+		DPB_LOG(ERR, MAIN, "EAL initialisation failed: %s", rte_strerror(rte_errno));
 		free(copy);
 		return 1;
 	}
+	/* dpdk-dumpcap (a secondary process) asks this process to copy a port's
+	 * frames to it: without this, it cannot capture. Not fatal. (On the error
+	 * paths below, rte_eal_cleanup releases what this took.) */
+	if (rte_pdump_init() < 0)
+		DPB_LOG(WARNING, MAIN, "packet capture unavailable: %s", rte_strerror(rte_errno));
 	if (dpb_ctl_check_devices(&cfg) < 0) {
-		fprintf(stderr, "%s: configuration refused; nothing was started\n", o.config);
+		DPB_LOG(ERR, CFG, "%s: configuration refused; nothing was started", o.config);
 		rte_eal_cleanup();
 		free(copy);
 		return EXIT_CONFIG;
@@ -271,8 +340,14 @@ int main(int argc, char **argv)
 		free(copy);
 		return 1;
 	}
-	printf("dpbond %s: %s loaded; forwarding\n", DPB_VERSION, o.config);
-	fflush(stdout);
+	if (dpb_ctl_set_status(ctl, o.status_dir, o.prom_file) < 0) {
+		dpb_cli_sock_close();
+		dpb_ctl_destroy(ctl);
+		rte_eal_cleanup();
+		free(copy);
+		return EXIT_CONFIG;
+	}
+	DPB_LOG(NOTICE, MAIN, "dpbond %s: %s loaded; forwarding", DPB_VERSION, o.config);
 	/* Every port started and the first snapshot published: ready, whether
 	 * or not a link is up (a pulled cable must not hold the boot). */
 	dpb_notify_send("READY=1\nSTATUS=forwarding");
@@ -281,6 +356,7 @@ int main(int argc, char **argv)
 	dpb_cli_sock_close();
 	if (dpb_ctl_destroy(ctl) < 0 && rc == 0)
 		rc = 1;
+	rte_pdump_uninit();
 	rte_eal_cleanup();
 	dpb_notify_close();
 	free(copy);

@@ -38,16 +38,22 @@ void cfg_diag(struct dpb_cfg *cfg, enum dpb_diag_severity sev,
 	va_end(ap);
 }
 
+int dpb_cfg_diag_format(const struct dpb_cfg_diag *d, char *buf, size_t len)
+{
+	const char *sev = d->severity == DPB_DIAG_ERROR ? "error" : "warning";
+
+	if (d->loc.line)
+		return snprintf(buf, len, "%s:%u: %s: %s", d->loc.file, d->loc.line, sev, d->msg);
+	return snprintf(buf, len, "%s: %s: %s", d->loc.file, sev, d->msg);
+}
+
 void dpb_cfg_print_diags(const struct dpb_cfg *cfg, FILE *out)
 {
-	for (unsigned int i = 0; i < cfg->n_diags; i++) {
-		const struct dpb_cfg_diag *d = &cfg->diags[i];
-		const char *sev = d->severity == DPB_DIAG_ERROR ? "error" : "warning";
+	char line[DPB_CFG_DIAG_TEXT_LEN];
 
-		if (d->loc.line)
-			fprintf(out, "%s:%u: %s: %s\n", d->loc.file, d->loc.line, sev, d->msg);
-		else
-			fprintf(out, "%s: %s: %s\n", d->loc.file, sev, d->msg);
+	for (unsigned int i = 0; i < cfg->n_diags; i++) {
+		dpb_cfg_diag_format(&cfg->diags[i], line, sizeof(line));
+		fprintf(out, "%s\n", line);
 	}
 	if (cfg->n_diags_dropped)
 		fprintf(out, "(%u more diagnostics not shown)\n", cfg->n_diags_dropped);

@@ -347,6 +347,17 @@ int dpb_cfg_load(struct dpb_cfg *cfg, const char *path,
 /** Prints each diagnostic as "file:line: error|warning: message". */
 void dpb_cfg_print_diags(const struct dpb_cfg *cfg, FILE *out);
 
+/** Room for a diagnostic's text: its file, line, severity and message. */
+#define DPB_CFG_DIAG_TEXT_LEN (DPB_CFG_PATH_LEN + 300)
+
+/**
+ * Writes diagnostic @p d as "file:line: error|warning: message" (without the
+ * line's number when it is about the file as a whole), no newline, into
+ * @p buf of @p len bytes (DPB_CFG_DIAG_TEXT_LEN holds any). Any thread.
+ * @return what snprintf returns.
+ */
+int dpb_cfg_diag_format(const struct dpb_cfg_diag *d, char *buf, size_t len);
+
 /** Prints the resolved model (bonds, bridges, ports) for `--check`. */
 void dpb_cfg_dump(const struct dpb_cfg *cfg, FILE *out);
 

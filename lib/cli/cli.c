@@ -13,6 +13,7 @@
 
 #include "cli_priv.h"
 #include "dpb_cli.h"
+#include "dpb_log.h"
 
 #define PROMPT "dpbond> "
 
@@ -124,7 +125,7 @@ static int run_file(const char *path)
 	if (f == NULL) {
 		int rc = -errno;
 
-		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		DPB_LOG(ERR, CLI, "%s: %s", path, strerror(errno));
 		cmdline_free(cl);
 		return rc;
 	}

@@ -27,6 +27,7 @@
 
 #include "cli_priv.h"
 #include "dpb_cli.h"
+#include "dpb_log.h"
 
 #define SOCK_MAX_CLIENTS 16
 #define SOCK_LINE_MAX 1024
@@ -64,7 +65,7 @@ int dpb_cli_sock_open(const char *path, const char *group)
 	mode_t mode = group ? 0660 : 0600;
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
-		fprintf(stderr, "%s: a control socket path is at most %zu bytes\n", path,
+		DPB_LOG(ERR, CLI, "%s: a control socket path is at most %zu bytes", path,
 			sizeof(sa.sun_path) - 1);
 		return -ENAMETOOLONG;
 	}
@@ -78,7 +79,7 @@ int dpb_cli_sock_open(const char *path, const char *group)
 		if (probe >= 0)
 			close(probe);
 		if (live) {
-			fprintf(stderr, "%s: another process answers on this control socket (--ctl-socket PATH, or none)\n",
+			DPB_LOG(ERR, CLI, "%s: another process answers on this control socket (--ctl-socket PATH, or none)",
 				path);
 			return -EADDRINUSE;
 		}
@@ -89,7 +90,7 @@ int dpb_cli_sock_open(const char *path, const char *group)
 	    chmod(path, mode) < 0 || listen(sock.fd, SOCK_MAX_CLIENTS) < 0) {
 		int rc = -errno;
 
-		fprintf(stderr, "%s: control socket: %s\n", path, strerror(errno));
+		DPB_LOG(ERR, CLI, "%s: control socket: %s", path, strerror(errno));
 		if (sock.fd >= 0)
 			close(sock.fd);
 		sock.fd = -1;
@@ -99,7 +100,7 @@ int dpb_cli_sock_open(const char *path, const char *group)
 		struct group *g = getgrnam(group);
 
 		if (g == NULL || chown(path, (uid_t)-1, g->gr_gid) < 0) {
-			fprintf(stderr, "%s: control socket: group %s: %s\n", path, group,
+			DPB_LOG(ERR, CLI, "%s: control socket: group %s: %s", path, group,
 				g ? strerror(errno) : "no such group");
 			close(sock.fd);
 			unlink(path);

@@ -131,6 +131,7 @@ static void show_ctl_cb(void *parsed, struct cmdline *cl, void *data)
 	(void)data;
 	dpb_strbuf_init(&sb);
 	cli_sock_show(&sb);
+	dpb_ctl_show_status(cli.ctl, &sb);
 	cli_reply(cl, 0, &sb);
 }
 

@@ -27,7 +27,7 @@ int dpb_cli_run(struct dpb_ctl *ctl, const char *file, bool interactive);
  * when not NULL): the console's commands for dpbondctl and scripts, served
  * by dpb_cli_run()'s loop between turns of the appliance. Main lcore,
  * before dpb_cli_run().
- * @return 0, or -errno with a message on stderr (-EADDRINUSE: another
+ * @return 0, or -errno with a message logged (-EADDRINUSE: another
  *   process answers there).
  */
 int dpb_cli_sock_open(const char *path, const char *group);

@@ -13,6 +13,7 @@
 #include <rte_mbuf.h>
 
 #include "ctl_priv.h"
+#include "ctl_status.h"
 
 #define MBUF_CACHE 256
 #define LEARN_RING_SIZE 4096
@@ -39,8 +40,8 @@ int dpb_ctl_check_devices(const struct dpb_cfg *cfg)
 		if (f->kind != DPB_IFACE_PORT || f->master < 0 || f->vhost || f->devargs[0] ||
 		    (n >= 0 && rte_eth_dev_is_valid_port((uint16_t)n)))
 			continue;
-		fprintf(stderr,
-			"%s:%u: error: %s: no device: give 'dpdk-devargs' in its stanza, or --port %s=DEVARGS%s\n",
+		DPB_LOG(ERR, CFG,
+			"%s:%u: error: %s: no device: give 'dpdk-devargs' in its stanza, or --port %s=DEVARGS%s",
 			f->loc.file, f->loc.line, f->name, f->name,
 			n >= 0 ? ", or an EAL device for its number" : "");
 		rc = -ENODEV;
@@ -84,7 +85,7 @@ int ctl_attach_port(struct dpb_ctl *c, int iface)
 	}
 	for (unsigned int i = 0; i < c->n_ports; i++) {
 		if (i != idx && c->ports[i].name[0] && c->ports[i].port_id == p->port_id) {
-			fprintf(stderr, "%s: device is already %s (port %u)\n", f->name,
+			DPB_LOG(ERR, PORT, "%s: device is already %s (port %u)", f->name,
 				c->ports[i].name, p->port_id);
 			memset(p, 0, sizeof(*p));
 			return -EEXIST;
@@ -109,7 +110,7 @@ static int create_pool(struct dpb_ctl *c)
 	c->pool = rte_pktmbuf_pool_create("dpb_mbufs", n, MBUF_CACHE, 0,
 					  RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
 	if (c->pool == NULL) {
-		fprintf(stderr, "cannot create a pool of %u mbufs: %s\n", n,
+		DPB_LOG(ERR, CTL, "cannot create a pool of %u mbufs: %s", n,
 			rte_strerror(rte_errno));
 		return -ENOMEM;
 	}
@@ -122,7 +123,7 @@ static int create_workers(struct dpb_ctl *c)
 
 	c->n_pollers = c->n_workers ? c->n_workers : 1;
 	if (c->n_pollers > DPB_FWD_MAX_WORKERS) {
-		fprintf(stderr, "%u worker lcores: dpbond takes at most %u\n", c->n_workers,
+		DPB_LOG(ERR, FWD, "%u worker lcores: dpbond takes at most %u", c->n_workers,
 			DPB_FWD_MAX_WORKERS);
 		return -EINVAL;
 	}
@@ -188,14 +189,14 @@ static int steer_slow(struct dpb_ctl *c)
 			int rc = dpb_port_steer_slow(p, why, sizeof(why));
 
 			if (rc == 0) {
-				printf("%s: LACP frames steered by rte_flow to rx queue %u\n", p->name,
-				       p->slow_rxq);
+				DPB_LOG(INFO, LACP, "%s: LACP frames steered by rte_flow to rx queue %u",
+					p->name, p->slow_rxq);
 			} else if (rc == -EIO) {
-				fprintf(stderr, "%s: %s\n", p->name, why);
+				DPB_LOG(ERR, LACP, "%s: %s", p->name, why);
 				return rc;
 			} else {
-				fprintf(stderr,
-					"%s:%u: warning: %s: no dedicated LACP queue on %s: %s; LACP frames take the software path\n",
+				DPB_LOG(WARNING, LACP,
+					"%s:%u: warning: %s: no dedicated LACP queue on %s: %s; LACP frames take the software path",
 					f->loc.file, f->loc.line, f->name, p->name, why);
 			}
 		}
@@ -210,7 +211,7 @@ static int init_bond(struct dpb_ctl *c, int iface, uint64_t now)
 	int rc = dpb_bond_init(&cb->bond, f->name, &f->bond, now);
 
 	if (rc < 0) {
-		fprintf(stderr, "%s:%u: %s: mode %s cannot be set up\n", f->loc.file, f->loc.line,
+		DPB_LOG(ERR, BOND, "%s:%u: %s: mode %s cannot be set up", f->loc.file, f->loc.line,
 			f->name, dpb_bond_mode_name(f->bond.mode));
 		return rc;
 	}
@@ -288,8 +289,8 @@ static int attach_host_port(struct dpb_ctl *c, int iface)
 		snprintf(f->devargs, sizeof(f->devargs), "net_tap_%s,iface=%s", name, name);
 	rc = ctl_attach_port(c, iface);
 	if (rc < 0)
-		fprintf(stderr,
-			"%s:%u: %s: no host port (a TAP needs root and /dev/net/tun); --no-host-ports leaves the address to the kernel\n",
+		DPB_LOG(ERR, HOST,
+			"%s:%u: %s: no host port (a TAP needs root and /dev/net/tun); --no-host-ports leaves the address to the kernel",
 			f->loc.file, f->loc.line, f->name);
 	return rc;
 }
@@ -325,7 +326,7 @@ static int attach_ports(struct dpb_ctl *c)
 			return rc;
 	}
 	if (c->n_ports == 0) {
-		fprintf(stderr, "no bond or bridge uses any port: nothing to do\n");
+		DPB_LOG(ERR, CTL, "no bond or bridge uses any port: nothing to do");
 		return -EINVAL;
 	}
 	return 0;
@@ -391,6 +392,7 @@ int dpb_ctl_destroy(struct dpb_ctl *c)
 	if (c == NULL)
 		return 0;
 	ctl_telemetry_fini();
+	ctl_status_fini(c);
 	if (c->hooks_up) {
 		ctl_run_hooks(c, DPB_HOOK_PRE_DOWN);
 		ctl_run_hooks(c, DPB_HOOK_DOWN);
@@ -428,9 +430,9 @@ int dpb_ctl_destroy(struct dpb_ctl *c)
 			rte_mempool_cache_flush(rte_mempool_default_cache(c->pool, lcore), c->pool);
 		avail = rte_mempool_avail_count(c->pool);
 
-		printf("mbufs: %u of %u back in the pool\n", avail, c->pool->size);
+		DPB_LOG(INFO, CTL, "mbufs: %u of %u back in the pool", avail, c->pool->size);
 		if (avail != c->pool->size) {
-			fprintf(stderr, "error: %u mbufs were not returned to the pool\n",
+			DPB_LOG(ERR, CTL, "error: %u mbufs were not returned to the pool",
 				c->pool->size - avail);
 			rc = -EIO;
 		}

@@ -159,8 +159,8 @@ void ctl_arpmon_init(struct dpb_ctl *c, struct ctl_bond *cb)
 			    &cb->arp_src[DPB_CFG_MAX_ARP_TARGETS + t]);
 	}
 	if (am->n_ours4 + am->n_ours6 == 0)
-		fprintf(stderr,
-			"%s: the ARP monitor has no host address above the bond: probes go from 0.0.0.0 and ::, and answers cannot be validated\n",
+		DPB_LOG(WARNING, BOND,
+			"%s: the ARP monitor has no host address above the bond: probes go from 0.0.0.0 and ::, and answers cannot be validated",
 			b->name);
 }
 

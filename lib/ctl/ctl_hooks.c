@@ -63,10 +63,10 @@ static void run_one(const struct dpb_cfg *cfg, const struct dpb_cfg_hook *h)
 	if (rc == 0)
 		return;
 	if (rc > 0)
-		fprintf(stderr, "%s:%u: warning: %s: %s command failed with status %d: %s\n",
+		DPB_LOG(WARNING, HOST, "%s:%u: warning: %s: %s command failed with status %d: %s",
 			h->loc.file, h->loc.line, f->name, dpb_hook_phase_name(h->phase), rc, h->cmd);
 	else
-		fprintf(stderr, "%s:%u: warning: %s: %s command %s: %s\n", h->loc.file, h->loc.line,
+		DPB_LOG(WARNING, HOST, "%s:%u: warning: %s: %s command %s: %s", h->loc.file, h->loc.line,
 			f->name, dpb_hook_phase_name(h->phase),
 			rc == -ETIMEDOUT ? "killed after 60 s" : "could not be started", h->cmd);
 }

@@ -56,17 +56,17 @@ static int apply(const struct dpb_cfg_iface *f, const char *ifname, const struct
 	if (!gateway) {
 		rc = dpb_host_add_addr(ifname, a->family, a->bytes, a->prefix_len, why, sizeof(why));
 		if (rc == 0)
-			printf("%s: host port %s has %s/%u\n", f->name, ifname, text, a->prefix_len);
+			DPB_LOG(INFO, HOST, "%s: host port %s has %s/%u", f->name, ifname, text, a->prefix_len);
 		else
-			fprintf(stderr, "%s:%u: %s: host port %s: %s/%u: %s\n", a->loc.file,
+			DPB_LOG(ERR, HOST, "%s:%u: %s: host port %s: %s/%u: %s", a->loc.file,
 				a->loc.line, f->name, ifname, text, a->prefix_len, why);
 		return rc;
 	}
 	rc = dpb_host_add_default_route(ifname, a->family, a->bytes, why, sizeof(why));
 	if (rc == 0)
-		printf("%s: default route via %s\n", f->name, text);
+		DPB_LOG(INFO, HOST, "%s: default route via %s", f->name, text);
 	else
-		fprintf(stderr, "%s:%u: warning: %s: gateway %s not installed: %s\n", a->loc.file,
+		DPB_LOG(WARNING, HOST, "%s:%u: warning: %s: gateway %s not installed: %s", a->loc.file,
 			a->loc.line, f->name, text, why);
 	return 0;   /* a route the host already has is not dpbond's to replace */
 }
@@ -83,7 +83,7 @@ static int configure_kernel(const struct dpb_cfg_iface *f, const char *ifname)
 	if (f->inet6 == DPB_METHOD_AUTO &&
 	    (dpb_host_set_ipv6_conf(ifname, "accept_ra", "2", why, sizeof(why)) < 0 ||
 	     dpb_host_set_ipv6_conf(ifname, "autoconf", "1", why, sizeof(why)) < 0))
-		fprintf(stderr, "%s:%u: warning: %s: inet6 auto on %s: %s\n", f->loc.file,
+		DPB_LOG(WARNING, HOST, "%s:%u: warning: %s: inet6 auto on %s: %s", f->loc.file,
 			f->loc.line, f->name, ifname, why);
 	for (unsigned int k = 0; k < f->n_addrs; k++) {
 		rc = apply(f, ifname, &f->addrs[k], false);
@@ -106,7 +106,7 @@ void ctl_kernel_mtu(const struct dpb_port *p)
 	    if_indextoname(info.if_index, ifname) == NULL)
 		return;
 	if (dpb_host_set_mtu(ifname, p->mtu, why, sizeof(why)) < 0)
-		fprintf(stderr, "%s: warning: kernel interface %s: %s\n", p->name, ifname, why);
+		DPB_LOG(WARNING, HOST, "%s: warning: kernel interface %s: %s", p->name, ifname, why);
 }
 
 /* The VLAN of host port @iface on its bridge: the VLAN's, or the bridge's pvid. */
@@ -173,7 +173,7 @@ static int kernel_side(const struct dpb_cfg_iface *f, const struct dpb_port *p)
 
 	if (rte_eth_dev_info_get(p->port_id, &info) != 0 || info.if_index == 0 ||
 	    if_indextoname(info.if_index, ifname) == NULL) {
-		fprintf(stderr, "%s:%u: warning: %s: host port %s has no kernel interface; addresses not applied\n",
+		DPB_LOG(WARNING, HOST, "%s:%u: warning: %s: host port %s has no kernel interface; addresses not applied",
 			f->loc.file, f->loc.line, f->name, p->devargs);
 		return 0;
 	}

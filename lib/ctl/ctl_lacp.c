@@ -73,8 +73,8 @@ int ctl_lacp_init(struct dpb_ctl *c, struct ctl_bond *cb, const struct dpb_cfg_b
 		static const uint8_t zero[DPB_MAC_LEN];
 
 		if (memcmp(p.system.b, zero, DPB_MAC_LEN) == 0)
-			fprintf(stderr,
-				"%s: warning: the LACP system id is 00:00:00:00:00:00 (its first member has no MAC address); set bond-ad-actor-system\n",
+			DPB_LOG(WARNING, LACP,
+				"%s: warning: the LACP system id is 00:00:00:00:00:00 (its first member has no MAC address); set bond-ad-actor-system",
 				cb->bond.name);
 	}
 	cb->lacp_params = p;
@@ -143,6 +143,28 @@ static struct ctl_bond *member_of(struct dpb_ctl *c, uint16_t pid, unsigned int 
 	return NULL;
 }
 
+/* What the wire sends is logged at most DPB_LOG_RL_BURST times a second per
+ * message: a partner (or anyone on the segment) cannot flood the log. */
+static void log_lacpdu(const struct ctl_bond *cb, unsigned int k, const struct dpb_lacpdu *pdu,
+		       uint64_t now)
+{
+	char sys[DPB_MAC_STR_LEN];
+
+	DPB_LOG_RL(DEBUG, LACP, now,
+		   "%s: %s: LACPDU from system %u,%s port %u,%u key %u state 0x%02x, for port %u state 0x%02x",
+		   cb->bond.name, cb->ctl->ports[cb->member_port[k]].name,
+		   pdu->actor.system_priority, dpb_mac_format(&pdu->actor.system, sys),
+		   pdu->actor.port_priority, pdu->actor.port, pdu->actor.key, pdu->actor.state,
+		   pdu->partner.port, pdu->partner.state);
+}
+
+static void log_malformed(const struct ctl_bond *cb, unsigned int k, const char *what,
+			  enum dpb_slow_error err, uint64_t now)
+{
+	DPB_LOG_RL(NOTICE, LACP, now, "%s: %s: malformed %s dropped: %s", cb->bond.name,
+		   cb->ctl->ports[cb->member_port[k]].name, what, dpb_slow_error_name(err));
+}
+
 static void slow_frame(struct dpb_ctl *c, struct rte_mbuf *m, uint64_t now)
 {
 	/* A slow-protocol frame is at most 128 bytes (802.3 Annex 57A); what
@@ -163,10 +185,12 @@ static void slow_frame(struct dpb_ctl *c, struct rte_mbuf *m, uint64_t now)
 	case DPB_SLOW_SUBTYPE_LACP:
 		err = dpb_lacpdu_decode(pdu, len, &lacpdu);
 		if (err == DPB_SLOW_OK) {
+			log_lacpdu(cb, k, &lacpdu, now);
 			dpb_lacp_rx(cb->lacp, k, &lacpdu, now);
 		} else {
 			cb->illegal_rx[k]++;
 			cb->slow_errors[err]++;
+			log_malformed(cb, k, "LACPDU", err, now);
 		}
 		break;
 	case DPB_SLOW_SUBTYPE_MARKER:
@@ -174,6 +198,7 @@ static void slow_frame(struct dpb_ctl *c, struct rte_mbuf *m, uint64_t now)
 		if (err != DPB_SLOW_OK) {
 			cb->illegal_rx[k]++;
 			cb->slow_errors[err]++;
+			log_malformed(cb, k, "Marker PDU", err, now);
 			break;
 		}
 		cb->marker_rx[k]++;
@@ -187,6 +212,9 @@ static void slow_frame(struct dpb_ctl *c, struct rte_mbuf *m, uint64_t now)
 		break;
 	default:
 		cb->unknown_rx[k]++;
+		DPB_LOG_RL(DEBUG, LACP, now, "%s: %s: slow protocol frame of subtype %u ignored",
+			   cb->bond.name, c->ports[cb->member_port[k]].name,
+			   len ? (unsigned int)pdu[0] : 0u);
 		break;
 	}
 }

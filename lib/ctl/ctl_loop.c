@@ -10,6 +10,7 @@
 #include <rte_cycles.h>
 
 #include "ctl_priv.h"
+#include "ctl_status.h"
 #include "dpb_notify.h"
 
 #define LEARN_BATCH 64
@@ -33,7 +34,9 @@ void ctl_log_bond_events(struct ctl_bond *cb)
 
 		dpb_strbuf_reset(&sb);
 		dpb_bond_event_format(b, ev, &sb);
-		fprintf(stderr, "[%8.3f] %s\n", (double)ev->at_ms / 1000.0, dpb_strbuf_str(&sb));
+		/* A bond left with no active member is an error; the rest, notices. */
+		DPB_LOG_AT(ev->type == DPB_BOND_EV_NO_ACTIVE ? RTE_LOG_ERR : RTE_LOG_NOTICE, BOND,
+			   "[%8.3f] %s", (double)ev->at_ms / 1000.0, dpb_strbuf_str(&sb));
 	}
 	dpb_strbuf_free(&sb);
 }
@@ -234,7 +237,7 @@ void ctl_publish(struct dpb_ctl *c)
 	struct dpb_fwd_snapshot *s = build_snapshot(c), *old;
 
 	if (s == NULL) {
-		fprintf(stderr, "out of memory for a snapshot; will retry\n");
+		DPB_LOG(ERR, CTL, "out of memory for a snapshot; will retry");
 		c->dirty = true;
 		return;
 	}
@@ -347,7 +350,7 @@ static void rebalance(struct dpb_ctl *c)
 		}
 		moved = dpb_bond_rebalance(&cb->bond, load);
 		if (moved) {
-			fprintf(stderr, "%s: rebalanced: %u source MAC group%s moved\n",
+			DPB_LOG(INFO, BOND, "%s: rebalanced: %u source MAC group%s moved",
 				cb->bond.name, moved, moved == 1 ? "" : "s");
 			c->dirty = true;
 		}
@@ -381,6 +384,7 @@ void ctl_tick(struct dpb_ctl *c)
 	if (c->dirty)
 		ctl_publish(c);
 	ctl_telemetry_serve(c);
+	ctl_status_refresh(c, now);
 }
 
 bool dpb_ctl_run(struct dpb_ctl *c)

@@ -12,6 +12,7 @@
 #include "dpb_fdb.h"
 #include "dpb_fwd.h"
 #include "dpb_lacp.h"
+#include "dpb_log.h"
 #include "dpb_port.h"
 #include "dpb_rlb.h"
 
@@ -101,6 +102,7 @@ struct dpb_ctl {
 	uint64_t rlb_requests_seen;             /* the workers' rlb_host_requests, summed */
 	uint64_t rlb_forward_lost;              /* host ARP replies rlb could not pass on */
 	struct ctl_sums base[DPB_CFG_MAX_IFACES]; /* at the last `clear` */
+	struct ctl_status *status;              /* --status-dir, --prom-file; NULL: neither */
 };
 
 /* ctl_announce.c */

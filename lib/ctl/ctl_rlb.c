@@ -196,7 +196,7 @@ void ctl_rlb_init(struct dpb_ctl *c, struct ctl_bond *cb)
 		return;
 	cb->rlb = calloc(1, sizeof(*cb->rlb));
 	if (cb->rlb == NULL) {
-		fprintf(stderr, "%s: no memory for receive load balancing; alb works as tlb\n",
+		DPB_LOG(WARNING, BOND, "%s: no memory for receive load balancing; alb works as tlb",
 			f->name);
 		return;
 	}

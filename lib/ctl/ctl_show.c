@@ -84,11 +84,16 @@ static void show_one(struct dpb_ctl *c, int iface, struct dpb_strbuf *out)
 	if (c->iface_port[iface] >= 0) {
 		const struct dpb_port *p = &c->ports[c->iface_port[iface]];
 		struct rte_eth_stats st;
+		char dev[RTE_ETH_NAME_MAX_LEN];
 
 		memset(&st, 0, sizeof(st));
 		rte_eth_stats_get(p->port_id, &st);
+		if (rte_eth_dev_get_name_by_port(p->port_id, dev) != 0)
+			snprintf(dev, sizeof(dev), "?");
 		dpb_strbuf_printf(out, "######## %s (port %u%s%s) ########\n", f->name,
 				  p->port_id, role, master);
+		/* The name DPDK's tools (dpdk-dumpcap -i, dpdk-proc-info) know it by. */
+		dpb_strbuf_printf(out, "  Device: %s\n", dev);
 		dpb_strbuf_printf(out, "  RX-packets: %lu  RX-bytes: %lu  RX-missed: %lu  RX-errors: %lu  RX-nombuf: %lu\n",
 				  (unsigned long)s.rx_pkts, (unsigned long)s.rx_bytes,
 				  (unsigned long)st.imissed, (unsigned long)st.ierrors,

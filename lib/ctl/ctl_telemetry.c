@@ -297,7 +297,7 @@ int ctl_telemetry_init(struct dpb_ctl *c)
 	pthread_condattr_destroy(&ca);
 	for (size_t i = 0; i < sizeof(tel_cmds) / sizeof(tel_cmds[0]); i++)
 		if (rte_telemetry_register_cmd(tel_cmds[i].path, tel_cb, tel_cmds[i].help) < 0) {
-			fprintf(stderr, "dpbond: cannot register telemetry command %s\n",
+			DPB_LOG(ERR, CTL, "cannot register telemetry command %s",
 				tel_cmds[i].path);
 			return -EINVAL;
 		}

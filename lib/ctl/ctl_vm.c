@@ -32,7 +32,7 @@ void ctl_vm_devargs(struct dpb_ctl *c, struct dpb_cfg_iface *f)
 
 	socket_path(c, f->name, path, sizeof(path));
 	if (mkdir(c->cfg.run_dir, 0755) < 0 && errno != EEXIST)
-		fprintf(stderr, "%s: cannot create %s: %s\n", f->name, c->cfg.run_dir,
+		DPB_LOG(ERR, VM, "%s: cannot create %s: %s", f->name, c->cfg.run_dir,
 			strerror(errno));
 	/* A socket left by an earlier run would refuse the bind. */
 	if (stat(path, &st) == 0 && S_ISSOCK(st.st_mode))
@@ -57,7 +57,7 @@ int ctl_port_up(struct dpb_ctl *c, struct dpb_port *p)
 		/* Only root's VMs (QEMU runs as root on Proxmox) may connect. */
 		socket_path(c, p->name, path, sizeof(path));
 		if (chmod(path, 0600) < 0)
-			fprintf(stderr, "%s: warning: cannot make %s 0600: %s\n", p->name, path,
+			DPB_LOG(WARNING, VM, "%s: warning: cannot make %s 0600: %s", p->name, path,
 				strerror(errno));
 	}
 	return rc;
@@ -109,11 +109,10 @@ static void vm_mtu(struct dpb_ctl *c, int iface, bool up)
 		return;
 	p->peer_mtu = mtu;
 	if (p->mtu && mtu > p->mtu)
-		printf("%s: the VM negotiated MTU %u, above the bridge's %u: frames stay within %u\n",
-		       p->name, mtu, p->mtu, p->mtu);
+		DPB_LOG(NOTICE, VM, "%s: the VM negotiated MTU %u, above the bridge's %u: frames stay within %u",
+			p->name, mtu, p->mtu, p->mtu);
 	else
-		printf("%s: the VM negotiated MTU %u: no longer frames go to it\n", p->name, mtu);
-	fflush(stdout);
+		DPB_LOG(INFO, VM, "%s: the VM negotiated MTU %u: no longer frames go to it", p->name, mtu);
 }
 
 void ctl_poll_bridge_links(struct dpb_ctl *c, uint64_t now)
@@ -133,7 +132,7 @@ void ctl_poll_bridge_links(struct dpb_ctl *c, uint64_t now)
 			continue;
 		c->port_down[pi] = !l.up;
 		c->dirty = true;
-		fprintf(stderr, "[%8.3f] %s: link %s\n", (double)now / 1000.0, c->cfg.ifaces[i].name,
+		DPB_LOG(NOTICE, PORT, "[%8.3f] %s: link %s", (double)now / 1000.0, c->cfg.ifaces[i].name,
 			l.up ? "up" : "down");
 		if (c->cfg.ifaces[i].vhost)
 			vm_mtu(c, (int)i, l.up);

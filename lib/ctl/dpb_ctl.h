@@ -12,6 +12,7 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "dpb_cfg.h"
@@ -23,7 +24,7 @@ struct dpb_ctl;
  * Builds the appliance from a validated @p cfg after rte_eal_init(): attaches
  * and starts the ports it uses, creates bonds and bridges, and launches one
  * worker per worker lcore (none with one lcore: the main lcore forwards).
- * @return the control plane, or NULL after printing why on stderr.
+ * @return the control plane, or NULL after logging why.
  */
 struct dpb_ctl *dpb_ctl_create(const struct dpb_cfg *cfg);
 
@@ -34,9 +35,28 @@ struct dpb_ctl *dpb_ctl_create(const struct dpb_cfg *cfg);
  * once EAL has probed its devices: called before dpb_ctl_create, so that a
  * file naming a device nowhere is refused before any port is touched.
  * Main lcore, after rte_eal_init. @return 0, or -ENODEV with a
- * `file:line: error:` for each on stderr.
+ * `file:line: error:` logged for each (dpbond.cfg).
  */
 int dpb_ctl_check_devices(const struct dpb_cfg *cfg);
+
+/**
+ * Keeps the status where monitoring looks: with @p dir, Linux's
+ * /proc/net/bonding and bonding sysfs files for the bonds under DIR/proc and
+ * DIR/sys (ctl_status.c); with @p prom_file, a node exporter textfile.
+ * Either may be NULL. Both are written at once, then kept up to date by the
+ * control loop, and removed by dpb_ctl_destroy(). Main lcore, after
+ * dpb_ctl_create(). @return 0, or -EACCES (-ENOMEM) with why on stderr.
+ */
+int dpb_ctl_set_status(struct dpb_ctl *c, const char *dir, const char *prom_file);
+
+/** One line on the status files and textfile, for `show ctl` (nothing when off). Main lcore. */
+void dpb_ctl_show_status(const struct dpb_ctl *c, struct dpb_strbuf *out);
+
+/**
+ * Whether @p dir can take the status tree (created if missing). For a
+ * refusal before anything starts. @return 0, or -errno with why in @p err.
+ */
+int dpb_ctl_check_status_dir(const char *dir, char *err, size_t errlen);
 
 /**
  * Stops the workers and the ports, reports mbufs not returned to the pool,

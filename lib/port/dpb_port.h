@@ -58,7 +58,7 @@ struct dpb_port_link {
  * Finds the device for @p name: probes @p devargs when given (or finds it if
  * already probed), else takes @p nth_port, the EAL-probed port of that number
  * (-1 when none applies).
- * @return 0, or -errno with a message printed on stderr.
+ * @return 0, or -errno with a message logged (dpbond.port).
  */
 int dpb_port_attach(struct dpb_port *p, const char *name, const char *devargs, int nth_port);
 
@@ -67,7 +67,7 @@ int dpb_port_attach(struct dpb_port *p, const char *name, const char *devargs, i
  * exactly @p n_queues tx queues, with mbufs from @p pool, for IP packets of
  * @p mtu bytes: the device's MTU where its limits allow (else a warning),
  * and scattered rx, where offered, when such a frame is longer than an mbuf.
- * @return 0, or -errno (message on stderr), e.g. -ENOTSUP when the device
+ * @return 0, or -errno (message logged, dpbond.port), e.g. -ENOTSUP when the device
  *   has fewer tx queues than there are workers.
  */
 int dpb_port_configure(struct dpb_port *p, uint16_t n_queues, struct rte_mempool *pool,

@@ -9,6 +9,7 @@
 #include <rte_ethdev.h>
 #include <rte_flow.h>
 
+#include "dpb_log.h"
 #include "dpb_port.h"
 #include "port_priv.h"
 
@@ -40,13 +41,13 @@ int dpb_port_attach(struct dpb_port *p, const char *name, const char *devargs, i
 		if (port_of_devargs(devargs, &pid) != 0) {
 			rc = rte_dev_probe(devargs);
 			if (rc < 0) {
-				fprintf(stderr, "%s: cannot probe device '%s': %s\n", name, devargs,
+				DPB_LOG(ERR, PORT, "%s: cannot probe device '%s': %s", name, devargs,
 					strerror(-rc));
 				return rc;
 			}
 			rc = port_of_devargs(devargs, &pid);
 			if (rc != 0) {
-				fprintf(stderr, "%s: device '%s' was probed but is not an ethdev port\n",
+				DPB_LOG(ERR, PORT, "%s: device '%s' was probed but is not an ethdev port",
 					name, devargs);
 				return -ENODEV;
 			}
@@ -55,8 +56,8 @@ int dpb_port_attach(struct dpb_port *p, const char *name, const char *devargs, i
 	} else if (nth_port >= 0 && rte_eth_dev_is_valid_port((uint16_t)nth_port)) {
 		pid = (uint16_t)nth_port;
 	} else {
-		fprintf(stderr,
-			"%s: no device: give 'dpdk-devargs' in its stanza, --port %s=DEVARGS, or an EAL device for port %d\n",
+		DPB_LOG(ERR, PORT,
+			"%s: no device: give 'dpdk-devargs' in its stanza, --port %s=DEVARGS, or an EAL device for port %d",
 			name, name, nth_port);
 		return -ENODEV;
 	}
@@ -111,7 +112,7 @@ static void set_mtu(struct dpb_port *p, const struct rte_eth_dev_info *info,
 		return;
 	if (p->mtu > max) {
 		if (!p->mtu_warned)
-			fprintf(stderr, "%s: warning: the device takes frames of up to %u bytes: it runs MTU %u, not %u\n",
+			DPB_LOG(WARNING, PORT, "%s: warning: the device takes frames of up to %u bytes: it runs MTU %u, not %u",
 				p->name, info->max_rx_pktlen, most, p->mtu);
 		p->mtu_warned = true;
 		p->mtu = most;
@@ -149,7 +150,7 @@ int port_setup_queues(struct dpb_port *p, uint16_t nrx, uint16_t ntx, bool rss)
 	}
 	rc = rte_eth_dev_configure(p->port_id, nrx, ntx, &conf);
 	if (rc < 0) {
-		fprintf(stderr, "%s: configure failed: %s\n", p->name, strerror(-rc));
+		DPB_LOG(ERR, PORT, "%s: configure failed: %s", p->name, strerror(-rc));
 		return rc;
 	}
 	rte_eth_dev_adjust_nb_rx_tx_desc(p->port_id, &rxd, &txd);
@@ -157,7 +158,7 @@ int port_setup_queues(struct dpb_port *p, uint16_t nrx, uint16_t ntx, bool rss)
 		rc = rte_eth_rx_queue_setup(p->port_id, q, rxd, rte_eth_dev_socket_id(p->port_id),
 					    NULL, p->pool);
 		if (rc < 0) {
-			fprintf(stderr, "%s: rx queue %u: %s\n", p->name, q, strerror(-rc));
+			DPB_LOG(ERR, PORT, "%s: rx queue %u: %s", p->name, q, strerror(-rc));
 			return rc;
 		}
 	}
@@ -165,7 +166,7 @@ int port_setup_queues(struct dpb_port *p, uint16_t nrx, uint16_t ntx, bool rss)
 		rc = rte_eth_tx_queue_setup(p->port_id, q, txd, rte_eth_dev_socket_id(p->port_id),
 					    NULL);
 		if (rc < 0) {
-			fprintf(stderr, "%s: tx queue %u: %s\n", p->name, q, strerror(-rc));
+			DPB_LOG(ERR, PORT, "%s: tx queue %u: %s", p->name, q, strerror(-rc));
 			return rc;
 		}
 	}
@@ -185,8 +186,8 @@ int dpb_port_configure(struct dpb_port *p, uint16_t n_queues, struct rte_mempool
 		return rc;
 	nrx = RTE_MIN(n_queues, info.max_rx_queues);
 	if (info.max_tx_queues < n_queues) {
-		fprintf(stderr,
-			"%s: device has %u tx queues, dpbond needs one per worker (%u): use fewer lcores\n",
+		DPB_LOG(ERR, PORT,
+			"%s: device has %u tx queues, dpbond needs one per worker (%u): use fewer lcores",
 			p->name, info.max_tx_queues, n_queues);
 		return -ENOTSUP;
 	}
@@ -205,7 +206,7 @@ int dpb_port_start(struct dpb_port *p)
 	int rc = rte_eth_dev_start(p->port_id);
 
 	if (rc < 0) {
-		fprintf(stderr, "%s: start failed: %s\n", p->name, strerror(-rc));
+		DPB_LOG(ERR, PORT, "%s: start failed: %s", p->name, strerror(-rc));
 		return rc;
 	}
 	p->started = true;

@@ -94,5 +94,5 @@ ok "the stalled client and the endless line were dropped; dpbond answers on: $(c
 wait "$DPB_PID" || fail "dpbond exited with an error"
 DPB_PID=""
 [ -e "$SOCK" ] && fail "the socket is still there after dpbond quit"
-grep -q "mbufs: \([0-9]*\) of \1 back in the pool" "$T/out" || fail "mbufs were lost"
+grep -q "mbufs: \([0-9]*\) of \1 back in the pool" "$T/err" || fail "mbufs were lost"
 ok "quit over the socket: dpbond ended, the socket is gone, every mbuf back in the pool"

@@ -48,8 +48,59 @@ cleanup() {
 	[ -n "${KEEP_T:-}" ] || rm -rf "$T"
 	# EAL's runtime folders of this test's processes (their --file-prefix).
 	rm -rf /var/run/dpdk/dpbt-*-$$ "${XDG_RUNTIME_DIR:-/nonexistent}"/dpdk/dpbt-*-$$
+	release_hugepages
 }
 trap cleanup EXIT
+
+# needs_hugepages N: N free 2 MB hugepages on a hugetlbfs mount of 2 MB pages,
+# HUGE_DIR (for a DPDK process whose memory another process shares, e.g.
+# dpdk-dumpcap's): mounts one and reserves pages if need be, and the cleanup
+# gives them back. Pages that cannot be had skip the test, but under CI=true
+# fail it: CI must run every test.
+HUGE_SYS=/sys/kernel/mm/hugepages/hugepages-2048kB
+HUGE_DIR="" HUGE_MOUNTED="" HUGE_WAS=""
+needs_hugepages() {
+	local want=$1 free
+	[ -d "$HUGE_SYS" ] || huge_unavailable "this kernel has no 2 MB hugepages"
+	# a mount of 2 MB pages: pagesize=2M, or none said and 2 MB the default.
+	HUGE_DIR=$(awk -v def="$(awk '/^Hugepagesize:/ { print $2 }' /proc/meminfo)" '
+		$3 == "hugetlbfs" && ($4 ~ /pagesize=2M/ || ($4 !~ /pagesize=/ && def == 2048)) { print $2; exit }' /proc/mounts)
+	if [ -z "$HUGE_DIR" ]; then
+		HUGE_DIR=/tmp/dpbt-huge-$$
+		mkdir -p "$HUGE_DIR"
+		mount -t hugetlbfs -o pagesize=2M nodev "$HUGE_DIR" ||
+			huge_unavailable "cannot mount hugetlbfs on $HUGE_DIR"
+		HUGE_MOUNTED=1
+	fi
+	free=$(huge_free)
+	if [ "$free" -lt "$want" ]; then
+		HUGE_WAS=$(cat "$HUGE_SYS/nr_hugepages")
+		echo 1 2>/dev/null > /proc/sys/vm/compact_memory || true
+		echo $((HUGE_WAS + want - free)) 2>/dev/null > "$HUGE_SYS/nr_hugepages" || true
+		free=$(huge_free)
+		[ "$free" -ge "$want" ] ||
+			huge_unavailable "only $free of $want free 2 MB hugepages could be reserved"
+	fi
+}
+# free 2 MB pages not promised to a mapping already.
+huge_free() { echo $(( $(cat "$HUGE_SYS/free_hugepages") - $(cat "$HUGE_SYS/resv_hugepages") )); }
+huge_unavailable() {
+	release_hugepages
+	if [ "${CI:-}" = true ]; then
+		echo "FAIL: $1; CI must run this test" >&2
+		exit 1
+	fi
+	echo "SKIP: $1"
+	exit 77
+}
+# release_hugepages: this test's hugepage files, pages and mount given back.
+release_hugepages() {
+	[ -n "$HUGE_DIR" ] && rm -f "$HUGE_DIR"/dpbt-*-"$$"map_*
+	[ -n "$HUGE_WAS" ] && { echo "$HUGE_WAS" > "$HUGE_SYS/nr_hugepages" || true; }
+	[ -n "$HUGE_MOUNTED" ] && umount "$HUGE_DIR" && rmdir "$HUGE_DIR"
+	HUGE_WAS="" HUGE_MOUNTED=""
+	return 0
+}
 
 # cable NS TAP VETH: in namespace NS, a member's TAP and a veth forward to each
 # other, both ways (tc mirred); the kernel neither answers nor sends on the TAP
@@ -229,7 +280,7 @@ quit_dpbond() {
 	cmd quit
 	wait "$DPB_PID" || fail "dpbond exited with an error"
 	DPB_PID=""
-	grep -q "mbufs: \([0-9]*\) of \1 back in the pool" "$T/out" || fail "mbufs were lost"
+	grep -q "mbufs: \([0-9]*\) of \1 back in the pool" "$T/err" || fail "mbufs were lost"
 	ok "dpbond quit with every mbuf back in the pool"
 }
 

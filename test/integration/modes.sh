@@ -21,7 +21,7 @@ run_mode() {
 		--port eth2=net_pcap2,tx_pcap=$T/eth2.pcap --port eth3=net_pcap3,tx_pcap=$T/eth3.pcap \
 		--port tst0=net_pcap4,rx_pcap=$T/in.pcap,tx_pcap=$T/tst0.pcap \
 		--cmdline-file "$T/cmds" > "$T/out" 2> "$T/err" || fail "$name: dpbond exited with $?"
-	grep -q '^mbufs: \([0-9]*\) of \1 back in the pool$' "$T/out" || fail "$name: mbufs missing"
+	grep -q '^mbufs: \([0-9]*\) of \1 back in the pool$' "$T/err" || fail "$name: mbufs missing"
 }
 
 # the sequence numbers of the test frames member $1 sent, space-separated.

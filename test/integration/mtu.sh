@@ -60,7 +60,7 @@ done
 printf '%s\n' "sleep 500" "show drops" "quit" > "$T/cmds"
 "$DPBOND" $(eal_opts mtu) -- -c "$T/interfaces" "${ports[@]}" --cmdline-file "$T/cmds" \
 	> "$T/out" 2> "$T/err" || fail "dpbond exited with $?"
-grep -q '^mbufs: \([0-9]*\) of \1 back in the pool$' "$T/out" || fail "mbufs missing"
+grep -q '^mbufs: \([0-9]*\) of \1 back in the pool$' "$T/err" || fail "mbufs missing"
 # expect PORT TAG N LEN: N frames TAG of LEN bytes, whole.
 expect() {
 	local got bad

@@ -31,11 +31,17 @@ grep -qx "######## eth2 (port 2, slave of bond0) ########" "$T/out" || fail "eth
 grep -qx "######## eth1 (port 4, slave of bond1) ########" "$T/out" || fail "eth1 is not net_null8"
 grep -qx "######## eth3 (port 5, slave of bond0) ########" "$T/out" || fail "eth3 is not net_null9"
 ok "eth0/eth2 are EAL's ports 0/2, eth1 took --port over dpdk-devargs, eth3 its dpdk-devargs"
+# Each port's DPDK device name (what dpdk-dumpcap -i takes) follows its header.
+for pair in eth0=net_null0 eth1=net_null8 eth2=net_null2 eth3=net_null9; do
+	dev=$(awk -v p="${pair%=*}" '$0 ~ "^######## " p " " { s = 1; next } s { print $2; exit }' "$T/out")
+	[ "$dev" = "${pair#*=}" ] || fail "show port stats ${pair%=*}: device '$dev', not ${pair#*=}"
+done
+ok "show port stats names each port's DPDK device"
 b=$(bond_block "$T/out" 1)
 [ "$(bond_field - 'Currently Active Slave' <<<"$b")" = eth3 ] || fail "port 2 (eth2) was not pulled"$'\n'"$b"
 [ "$(bond_field eth2 'MII Status' <<<"$b")" = down ] || fail "eth2 not down"
 ok "set link-down port 2 pulled eth2 by its port number"
 grep -qx "no port or bond named '99'" "$T/out" || fail "no message for an unknown port"
 ok "an unknown port number is reported"
-grep -q '^mbufs: \([0-9]*\) of \1 back in the pool$' "$T/out" || fail "mbufs missing at exit"
+grep -q '^mbufs: \([0-9]*\) of \1 back in the pool$' "$T/err" || fail "mbufs missing at exit"
 ok "every mbuf back in the pool"

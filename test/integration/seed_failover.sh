@@ -124,5 +124,5 @@ cmd quit
 exec 3>&-
 wait "$DPB_PID" || fail "dpbond exited with status $?"
 DPB_PID=""
-grep -q '^mbufs: \([0-9]*\) of \1 back in the pool$' "$T/out" || fail "mbufs missing at exit"
+grep -q '^mbufs: \([0-9]*\) of \1 back in the pool$' "$T/err" || fail "mbufs missing at exit"
 ok "dpbond quit cleanly with every mbuf back in the pool"

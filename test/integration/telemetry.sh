@@ -114,4 +114,4 @@ ok "an unknown bond, a bond without LACP, a missing name, a bridge as a port: ea
 "$CTL" --socket "$SOCK" quit > /dev/null
 wait "$DPB_PID" || fail "dpbond exited with an error"
 DPB_PID=""
-grep -q "mbufs: \([0-9]*\) of \1 back in the pool" "$T/out" || fail "mbufs were lost"
+grep -q "mbufs: \([0-9]*\) of \1 back in the pool" "$T/err" || fail "mbufs were lost"

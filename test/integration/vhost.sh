@@ -15,7 +15,7 @@ if [ "$(id -u)" != 0 ] || [ ! -c /dev/net/tun ]; then
 	exit 77
 fi
 TESTPMD=$(command -v dpdk-testpmd || true)
-[ -n "$TESTPMD" ] || { echo "SKIP: dpdk-testpmd is not installed (Debian package dpdk)"; exit 77; }
+[ -n "$TESTPMD" ] || { echo "SKIP: dpdk-testpmd is not installed (Debian package dpdk-dev)"; exit 77; }
 
 NS=dpbt-vh-$$
 ip netns add "$NS"
@@ -196,5 +196,5 @@ wait "$DPB_PID" || rc=$?
 DPB_PID=""
 # The refused adds make the session's exit status 1, as any failed command does.
 [ "$rc" -eq 1 ] || fail "dpbond exited with $rc, not 1 (three commands were refused)"
-grep -q "mbufs: \([0-9]*\) of \1 back in the pool" "$T/out" || fail "mbufs were lost"
+grep -q "mbufs: \([0-9]*\) of \1 back in the pool" "$T/err" || fail "mbufs were lost"
 ok "dpbond quit (status 1: three refused commands) with every mbuf back in the pool"

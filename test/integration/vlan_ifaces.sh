@@ -154,7 +154,7 @@ expect host10 q8 0 0; expect host10 p0 0 0
 ok "plain bridge vmbr2: VLAN 8 (broadcast and to the host's MAC) reaches vmbr2.8 untagged, VLAN 10 vmbr2.10; untagged and VLAN 9 the bridge's own host port"
 expect eno4out h8 8 4; expect vmbr2 h8 8 0; expect vmbr2 h8 0 0; expect host10 h8 0 0
 ok "vmbr2.8's frames cross vmbr2 tagged 8, and not to the bridge's own host port"
-grep -q "mbufs: \([0-9]*\) of \1 back in the pool" "$T/out2" || fail "mbufs were lost (plain bridge)"
+grep -q "mbufs: \([0-9]*\) of \1 back in the pool" "$T/err2" || fail "mbufs were lost (plain bridge)"
 grep -q "^  port 0: bond0.5 (VLAN 5 of bond0)$" "$T/out" || fail "show bridge vmbr0v5: no bond0.5 line"
 grep -q "^$UP dev bond0.5 master vmbr0v5" "$T/out" || fail "show bridge vmbr0v5: the switch's MAC not learned on bond0.5"
 ok "show bridge vmbr0v5: bond0.5 as a port, the switch's MAC learned on it"
@@ -165,5 +165,5 @@ tshark -r "$T/eth1.pcap" -Y arp -T fields -e eth.src -e vlan.id -e arp.opcode -e
 grep -qx "$VM5"$'\t'5$'\t'3$'\t'0.0.0.0 "$T/ann" || fail "eth1: no RARP for $VM5 in VLAN 5: $(cat "$T/ann")"
 grep -q $'\t'60$'\t'1$'\t'198.51.100.60'$' "$T/ann" || fail "eth1: no gratuitous ARP for bond0.60's 198.51.100.60 in VLAN 60: $(cat "$T/ann")"
 ok "after eth0's pull, eth1 announced vm5 in VLAN 5 (vmbr0v5) and bond0.60's address in VLAN 60"
-grep -q "mbufs: \([0-9]*\) of \1 back in the pool" "$T/out" || fail "mbufs were lost"
+grep -q "mbufs: \([0-9]*\) of \1 back in the pool" "$T/err" || fail "mbufs were lost"
 ok "dpbond quit with every mbuf back in the pool"
