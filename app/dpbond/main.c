@@ -3,6 +3,7 @@
  * dpbond [EAL options] -- [-c FILE] [--port NAME=DEVARGS]... [--no-host-ports] [--run-dir DIR]
  *        [--cmdline-file FILE] [-i]
  * dpbond --check [-c FILE] [--port NAME=DEVARGS]...
+ * dpbond --version | --help
  *
  * The configuration is read and checked before EAL starts, so a bad file
  * touches no port: its diagnostics go to stderr and the exit status is 2.
@@ -25,6 +26,8 @@
 #include "dpb_cfg.h"
 #include "dpb_cli.h"
 #include "dpb_ctl.h"
+#include "dpb_hostcheck.h"
+#include "dpb_notify.h"
 #include "dpb_log.h"
 
 #define DEFAULT_CONFIG "/etc/dpbond/interfaces"
@@ -61,7 +64,7 @@ static void usage(FILE *out, const char *prog)
 		"  --ctl-group GROUP     the control socket's group (mode 0660; else root's alone, 0600)\n"
 		"  --status-dir DIR      keep DIR/proc/net/bonding/BOND and DIR/sys/class/net/... as Linux's\n"
 		"  --prom-file FILE      keep FILE for node exporter's textfile collector\n"
-		"  --check               validate the configuration, print the model, exit\n"
+		"  --check               validate the configuration and the host, print the model, exit\n"
 		"  -v, --version         print the version\n",
 		prog, prog);
 }
@@ -189,6 +192,27 @@ static int open_ctl_socket(const struct app_opts *o, const struct dpb_cfg *cfg)
 	return dpb_cli_sock_open(path, o->ctl_group);
 }
 
+/*
+ * --check: whether this host can run @p cfg, each mismatch logged as a
+ * dpbond.cfg warning. The host's /sys, /proc and /etc/dpdk are read under
+ * @p root (DPBOND_HOST_ROOT, for tests; NULL: /). @return the number of warnings.
+ */
+static unsigned int check_host(const struct dpb_cfg *cfg, const char *root)
+{
+	static struct dpb_host_facts facts;
+	struct dpb_strbuf sb;
+	unsigned int n;
+	const char *line, *nl;
+
+	dpb_host_probe(cfg, root, &facts);
+	dpb_strbuf_init(&sb);
+	n = dpb_host_check(cfg, &facts, &sb);
+	for (line = dpb_strbuf_str(&sb); line && (nl = strchr(line, '\n')) != NULL; line = nl + 1)
+		DPB_LOG(WARNING, CFG, "%.*s", (int)(nl - line), line);
+	dpb_strbuf_free(&sb);
+	return n;
+}
+
 /* The configuration's diagnostics, each logged as dpbond.cfg's error or warning. */
 static void log_cfg_diags(const struct dpb_cfg *cfg)
 {
@@ -218,7 +242,7 @@ int main(int argc, char **argv)
 	struct dpb_ctl *ctl;
 	int dashdash = 0, rc, app_argc;
 	char **app_argv;
-	bool check = false;
+	bool ours = false;
 
 	/* Under systemd, each message to the journal once, with its priority. */
 	if (dpb_log_open() > 0)
@@ -226,15 +250,17 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0 && !dashdash)
 			dashdash = i;
-		if (strcmp(argv[i], "--check") == 0)
-			check = true;
+		if (!dashdash && (strcmp(argv[i], "--check") == 0 || strcmp(argv[i], "--version") == 0 ||
+				  strcmp(argv[i], "--help") == 0))
+			ours = true;
 	}
-	/* The app's options follow "--"; with --check and no "--", all are ours. */
+	/* The app's options follow "--"; with --check, --version or --help and
+	 * no "--", all are ours (EAL is not started for them). */
 	if (dashdash) {
 		app_argc = argc - dashdash;
 		app_argv = argv + dashdash;
 		app_argv[0] = argv[0];
-	} else if (check) {
+	} else if (ours) {
 		app_argc = argc;
 		app_argv = argv;
 	} else {
@@ -265,12 +291,15 @@ int main(int argc, char **argv)
 	if (o.no_host_ports)
 		dpb_cfg_drop_host_ports(&cfg);
 	if (o.check) {
+		unsigned int n = cfg.n_warnings + check_host(&cfg, getenv("DPBOND_HOST_ROOT"));
+
 		dpb_cfg_dump(&cfg, stdout);
-		printf("%s: OK (%u warning%s)\n", o.config, cfg.n_warnings,
-		       cfg.n_warnings == 1 ? "" : "s");
+		printf("%s: OK (%u warning%s)\n", o.config, n, n == 1 ? "" : "s");
 		free(copy);
 		return 0;
 	}
+	/* Read now: EAL and hook commands must not see the manager's socket. */
+	dpb_notify_init();
 
 	if (check_status_paths(&o) < 0) {
 		free(copy);
@@ -324,12 +353,17 @@ int main(int argc, char **argv)
 		return EXIT_CONFIG;
 	}
 	DPB_LOG(NOTICE, MAIN, "dpbond %s: %s loaded; forwarding", DPB_VERSION, o.config);
+	/* Every port started and the first snapshot published: ready, whether
+	 * or not a link is up (a pulled cable must not hold the boot). */
+	dpb_notify_send("READY=1\nSTATUS=forwarding");
 	rc = dpb_cli_run(ctl, o.cmdline_file, o.interactive);
+	dpb_notify_send("STOPPING=1");
 	dpb_cli_sock_close();
 	if (dpb_ctl_destroy(ctl) < 0 && rc == 0)
 		rc = 1;
 	rte_pdump_uninit();
 	rte_eal_cleanup();
+	dpb_notify_close();
 	free(copy);
 	return rc < 0 ? 1 : rc;
 }

@@ -11,6 +11,7 @@
 
 #include "ctl_priv.h"
 #include "ctl_status.h"
+#include "dpb_notify.h"
 
 #define LEARN_BATCH 64
 
@@ -360,6 +361,8 @@ void ctl_tick(struct dpb_ctl *c)
 {
 	uint64_t now = dpb_ctl_now_ms(c);
 
+	/* Only a loop that turns pets the service manager's watchdog. */
+	dpb_notify_watchdog(now);
 	if (now >= c->next_rebalance_ms) {
 		rebalance(c);
 		c->next_rebalance_ms = now + CTL_REBALANCE_MS;

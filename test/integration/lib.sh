@@ -231,6 +231,24 @@ stop_pid() {
 	wait "$1" 2>/dev/null || true
 }
 
+# fake_host DIR: a host for `DPBOND_HOST_ROOT=DIR dpbond --check`, made of real
+# files, that any file's needs match: 512 reserved 2 MiB pages, no 1 GiB
+# pages, a kernel command line without hugepages, no PCI device yet.
+fake_host() {
+	local mm="$1/sys/kernel/mm/hugepages"
+	mkdir -p "$mm/hugepages-2048kB" "$mm/hugepages-1048576kB" "$1/proc" "$1/sys/bus/pci/devices" "$1/etc/dpdk"
+	echo 512 > "$mm/hugepages-2048kB/nr_hugepages"
+	echo 0 > "$mm/hugepages-1048576kB/nr_hugepages"
+	echo "BOOT_IMAGE=/boot/vmlinuz root=/dev/sda1 ro quiet" > "$1/proc/cmdline"
+	: > "$1/etc/dpdk/dpdk.conf"
+}
+
+# fake_nic DIR ADDR [DRIVER]: PCI device ADDR in fake_host DIR, bound to DRIVER.
+fake_nic() {
+	mkdir -p "$1/sys/bus/pci/devices/$2" "$1/sys/bus/pci/drivers"
+	[ -z "${3:-}" ] || ln -s "../../../bus/pci/drivers/$3" "$1/sys/bus/pci/devices/$2/driver"
+}
+
 # EAL options for a test process: no hugepages, no PCI, a prefix of its own.
 # Lcores: DPB_EAL_LCORES (e.g. "--lcores 0@0,1@1,2@1") or -l DPB_LCORES (default 0).
 eal_opts() { echo "${DPB_EAL_LCORES:--l ${DPB_LCORES:-0}} --no-huge --no-pci -m 256 --file-prefix dpbt-$1-$$ --log-level=lib.eal:warning"; }
