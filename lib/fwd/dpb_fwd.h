@@ -12,7 +12,9 @@
  * the control lcore, forwarding by the FDB or flooding), lets each bond's
  * mode pick the member, and transmits on its own tx queue of each port. It
  * never locks, allocates, logs or makes a syscall; every frame it does not
- * forward is counted under a reason (DPB_DROP_REASONS).
+ * forward is counted under a reason (DPB_DROP_REASONS). The slow-protocol
+ * frames it hands to the control lcore are counted there: what LACP takes
+ * in `show lacp`, what it cannot use under slow-malformed or slow-unknown.
  */
 
 #include <stdatomic.h>
@@ -56,7 +58,9 @@
 	X(TX_FULL, "tx-full", "device transmit queue full")                            \
 	X(TX_CHAINED, "tx-chained", "a frame in several segments, to a device that sends only one") \
 	X(TX_MTU, "tx-mtu", "longer than the egress port's MTU allows (its Ethernet header, and a VLAN tag if it has one, besides)") \
-	X(PUNT_FULL, "punt-full", "slow-protocol frame lost: the control lcore's ring was full")
+	X(PUNT_FULL, "punt-full", "slow-protocol frame lost: the control lcore's ring was full") \
+	X(SLOW_MALFORMED, "slow-malformed", "a LACPDU or Marker PDU to an 802.3ad member that does not decode (its length, version or TLVs)") \
+	X(SLOW_UNKNOWN, "slow-unknown", "a slow-protocol frame to an 802.3ad member that is neither LACP nor Marker (OAM, ESMC, ...)")
 
 enum dpb_drop_reason {
 #define X(id, name, desc) DPB_DROP_##id,
