@@ -48,7 +48,7 @@
 	X(RX_RUNT, "rx-runt", "shorter than an Ethernet header")                     \
 	X(RX_SPLIT_HEADER, "rx-split-header", "its Ethernet header and VLAN tag do not lie in its first segment") \
 	X(RX_BAD_SOURCE, "rx-bad-source", "source MAC is multicast or zero")         \
-	X(LINK_LOCAL, "link-local", "to an IEEE 802.1D reserved group address (not bridged)") \
+	X(LINK_LOCAL, "link-local", "to an IEEE 802.1D reserved group address but STP's (not bridged)") \
 	X(SAME_PORT, "same-port", "destination is on the port it came in on")        \
 	X(NO_OTHER_PORT, "no-other-port", "flooded on a bridge with no other port")  \
 	X(VLAN_FILTERED, "vlan-filtered", "its VLAN (or no tag, without a pvid) is not allowed on the port") \
