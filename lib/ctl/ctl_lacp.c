@@ -165,6 +165,23 @@ static void log_malformed(const struct ctl_bond *cb, unsigned int k, const char 
 		   cb->ctl->ports[cb->member_port[k]].name, what, dpb_slow_error_name(err));
 }
 
+/* A slow frame of member @k that LACP cannot use: counted on the member, as a drop. */
+static void slow_drop(struct ctl_bond *cb, unsigned int k, enum dpb_drop_reason r)
+{
+	struct dpb_ctl *c = cb->ctl;
+
+	dpb_ctr_add(&c->ctl_drops[c->cfg.ifaces[cb->iface].bond.members[k]][r], 1);
+}
+
+/* The interface (cfg index) of ethdev @pid, or -1. */
+static int iface_of_port(const struct dpb_ctl *c, uint16_t pid)
+{
+	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++)
+		if (c->iface_port[i] >= 0 && c->ports[c->iface_port[i]].port_id == pid)
+			return (int)i;
+	return -1;
+}
+
 static void slow_frame(struct dpb_ctl *c, struct rte_mbuf *m, uint64_t now)
 {
 	/* A slow-protocol frame is at most 128 bytes (802.3 Annex 57A); what
@@ -179,8 +196,14 @@ static void slow_frame(struct dpb_ctl *c, struct rte_mbuf *m, uint64_t now)
 	struct dpb_marker_pdu marker, resp;
 	enum dpb_slow_error err;
 
-	if (cb == NULL)
+	if (cb == NULL) {
+		/* Punted while its port was an 802.3ad member, read after it left. */
+		int i = iface_of_port(c, m->port);
+
+		if (i >= 0)
+			dpb_ctr_add(&c->ctl_drops[i][DPB_DROP_SLOW_UNKNOWN], 1);
 		return;
+	}
 	switch (dpb_slow_subtype(pdu, len)) {
 	case DPB_SLOW_SUBTYPE_LACP:
 		err = dpb_lacpdu_decode(pdu, len, &lacpdu);
@@ -190,6 +213,7 @@ static void slow_frame(struct dpb_ctl *c, struct rte_mbuf *m, uint64_t now)
 		} else {
 			cb->illegal_rx[k]++;
 			cb->slow_errors[err]++;
+			slow_drop(cb, k, DPB_DROP_SLOW_MALFORMED);
 			log_malformed(cb, k, "LACPDU", err, now);
 		}
 		break;
@@ -198,6 +222,7 @@ static void slow_frame(struct dpb_ctl *c, struct rte_mbuf *m, uint64_t now)
 		if (err != DPB_SLOW_OK) {
 			cb->illegal_rx[k]++;
 			cb->slow_errors[err]++;
+			slow_drop(cb, k, DPB_DROP_SLOW_MALFORMED);
 			log_malformed(cb, k, "Marker PDU", err, now);
 			break;
 		}
@@ -212,6 +237,7 @@ static void slow_frame(struct dpb_ctl *c, struct rte_mbuf *m, uint64_t now)
 		break;
 	default:
 		cb->unknown_rx[k]++;
+		slow_drop(cb, k, DPB_DROP_SLOW_UNKNOWN);
 		DPB_LOG_RL(DEBUG, LACP, now, "%s: %s: slow protocol frame of subtype %u ignored",
 			   cb->bond.name, c->ports[cb->member_port[k]].name,
 			   len ? (unsigned int)pdu[0] : 0u);

@@ -102,6 +102,9 @@ struct dpb_ctl {
 	uint64_t rlb_requests_seen;             /* the workers' rlb_host_requests, summed */
 	uint64_t rlb_forward_lost;              /* host ARP replies rlb could not pass on */
 	struct ctl_sums base[DPB_CFG_MAX_IFACES]; /* at the last `clear` */
+	/* Frames the control lcore took from the punt rings and dropped (slow-malformed,
+	 * slow-unknown), per interface: one writer, the control lcore. */
+	_Atomic uint64_t ctl_drops[DPB_CFG_MAX_IFACES][DPB_DROP_COUNT];
 	struct ctl_status *status;              /* --status-dir, --prom-file; NULL: neither */
 };
 

@@ -41,6 +41,8 @@ void ctl_sums_read(const struct dpb_ctl *c, int iface, struct ctl_sums *s)
 		for (unsigned int r = 0; r < DPB_DROP_COUNT; r++)
 			s->drops[r] += atomic_load_explicit(&k->drops[r], memory_order_relaxed);
 	}
+	for (unsigned int r = 0; r < DPB_DROP_COUNT; r++)
+		s->drops[r] += atomic_load_explicit(&c->ctl_drops[iface][r], memory_order_relaxed);
 	s->rx_pkts -= c->base[iface].rx_pkts;
 	s->rx_bytes -= c->base[iface].rx_bytes;
 	s->tx_pkts -= c->base[iface].tx_pkts;

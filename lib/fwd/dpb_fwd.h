@@ -12,7 +12,9 @@
  * the control lcore, forwarding by the FDB or flooding), lets each bond's
  * mode pick the member, and transmits on its own tx queue of each port. It
  * never locks, allocates, logs or makes a syscall; every frame it does not
- * forward is counted under a reason (DPB_DROP_REASONS).
+ * forward is counted under a reason (DPB_DROP_REASONS). The slow-protocol
+ * frames it hands to the control lcore are counted there: what LACP takes
+ * in `show lacp`, what it cannot use under slow-malformed or slow-unknown.
  */
 
 #include <stdatomic.h>
@@ -46,7 +48,7 @@
 	X(RX_RUNT, "rx-runt", "shorter than an Ethernet header")                     \
 	X(RX_SPLIT_HEADER, "rx-split-header", "its Ethernet header and VLAN tag do not lie in its first segment") \
 	X(RX_BAD_SOURCE, "rx-bad-source", "source MAC is multicast or zero")         \
-	X(LINK_LOCAL, "link-local", "to an IEEE 802.1D reserved group address (not bridged)") \
+	X(LINK_LOCAL, "link-local", "to an IEEE 802.1D reserved group address but STP's (not bridged)") \
 	X(SAME_PORT, "same-port", "destination is on the port it came in on")        \
 	X(NO_OTHER_PORT, "no-other-port", "flooded on a bridge with no other port")  \
 	X(VLAN_FILTERED, "vlan-filtered", "its VLAN (or no tag, without a pvid) is not allowed on the port") \
@@ -56,7 +58,9 @@
 	X(TX_FULL, "tx-full", "device transmit queue full")                            \
 	X(TX_CHAINED, "tx-chained", "a frame in several segments, to a device that sends only one") \
 	X(TX_MTU, "tx-mtu", "longer than the egress port's MTU allows (its Ethernet header, and a VLAN tag if it has one, besides)") \
-	X(PUNT_FULL, "punt-full", "slow-protocol frame lost: the control lcore's ring was full")
+	X(PUNT_FULL, "punt-full", "slow-protocol frame lost: the control lcore's ring was full") \
+	X(SLOW_MALFORMED, "slow-malformed", "a LACPDU or Marker PDU to an 802.3ad member that does not decode (its length, version or TLVs)") \
+	X(SLOW_UNKNOWN, "slow-unknown", "a slow-protocol frame to an 802.3ad member that is neither LACP nor Marker (OAM, ESMC, ...)")
 
 enum dpb_drop_reason {
 #define X(id, name, desc) DPB_DROP_##id,

@@ -136,12 +136,19 @@ static inline bool fwd_flood_refs(struct dpb_worker *w, uint16_t in_iface, struc
 	return true;
 }
 
+/*
+ * 01:80:c2:00:00:01 - 01:80:c2:00:00:0f (IEEE 802.1D Table 7-10: Pause, Slow
+ * Protocols, 802.1X, LLDP, ...): never forwarded by a bridge. The Bridge
+ * Group Address 01:80:c2:00:00:00 is, as a Linux bridge with STP off
+ * forwards BPDUs so that switches around it still see a loop: dpbond runs
+ * no STP.
+ */
 static inline bool is_link_local(const struct rte_ether_addr *a)
 {
-	/* 01:80:c2:00:00:00 - 01:80:c2:00:00:0f: never forwarded by a bridge. */
 	return a->addr_bytes[0] == 0x01 && a->addr_bytes[1] == 0x80 &&
 	       a->addr_bytes[2] == 0xc2 && a->addr_bytes[3] == 0 &&
-	       a->addr_bytes[4] == 0 && (a->addr_bytes[5] & 0xf0) == 0;
+	       a->addr_bytes[4] == 0 && (a->addr_bytes[5] & 0xf0) == 0 &&
+	       a->addr_bytes[5] != 0;
 }
 
 /* What the bridge reads in place: the Ethernet header and one VLAN tag. */

@@ -3,10 +3,12 @@
  * Selection Logic (802.1AX-2014 6.4.14), per bond: ports with the same
  * operational key and the same partner (system, priority, key), both
  * aggregatable, share an aggregator, named after the lowest port number in
- * it; an individual port has one of its own. One aggregator is active
- * (ad_select stable: kept while it has ports; otherwise, and always with
- * bandwidth or count, the one with a LACP partner, then the most bandwidth
- * or ports, then the lowest id): its ports are
+ * it; an individual port has one of its own. One aggregator is active,
+ * chosen as Linux's ad_agg_selection_logic chooses (ad_select stable: kept
+ * while it has ports and a partner, or none answers elsewhere; otherwise,
+ * and always with bandwidth or count, one that can aggregate, then one with
+ * a LACP partner, then the most ports (count) or bandwidth, then the lowest
+ * id): its ports are
  * SELECTED, the others' STANDBY. A port changes aggregator only after its
  * Mux machine has detached it.
  */
@@ -55,35 +57,54 @@ static bool has_partner(const struct lacp_port *p)
 	return memcmp(p->partner.system.b, zero, DPB_MAC_LEN) != 0;
 }
 
+/* What Linux's ad_agg_selection_test weighs, per aggregator. */
+struct agg_weight {
+	uint64_t bw;        /* speeds, + 1 each: a port of unknown speed counts */
+	unsigned int n;     /* ports */
+	bool partner;       /* a partner answered (its system is not zero) */
+	bool individual;    /* its port cannot aggregate */
+};
+
+/*
+ * Whether aggregator @c beats @b (Linux's order): one that can aggregate
+ * over an individual one, then one whose partner answered, then by the
+ * policy: count by ports then bandwidth, bandwidth and stable by bandwidth.
+ * A tie keeps @b, the lower id.
+ */
+static bool better(const struct dpb_lacp *l, const struct agg_weight *c,
+		   const struct agg_weight *b)
+{
+	if (c->individual != b->individual)
+		return !c->individual;
+	if (c->partner != b->partner)
+		return c->partner;
+	if (l->params.ad_select == DPB_LACP_AD_SELECT_COUNT && c->n != b->n)
+		return c->n > b->n;
+	return c->bw > b->bw;
+}
+
 static unsigned int choose_active(struct dpb_lacp *l, const unsigned int *agg)
 {
-	uint64_t bw[DPB_LACP_MAX_PORTS + 1] = { 0 };
-	unsigned int n[DPB_LACP_MAX_PORTS + 1] = { 0 };
-	bool lacp[DPB_LACP_MAX_PORTS + 1] = { false };
-	unsigned int best = 0;
+	struct agg_weight w[DPB_LACP_MAX_PORTS + 1];
+	unsigned int best = 0, cur = l->active_aggregator;
 
+	memset(w, 0, sizeof(w));
 	for (unsigned int i = 0; i < DPB_LACP_MAX_PORTS; i++) {
 		if (!agg[i])
 			continue;
-		bw[agg[i]] += l->ports[i].speed_mbps + 1;
-		n[agg[i]]++;
-		lacp[agg[i]] |= has_partner(&l->ports[i]);
+		w[agg[i]].bw += l->ports[i].speed_mbps + 1;
+		w[agg[i]].n++;
+		w[agg[i]].partner |= has_partner(&l->ports[i]);
+		w[agg[i]].individual |= !aggregatable(&l->ports[i]);
 	}
-	if (l->params.ad_select == DPB_LACP_AD_SELECT_STABLE && l->active_aggregator &&
-	    bw[l->active_aggregator])
-		return l->active_aggregator;   /* stable: kept while it has ports */
-	for (unsigned int a = 1; a <= DPB_LACP_MAX_PORTS; a++) {
-		if (!bw[a])
-			continue;
-		if (!best || (lacp[a] && !lacp[best])) {
+	for (unsigned int a = 1; a <= DPB_LACP_MAX_PORTS; a++)
+		if (w[a].n && (!best || better(l, &w[a], &w[best])))
 			best = a;
-			continue;
-		}
-		if (lacp[a] != lacp[best])
-			continue;
-		if (l->params.ad_select == DPB_LACP_AD_SELECT_COUNT ? n[a] > n[best] : bw[a] > bw[best])
-			best = a;
-	}
+	/* stable: the active one is kept while it has ports and a partner
+	 * answers there, or answers nowhere better (Linux's BOND_AD_STABLE). */
+	if (l->params.ad_select == DPB_LACP_AD_SELECT_STABLE && cur && w[cur].n &&
+	    (w[cur].partner || !w[best].partner))
+		return cur;
 	return best;
 }
 

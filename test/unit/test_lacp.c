@@ -322,6 +322,93 @@ static void test_ad_select(void **state)
 	assert_string_equal(dpb_lacp_ad_select_name(DPB_LACP_AD_SELECT_COUNT), "count");
 }
 
+/*
+ * A's ports hear other systems (hand-made LACPDUs, B is not used): @sys[i]
+ * on port i, 0 for silence; an individual partner (no aggregation bit) where
+ * @indiv[i]. Each partner has A's port right and is in sync.
+ */
+static void hear(const uint8_t *sys, const bool *indiv)
+{
+	for (unsigned int i = 0; i < N; i++) {
+		struct dpb_lacp_port_status st;
+		struct dpb_lacpdu pdu = { .version = 1 };
+
+		if (!sys[i])
+			continue;
+		dpb_lacp_port_status(a.l, i, &st);
+		pdu.actor = (struct dpb_lacp_info){
+			.system_priority = 32768, .system = { { 0x02, 0, 0, 0, 0x0a, sys[i] } },
+			.key = 7, .port_priority = 255, .port = (uint16_t)(i + 1),
+			.state = DPB_LACP_STATE_ACTIVITY | DPB_LACP_STATE_SYNCHRONIZATION |
+				 DPB_LACP_STATE_COLLECTING | DPB_LACP_STATE_DISTRIBUTING |
+				 (indiv[i] ? 0 : DPB_LACP_STATE_AGGREGATION),
+		};
+		pdu.partner = st.actor;
+		dpb_lacp_rx(a.l, i, &pdu, now);
+	}
+}
+
+static void run_hearing(unsigned int ms, const uint8_t *sys, const bool *indiv)
+{
+	for (unsigned int t = 0; t < ms; t += 100) {
+		now += 100;
+		dpb_lacp_tick(a.l, now);
+		a.nq = 0;
+		hear(sys, indiv);
+	}
+}
+
+/*
+ * Ports that hear different partners are in different aggregators; which is
+ * active is Linux's choice (ad_agg_selection_test): one that can aggregate
+ * over an individual one, then one whose partner answers, then the lowest.
+ * With ad_select stable, an active aggregator without a partner gives way
+ * to one with a partner.
+ */
+static void test_partners_apart(void **state)
+{
+	static const uint8_t three[N] = { 1, 2, 3 }, only_last[N] = { 0, 0, 3 };
+	static const bool first_indiv[N] = { true, false, false }, none[N] = { false };
+	struct dpb_lacp_port_status st[N];
+
+	(void)state;
+	now = 0;
+	/* bandwidth: chosen afresh each time (stable keeps what it first chose,
+	 * before any partner answered, as Linux's stable does). */
+	make_sel(&a, 0x10, true, false, 0, DPB_LACP_AD_SELECT_BANDWIDTH, NULL);
+	make(&b, 0x20, true, false, 0);
+	run_hearing(4000, three, first_indiv);
+	for (unsigned int i = 0; i < N; i++)
+		dpb_lacp_port_status(a.l, i, &st[i]);
+	assert_int_equal(st[0].aggregator, 1);
+	assert_int_equal(st[1].aggregator, 2);
+	assert_int_equal(st[2].aggregator, 3);
+	assert_int_equal(dpb_lacp_active_aggregator(a.l), 2);   /* not the individual port's */
+	assert_false(dpb_lacp_distributing(a.l, 0));
+	assert_true(dpb_lacp_distributing(a.l, 1));
+	assert_false(dpb_lacp_distributing(a.l, 2));
+	teardown(NULL);
+
+	/* Two partners that aggregate: the lower aggregator, the other port unused. */
+	make(&a, 0x10, true, false, 0);
+	make(&b, 0x20, true, false, 0);
+	run_hearing(4000, three, none);
+	assert_int_equal(dpb_lacp_active_aggregator(a.l), 1);
+	assert_true(dpb_lacp_distributing(a.l, 0));
+	assert_false(dpb_lacp_distributing(a.l, 1));
+	teardown(NULL);
+
+	/* stable: silence everywhere, then a partner on port 3 only. */
+	make(&a, 0x10, true, false, 0);
+	make(&b, 0x20, true, false, 0);
+	run_hearing(4000, (const uint8_t[N]){ 0 }, none);
+	assert_int_not_equal(dpb_lacp_active_aggregator(a.l), 0);
+	run_hearing(4000, only_last, none);
+	dpb_lacp_port_status(a.l, 2, &st[2]);
+	assert_int_equal(dpb_lacp_active_aggregator(a.l), st[2].aggregator);
+	assert_true(dpb_lacp_distributing(a.l, 2));
+}
+
 /* Independent control: collecting first, distributing once the partner collects. */
 static void test_independent_control(void **state)
 {
@@ -377,6 +464,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_no_more_than_three_per_second, teardown),
 		cmocka_unit_test_teardown(test_churn, teardown),
 		cmocka_unit_test_teardown(test_ad_select, teardown),
+		cmocka_unit_test_teardown(test_partners_apart, teardown),
 		cmocka_unit_test(test_marker_responder),
 		cmocka_unit_test_teardown(test_independent_control, teardown),
 	};
