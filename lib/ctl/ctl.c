@@ -403,6 +403,20 @@ int dpb_ctl_destroy(struct dpb_ctl *c)
 		atomic_store(&c->workers[i]->quit, true);
 	}
 	rte_eal_mp_wait_lcore();
+	/* Forwarding has stopped: what each port did, for the log. */
+	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
+		struct ctl_sums s;
+		uint64_t dropped = 0;
+
+		if (c->iface_port[i] < 0)
+			continue;
+		ctl_sums_read(c, (int)i, &s);
+		for (unsigned int r = 0; r < DPB_DROP_COUNT; r++)
+			dropped += s.drops[r];
+		DPB_LOG(INFO, CTL, "final counters: %s: rx %lu tx %lu dropped %lu",
+			c->cfg.ifaces[i].name, (unsigned long)s.rx_pkts, (unsigned long)s.tx_pkts,
+			(unsigned long)dropped);
+	}
 	for (unsigned int i = 0; i < c->n_ports; i++)
 		dpb_port_stop(&c->ports[i]);
 	for (unsigned int i = 0; i < c->n_ports; i++)
