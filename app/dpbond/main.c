@@ -24,6 +24,7 @@
 #include <rte_pdump.h>
 
 #include "dpb_cfg.h"
+#include "hugefiles.h"
 #include "dpb_cli.h"
 #include "dpb_ctl.h"
 #include "dpb_hostcheck.h"
@@ -45,6 +46,7 @@ struct app_opts {
 	const char *ctl_group;
 	const char *status_dir;        /* --status-dir: /proc/net/bonding and sysfs files */
 	const char *prom_file;         /* --prom-file: node exporter textfile */
+	bool test_clock;               /* --test-clock: `time warp` may move the clock */
 	unsigned int n_ports;
 	struct dpb_cfg_port_arg ports[MAX_PORT_ARGS];
 };
@@ -64,6 +66,7 @@ static void usage(FILE *out, const char *prog)
 		"  --ctl-group GROUP     the control socket's group (mode 0660; else root's alone, 0600)\n"
 		"  --status-dir DIR      keep DIR/proc/net/bonding/BOND and DIR/sys/class/net/... as Linux's\n"
 		"  --prom-file FILE      keep FILE for node exporter's textfile collector\n"
+		"  --test-clock          let the console's `time warp` move the clock (tests only)\n"
 		"  --check               validate the configuration and the host, print the model, exit\n"
 		"  -v, --version         print the version\n",
 		prog, prog);
@@ -84,6 +87,7 @@ static int parse_app_args(int argc, char **argv, struct app_opts *o)
 		{ "ctl-group", required_argument, NULL, 'g' },
 		{ "status-dir", required_argument, NULL, 'S' },
 		{ "prom-file", required_argument, NULL, 'P' },
+		{ "test-clock", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
@@ -135,6 +139,9 @@ static int parse_app_args(int argc, char **argv, struct app_opts *o)
 			break;
 		case 'P':
 			o->prom_file = optarg;
+			break;
+		case 'T':
+			o->test_clock = true;
 			break;
 		case 'h':
 			usage(stdout, argv[0]);
@@ -322,12 +329,12 @@ int main(int argc, char **argv)
 	}
 	/* dpdk-dumpcap (a secondary process) asks this process to copy a port's
 	 * frames to it: without this, it cannot capture. Not fatal. (On the error
-	 * paths below, rte_eal_cleanup releases what this took.) */
+	 * paths below, dpb_eal_stop releases what this took.) */
 	if (rte_pdump_init() < 0)
 		DPB_LOG(WARNING, MAIN, "packet capture unavailable: %s", rte_strerror(rte_errno));
 	if (dpb_ctl_check_devices(&cfg) < 0) {
 		DPB_LOG(ERR, CFG, "%s: configuration refused; nothing was started", o.config);
-		rte_eal_cleanup();
+		dpb_eal_stop();
 		free(copy);
 		return EXIT_CONFIG;
 	}
@@ -335,20 +342,22 @@ int main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	ctl = dpb_ctl_create(&cfg);
 	if (ctl == NULL) {
-		rte_eal_cleanup();
+		dpb_eal_stop();
 		free(copy);
 		return 1;
 	}
 	if (open_ctl_socket(&o, &cfg) < 0) {
 		dpb_ctl_destroy(ctl);
-		rte_eal_cleanup();
+		dpb_eal_stop();
 		free(copy);
 		return 1;
 	}
+	if (o.test_clock)
+		dpb_ctl_allow_warp(ctl);
 	if (dpb_ctl_set_status(ctl, o.status_dir, o.prom_file) < 0) {
 		dpb_cli_sock_close();
 		dpb_ctl_destroy(ctl);
-		rte_eal_cleanup();
+		dpb_eal_stop();
 		free(copy);
 		return EXIT_CONFIG;
 	}
@@ -362,7 +371,7 @@ int main(int argc, char **argv)
 	if (dpb_ctl_destroy(ctl) < 0 && rc == 0)
 		rc = 1;
 	rte_pdump_uninit();
-	rte_eal_cleanup();
+	dpb_eal_stop();
 	dpb_notify_close();
 	free(copy);
 	return rc < 0 ? 1 : rc;

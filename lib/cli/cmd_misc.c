@@ -78,6 +78,46 @@ static cmdline_parse_inst_t cmd_sleep = {
 	.tokens = { (void *)&t_sleep, (void *)&t_sleep_ms, NULL },
 };
 
+struct warp_args {
+	cmdline_fixed_string_t time;
+	cmdline_fixed_string_t warp;
+	uint32_t ms;
+	uint32_t step;
+};
+
+static void warp_cb(void *parsed, struct cmdline *cl, void *data)
+{
+	struct warp_args *a = parsed;
+	struct dpb_strbuf sb;
+
+	dpb_strbuf_init(&sb);
+	cli_reply(cl, dpb_ctl_warp(cli.ctl, a->ms, data ? a->step : 1, &sb), &sb);
+}
+
+static cmdline_parse_token_string_t t_warp_time =
+	TOKEN_STRING_INITIALIZER(struct warp_args, time, "time");
+static cmdline_parse_token_string_t t_warp_warp =
+	TOKEN_STRING_INITIALIZER(struct warp_args, warp, "warp");
+static cmdline_parse_token_num_t t_warp_ms =
+	TOKEN_NUM_INITIALIZER(struct warp_args, ms, RTE_UINT32);
+static cmdline_parse_token_num_t t_warp_step =
+	TOKEN_NUM_INITIALIZER(struct warp_args, step, RTE_UINT32);
+
+static cmdline_parse_inst_t cmd_warp = {
+	.f = warp_cb,
+	.data = NULL,
+	.help_str = "time warp <ms>: move the control plane's clock ahead, the control work run each millisecond (tests; needs --test-clock)",
+	.tokens = { (void *)&t_warp_time, (void *)&t_warp_warp, (void *)&t_warp_ms, NULL },
+};
+
+static cmdline_parse_inst_t cmd_warp_step = {
+	.f = warp_cb,
+	.data = (void *)1,
+	.help_str = "time warp <ms> <step>: the same in steps of <step> ms",
+	.tokens = { (void *)&t_warp_time, (void *)&t_warp_warp, (void *)&t_warp_ms,
+		    (void *)&t_warp_step, NULL },
+};
+
 struct echo_args {
 	cmdline_fixed_string_t echo;
 	cmdline_fixed_string_t text;
@@ -148,5 +188,6 @@ static cmdline_parse_inst_t cmd_show_ctl = {
 
 cmdline_parse_inst_t *cli_misc_cmds[] = {
 	&cmd_show_ctl,
-	&cmd_start, &cmd_stop, &cmd_sleep, &cmd_echo, &cmd_quit, &cmd_help, NULL,
+	&cmd_start, &cmd_stop, &cmd_sleep, &cmd_warp, &cmd_warp_step, &cmd_echo, &cmd_quit, &cmd_help,
+	NULL,
 };

@@ -4,6 +4,7 @@
  * from the workers' rings and ageing, and publishing a new snapshot whenever
  * what the workers must do has changed.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -18,7 +19,7 @@
 uint64_t dpb_ctl_now_ms(const struct dpb_ctl *c)
 {
 	/* Divided first: (tsc * 1000) would wrap after some 70 days at 3 GHz. */
-	return (rte_get_tsc_cycles() - c->start_tsc) / (c->tsc_hz / 1000);
+	return (rte_get_tsc_cycles() - c->start_tsc) / (c->tsc_hz / 1000) + c->warp_ms;
 }
 
 void ctl_log_bond_events(struct ctl_bond *cb)
@@ -409,4 +410,32 @@ void dpb_ctl_run_for(struct dpb_ctl *c, unsigned int ms)
 
 	while (rte_get_tsc_cycles() < end)
 		dpb_ctl_run(c);
+}
+
+int dpb_ctl_warp(struct dpb_ctl *c, unsigned int ms, unsigned int step_ms, struct dpb_strbuf *out)
+{
+	if (!c->warp_allowed) {
+		if (out)
+			dpb_strbuf_puts(out, "the clock can be warped only with --test-clock\n");
+		return -EPERM;
+	}
+	if (step_ms == 0)
+		step_ms = 1;
+	for (unsigned int done = 0; done < ms; done += step_ms) {
+		c->warp_ms += ms - done < step_ms ? ms - done : step_ms;
+		if (c->n_workers == 0) {
+			dpb_fwd_poll(c->workers[0], atomic_load_explicit(&c->snap, memory_order_relaxed));
+			dpb_ctr_add(&c->workers[0]->loops, 1);
+		}
+		ctl_tick(c);
+	}
+	if (out)
+		dpb_strbuf_printf(out, "clock warped by %u ms: now %lu ms (%lu ms ahead of the wall clock)\n",
+				  ms, (unsigned long)dpb_ctl_now_ms(c), (unsigned long)c->warp_ms);
+	return 0;
+}
+
+void dpb_ctl_allow_warp(struct dpb_ctl *c)
+{
+	c->warp_allowed = true;
 }

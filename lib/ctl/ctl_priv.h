@@ -106,6 +106,8 @@ struct dpb_ctl {
 	 * slow-unknown), per interface: one writer, the control lcore. */
 	_Atomic uint64_t ctl_drops[DPB_CFG_MAX_IFACES][DPB_DROP_COUNT];
 	struct ctl_status *status;              /* --status-dir, --prom-file; NULL: neither */
+	uint64_t warp_ms;                       /* the clock's lead on the wall clock (tests) */
+	bool warp_allowed;                      /* --test-clock */
 };
 
 /* ctl_announce.c */

@@ -83,7 +83,22 @@ bool dpb_ctl_run(struct dpb_ctl *c);
 /** Runs the main loop for @p ms milliseconds (the console's `sleep`). */
 void dpb_ctl_run_for(struct dpb_ctl *c, unsigned int ms);
 
-/** Milliseconds since the control plane started. */
+/**
+ * Warps the control plane's clock (as Open vSwitch's time/warp does): moves
+ * it @p ms milliseconds ahead in steps of @p step_ms (0: 1), running the
+ * control work (link monitors, LACP, announcements, ageing, rebalancing)
+ * once a step, and a forwarding pass first when the main lcore forwards.
+ * Deterministic when the main lcore forwards (one lcore); with workers,
+ * frames in flight still move in wall-clock time. Only after
+ * dpb_ctl_allow_warp() (dpbond --test-clock). Main lcore. @return 0, or
+ * -EPERM with why in @p out (may be NULL).
+ */
+int dpb_ctl_warp(struct dpb_ctl *c, unsigned int ms, unsigned int step_ms, struct dpb_strbuf *out);
+
+/** Lets dpb_ctl_warp() move the clock (tests only). Main lcore. */
+void dpb_ctl_allow_warp(struct dpb_ctl *c);
+
+/** Milliseconds since the control plane started (plus any warp). */
 uint64_t dpb_ctl_now_ms(const struct dpb_ctl *c);
 
 /* Console actions. Each returns 0 or -errno and writes its text to @p out

@@ -40,9 +40,9 @@ guest_said "vm: ready" ||
 guest_said "vm: eth0 mtu 1400" || fail "the guest's eth0: $(grep 'vm:' "$T/vm.out")"
 ok "the guest came up on dpbond's vhost-user socket with eth0 at MTU 1400 (host_mtu)"
 # The device is ready (its link up) once the guest's driver has set it up.
-for _ in $(seq 300); do grep -q "vm0: the VM negotiated MTU 1400" "$T/out" && break; sleep 0.1; done
-grep -q "vm0: the VM negotiated MTU 1400: no longer frames go to it" "$T/out" ||
-	fail "dpbond did not read the VM's MTU: $(grep vm0 "$T/out" "$T/err")"
+for _ in $(seq 300); do grep -q "vm0: the VM negotiated MTU 1400" "$T/err" && break; sleep 0.1; done
+grep -q "vm0: the VM negotiated MTU 1400: no longer frames go to it" "$T/err" ||
+	fail "dpbond did not read the VM's MTU: $(grep vm0 "$T/err" "$T/err")"
 console "show bridge vmbr0"
 grep -q "^  port 0: vm0 (ethdev [0-9]*, up, the VM's MTU 1400)$" "$T/out" || fail "show bridge: $(grep 'port 0' "$T/out")"
 ok "dpbond read the MTU the VM negotiated, and show bridge says it"
