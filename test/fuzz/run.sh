@@ -41,12 +41,12 @@ for t in "${targets[@]}"; do
 	"$exe" "${args[@]}" "${dirs[@]}" >"$work/log" 2>&1
 	r=$?
 	set -e
-	execs=$(awk -F: '/stat::number_of_executed_units/ { gsub(/ /, "", $2); print $2 }' "$work/log")
+	execs=$(awk '/stat::number_of_executed_units/ { print $NF }' "$work/log")
 	seeds=$(find "$src/corpus/$t" -type f | wc -l)
 	found=$(find "$work/corpus" -type f | wc -l)
-	cov=$(grep -Eo 'DONE +cov: [0-9]+ ft: [0-9]+' "$work/log" | tail -1 || true)
+	cov=$(grep -Eo 'DONE +cov: [0-9]+ ft: [0-9]+' "$work/log" | tail -1 | awk '{ print $3 " edges, " $5 " features" }' || true)
 	if [ "$r" -eq 0 ]; then
-		echo "fuzz $t: ${secs} s, ${execs:-?} executions, $seeds seeds + $found new inputs, ${cov:-cov ?}: no finding"
+		echo "fuzz $t: ${secs} s, ${execs:-?} executions, $seeds seeds + $found new inputs, ${cov:-coverage ?}: no finding"
 	else
 		echo "fuzz $t: FAILED (exit $r) after ${execs:-?} executions; its log:" >&2
 		tail -n 60 "$work/log" >&2
