@@ -34,8 +34,7 @@ for t in "${targets[@]}"; do
 	args=(-max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
 	      -max_len="${max_len[$t]:-4096}" -artifact_prefix="$work/")
 	[ -f "$src/dict/$t.dict" ] && args+=(-dict="$src/dict/$t.dict")
-	dirs=("$work/corpus" "$src/corpus/$t")
-	[ -d "$src/regress/$t" ] && dirs+=("$src/regress/$t")
+	dirs=("$work/corpus" "$src/corpus/$t" "$src/regress/$t")
 	echo "fuzz $t: $exe ${args[*]} ${dirs[*]}"
 	set +e
 	"$exe" "${args[@]}" "${dirs[@]}" >"$work/log" 2>&1
