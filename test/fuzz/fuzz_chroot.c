@@ -89,51 +89,38 @@ static const char *map(const char *path, char *buf)
 	if (real_ == NULL)                       \
 		return fail
 
-/* The real functions (the linker's --wrap=NAME names them __real_NAME). */
-FILE *__real_fopen(const char *path, const char *mode);
-FILE *__real_fopen64(const char *path, const char *mode);
-int __real_open(const char *path, int flags, ...);
-int __real_open64(const char *path, int flags, ...);
-int __real_openat(int dirfd, const char *path, int flags, ...);
-int __real_openat64(int dirfd, const char *path, int flags, ...);
-DIR *__real_opendir(const char *path);
-int __real_scandir(const char *dir, struct dirent ***list,
-		   int (*sel)(const struct dirent *),
-		   int (*cmp)(const struct dirent **, const struct dirent **));
-int __real_scandir64(const char *dir, struct dirent ***list,
-		     int (*sel)(const struct dirent *),
-		     int (*cmp)(const struct dirent **, const struct dirent **));
-int __real_glob(const char *pattern, int flags, int (*errfunc)(const char *, int), glob_t *g);
-int __real_glob64(const char *pattern, int flags, int (*errfunc)(const char *, int), glob_t *g);
-int __real_stat(const char *path, struct stat *st);
-int __real_stat64(const char *path, struct stat *st);
-int __real_lstat(const char *path, struct stat *st);
-int __real_lstat64(const char *path, struct stat *st);
-int __real_access(const char *path, int mode);
-char *__real_realpath(const char *path, char *resolved);
+typedef int (*dirent_select_fn)(const struct dirent *);
+typedef int (*dirent_compare_fn)(const struct dirent **, const struct dirent **);
+typedef int (*glob_error_fn)(const char *, int);
 
-/* Declared here: the wrappers have no header. */
-FILE *__wrap_fopen(const char *path, const char *mode);
-FILE *__wrap_fopen64(const char *path, const char *mode);
-int __wrap_open(const char *path, int flags, ...);
-int __wrap_open64(const char *path, int flags, ...);
-int __wrap_openat(int dirfd, const char *path, int flags, ...);
-int __wrap_openat64(int dirfd, const char *path, int flags, ...);
-DIR *__wrap_opendir(const char *path);
-int __wrap_scandir(const char *dir, struct dirent ***list,
-		   int (*sel)(const struct dirent *),
-		   int (*cmp)(const struct dirent **, const struct dirent **));
-int __wrap_scandir64(const char *dir, struct dirent ***list,
-		     int (*sel)(const struct dirent *),
-		     int (*cmp)(const struct dirent **, const struct dirent **));
-int __wrap_glob(const char *pattern, int flags, int (*errfunc)(const char *, int), glob_t *g);
-int __wrap_glob64(const char *pattern, int flags, int (*errfunc)(const char *, int), glob_t *g);
-int __wrap_stat(const char *path, struct stat *st);
-int __wrap_stat64(const char *path, struct stat *st);
-int __wrap_lstat(const char *path, struct stat *st);
-int __wrap_lstat64(const char *path, struct stat *st);
-int __wrap_access(const char *path, int mode);
-char *__wrap_realpath(const char *path, char *resolved);
+/*
+ * The wrapped functions: the linker's --wrap=NAME sends the code's calls of
+ * NAME to __wrap_NAME, and __real_NAME to the C library's NAME.
+ */
+#define WRAPPED(X)                                                                      \
+	X(FILE *, fopen, (const char *path, const char *mode))                         \
+	X(FILE *, fopen64, (const char *path, const char *mode))                       \
+	X(int, open, (const char *path, int flags, ...))                               \
+	X(int, open64, (const char *path, int flags, ...))                             \
+	X(int, openat, (int dirfd, const char *path, int flags, ...))                  \
+	X(int, openat64, (int dirfd, const char *path, int flags, ...))                \
+	X(DIR *, opendir, (const char *path))                                          \
+	X(int, scandir, (const char *dir, struct dirent ***list, dirent_select_fn sel, \
+			 dirent_compare_fn cmp))                                        \
+	X(int, scandir64, (const char *dir, struct dirent ***list, dirent_select_fn sel, \
+			   dirent_compare_fn cmp))                                      \
+	X(int, glob, (const char *pattern, int flags, glob_error_fn errfunc, glob_t *g)) \
+	X(int, glob64, (const char *pattern, int flags, glob_error_fn errfunc, glob_t *g)) \
+	X(int, stat, (const char *path, struct stat *st))                              \
+	X(int, stat64, (const char *path, struct stat *st))                            \
+	X(int, lstat, (const char *path, struct stat *st))                             \
+	X(int, lstat64, (const char *path, struct stat *st))                           \
+	X(int, access, (const char *path, int mode))                                   \
+	X(char *, realpath, (const char *path, char *resolved))
+
+#define DECLARE(ret, name, params) ret __real_##name params; ret __wrap_##name params;
+WRAPPED(DECLARE)
+#undef DECLARE
 
 FILE *__wrap_fopen(const char *path, const char *mode)
 {
@@ -217,17 +204,15 @@ DIR *__wrap_opendir(const char *path)
 	return __real_opendir(real_);
 }
 
-int __wrap_scandir(const char *dir, struct dirent ***list,
-		   int (*sel)(const struct dirent *),
-		   int (*cmp)(const struct dirent **, const struct dirent **))
+int __wrap_scandir(const char *dir, struct dirent ***list, dirent_select_fn sel,
+		   dirent_compare_fn cmp)
 {
 	MAPPED(dir, -1);
 	return __real_scandir(real_, list, sel, cmp);
 }
 
-int __wrap_scandir64(const char *dir, struct dirent ***list,
-		     int (*sel)(const struct dirent *),
-		     int (*cmp)(const struct dirent **, const struct dirent **))
+int __wrap_scandir64(const char *dir, struct dirent ***list, dirent_select_fn sel,
+		     dirent_compare_fn cmp)
 {
 	MAPPED(dir, -1);
 	return __real_scandir64(real_, list, sel, cmp);
@@ -301,9 +286,8 @@ static void v_closedir(void *d)
 	closedir(d);
 }
 
-static int glob_common(int (*real)(const char *, int, int (*)(const char *, int), glob_t *),
-		       const char *pattern, int flags, int (*errfunc)(const char *, int),
-		       glob_t *g)
+static int glob_common(int (*real)(const char *, int, glob_error_fn, glob_t *),
+		       const char *pattern, int flags, glob_error_fn errfunc, glob_t *g)
 {
 	if (!active)
 		return real(pattern, flags, errfunc, g);
@@ -315,12 +299,12 @@ static int glob_common(int (*real)(const char *, int, int (*)(const char *, int)
 	return real(pattern, flags | GLOB_ALTDIRFUNC, errfunc, g);
 }
 
-int __wrap_glob(const char *pattern, int flags, int (*errfunc)(const char *, int), glob_t *g)
+int __wrap_glob(const char *pattern, int flags, glob_error_fn errfunc, glob_t *g)
 {
 	return glob_common(__real_glob, pattern, flags, errfunc, g);
 }
 
-int __wrap_glob64(const char *pattern, int flags, int (*errfunc)(const char *, int), glob_t *g)
+int __wrap_glob64(const char *pattern, int flags, glob_error_fn errfunc, glob_t *g)
 {
 	return glob_common(__real_glob64, pattern, flags, errfunc, g);
 }
