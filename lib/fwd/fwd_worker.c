@@ -12,6 +12,7 @@
 #include <rte_ether.h>
 #include <rte_lcore.h>
 
+#include "dpb_snoop.h"
 #include "fwd_priv.h"
 
 static const char *const drop_names[] = {
@@ -150,36 +151,19 @@ void fwd_learn(struct dpb_worker *w, const struct rte_ether_addr *src, uint16_t 
 /* The sender address of an Ethernet/IPv4 ARP frame (host order), or 0. */
 static uint32_t arp_sender(const struct rte_mbuf *m)
 {
-	struct rte_arp_hdr buf;
-	const struct rte_arp_hdr *arp = rte_pktmbuf_read(m, RTE_ETHER_HDR_LEN, sizeof(buf), &buf);
+	uint8_t buf[DPB_SNOOP_ARP_LEN];
+	const uint8_t *arp = rte_pktmbuf_read(m, RTE_ETHER_HDR_LEN, sizeof(buf), buf);
 
-	if (arp == NULL || arp->arp_hlen != RTE_ETHER_ADDR_LEN || arp->arp_plen != 4 ||
-	    arp->arp_protocol != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4))
-		return 0;
-	return rte_be_to_cpu_32(arp->arp_data.arp_sip);
+	return arp ? dpb_snoop_arp_sender(arp, sizeof(buf)) : 0;
 }
 
-/*
- * The address a neighbour solicitation (its source, unless unspecified) or
- * advertisement (its target) shows for its sender. @return false if none.
- */
+/* The address a neighbour solicitation or advertisement shows for its sender. */
 static bool nd_address(const struct rte_mbuf *m, uint8_t *addr)
 {
-	static const uint8_t unspecified[16];
-	struct { struct rte_ipv6_hdr ip; uint8_t icmp[24]; } buf;
-	const struct rte_ipv6_hdr *ip = rte_pktmbuf_read(m, RTE_ETHER_HDR_LEN, sizeof(buf), &buf);
-	const uint8_t *icmp;
+	uint8_t buf[DPB_SNOOP_ND_LEN];
+	const uint8_t *ip = rte_pktmbuf_read(m, RTE_ETHER_HDR_LEN, sizeof(buf), buf);
 
-	if (ip == NULL || ip->proto != IPPROTO_ICMPV6 || ip->hop_limits != 255)
-		return false;
-	icmp = (const uint8_t *)(ip + 1);
-	if (icmp[0] == 135 && memcmp(ip->src_addr, unspecified, 16) != 0)
-		memcpy(addr, ip->src_addr, 16);
-	else if (icmp[0] == 136)
-		memcpy(addr, icmp + 8, 16);
-	else
-		return false;
-	return true;
+	return ip && dpb_snoop_nd_address(ip, sizeof(buf), addr);
 }
 
 void fwd_snoop_addr(struct dpb_worker *w, const struct rte_mbuf *m,
