@@ -90,6 +90,10 @@ class Console:
             answers.append((cmd, text))
         return answers
 
+    def answer(self, cmd):
+        """Runs @cmd; returns its answer (earlier commands sent without waiting answered too)."""
+        return [a for c, a in self.run(cmd) if c == cmd][-1]
+
     def sync(self):
         if self.unsynced:
             self.run()
@@ -337,24 +341,31 @@ vm_ports = []      # on vmbr0
 vm_proc = {}       # name -> testpmd
 vm_seq = 0
 vm_connects = 0
+vm_wait = []      # VMs told to go, waited for at the end
 
 
 def vm_churn():
+    """Removes a VM port (its VM, if any, told to go) or adds one, names
+    reused as Proxmox reuses tapNiM: dpbond keeps an interface slot per name
+    it has seen, so new names without end would run out of slots."""
     global vm_seq, vm_connects
-    r = rng.random()
-    if vm_ports and (r < 0.4 or len(vm_ports) >= 4):
+    if vm_ports and (rng.random() < 0.4 or len(vm_ports) >= 4):
         name = rng.choice(vm_ports)
         vm_ports.remove(name)
-        dut.send("remove bridge port vmbr0 %s" % name)
+        ans = dut.answer("remove bridge port vmbr0 %s" % name)
+        if "removed" not in ans:
+            fail("remove bridge port vmbr0 %s: %s" % (name, ans))
         p = vm_proc.pop(name, None)
         if p:
             p.send_signal(2)
             vm_wait.append(p)
         return
     vm_seq += 1
-    name = "vm%d" % vm_seq
+    name = rng.choice(["vm%d" % k for k in range(1, 9) if "vm%d" % k not in vm_ports])
     vm_ports.append(name)
-    dut.run("add bridge port vmbr0 vhost %s" % name)
+    ans = dut.answer("add bridge port vmbr0 vhost %s" % name)
+    if "added" not in ans:
+        fail("add bridge port vmbr0 vhost %s: %s" % (name, ans))
     if TESTPMD and rng.random() < 0.5 and len(vm_proc) < 1:
         vm_connects += 1
         vm_proc[name] = subprocess.Popen(
@@ -366,7 +377,57 @@ def vm_churn():
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-vm_wait = []
+def slow_vm():
+    """A VM that stops draining its port (SIGSTOP) under a flood from tst0:
+    what its full queue refuses is counted tx-full, bond0 still gets every
+    frame, and the VM's port works again once it drains."""
+    dut.run("add bridge port vmbr0 vhost vmslow")
+    vm = subprocess.Popen(
+        [TESTPMD, "--lcores", "0@(0,1)", "--no-huge", "-m", "256", "--no-pci",
+         "--file-prefix", "dpbt-slow-%d" % os.getppid(), "--log-level=lib.eal:warning",
+         "--vdev", "net_virtio_user0,path=%s/vmslow.sock,queues=1" % RUN_DIR,
+         "--", "--forward-mode=rxonly", "--total-num-mbufs", "2048", "--stats-period", "1"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(150):
+            (b,) = dut.json("show bridge vmbr0 json")
+            if any(p["name"] == "vmslow" and p["state"] == "up" for p in b["ports"]):
+                break
+            time.sleep(0.1)
+        else:
+            fail("vmslow: the VM never brought its port up")
+        time.sleep(0.5)
+        vm.send_signal(19)   # SIGSTOP: its rx ring fills
+        dut.run("stop", "sleep 3", "clear port stats all", "sleep 3", "start")
+        s = raw("dpt0")
+        n = 3000
+        for i in range(n):
+            s.send(frame(b"\xff" * 6, SRC0[i % N_SRC], b"flood"))
+            if i % 100 == 99:
+                time.sleep(0.002)
+        time.sleep(0.3)
+        dut.run("stop")
+        ports, _ = quiet_snapshot()
+        vp, tp = ports["vmslow"], ports["tst0"]
+        full = vp["drops"]["tx-full"]
+        fwd = tp["rx_packets"] - drops_rx_tx(tp)[0]
+        to_vm = vp["tx_packets"] + drops_rx_tx(vp)[1]
+        to_bond = ports["bond0"]["tx_packets"] + drops_rx_tx(ports["bond0"])[1]
+        if fwd != n or to_vm != n or to_bond != n or full == 0:
+            fail("slow VM: tst0 forwarded %d of %d broadcasts; the VM port sent %d and dropped %s;"
+                 " bond0 sent or dropped %d" % (fwd, n, vp["tx_packets"], vp["drops"], to_bond))
+        vm.send_signal(18)   # SIGCONT
+        dut.run("start")
+        print("storm: a VM that stopped draining: %d of %d broadcasts taken, %d counted tx-full,"
+              " bond0 got all %d" % (vp["tx_packets"], n, full, n), flush=True)
+    finally:
+        vm.send_signal(18)
+        vm.send_signal(2)
+        try:
+            vm.wait(10)
+        except subprocess.TimeoutExpired:
+            vm.kill()
+    dut.run("remove bridge port vmbr0 vmslow")
 
 
 # ---------------------------------------------------------------- the storm
@@ -456,7 +517,9 @@ def main():
     sample("balance-rr")
     for name in list(vm_ports):
         vm_ports.remove(name)
-        dut.send("remove bridge port vmbr0 %s" % name)
+        ans = dut.answer("remove bridge port vmbr0 %s" % name)
+        if "removed" not in ans:
+            fail("remove bridge port vmbr0 %s: %s" % (name, ans))
     for p in list(vm_proc.values()) + vm_wait:
         p.send_signal(2)
     for p in list(vm_proc.values()) + vm_wait:
@@ -467,6 +530,8 @@ def main():
     traffic.stop = True
     traffic.join()
     dut.sync()
+    if TESTPMD and os.environ.get("DPBOND_STORM_SLOW_VM"):
+        slow_vm()   # not yet by default: the VM port was never seen up (doc/reliability.md)
     print("storm: %d flaps (%d through the console, %d from the kernel), %d sampled, %d VM ports"
           " added (%d with a VM), %d frames received from the sources, %.1f s"
           % (n_flaps, n_console, n_flaps - n_console, n_samples, vm_seq, vm_connects, received,
