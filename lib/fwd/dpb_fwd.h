@@ -55,7 +55,7 @@
 	X(NO_MBUF, "no-mbuf", "no mbuf for a copy of a shared frame whose VLAN tag must be pushed or taken off") \
 	X(TX_NO_SLAVE, "tx-no-slave", "bond has no member that transmits")           \
 	X(TX_LINK_DOWN, "tx-link-down", "sent to a port whose cable is pulled")      \
-	X(TX_FULL, "tx-full", "device transmit queue full")                            \
+	X(TX_FULL, "tx-full", "the device did not take it: its transmit queue full, or it refused the frame (a TAP set down from the kernel side)") \
 	X(TX_CHAINED, "tx-chained", "a frame in several segments, to a device that sends only one") \
 	X(TX_MTU, "tx-mtu", "longer than the egress port's MTU allows (its Ethernet header, and a VLAN tag if it has one, besides)") \
 	X(PUNT_FULL, "punt-full", "slow-protocol frame lost: the control lcore's ring was full") \
