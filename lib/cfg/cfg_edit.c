@@ -30,14 +30,12 @@ int dpb_cfg_add_vhost_port(struct dpb_cfg *cfg, int bridge, const char *spec)
 	if (br->n_ports == DPB_CFG_MAX_BR_PORTS)
 		return -ENOSPC;
 	if (i < 0) {
-		if (cfg->n_ifaces == DPB_CFG_MAX_IFACES)
-			return -ENOSPC;
-		i = cfg_iface_get(cfg, name, &loc);
+		i = cfg_iface_get(cfg, name, &loc);   /* may take a removed VM port's slot */
 		/* A refused name leaves no diagnostic behind: the caller reports it. */
 		cfg->n_diags = diags;
 		cfg->n_errors = errors;
 		if (i < 0)
-			return -EINVAL;
+			return cfg->n_ifaces == DPB_CFG_MAX_IFACES ? -ENOSPC : -EINVAL;
 	}
 	cfg->ifaces[i].vhost = true;
 	cfg->ifaces[i].vlan = vlan_of.vlan;

@@ -149,11 +149,18 @@ int cfg_iface_get(struct dpb_cfg *cfg, const char *name, const struct dpb_cfg_lo
 		return -1;
 	}
 	if (cfg->n_ifaces == DPB_CFG_MAX_IFACES) {
-		cfg_diag(cfg, DPB_DIAG_ERROR, loc, "too many interfaces (at most %d)",
-			 DPB_CFG_MAX_IFACES);
-		return -1;
+		/* A VM port removed at run time leaves its slot to a new one. */
+		for (unsigned int k = 0; k < cfg->n_ifaces && i < 0; k++)
+			if (cfg->ifaces[k].vhost && cfg->ifaces[k].master < 0)
+				i = (int)k;
+		if (i < 0) {
+			cfg_diag(cfg, DPB_DIAG_ERROR, loc, "too many interfaces (at most %d)",
+				 DPB_CFG_MAX_IFACES);
+			return -1;
+		}
+	} else {
+		i = (int)cfg->n_ifaces++;
 	}
-	i = (int)cfg->n_ifaces++;
 	ifc = &cfg->ifaces[i];
 	memset(ifc, 0, sizeof(*ifc));
 	snprintf(ifc->name, sizeof(ifc->name), "%s", name);

@@ -185,6 +185,13 @@ int dpb_ctl_add_vhost_port(struct dpb_ctl *c, const char *bridge, const char *na
 				  "no room");
 		return i;
 	}
+	/* A new port counts from zero, even in a slot a removed one had. */
+	{
+		struct ctl_sums now;
+
+		ctl_sums_read(c, i, &now);
+		ctl_sums_add(&c->base[i], &now);
+	}
 	rc = ctl_attach_port(c, i);
 	p = rc == 0 ? &c->ports[c->iface_port[i]] : NULL;
 	if (rc == 0)

@@ -210,6 +210,41 @@ static void test_names(void **state)
 	assert_true(dpb_cfg_add_vhost_port(&cfg, dpb_cfg_find(&cfg, "vmbr0"), "vm100") >= 0);
 }
 
+/* VM ports come and go under ever new names (a long-lived host): a removed one's slot is reused. */
+static void test_vm_ports_come_and_go(void **state)
+{
+	int br;
+
+	(void)state;
+	assert_int_equal(load("iface vmbr0 inet manual\n    bridge-ports eth0\n"), 0);
+	br = dpb_cfg_find(&cfg, "vmbr0");
+	for (int k = 0; k < 500; k++) {
+		char name[16];
+		int i;
+
+		snprintf(name, sizeof(name), "vm%d", 100 + k);
+		i = dpb_cfg_add_vhost_port(&cfg, br, name);
+		if (i < 0)
+			fail_msg("adding VM port %d (%s): %d", k, name, i);
+		assert_string_equal(cfg.ifaces[i].name, name);
+		assert_int_equal(dpb_cfg_remove_bridge_port(&cfg, i), 1);
+	}
+	assert_true(cfg.n_ifaces <= DPB_CFG_MAX_IFACES);
+	/* With every slot a live port, the next is refused for room, not for its name. */
+	{
+		int rc = 0;
+
+		for (int k = 0; k < 1000 && rc >= 0; k++) {
+			char name[16];
+
+			snprintf(name, sizeof(name), "vm%d", 1000 + k);
+			rc = dpb_cfg_add_vhost_port(&cfg, br, name);
+		}
+		assert_int_equal(rc, -ENOSPC);
+		assert_int_equal(dpb_cfg_add_vhost_port(&cfg, br, "vmlast"), -ENOSPC);
+	}
+}
+
 /* A file's control characters never reach the terminal raw. */
 static void test_control_characters(void **state)
 {
@@ -235,6 +270,7 @@ int main(void)
 		cmocka_unit_test(test_too_big),
 		cmocka_unit_test(test_error_after_many_warnings),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_vm_ports_come_and_go),
 		cmocka_unit_test(test_control_characters),
 	};
 
