@@ -306,7 +306,13 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	/* Read now: EAL and hook commands must not see the manager's socket. */
-	dpb_notify_init();
+	{
+		char why[256] = "";
+
+		dpb_notify_init(why, sizeof(why));
+		if (why[0])   /* what the service manager gave cannot be used */
+			DPB_LOG(WARNING, MAIN, "%s", why);
+	}
 
 	if (check_status_paths(&o) < 0) {
 		free(copy);
@@ -321,9 +327,17 @@ int main(int argc, char **argv)
 			return EXIT_CONFIG;
 		}
 	}
+	/* Before anything starts: another dpbond answering there must find its
+	 * ports, hooks and VM sockets untouched. */
+	if (open_ctl_socket(&o, &cfg) < 0) {
+		DPB_LOG(ERR, MAIN, "nothing was started");
+		free(copy);
+		return 1;
+	}
 	rc = rte_eal_init(dashdash ? dashdash : argc, argv);
 	if (rc < 0) {
 		DPB_LOG(ERR, MAIN, "EAL initialisation failed: %s", rte_strerror(rte_errno));
+		dpb_cli_sock_close();
 		free(copy);
 		return 1;
 	}
@@ -334,6 +348,7 @@ int main(int argc, char **argv)
 		DPB_LOG(WARNING, MAIN, "packet capture unavailable: %s", rte_strerror(rte_errno));
 	if (dpb_ctl_check_devices(&cfg) < 0) {
 		DPB_LOG(ERR, CFG, "%s: configuration refused; nothing was started", o.config);
+		dpb_cli_sock_close();
 		dpb_eal_stop();
 		free(copy);
 		return EXIT_CONFIG;
@@ -342,12 +357,7 @@ int main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	ctl = dpb_ctl_create(&cfg);
 	if (ctl == NULL) {
-		dpb_eal_stop();
-		free(copy);
-		return 1;
-	}
-	if (open_ctl_socket(&o, &cfg) < 0) {
-		dpb_ctl_destroy(ctl);
+		dpb_cli_sock_close();
 		dpb_eal_stop();
 		free(copy);
 		return 1;

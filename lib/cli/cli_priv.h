@@ -26,6 +26,10 @@ extern volatile sig_atomic_t cli_quit;
 
 /* @p in with control characters (but newline and tab) as \xNN into @p out (@p len bytes): never echoed raw. */
 const char *cli_escape(const char *in, char *out, size_t len);
+/* `sleep` over the control socket holds the other clients: at most this. */
+#define CLI_SOCK_SLEEP_MAX_MS 10000
+/* `time warp` runs the control work once a step: at most this many steps. */
+#define CLI_WARP_MAX_STEPS 10000000u
 /* Prints the reply text; counts a failure when @rc < 0. Frees @sb. */
 void cli_reply(struct cmdline *cl, int rc, struct dpb_strbuf *sb);
 /* Prints to the console, or into a control socket's answer. */

@@ -126,6 +126,16 @@ static void drop(struct sock_client *c, bool misbehaved)
 		sock.closed++;
 }
 
+/* A refusal, framed as an answer, sent once without waiting (the client is going). */
+static void refuse(int fd, const char *why)
+{
+	char msg[160];
+	int n = snprintf(msg, sizeof(msg), "1 %zu\n%s\n", strlen(why) + 1, why);
+
+	if (n > 0)
+		(void)!send(fd, msg, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
 /* Runs one command line; its answer, framed, goes to @c's buffer. */
 static void run(struct sock_client *c, const char *line)
 {
@@ -173,6 +183,12 @@ static bool take_lines(struct sock_client *c)
 		c->in_len -= n + 1;
 		while (*s == ' ' || *s == '\t')
 			s++;
+		if (memchr(line, '\0', n ? n - (line[n - 1] == '\0') : 0) != NULL) {
+			/* A NUL inside the line: what follows it would be lost. */
+			dpb_strbuf_printf(&c->out, "1 %zu\n%s\n", sizeof("a NUL byte in the command: refused"),
+					  "a NUL byte in the command: refused");
+			continue;
+		}
 		if (*s != '\0')
 			run(c, s);
 	}
@@ -218,6 +234,7 @@ static void serve(struct sock_client *c)
 			break;
 		c->in_len += (size_t)n;
 		if (!take_lines(c)) {
+			refuse(c->fd, "a command line over 1023 bytes: dropped");
 			drop(c, true);   /* a line longer than SOCK_LINE_MAX */
 			return;
 		}
@@ -242,6 +259,7 @@ void cli_sock_poll(void)
 		while (i < SOCK_MAX_CLIENTS && sock.clients[i].fd >= 0)
 			i++;
 		if (i == SOCK_MAX_CLIENTS) {
+			refuse(fd, "too many clients at once (16): try again");
 			close(fd);   /* too many at once: this one goes */
 			sock.dropped++;
 			continue;

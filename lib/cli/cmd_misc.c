@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Session commands: start, stop, sleep, quit, help. */
+#include <errno.h>
+
 #include "cli_priv.h"
 
 struct word_args {
@@ -61,10 +63,16 @@ static void sleep_cb(void *parsed, struct cmdline *cl, void *data)
 {
 	struct sleep_args *a = parsed;
 
-	(void)cl;
 	(void)data;
-	/* The appliance keeps running while the console waits. */
-	dpb_ctl_run_for(cli.ctl, a->ms);
+	/* Over the control socket, the other clients wait meanwhile: a bound. */
+	if (cli.capture && a->ms > CLI_SOCK_SLEEP_MAX_MS) {
+		cli_printf(cl, "sleep over the control socket: at most %u ms\n", CLI_SOCK_SLEEP_MAX_MS);
+		cli.capture_failed = true;
+		return;
+	}
+	/* The appliance keeps running while the console waits; a signal ends it. */
+	for (uint32_t left = a->ms; left && !cli_quit; left -= left < 10 ? left : 10)
+		dpb_ctl_run_for(cli.ctl, left < 10 ? left : 10);
 }
 
 static cmdline_parse_token_string_t t_sleep =
@@ -91,6 +99,13 @@ static void warp_cb(void *parsed, struct cmdline *cl, void *data)
 	struct dpb_strbuf sb;
 
 	dpb_strbuf_init(&sb);
+	/* Each step is a turn of the control work: a bounded number of them. */
+	if ((uint64_t)a->ms / (data && a->step ? a->step : 1) > CLI_WARP_MAX_STEPS) {
+		dpb_strbuf_printf(&sb, "time warp: at most %u steps (make the step longer)\n",
+				  CLI_WARP_MAX_STEPS);
+		cli_reply(cl, -E2BIG, &sb);
+		return;
+	}
 	cli_reply(cl, dpb_ctl_warp(cli.ctl, a->ms, data ? a->step : 1, &sb), &sb);
 }
 

@@ -69,7 +69,7 @@ static json_t *bridge_port_json(const struct dpb_ctl *c, int f, bool host, bool 
 
 	if (c->iface_bond[f] >= 0 && !host) {
 		json_object_set_new(o, "kind", json_string("bond"));
-		json_object_set_new(o, "state", json_string(c->bonds[c->iface_bond[f]].bond.carrier ?
+		json_object_set_new(o, "state", json_string(ctl_bond_up(&c->bonds[c->iface_bond[f]]) ?
 							    "up" : "down"));
 	} else if (c->iface_port[f] < 0 && v->kind == DPB_IFACE_VLAN) {
 		json_object_set_new(o, "kind", json_string("vlan"));

@@ -382,3 +382,13 @@ int dpb_ctl_show_lacp(struct dpb_ctl *c, const char *bond, struct dpb_strbuf *ou
 					  (unsigned long)cb->slow_errors[e]);
 	return 0;
 }
+
+bool ctl_bond_up(const struct ctl_bond *cb)
+{
+	struct dpb_bond_ad_info ad;
+
+	if (cb->lacp == NULL)
+		return cb->bond.carrier;
+	ctl_lacp_ad_info(cb, &ad);
+	return ad.carrier;
+}

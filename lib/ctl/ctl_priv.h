@@ -170,6 +170,8 @@ void ctl_lacp_link(struct ctl_bond *cb, unsigned int k, const struct dpb_link_sa
 void ctl_lacp_tick(struct dpb_ctl *c, uint64_t now);
 void ctl_lacp_drain(struct dpb_ctl *c, uint64_t now);
 void ctl_lacp_ad_info(const struct ctl_bond *cb, struct dpb_bond_ad_info *ad);
+/* The bond's MII status: its carrier, or for 802.3ad an active aggregator with min_links ports. */
+bool ctl_bond_up(const struct ctl_bond *cb);
 
 /* ctl_inject.c */
 /* A copy of @frame in an mbuf for ethdev (or bond) @port. @return NULL when the pool is dry. */

@@ -44,16 +44,6 @@ static void sample(struct dpb_strbuf *b, const char *name, const char *k1, const
 	dpb_strbuf_printf(b, "\"} %lu\n", (unsigned long)value);
 }
 
-static bool bond_up(const struct ctl_bond *cb)
-{
-	struct dpb_bond_ad_info ad;
-
-	if (cb->lacp == NULL)
-		return cb->bond.carrier;
-	ctl_lacp_ad_info(cb, &ad);
-	return ad.carrier;
-}
-
 static void bonds(const struct dpb_ctl *c, struct dpb_strbuf *b)
 {
 	head(b, "node_bonding_slaves", "gauge", "Number of configured slaves per bonding interface.");
@@ -72,7 +62,7 @@ static void bonds(const struct dpb_ctl *c, struct dpb_strbuf *b)
 	head(b, "dpbond_bond_up", "gauge", "1 when the bond's MII status is up (802.3ad: an active aggregator with min_links ports).");
 	for (unsigned int i = 0; i < c->n_bonds; i++)
 		sample(b, "dpbond_bond_up", "bond", c->bonds[i].bond.name, NULL, NULL,
-		       bond_up(&c->bonds[i]));
+		       ctl_bond_up(&c->bonds[i]));
 	head(b, "dpbond_slave_up", "gauge", "1 when the member's MII status is up.");
 	for (unsigned int i = 0; i < c->n_bonds; i++)
 		for (unsigned int k = 0; k < c->bonds[i].bond.n_members; k++)

@@ -264,10 +264,8 @@ int dpb_ctl_show_bridge(struct dpb_ctl *c, const char *bridge, struct dpb_strbuf
 
 		names[k] = c->cfg.ifaces[f].name;
 		if (c->iface_bond[f] >= 0) {
-			const struct dpb_bond *b = &c->bonds[c->iface_bond[f]].bond;
-
 			dpb_strbuf_printf(out, "  port %u: %s (bond, %s)\n    ", k, names[k],
-					  b->carrier ? "up" : "down");
+					  ctl_bond_up(&c->bonds[c->iface_bond[f]]) ? "up" : "down");
 			ctl_announce_show(&c->bonds[c->iface_bond[f]], out);
 		} else if (c->iface_port[f] < 0 && c->cfg.ifaces[f].kind == DPB_IFACE_VLAN) {
 			const struct dpb_cfg_iface *v = &c->cfg.ifaces[f];

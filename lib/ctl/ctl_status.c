@@ -201,7 +201,7 @@ static void bond_files(struct dpb_ctl *c, struct ctl_status *st, const struct ct
 		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", k ? " " : "",
 					b->members[k].name);
 	BF("mode", "%s %d\n", dpb_bond_mode_name(b->mode), (int)b->mode);
-	BF("slaves", "%s\n", list);
+	BF("slaves", "%s%s", list, list[0] ? "\n" : "");
 	if (b->ops->uses_primary && b->curr_active >= 0)
 		BF("active_slave", "%s\n", b->members[b->curr_active].name);
 	else
@@ -216,7 +216,7 @@ static void bond_files(struct dpb_ctl *c, struct ctl_status *st, const struct ct
 	BF("ad_select", "%s %d\n", dpb_lacp_ad_select_name(cb->lacp_params.ad_select),
 	   (int)cb->lacp_params.ad_select);
 	BF("min_links", "%u\n", cb->min_links);
-	if (ad) {
+	if (ad && info.active_aggregator) {   /* bond_3ad_get_active_agg_info() found one */
 		BF("ad_aggregator", "%u\n", info.active_aggregator);
 		BF("ad_num_ports", "%u\n", info.n_ports);
 		BF("ad_partner_mac", "%s\n", dpb_mac_format(&info.partner_system, mac));
@@ -247,7 +247,7 @@ static void bond_files(struct dpb_ctl *c, struct ctl_status *st, const struct ct
 			SF("ad_aggregator_id", "%u\n", a->aggregator);
 		else
 			SF("ad_aggregator_id", "%s", "N/A\n");
-		if (ad) {
+		if (ad && a->aggregator) {   /* Linux: only a port in an aggregator */
 			SF("ad_actor_oper_port_state", "%u\n", a->actor.state);
 			SF("ad_partner_oper_port_state", "%u\n", a->partner.state);
 		} else {
@@ -287,11 +287,8 @@ static void iface_files(struct dpb_ctl *c, struct ctl_status *st, int i, bool st
 		mtu = p->mtu;
 	} else {
 		const struct ctl_bond *cb = &c->bonds[c->iface_bond[i]];
-		struct dpb_bond_ad_info info;
 
-		if (cb->lacp)
-			ctl_lacp_ad_info(cb, &info);
-		up = cb->lacp ? info.carrier : cb->bond.carrier;
+		up = ctl_bond_up(cb);
 		addr = cb->bond.addr;
 		mtu = f->eff_mtu ? f->eff_mtu : 1500;
 	}
@@ -372,6 +369,17 @@ static void remove_gone(struct dpb_ctl *c, struct ctl_status *st, bool all)
 		memset(st->path_hash, 0, sizeof(st->path_hash));
 }
 
+/* Within one miimon interval of every change: every CTL_STATUS_MS, or the least miimon. */
+static uint64_t ctl_status_period(const struct dpb_ctl *c)
+{
+	uint64_t ms = CTL_STATUS_MS;
+
+	for (unsigned int i = 0; i < c->n_bonds; i++)
+		if (c->bonds[i].bond.miimon_ms && c->bonds[i].bond.miimon_ms < ms)
+			ms = c->bonds[i].bond.miimon_ms;
+	return ms;
+}
+
 void ctl_status_refresh(struct dpb_ctl *c, uint64_t now)
 {
 	struct ctl_status *st = c->status;
@@ -381,7 +389,7 @@ void ctl_status_refresh(struct dpb_ctl *c, uint64_t now)
 
 	if (st == NULL || now < st->next_ms)
 		return;
-	st->next_ms = now + CTL_STATUS_MS;
+	st->next_ms = now + ctl_status_period(c);
 	stats = now >= st->next_stats_ms;
 	if (stats)
 		st->next_stats_ms = now + 1000;
@@ -401,10 +409,14 @@ void ctl_status_refresh(struct dpb_ctl *c, uint64_t now)
 		}
 		iface_files(c, st, (int)i, stats);
 	}
-	put(st, "sys/class/net/bonding_masters", true, "%s\n", masters);
+	put(st, "sys/class/net/bonding_masters", true, "%s%s", masters, masters[0] ? "\n" : "");
 prom:
-	if (st->prom[0] && (stats || st->changed))
-		ctl_prom_write(c, st->prom);
+	if (st->prom[0] && (stats || st->changed)) {
+		if (ctl_prom_write(c, st->prom) < 0)
+			failed(st, st->prom, errno);
+		else
+			st->writes++;
+	}
 }
 
 int dpb_ctl_check_status_dir(const char *dir, char *err, size_t errlen)

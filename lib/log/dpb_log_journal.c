@@ -85,6 +85,10 @@ int dpb_log_open(void)
 	journal = fopencookie(NULL, "w", funcs);
 	if (journal == NULL)
 		return -errno;
+	/* Unbuffered: each message reaches the cookie in its own write, from
+	 * the thread that logged it, so its <N> is that message's level even
+	 * when two threads log at once. */
+	setvbuf(journal, NULL, _IONBF, 0);
 	rte_openlog_stream(journal);
 	return 1;
 }

@@ -12,15 +12,17 @@
  * datapath; the socket never blocks.
  */
 
+#include <stddef.h>
 #include <stdint.h>
 
 /**
  * Reads NOTIFY_SOCKET, WATCHDOG_USEC and WATCHDOG_PID, removes them from the
  * environment (so that hook commands do not speak for dpbond), and opens the
  * socket. @return 1 when a manager listens, 0 when none was named, or -errno
- * (with a message on stderr) when NOTIFY_SOCKET is unusable.
+ * when NOTIFY_SOCKET is unusable; then, or when WATCHDOG_USEC is, why in
+ * @p why (@p whylen bytes), left as it was otherwise. Main thread.
  */
-int dpb_notify_init(void);
+int dpb_notify_init(char *why, size_t whylen);
 
 /**
  * Sends @p state, e.g. "READY=1", "STOPPING=1", "STATUS=text" (several

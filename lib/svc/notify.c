@@ -24,7 +24,7 @@ static struct {
 } notify = { .fd = -1 };
 
 /* WATCHDOG_USEC, unless WATCHDOG_PID names another process. */
-static uint64_t watchdog_from_env(void)
+static uint64_t watchdog_from_env(char *why, size_t whylen)
 {
 	const char *usec = getenv("WATCHDOG_USEC"), *pid = getenv("WATCHDOG_PID");
 	unsigned long long v;
@@ -37,7 +37,7 @@ static uint64_t watchdog_from_env(void)
 	errno = 0;
 	v = strtoull(usec, &end, 10);
 	if (errno || end == usec || *end != '\0' || v == 0) {
-		fprintf(stderr, "WATCHDOG_USEC=%s: not a number of microseconds; no watchdog\n", usec);
+		snprintf(why, whylen, "WATCHDOG_USEC=%s: not a number of microseconds; no watchdog", usec);
 		return 0;
 	}
 	return v / 1000 ? v / 1000 : 1;
@@ -62,7 +62,7 @@ static int set_addr(const char *name)
 	return 0;
 }
 
-int dpb_notify_init(void)
+int dpb_notify_init(char *why, size_t whylen)
 {
 	const char *name = getenv("NOTIFY_SOCKET");
 	int rc = 0;
@@ -72,17 +72,17 @@ int dpb_notify_init(void)
 		goto unset;
 	rc = set_addr(name);
 	if (rc < 0) {
-		fprintf(stderr, "NOTIFY_SOCKET=%s: not an absolute path or @name; "
-			"the service manager will not hear from dpbond\n", name);
+		snprintf(why, whylen, "NOTIFY_SOCKET=%s: not an absolute path or @name; "
+			 "the service manager will not hear from dpbond", name);
 		goto unset;
 	}
 	notify.fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (notify.fd < 0) {
 		rc = -errno;
-		fprintf(stderr, "NOTIFY_SOCKET: %s\n", strerror(errno));
+		snprintf(why, whylen, "NOTIFY_SOCKET: %s", strerror(errno));
 		goto unset;
 	}
-	notify.watchdog_ms = watchdog_from_env();
+	notify.watchdog_ms = watchdog_from_env(why, whylen);
 	rc = 1;
 unset:
 	unsetenv("NOTIFY_SOCKET");

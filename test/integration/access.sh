@@ -50,6 +50,7 @@ ok "a VM port name with ',' and '=' is refused by --check with its file:line"
 DPB_PID=$!
 for _ in $(seq 100); do [ -S "$SOCK" ] && break; sleep 0.1; done
 [ -S "$SOCK" ] || fail "no control socket"
+"$CTL" --socket "$SOCK" show ctl > /dev/null   # answered once every port is up
 [ "$(stat -c %a "$T/run")" = 700 ] && [ "$(stat -c %a "$T/run/vm100.sock")" = 600 ] ||
 	fail "run directory $(stat -c %a "$T/run"), socket $(stat -c %a "$T/run/vm100.sock")"
 ok "the run directory is made 0700, the VM's socket 0600"
@@ -73,6 +74,18 @@ printf 'frob\033[2Jnicate\n' > "$T/cmds"
 "$CTL" --socket "$SOCK" < "$T/cmds" > "$T/o2" 2>&1 || true
 ! grep -q $'\033' "$T/o2" || fail "control characters echoed raw: $(od -c "$T/o2" | head)"
 ok "control characters in a command come back as \\xNN, never raw"
+# A second dpbond on the same socket is refused before it touches anything.
+set +e
+"$DPBOND" $(eal_opts access-second) -- -c "$T/interfaces" --run-dir "$T/run" --ctl-socket "$SOCK" \
+	--port "eth0=net_pcap0,tx_pcap=$T/second0.pcap" --port "eth1=net_pcap1,tx_pcap=$T/second1.pcap" \
+	> "$T/second.out" 2> "$T/second.err"; rc=$?
+set -e
+[ $rc = 1 ] && grep -q "another process answers on this control socket" "$T/second.err" &&
+	grep -q "nothing was started" "$T/second.err" && [ ! -e "$T/second0.pcap" ] ||
+	fail "a second dpbond on the same socket: exit $rc, $(cat "$T/second.err")"
+[ -S "$T/run/vm100.sock" ] && "$CTL" --socket "$SOCK" show bonding bond0 > /dev/null ||
+	fail "the first dpbond lost its VM socket or its control socket"
+ok "a second dpbond on a live control socket is refused before any port, hook or socket is touched"
 "$CTL" --socket "$SOCK" quit > /dev/null
 wait "$DPB_PID" || fail "dpbond exited with an error"
 DPB_PID=""

@@ -68,7 +68,7 @@ vm_start() {
 		--rxq $VMQ --txq $VMQ --forward-mode=mac --eth-peer=0,02:00:00:00:aa:01 --total-num-mbufs 2048 \
 		--stats-period 1 > "$T/vm.out" 2>&1 &
 	VM_PID=$!
-	EXTRA_PIDS=("$VM_PID")
+	EXTRA_PIDS+=("$VM_PID")
 	local n0=$(grep -c "$1: link up" "$T/err" || true)
 	for _ in $(seq 150); do
 		[ "$(grep -c "$1: link up" "$T/err" || true)" -gt "$n0" ] &&
@@ -79,7 +79,6 @@ vm_start() {
 }
 vm_stop() {
 	stop_pid "$VM_PID"
-	EXTRA_PIDS=()
 	rm -rf /var/run/dpdk/dpbt-vm-$$
 }
 N=30
@@ -92,28 +91,30 @@ eth0_count() {
 	echo $n
 }
 # sends N frames tagged $1 from tst0 to $2; checks eth0 got $3 of them from MAC $4.
-# A sender stuck for 20 s (seen with libpcap's packet ring, whose set-up
-# waited on an RCU grace period the busy-polling machine did not give:
-# dpb-pcap now sends without one) leaves its kernel stack in the log, is
-# killed, and the step runs again under a tag of its own, whose frames must
-# then all arrive.
+# The sender is done when it says "sent N": closing its packet socket waits
+# on an RCU grace period, which this busy-polling machine can give late
+# (seen for over 20 s), with every frame out. A sender that has not said so
+# in 20 s leaves its kernel stack in the log, is killed, and the step runs
+# again under a tag of its own, whose frames must then all arrive.
 send_check() {
 	local tag=$1 dst=$2 want=$3 src=$4 got attempt
 	for attempt in 1 2; do
 		nsenter --net="/var/run/netns/$NS" -- "$PCAP" send dpbt0 --count $N \
-			--src 02:00:00:00:01:01 --dst "$dst" --tag "$tag" --gap-us 1000 &
+			--src 02:00:00:00:01:01 --dst "$dst" --tag "$tag" --gap-us 1000 > "$T/sent" &
 		local sp=$! k
-		for k in $(seq 200); do kill -0 $sp 2>/dev/null || break; sleep 0.1; done
-		if ! kill -0 $sp 2>/dev/null; then
-			wait $sp && break
-		else
-			# Where it is stuck, for the log, then it goes.
-			{ echo "--- the sender $sp after 20 s: $(cat /proc/$sp/wchan 2>/dev/null)"
-			  cat /proc/$sp/stack 2>/dev/null; grep -E "State|voluntary" /proc/$sp/status 2>/dev/null
-			  console "show port stats tst0"; tail -6 "$T/out"; } >&2
-			# Not waited for: one in the kernel's D state ends when the kernel lets it.
-			kill -9 $sp 2>/dev/null
+		# Done once it says so: its close can wait long on an RCU grace
+		# period (packet_release) on this busy-polling machine, frames out.
+		for k in $(seq 200); do grep -q "^sent $N$" "$T/sent" 2>/dev/null && break; sleep 0.1; done
+		if grep -q "^sent $N$" "$T/sent"; then
+			EXTRA_PIDS+=("$sp")   # ends by itself; killed at the end if not
+			break
 		fi
+		# Where it is stuck, for the log, then it goes.
+		{ echo "--- the sender $sp after 20 s: $(cat /proc/$sp/wchan 2>/dev/null)"
+		  cat /proc/$sp/stack 2>/dev/null; grep -E "State|voluntary" /proc/$sp/status 2>/dev/null
+		  console "show port stats tst0"; tail -6 "$T/out"; } >&2
+		# Not waited for: one in the kernel's D state ends when the kernel lets it.
+		kill -9 $sp 2>/dev/null
 		[ "$attempt" = 1 ] || fail "$tag: the frame sender on dpbt0 blocked twice"
 		echo "note: $tag: the frame sender on dpbt0 blocked; sending again as $tag.2" >&2
 		tag=$tag.2

@@ -240,6 +240,10 @@ static int cmd_send(const char *iface, const struct opts *o)
 		if (o->gap_us)
 			usleep((useconds_t)o->gap_us);
 	}
+	/* Said before the close, which on a busy machine can wait long on an
+	 * RCU grace period (packet_release): the frames are out already. */
+	printf("sent %lu\n", o->count);
+	fflush(stdout);
 	close(fd);
 	return 0;
 }
