@@ -103,6 +103,18 @@ static int ctl_sock_json(struct dpb_strbuf *out)
 		o = json_pack("{s:s, s:I, s:I, s:I, s:I}", "path", st.path,
 			      "clients", (json_int_t)st.clients, "accepted", (json_int_t)st.accepted,
 			      "closed", (json_int_t)st.closed, "dropped", (json_int_t)st.dropped);
+	if (o) {
+		const char *dir, *prom;
+		uint64_t writes, failures;
+
+		json_object_set_new(o, "status", !dpb_ctl_status_info(cli.ctl, &dir, &prom, &writes,
+								      &failures) ? json_null() :
+			json_pack("{s:o, s:o, s:I, s:I}",
+				  "directory", dir ? json_string(dir) : json_null(),
+				  "textfile", prom ? json_string(prom) : json_null(),
+				  "files_written", (json_int_t)writes,
+				  "writes_failed", (json_int_t)failures));
+	}
 	text = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(o);
 	if (text == NULL)

@@ -444,6 +444,42 @@ int dpb_ctl_check_status_dir(const char *dir, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * What an earlier dpbond left in @p dir when it did not stop cleanly (a
+ * crash, the watchdog's kill): gone before the first refresh, so monitoring
+ * never reads a bond that is no more. Only in a directory dpbond has marked
+ * as its own (DIR/.dpbond-status), which it marks now.
+ */
+static void clear_stale(const char *dir)
+{
+	static const char *const subs[] = { "proc/net/bonding", "sys/class/net" };
+	char path[PATH_MAX];
+	int root = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (root < 0)
+		return;
+	if (faccessat(root, ".dpbond-status", F_OK, 0) == 0)
+		for (size_t k = 0; k < sizeof(subs) / sizeof(subs[0]); k++) {
+			int fd = openat(root, subs[k], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			DIR *d = fd < 0 ? NULL : fdopendir(fd);
+			struct dirent *e;
+
+			if (d == NULL) {
+				if (fd >= 0)
+					close(fd);
+				continue;
+			}
+			while ((e = readdir(d)) != NULL)
+				if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+					remove_tree(fd, e->d_name);
+			closedir(d);
+		}
+	close(root);
+	snprintf(path, sizeof(path), "%s/.dpbond-status", dir);
+	ctl_write_atomic(path, "the status of a dpbond: its files are removed when it starts and stops\n",
+			 strlen("the status of a dpbond: its files are removed when it starts and stops\n"));
+}
+
 int dpb_ctl_set_status(struct dpb_ctl *c, const char *dir, const char *prom_file)
 {
 	struct ctl_status *st;
@@ -458,6 +494,8 @@ int dpb_ctl_set_status(struct dpb_ctl *c, const char *dir, const char *prom_file
 	st = calloc(1, sizeof(*st));
 	if (st == NULL)
 		return -ENOMEM;
+	if (dir)
+		clear_stale(dir);
 	snprintf(st->dir, sizeof(st->dir), "%s", dir ? dir : "");
 	snprintf(st->prom, sizeof(st->prom), "%s", prom_file ? prom_file : "");
 	if (st->prom[0] && ctl_prom_write(c, st->prom) < 0) {
@@ -498,4 +536,18 @@ void dpb_ctl_show_status(const struct dpb_ctl *c, struct dpb_strbuf *out)
 		dpb_strbuf_printf(out, " textfile %s,", st->prom);
 	dpb_strbuf_printf(out, " %lu files written, %lu writes failed\n",
 			  (unsigned long)st->writes, (unsigned long)st->failures);
+}
+
+bool dpb_ctl_status_info(const struct dpb_ctl *c, const char **dir, const char **prom,
+			 uint64_t *writes, uint64_t *failures)
+{
+	const struct ctl_status *st = c->status;
+
+	if (st == NULL)
+		return false;
+	*dir = st->dir[0] ? st->dir : NULL;
+	*prom = st->prom[0] ? st->prom : NULL;
+	*writes = st->writes;
+	*failures = st->failures;
+	return true;
 }

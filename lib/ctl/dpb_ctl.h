@@ -49,6 +49,14 @@ int dpb_ctl_check_devices(const struct dpb_cfg *cfg);
  */
 int dpb_ctl_set_status(struct dpb_ctl *c, const char *dir, const char *prom_file);
 
+/**
+ * The status files' directory and textfile (NULL when not kept), files
+ * written and writes that failed. Main lcore. @return false when neither
+ * --status-dir nor --prom-file was given.
+ */
+bool dpb_ctl_status_info(const struct dpb_ctl *c, const char **dir, const char **prom,
+			 uint64_t *writes, uint64_t *failures);
+
 /** One line on the status files and textfile, for `show ctl` (nothing when off). Main lcore. */
 void dpb_ctl_show_status(const struct dpb_ctl *c, struct dpb_strbuf *out);
 

@@ -50,6 +50,11 @@ for bad in "--status-dir $T/afile/st:--status-dir $T/afile/st: cannot write the 
 done
 ok "an unwritable status directory or textfile: refused with why, exit 2, no port touched"
 
+# What a dpbond that crashed left: a bond that is no more, in a tree it had marked.
+mkdir -p "$ST/sys/class/net/bond9/bonding" "$ST/proc/net/bonding"
+echo up > "$ST/sys/class/net/bond9/bonding/mii_status"
+echo "Bonding Mode: load balancing (round-robin)" > "$ST/proc/net/bonding/bond9"
+echo "an earlier dpbond's" > "$ST/.dpbond-status"
 "$DPBOND" $(eal_opts status) -- -c "$T/interfaces" --run-dir "$T/run" --ctl-socket "$SOCK" \
 	--status-dir "$ST" --prom-file "$T/prom/dpbond.prom" "${ports[@]}" > "$T/out" 2> "$T/err" &
 DPB_PID=$!
@@ -95,7 +100,8 @@ for b in bond0 bond1; do
 	"$CTL" --socket "$SOCK" show bonding $b > "$T/$b.txt"
 	cmp -s "$T/$b.txt" "$ST/proc/net/bonding/$b" || fail "proc/net/bonding/$b differs: $(diff "$T/$b.txt" "$ST/proc/net/bonding/$b")"
 done
-ok "the sysfs files hold Linux's contents; proc/net/bonding/BOND is show bonding's text"
+[ ! -e "$sys/bond9" ] && [ ! -e "$ST/proc/net/bonding/bond9" ] || fail "a crashed dpbond's bond9 is still there"
+ok "the sysfs files hold Linux's contents; proc/net/bonding/BOND is show bonding's text; a crashed run's files are gone"
 
 # A free port on loopback for each node exporter.
 free_port() { local p; for p in $(shuf -i 20000-29999 -n 50); do ss -ltn | grep -q ":$p " || { echo "$p"; return; }; done; }
@@ -148,6 +154,9 @@ ok "a failover followed within a miimon interval: 1 of 2 up, eth1 active, eth0 d
 "$CTL" --socket "$SOCK" show ctl > "$T/ctl.txt"
 grep -q "status: directory $ST, textfile $T/prom/dpbond.prom, [0-9]* files written, 0 writes failed" "$T/ctl.txt" ||
 	fail "show ctl: $(cat "$T/ctl.txt")"
+"$CTL" --socket "$SOCK" show ctl json > "$T/ctl.json"
+[ "$(jq -r '"\(.status.directory) \(.status.textfile) \(.status.writes_failed)"' "$T/ctl.json")" = "$ST $T/prom/dpbond.prom 0" ] &&
+	[ "$(jq -r .status.files_written "$T/ctl.json")" -gt 50 ] || fail "show ctl json: $(cat "$T/ctl.json")"
 "$CTL" --socket "$SOCK" quit > /dev/null
 wait "$DPB_PID" || fail "dpbond exited with an error"
 DPB_PID=""
