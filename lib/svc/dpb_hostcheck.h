@@ -25,6 +25,8 @@ struct dpb_host_pci {
 	char addr[DPB_HOST_PCI_LEN];   /**< normalised: domain:bus:device.function */
 	bool present;                  /**< /sys/bus/pci/devices/ADDR exists */
 	char driver[64];               /**< basename of its driver link; "" when unbound */
+	unsigned int vendor;           /**< its PCI vendor id (0x15b3: Mellanox); 0 unknown */
+	char boot_driver[64];          /**< what /etc/dpdk/interfaces binds it to; "" none */
 };
 
 /** What dpb_host_probe() found. Counts are pages, summed over NUMA nodes. */
@@ -35,6 +37,7 @@ struct dpb_host_facts {
 	bool cmdline_known;            /**< /proc/cmdline was readable */
 	char cmdline[DPB_HOST_CMDLINE_LEN];
 	unsigned long conf_1g;         /**< NR_1G_PAGES of /etc/dpdk/dpdk.conf, summed */
+	bool boot_binding_known;       /**< /etc/dpdk/interfaces was readable */
 	unsigned int n_pci;
 	struct dpb_host_pci pci[DPB_HOST_MAX_PCI];
 };

@@ -138,9 +138,33 @@ static unsigned int check_nic(const struct dpb_cfg_iface *f, const struct dpb_ho
 	if (f->kind != DPB_IFACE_PORT || !dpb_host_pci_addr(f->devargs, addr))
 		return 0;
 	d = find_pci(h, addr);
-	if (d == NULL || (d->present && (strcmp(d->driver, "vfio-pci") == 0 ||
-					  is_bifurcated(d->driver))))
+	if (d == NULL)
 		return 0;
+	if (d->present && is_bifurcated(d->driver)) {
+		if (strcmp(d->boot_driver, "vfio-pci") != 0)
+			return 0;
+		warn_at(out, &f->devargs_loc);
+		dpb_strbuf_printf(out, "%s: %s (%s) is listed for vfio-pci in /etc/dpdk/interfaces, "
+				  "but DPDK drives it through its kernel driver: take it out, or the "
+				  "next boot leaves it without one\n", f->name, addr, d->driver);
+		return 1;
+	}
+	if (d->present && strcmp(d->driver, "vfio-pci") == 0) {
+		if (d->vendor == 0x15b3) {
+			warn_at(out, &f->devargs_loc);
+			dpb_strbuf_printf(out, "%s: %s is a Mellanox NIC bound to vfio-pci; DPDK's mlx5 "
+					  "driver drives it through mlx5_core (bifurcated): bind it back "
+					  "and take it out of /etc/dpdk/interfaces\n", f->name, addr);
+			return 1;
+		}
+		if (!h->boot_binding_known || strcmp(d->boot_driver, "vfio-pci") == 0)
+			return 0;
+		warn_at(out, &f->devargs_loc);
+		dpb_strbuf_printf(out, "%s: %s is bound to vfio-pci now, but /etc/dpdk/interfaces "
+				  "does not bind it at boot: add \"pci %s vfio-pci\" there\n",
+				  f->name, addr, addr);
+		return 1;
+	}
 	warn_at(out, &f->devargs_loc);
 	if (!d->present)
 		dpb_strbuf_printf(out, "%s: no PCI device %s on this host (/sys/bus/pci/devices/%s)\n",

@@ -90,6 +90,31 @@ static void probe_dpdk_conf(const char *root, struct dpb_host_facts *h)
 	fclose(f);
 }
 
+/* "pci ADDR DRIVER" lines of /etc/dpdk/interfaces, as dpdk-init reads them: @p d's binding at boot. */
+static void probe_boot_binding(const char *root, struct dpb_host_facts *h, struct dpb_host_pci *d)
+{
+	char path[PATH_LEN], *line = NULL;
+	size_t cap = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/etc/dpdk/interfaces", root);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return;
+	h->boot_binding_known = true;
+	while (getline(&line, &cap, f) >= 0) {
+		char bus[16], id[64], drv[64], addr[DPB_HOST_PCI_LEN];
+
+		if (line[strspn(line, " \t")] == '#' ||
+		    sscanf(line, "%15s %63s %63s", bus, id, drv) != 3 || strcmp(bus, "pci") != 0 ||
+		    !dpb_host_pci_addr(id, addr) || strcmp(addr, d->addr) != 0)
+			continue;
+		snprintf(d->boot_driver, sizeof(d->boot_driver), "%s", drv);
+	}
+	free(line);
+	fclose(f);
+}
+
 static void probe_pci(const char *root, const char *addr, struct dpb_host_pci *d)
 {
 	char path[PATH_LEN], link[PATH_LEN];
@@ -97,6 +122,13 @@ static void probe_pci(const char *root, const char *addr, struct dpb_host_pci *d
 	ssize_t n;
 
 	snprintf(d->addr, sizeof(d->addr), "%s", addr);
+	{
+		char vendor[16];
+
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vendor", addr);
+		if (read_line(root, path, vendor, sizeof(vendor)) == 0)
+			d->vendor = (unsigned int)strtoul(vendor, NULL, 16);
+	}
 	snprintf(path, sizeof(path), "%s/sys/bus/pci/devices/%s", root, addr);
 	d->present = stat(path, &st) == 0;
 	snprintf(path, sizeof(path), "%s/sys/bus/pci/devices/%s/driver", root, addr);
@@ -127,6 +159,9 @@ void dpb_host_probe(const struct dpb_cfg *cfg, const char *root, struct dpb_host
 
 		if (cfg->ifaces[i].kind == DPB_IFACE_PORT &&
 		    dpb_host_pci_addr(cfg->ifaces[i].devargs, addr))
-			probe_pci(root, addr, &h->pci[h->n_pci++]);
+		{
+			probe_pci(root, addr, &h->pci[h->n_pci]);
+			probe_boot_binding(root, h, &h->pci[h->n_pci++]);
+		}
 	}
 }

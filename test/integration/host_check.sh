@@ -47,6 +47,24 @@ check
 expect
 ok "a host that matches: vfio-pci, mlx5 on mlx5_core (bifurcated), 2 MiB pages: no warning"
 
+# /etc/dpdk/interfaces, what dpdk.service binds at boot: 03:00.0 only, and the mlx5 NIC by mistake.
+printf '# bus id driver\npci 0000:03:00.0 vfio-pci\npci 04:00.0 vfio-pci\n' > "$H/etc/dpdk/interfaces"
+check
+expect "$T/interfaces:4: warning: eth1: 0000:03:00.1 is bound to vfio-pci now, but /etc/dpdk/interfaces does not bind it at boot: add \"pci 0000:03:00.1 vfio-pci\" there" \
+	"$T/interfaces:6: warning: eth2: 0000:04:00.0 (mlx5_core) is listed for vfio-pci in /etc/dpdk/interfaces, but DPDK drives it through its kernel driver: take it out, or the next boot leaves it without one"
+printf 'pci 0000:03:00.0 vfio-pci\npci 0000:03:00.1 vfio-pci\n' > "$H/etc/dpdk/interfaces"
+check
+expect
+# A Mellanox NIC (vendor 0x15b3) bound to vfio-pci by hand.
+rm "$H/sys/bus/pci/devices/0000:04:00.0/driver"
+ln -s ../../../bus/pci/drivers/vfio-pci "$H/sys/bus/pci/devices/0000:04:00.0/driver"
+echo 0x15b3 > "$H/sys/bus/pci/devices/0000:04:00.0/vendor"
+check
+expect "$T/interfaces:6: warning: eth2: 0000:04:00.0 is a Mellanox NIC bound to vfio-pci; DPDK's mlx5 driver drives it through mlx5_core (bifurcated): bind it back and take it out of /etc/dpdk/interfaces"
+rm "$H/sys/bus/pci/devices/0000:04:00.0/vendor" "$H/sys/bus/pci/devices/0000:04:00.0/driver" "$H/etc/dpdk/interfaces"
+ln -s ../../../bus/pci/drivers/mlx5_core "$H/sys/bus/pci/devices/0000:04:00.0/driver"
+ok "/etc/dpdk/interfaces: a NIC bound now but not at boot, an mlx5 NIC listed for vfio-pci, a Mellanox NIC on vfio-pci: a warning each"
+
 rm "$H/sys/bus/pci/devices/0000:03:00.0/driver" "$H/sys/bus/pci/devices/0000:03:00.1/driver"
 ln -s ../../../bus/pci/drivers/ixgbe "$H/sys/bus/pci/devices/0000:03:00.0/driver"
 rm -r "$H/sys/bus/pci/devices/0000:04:00.0"
