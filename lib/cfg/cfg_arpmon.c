@@ -31,7 +31,7 @@ void cfg_opt_arp_missed_max(struct cfg_parser *p, int i, const struct dpb_cfg_lo
 void cfg_opt_arp_validate(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			  const char *opt, const char *val)
 {
-	int k = cfg_arp_validate_index(val);
+	int k = dpb_arp_validate_parse(val);
 
 	if (k < 0)
 		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc,
@@ -57,7 +57,7 @@ void cfg_opt_arp_all_targets(struct cfg_parser *p, int i, const struct dpb_cfg_l
 void cfg_opt_fail_over_mac(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 			   const char *opt, const char *val)
 {
-	int k = cfg_fail_over_mac_index(val);
+	int k = dpb_fail_over_mac_parse(val);
 
 	if (k < 0)
 		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc,

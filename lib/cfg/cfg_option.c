@@ -260,7 +260,7 @@ static void opt_primary(struct cfg_parser *p, int i, const struct dpb_cfg_loc *l
 static void opt_primary_reselect(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 				 const char *opt, const char *val)
 {
-	int k = cfg_primary_reselect_index(val);
+	int k = dpb_primary_reselect_parse(val);
 
 	if (k < 0)
 		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc,
@@ -272,7 +272,7 @@ static void opt_primary_reselect(struct cfg_parser *p, int i, const struct dpb_c
 static void opt_xmit_hash_policy(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
 				 const char *opt, const char *val)
 {
-	int k = cfg_xmit_hash_policy_index(val);
+	int k = dpb_xmit_hash_policy_parse(val);
 
 	if (k < 0)
 		cfg_diag(p->cfg, DPB_DIAG_ERROR, loc,

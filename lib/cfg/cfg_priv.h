@@ -147,12 +147,8 @@ void cfg_resolve_mtus(struct cfg_parser *p);
 void cfg_resolve(struct cfg_parser *p);
 
 /* Index of @val in @words, or @val as a number below @n (Linux accepts both).
- * @return the index, or -1. */
-int cfg_word_index(const char *val, const char *const *words, unsigned int n);
-int cfg_xmit_hash_policy_index(const char *s);
-int cfg_primary_reselect_index(const char *s);
-int cfg_arp_validate_index(const char *s);
-int cfg_fail_over_mac_index(const char *s);
+ * @return the index, or -1. The bond's vocabulary does it (dpb_bond_vocab.h). */
+#define cfg_word_index dpb_bond_word_index
 
 /* An option's number in [min, max], or an error diagnostic at @loc. @return whether it was one. */
 bool cfg_get_uint(struct cfg_parser *p, const struct dpb_cfg_loc *loc, const char *opt,

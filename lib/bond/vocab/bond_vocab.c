@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Names of the Linux bonding enumerations, from the X-macro tables. */
+/*
+ * The bond's vocabulary: the names and numbers of Linux's bonding
+ * enumerations, from the X-macro tables of dpb_bond_vocab.h.
+ */
 #include <errno.h>
 #include <string.h>
 
-#include "cfg_priv.h"
+#include "dpb_bond_vocab.h"
 
 static const char *const mode_names[] = {
 #define X(id, num, name, desc) [num] = name,
@@ -39,21 +42,27 @@ const char *dpb_bond_mode_desc(enum dpb_bond_mode mode)
 	return (unsigned int)mode < DPB_BOND_MODE_COUNT ? mode_descs[mode] : "unknown";
 }
 
-int cfg_word_index(const char *val, const char *const *words, unsigned int n)
+int dpb_bond_word_index(const char *s, const char *const *words, unsigned int n)
 {
-	unsigned int k;
+	unsigned long v = 0;
 
-	for (k = 0; k < n; k++)
-		if (strcmp(val, words[k]) == 0)
+	for (unsigned int k = 0; k < n; k++)
+		if (strcmp(s, words[k]) == 0)
 			return (int)k;
-	if (cfg_parse_uint(val, 0, n - 1, &k) == 0)
-		return (int)k;
-	return -1;
+	/* A number: digits only, below n. */
+	if (*s == '\0' || strlen(s) > 9)
+		return -1;
+	for (const char *c = s; *c; c++) {
+		if (*c < '0' || *c > '9')
+			return -1;
+		v = v * 10 + (unsigned long)(*c - '0');
+	}
+	return v < n ? (int)v : -1;
 }
 
 int dpb_bond_mode_parse(const char *s, enum dpb_bond_mode *mode)
 {
-	int k = cfg_word_index(s, mode_names, DPB_BOND_MODE_COUNT);
+	int k = dpb_bond_word_index(s, mode_names, DPB_BOND_MODE_COUNT);
 
 	if (k < 0)
 		return -EINVAL;
@@ -61,14 +70,14 @@ int dpb_bond_mode_parse(const char *s, enum dpb_bond_mode *mode)
 	return 0;
 }
 
-int cfg_xmit_hash_policy_index(const char *s)
+int dpb_xmit_hash_policy_parse(const char *s)
 {
-	return cfg_word_index(s, hash_names, DPB_XMIT_HASH_COUNT);
+	return dpb_bond_word_index(s, hash_names, DPB_XMIT_HASH_COUNT);
 }
 
-int cfg_primary_reselect_index(const char *s)
+int dpb_primary_reselect_parse(const char *s)
 {
-	return cfg_word_index(s, reselect_names, DPB_PRIMARY_RESELECT_COUNT);
+	return dpb_bond_word_index(s, reselect_names, DPB_PRIMARY_RESELECT_COUNT);
 }
 
 const char *dpb_xmit_hash_policy_name(enum dpb_xmit_hash_policy p)
@@ -103,12 +112,12 @@ const char *dpb_fail_over_mac_name(enum dpb_fail_over_mac f)
 	return (unsigned int)f < DPB_FAIL_OVER_MAC_COUNT ? fom_names[f] : "unknown";
 }
 
-int cfg_arp_validate_index(const char *s)
+int dpb_arp_validate_parse(const char *s)
 {
-	return cfg_word_index(s, validate_names, DPB_ARP_VALIDATE_COUNT);
+	return dpb_bond_word_index(s, validate_names, DPB_ARP_VALIDATE_COUNT);
 }
 
-int cfg_fail_over_mac_index(const char *s)
+int dpb_fail_over_mac_parse(const char *s)
 {
-	return cfg_word_index(s, fom_names, DPB_FAIL_OVER_MAC_COUNT);
+	return dpb_bond_word_index(s, fom_names, DPB_FAIL_OVER_MAC_COUNT);
 }
