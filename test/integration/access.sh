@@ -74,6 +74,26 @@ printf 'frob\033[2Jnicate\n' > "$T/cmds"
 "$CTL" --socket "$SOCK" < "$T/cmds" > "$T/o2" 2>&1 || true
 ! grep -q $'\033' "$T/o2" || fail "control characters echoed raw: $(od -c "$T/o2" | head)"
 ok "control characters in a command come back as \\xNN, never raw"
+# --ctl-group: the socket 0660 for that group; a group that does not exist is refused before anything starts.
+set +e
+"$DPBOND" $(eal_opts access-grp) -- -c "$T/interfaces" --run-dir "$T/run2" --ctl-socket "$T/grp.sock" \
+	--ctl-group no-such-group-$$ --port "eth0=net_pcap0,tx_pcap=$T/grp0.pcap" \
+	--port "eth1=net_pcap1,tx_pcap=$T/grp1.pcap" > "$T/grp.out" 2> "$T/grp.err"; rc=$?
+set -e
+[ $rc = 1 ] && grep -q "group no-such-group-$$: no such group" "$T/grp.err" && [ ! -e "$T/grp0.pcap" ] &&
+	[ ! -e "$T/grp.sock" ] || fail "--ctl-group of no group: exit $rc, $(cat "$T/grp.err")"
+"$DPBOND" $(eal_opts access-grp2) -- -c "$T/interfaces" --run-dir "$T/run2" --ctl-socket "$T/grp.sock" \
+	--ctl-group nogroup --port "eth0=net_pcap0,tx_pcap=$T/grp0.pcap" \
+	--port "eth1=net_pcap1,tx_pcap=$T/grp1.pcap" > "$T/grp.out" 2> "$T/grp.err" &
+GRP_PID=$!
+EXTRA_PIDS+=("$GRP_PID")
+for _ in $(seq 100); do [ -S "$T/grp.sock" ] && break; sleep 0.1; done
+"$CTL" --socket "$T/grp.sock" show ctl > /dev/null || fail "--ctl-group nogroup: no answer"
+[ "$(stat -c '%a %G' "$T/grp.sock")" = "660 nogroup" ] || fail "--ctl-group nogroup: $(stat -c '%a %G' "$T/grp.sock")"
+"$CTL" --socket "$T/grp.sock" quit > /dev/null
+wait "$GRP_PID" || fail "the --ctl-group dpbond exited with an error"
+ok "--ctl-group nogroup: the socket 0660, group nogroup; a group that does not exist: refused before anything starts"
+
 # A second dpbond on the same socket is refused before it touches anything.
 set +e
 "$DPBOND" $(eal_opts access-second) -- -c "$T/interfaces" --run-dir "$T/run" --ctl-socket "$SOCK" \
