@@ -47,6 +47,7 @@ struct app_opts {
 	const char *status_dir;        /* --status-dir: /proc/net/bonding and sysfs files */
 	const char *prom_file;         /* --prom-file: node exporter textfile */
 	bool test_clock;               /* --test-clock: `time warp` may move the clock */
+	unsigned int mbufs;            /* --mbufs: the pool's size; 0: enough for every port */
 	unsigned int n_ports;
 	struct dpb_cfg_port_arg ports[MAX_PORT_ARGS];
 };
@@ -67,6 +68,7 @@ static void usage(FILE *out, const char *prog)
 		"  --status-dir DIR      keep DIR/proc/net/bonding/BOND and DIR/sys/class/net/... as Linux's\n"
 		"  --prom-file FILE      keep FILE for node exporter's textfile collector\n"
 		"  --test-clock          let the console's `time warp` move the clock (tests only)\n"
+		"  --mbufs N             the mbuf pool's size (default: enough for every port's queues)\n"
 		"  --check               validate the configuration and the host, print the model, exit\n"
 		"  -v, --version         print the version\n",
 		prog, prog);
@@ -88,6 +90,7 @@ static int parse_app_args(int argc, char **argv, struct app_opts *o)
 		{ "status-dir", required_argument, NULL, 'S' },
 		{ "prom-file", required_argument, NULL, 'P' },
 		{ "test-clock", no_argument, NULL, 'T' },
+		{ "mbufs", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
@@ -143,6 +146,18 @@ static int parse_app_args(int argc, char **argv, struct app_opts *o)
 		case 'T':
 			o->test_clock = true;
 			break;
+		case 'M': {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 10);
+
+			if (*optarg == '\0' || *end != '\0' || n < 64 || n > 16777216) {
+				fprintf(stderr, "--mbufs wants a number of mbufs from 64 to 16777216, got '%s'\n",
+					optarg);
+				return -1;
+			}
+			o->mbufs = (unsigned int)n;
+			break;
+		}
 		case 'h':
 			usage(stdout, argv[0]);
 			return 1;
@@ -295,6 +310,7 @@ int main(int argc, char **argv)
 	}
 	if (o.run_dir)
 		snprintf(cfg.run_dir, sizeof(cfg.run_dir), "%s", o.run_dir);
+	cfg.n_mbufs = o.mbufs;
 	if (o.no_host_ports)
 		dpb_cfg_drop_host_ports(&cfg);
 	if (o.check) {

@@ -228,6 +228,7 @@ struct dpb_cfg_env {
 
 struct dpb_cfg {
 	char run_dir[DPB_CFG_PATH_LEN];  /**< where vhost-user sockets go (/run/dpbond) */
+	unsigned int n_mbufs;            /**< the mbuf pool's size (--mbufs); 0: enough for every port */
 	unsigned int n_hooks;
 	struct dpb_cfg_hook hooks[DPB_CFG_MAX_HOOKS];
 	unsigned int n_env;

@@ -107,7 +107,10 @@ static int create_pool(struct dpb_ctl *c)
 	/* VM ports added at run time: vhost takes mbufs per burst, not per descriptor. */
 	n += 8 * c->n_pollers * (DPB_FWD_TXBUF + DPB_FWD_BURST);
 	n += c->n_pollers * MBUF_CACHE * 2;
-	c->pool = rte_pktmbuf_pool_create("dpb_mbufs", n, MBUF_CACHE, 0,
+	/* --mbufs: a size of the operator's (or a test's that runs it dry). */
+	if (c->cfg.n_mbufs)
+		n = c->cfg.n_mbufs;
+	c->pool = rte_pktmbuf_pool_create("dpb_mbufs", n, n / 8 < MBUF_CACHE ? n / 8 : MBUF_CACHE, 0,
 					  RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
 	if (c->pool == NULL) {
 		DPB_LOG(ERR, CTL, "cannot create a pool of %u mbufs: %s", n,

@@ -45,6 +45,13 @@ set -e
 	fail "a VM port named vm,client=1: exit $rc, $(cat "$T/c.err")"
 ok "a VM port name with ',' and '=' is refused by --check with its file:line"
 
+set +e
+"$DPBOND" $(eal_opts access-mbufs) -- -c "$T/interfaces" --mbufs 10 "${ports[@]}" > /dev/null 2> "$T/m.err"; rc=$?
+set -e
+[ $rc = 2 ] && grep -q "^--mbufs wants a number of mbufs from 64 to 16777216, got '10'$" "$T/m.err" ||
+	fail "--mbufs 10: exit $rc, $(cat "$T/m.err")"
+ok "--mbufs 10: a usage error (exit 2)"
+
 "$DPBOND" $(eal_opts access) -- -c "$T/interfaces" --run-dir "$T/run" --ctl-socket "$SOCK" \
 	"${ports[@]}" > "$T/out" 2> "$T/err" &
 DPB_PID=$!
