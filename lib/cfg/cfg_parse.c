@@ -19,22 +19,13 @@
 #include "cfg_priv.h"
 #include "dpb_strbuf.h"
 
-/* @p s with its control characters (and DEL) as \xNN: a file's bytes are never printed raw. */
+/* @p s (@p size bytes) with its control characters as \xNN: a file's bytes are never printed raw. */
 static void escape_controls(char *s, size_t size)
 {
 	char out[DPB_CFG_PATH_LEN + 256];
-	size_t o = 0;
 
-	for (const unsigned char *c = (const unsigned char *)s; *c && o + 5 < sizeof(out); c++) {
-		if (*c < 0x20 || *c == 0x7f)
-			o += (size_t)snprintf(out + o, sizeof(out) - o, "\\x%02x", *c);
-		else
-			out[o++] = (char)*c;
-	}
-	if (o >= size)
-		o = size - 1;
-	memcpy(s, out, o);
-	s[o] = '\0';
+	dpb_escape_controls(s, out, sizeof(out), false);
+	snprintf(s, size, "%.*s", (int)(size - 1), out);
 }
 
 void cfg_diag(struct dpb_cfg *cfg, enum dpb_diag_severity sev,

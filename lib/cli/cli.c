@@ -60,7 +60,7 @@ void cli_printf(struct cmdline *cl, const char *fmt, ...)
 	} else {
 		char esc[sizeof(buf) * 4];
 
-		cmdline_printf(cl, "%s", cli_escape(buf, esc, sizeof(esc)));
+		cmdline_printf(cl, "%s", dpb_escape_controls(buf, esc, sizeof(esc), true));
 	}
 }
 
@@ -72,20 +72,6 @@ static bool turn(void)
 	if (ticked)
 		cli_sock_poll();
 	return ticked;
-}
-
-const char *cli_escape(const char *in, char *out, size_t len)
-{
-	size_t o = 0;
-
-	for (const unsigned char *c = (const unsigned char *)in; *c && o + 5 < len; c++) {
-		if ((*c < 0x20 && *c != '\n' && *c != '\t') || *c == 0x7f)
-			o += (size_t)snprintf(out + o, len - o, "\\x%02x", *c);
-		else
-			out[o++] = (char)*c;
-	}
-	out[o] = '\0';
-	return out;
 }
 
 int cli_ctx_build(void)
@@ -129,7 +115,7 @@ static void run_line(struct cmdline *cl, const char *where, unsigned int lineno,
 
 		printf("%s:%u: %s: %s\n", where, lineno,
 		       rc == CMDLINE_PARSE_AMBIGUOUS ? "ambiguous command" : "bad command",
-		       cli_escape(s, esc, sizeof(esc)));
+		       dpb_escape_controls(s, esc, sizeof(esc), true));
 		cli.n_failed++;
 	}
 	fflush(stdout);

@@ -24,8 +24,6 @@ struct cli_state {
 extern struct cli_state cli;
 extern volatile sig_atomic_t cli_quit;
 
-/* @p in with control characters (but newline and tab) as \xNN into @p out (@p len bytes): never echoed raw. */
-const char *cli_escape(const char *in, char *out, size_t len);
 /* `sleep` over the control socket holds the other clients: at most this. */
 #define CLI_SOCK_SLEEP_MAX_MS 10000
 /* `time warp` runs the control work once a step: at most this many steps. */

@@ -154,7 +154,7 @@ static void run(struct sock_client *c, const char *line)
 
 		dpb_strbuf_printf(&body, "%s: %s (try: help)\n",
 				  rc == CMDLINE_PARSE_AMBIGUOUS ? "ambiguous command" : "bad command",
-				  cli_escape(line, esc, sizeof(esc)));
+				  dpb_escape_controls(line, esc, sizeof(esc), true));
 		cli.capture_failed = true;
 	}
 	cli.capture = NULL;

@@ -97,18 +97,33 @@ const char *dpb_strbuf_str(const struct dpb_strbuf *sb)
 	return sb->s;
 }
 
+const char *dpb_escape_controls(const char *in, char *out, size_t len, bool keep_lines)
+{
+	size_t o = 0;
+
+	for (const unsigned char *c = (const unsigned char *)in; *c && o + 5 < len; c++) {
+		if ((*c < 0x20 && !(keep_lines && (*c == '\n' || *c == '\t'))) || *c == 0x7f)
+			o += (size_t)snprintf(out + o, len - o, "\\x%02x", *c);
+		else
+			out[o++] = (char)*c;
+	}
+	if (len)
+		out[o] = '\0';
+	return out;
+}
+
 int dpb_strbuf_puts_escaped(struct dpb_strbuf *sb, const char *str)
 {
+	char chunk[4 * 64 + 8], in[65];
 	int rc = 0;
 
-	for (const unsigned char *c = (const unsigned char *)str; *c && rc == 0; c++) {
-		if ((*c < 0x20 && *c != '\n' && *c != '\t') || *c == 0x7f) {
-			rc = dpb_strbuf_printf(sb, "\\x%02x", *c);
-		} else {
-			char one[2] = { (char)*c, '\0' };
+	/* Through a bounded buffer, 64 bytes of @str at a time. */
+	for (size_t off = 0, n = strlen(str); off < n && rc == 0; off += 64) {
+		size_t k = n - off < 64 ? n - off : 64;
 
-			rc = dpb_strbuf_puts(sb, one);
-		}
+		memcpy(in, str + off, k);
+		in[k] = '\0';
+		rc = dpb_strbuf_puts(sb, dpb_escape_controls(in, chunk, sizeof(chunk), true));
 	}
 	return rc;
 }

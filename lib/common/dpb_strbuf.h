@@ -43,6 +43,14 @@ int dpb_strbuf_vprintf(struct dpb_strbuf *sb, const char *fmt, va_list ap)
 int dpb_strbuf_puts(struct dpb_strbuf *sb, const char *str);
 
 /**
+ * Writes @p in into @p out (@p len bytes, NUL-terminated, cut short if it
+ * must) with its control characters and DEL as \xNN, newline and tab kept
+ * when @p keep_lines: what a user, a file or the wire gave never reaches a
+ * terminal raw. Any thread. @return @p out.
+ */
+const char *dpb_escape_controls(const char *in, char *out, size_t len, bool keep_lines);
+
+/**
  * Appends @p str with its control characters other than newline and tab
  * (and DEL) written as \xNN: for text that may echo what a user or a file
  * gave, so that it never reaches a terminal raw. @return 0 or -ENOMEM.
