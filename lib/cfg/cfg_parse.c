@@ -140,9 +140,9 @@ int cfg_iface_get(struct dpb_cfg *cfg, const char *name, const struct dpb_cfg_lo
 		return -1;
 	}
 	if (cfg->n_ifaces == DPB_CFG_MAX_IFACES) {
-		/* A VM port removed at run time leaves its slot to a new one. */
+		/* A VM port removed at run time, or a reload, leaves its slot to a new one. */
 		for (unsigned int k = 0; k < cfg->n_ifaces && i < 0; k++)
-			if (cfg->ifaces[k].vhost && cfg->ifaces[k].master < 0)
+			if (dpb_cfg_slot_unused(cfg, (int)k))
 				i = (int)k;
 		if (i < 0) {
 			cfg_diag(cfg, DPB_DIAG_ERROR, loc, "too many interfaces (at most %d)",

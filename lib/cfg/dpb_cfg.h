@@ -180,6 +180,7 @@ struct dpb_cfg_iface {
 	uint8_t hwaddress[6];
 	int master;                      /**< index of its bond or bridge, -1 */
 	bool vhost;                      /**< a VM port: dpbond's vhost-user socket NAME.sock */
+	bool added;                      /**< a VM port added at run time (console), not from the file */
 	struct dpb_cfg_vlan vlan;        /**< as a bridge port; on a bridge, its ports' defaults */
 	unsigned int ad_port_prio;       /**< bond-ad-actor-port-prio (802.3ad member), 0 = 255 */
 	union {
@@ -344,6 +345,32 @@ bool dpb_cfg_owned(const struct dpb_cfg *cfg, int i);
  * on one, or one in a bridge). Pure.
  */
 bool dpb_cfg_has_vlans(const struct dpb_cfg *cfg, int i);
+
+/**
+ * Whether slot @p i holds no interface: past the end, left empty by a
+ * reload (no name), or a VM port removed at run time. Pure.
+ */
+bool dpb_cfg_slot_unused(const struct dpb_cfg *cfg, int i);
+
+/**
+ * A reload keeps the VM ports the console added (as ifreload keeps
+ * Proxmox's tap ports): each joins its bridge in @p next, after the file's
+ * ports, with its VLANs, when @p next still has that bridge (VLAN-aware if
+ * the port has VLANs), does not name the port itself and has room. Pure.
+ * @return how many were kept.
+ */
+int dpb_cfg_keep_added(struct dpb_cfg *next, const struct dpb_cfg *running);
+
+/**
+ * Renumbers @p next so that every interface it shares by name with
+ * @p running has running's index; a new name takes an index running leaves
+ * unused (dpb_cfg_slot_unused), and an index whose interface @p next lacks
+ * becomes an unused slot (no name, kind KERNEL). Members, ports, masters,
+ * VLAN devices, hooks and options follow. Pure.
+ * @return 0, or -ENOMEM (@p next unchanged). Slots always suffice: every
+ *   new name takes one that a name @p next lacks leaves.
+ */
+int dpb_cfg_align(struct dpb_cfg *next, const struct dpb_cfg *running);
 
 /** Index of the iface named @p name, or -1. */
 int dpb_cfg_find(const struct dpb_cfg *cfg, const char *name);
