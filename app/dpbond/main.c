@@ -257,6 +257,13 @@ static void on_signal(int sig)
 	dpb_cli_request_quit();
 }
 
+/* SIGHUP (systemctl reload): the control loop reads the file again. */
+static void on_hangup(int sig)
+{
+	(void)sig;
+	dpb_ctl_ask_reload();
+}
+
 int main(int argc, char **argv)
 {
 	static struct dpb_cfg cfg;
@@ -380,6 +387,8 @@ int main(int argc, char **argv)
 	}
 	if (o.test_clock)
 		dpb_ctl_allow_warp(ctl);
+	dpb_ctl_set_source(o.config, o.ports, o.n_ports, o.no_host_ports);
+	signal(SIGHUP, on_hangup);
 	if (dpb_ctl_set_status(ctl, o.status_dir, o.prom_file) < 0) {
 		dpb_cli_sock_close();
 		dpb_ctl_destroy(ctl);

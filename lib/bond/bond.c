@@ -345,6 +345,18 @@ void dpb_bond_take_active(struct dpb_bond *b, int m, uint64_t now_ms)
 		follow_mac(b, old, m);
 }
 
+bool dpb_bond_restore_active(struct dpb_bond *b, const char *name, uint64_t now_ms)
+{
+	int m = dpb_bond_find_member(b, name);
+
+	/* A primary decides for itself (primary_reselect). */
+	if (m < 0 || b->curr_active < 0 || m == b->curr_active || b->primary >= 0 ||
+	    b->members[m].link != DPB_LINK_UP)
+		return false;
+	dpb_bond_take_active(b, m, now_ms);
+	return true;
+}
+
 const struct dpb_mac *dpb_bond_member_mac(const struct dpb_bond *b, unsigned int i)
 {
 	if (b->mode != DPB_BOND_MODE_ACTIVE_BACKUP || b->fail_over_mac == DPB_FAIL_OVER_MAC_NONE)

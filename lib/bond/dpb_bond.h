@@ -339,6 +339,14 @@ int dpb_bond_show_ad(const struct dpb_bond *b, const char *version,
 int dpb_bond_event_format(const struct dpb_bond *b, const struct dpb_bond_event *ev,
 			  struct dpb_strbuf *out);
 
+/**
+ * After a bond was built again (a reload changed it): member @p name, the
+ * one active before, is active again when it is still a member, its link
+ * up, the mode has one active member and the bond no primary, so that an
+ * edit elsewhere in the bond is no failover. Owner's thread. @return whether it was made active.
+ */
+bool dpb_bond_restore_active(struct dpb_bond *b, const char *name, uint64_t now_ms);
+
 /* Internal to lib/bond: records an event. */
 void dpb_bond_event(struct dpb_bond *b, uint64_t now_ms, enum dpb_bond_event_type type,
 		    int member, unsigned int ms);

@@ -16,32 +16,43 @@ bool dpb_cfg_slot_unused(const struct dpb_cfg *cfg, int i)
 	       (cfg->ifaces[i].vhost && cfg->ifaces[i].master < 0);
 }
 
+/* Running VM port @f joins bridge @br of @next, after its ports. @return whether it could. */
+static bool keep_one(struct dpb_cfg *next, int br, const struct dpb_cfg_iface *f)
+{
+	struct dpb_cfg_iface *nf;
+	int j;
+
+	if (br < 0 || next->ifaces[br].kind != DPB_IFACE_BRIDGE || dpb_cfg_find(next, f->name) >= 0 ||
+	    next->ifaces[br].bridge.n_ports == DPB_CFG_MAX_BR_PORTS ||
+	    next->n_ifaces == DPB_CFG_MAX_IFACES ||
+	    ((f->vlan.has_pvid || f->vlan.has_vids) && !next->ifaces[br].bridge.vlan_aware))
+		return false;
+	j = (int)next->n_ifaces++;
+	nf = &next->ifaces[j];
+	*nf = *f;
+	nf->master = br;
+	nf->eff_mtu = next->ifaces[br].eff_mtu;
+	nf->devargs[0] = '\0';
+	next->ifaces[br].bridge.ports[next->ifaces[br].bridge.n_ports++] = j;
+	return true;
+}
+
 int dpb_cfg_keep_added(struct dpb_cfg *next, const struct dpb_cfg *running)
 {
 	unsigned int kept = 0;
 
-	for (unsigned int i = 0; i < running->n_ifaces; i++) {
-		const struct dpb_cfg_iface *f = &running->ifaces[i];
-		struct dpb_cfg_iface *nf;
-		int br, j;
+	/* Bridge by bridge, in their ports' order: the order they were added in. */
+	for (unsigned int b = 0; b < running->n_ifaces; b++) {
+		const struct dpb_cfg_iface *bf = &running->ifaces[b];
 
-		if (!f->added || f->master < 0)
+		if (bf->kind != DPB_IFACE_BRIDGE || bf->name[0] == '\0')
 			continue;
-		br = dpb_cfg_find(next, running->ifaces[f->master].name);
-		if (br < 0 || next->ifaces[br].kind != DPB_IFACE_BRIDGE ||
-		    dpb_cfg_find(next, f->name) >= 0 ||
-		    next->ifaces[br].bridge.n_ports == DPB_CFG_MAX_BR_PORTS ||
-		    next->n_ifaces == DPB_CFG_MAX_IFACES ||
-		    ((f->vlan.has_pvid || f->vlan.has_vids) && !next->ifaces[br].bridge.vlan_aware))
-			continue;
-		j = (int)next->n_ifaces++;
-		nf = &next->ifaces[j];
-		*nf = *f;
-		nf->master = br;
-		nf->eff_mtu = next->ifaces[br].eff_mtu;
-		nf->devargs[0] = '\0';
-		next->ifaces[br].bridge.ports[next->ifaces[br].bridge.n_ports++] = j;
-		kept++;
+		for (unsigned int k = 0; k < bf->bridge.n_ports; k++) {
+			const struct dpb_cfg_iface *f = &running->ifaces[bf->bridge.ports[k]];
+
+			if (f->added && keep_one(next, dpb_cfg_find(next, bf->name), f))
+				kept++;
+		}
 	}
 	return (int)kept;
 }

@@ -38,7 +38,7 @@ int dpb_cfg_add_vhost_port(struct dpb_cfg *cfg, int bridge, const char *spec)
 			return cfg->n_ifaces == DPB_CFG_MAX_IFACES ? -ENOSPC : -EINVAL;
 	}
 	cfg->ifaces[i].vhost = true;
-	cfg->ifaces[i].added = true;
+	cfg->ifaces[i].added = false;   /* the console's caller says so */
 	cfg->ifaces[i].vlan = vlan_of.vlan;
 	cfg->ifaces[i].master = bridge;
 	cfg->ifaces[i].eff_mtu = cfg->ifaces[bridge].eff_mtu;   /* its bridge's (cfg_mtu.c) */

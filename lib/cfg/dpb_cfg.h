@@ -180,7 +180,7 @@ struct dpb_cfg_iface {
 	uint8_t hwaddress[6];
 	int master;                      /**< index of its bond or bridge, -1 */
 	bool vhost;                      /**< a VM port: dpbond's vhost-user socket NAME.sock */
-	bool added;                      /**< a VM port added at run time (console), not from the file */
+	bool added;                      /**< a VM port the console added (dpb_ctl_add_vhost_port sets it), not the file's */
 	struct dpb_cfg_vlan vlan;        /**< as a bridge port; on a bridge, its ports' defaults */
 	unsigned int ad_port_prio;       /**< bond-ad-actor-port-prio (802.3ad member), 0 = 255 */
 	union {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Session commands: start, stop, sleep, quit, help. */
+/* Session commands: start, stop, reload, sleep, quit, help. */
 #include <errno.h>
 
 #include "cli_priv.h"
@@ -17,6 +17,16 @@ static void start_stop_cb(void *parsed, struct cmdline *cl, void *data)
 	cli_reply(cl, dpb_ctl_set_forwarding(cli.ctl, data != NULL, &sb), &sb);
 }
 
+static void reload_cb(void *parsed, struct cmdline *cl, void *data)
+{
+	struct dpb_strbuf sb;
+
+	(void)parsed;
+	(void)data;
+	dpb_strbuf_init(&sb);
+	cli_reply(cl, dpb_ctl_reload_file(cli.ctl, &sb), &sb);
+}
+
 static void quit_cb(void *parsed, struct cmdline *cl, void *data)
 {
 	(void)parsed;
@@ -29,6 +39,8 @@ static cmdline_parse_token_string_t t_start =
 	TOKEN_STRING_INITIALIZER(struct word_args, word, "start");
 static cmdline_parse_token_string_t t_stop =
 	TOKEN_STRING_INITIALIZER(struct word_args, word, "stop");
+static cmdline_parse_token_string_t t_reload =
+	TOKEN_STRING_INITIALIZER(struct word_args, word, "reload");
 static cmdline_parse_token_string_t t_quit =
 	TOKEN_STRING_INITIALIZER(struct word_args, word, "quit");
 static cmdline_parse_token_string_t t_help =
@@ -46,6 +58,12 @@ static cmdline_parse_inst_t cmd_stop = {
 	.data = NULL,
 	.help_str = "stop: stop forwarding (link monitoring goes on)",
 	.tokens = { (void *)&t_stop, NULL },
+};
+
+static cmdline_parse_inst_t cmd_reload = {
+	.f = reload_cb,
+	.help_str = "reload: read the interfaces file again and apply what changed (refused whole with file:line when it has errors)",
+	.tokens = { (void *)&t_reload, NULL },
 };
 
 static cmdline_parse_inst_t cmd_quit = {
@@ -203,6 +221,6 @@ static cmdline_parse_inst_t cmd_show_ctl = {
 
 cmdline_parse_inst_t *cli_misc_cmds[] = {
 	&cmd_show_ctl,
-	&cmd_start, &cmd_stop, &cmd_sleep, &cmd_warp, &cmd_warp_step, &cmd_echo, &cmd_quit, &cmd_help,
+	&cmd_start, &cmd_stop, &cmd_reload, &cmd_sleep, &cmd_warp, &cmd_warp_step, &cmd_echo, &cmd_quit, &cmd_help,
 	NULL,
 };

@@ -29,24 +29,34 @@ static int nth_port_of(const char *name)
 	return -1;
 }
 
-int dpb_ctl_check_devices(const struct dpb_cfg *cfg)
+int ctl_check_devices(const struct dpb_cfg *cfg, struct dpb_strbuf *out)
 {
 	int rc = 0;
 
 	for (unsigned int i = 0; i < cfg->n_ifaces; i++) {
 		const struct dpb_cfg_iface *f = &cfg->ifaces[i];
 		int n = nth_port_of(f->name);
+		char msg[DPB_CFG_PATH_LEN + 160];
 
 		if (f->kind != DPB_IFACE_PORT || f->master < 0 || f->vhost || f->devargs[0] ||
 		    (n >= 0 && rte_eth_dev_is_valid_port((uint16_t)n)))
 			continue;
-		DPB_LOG(ERR, CFG,
-			"%s:%u: error: %s: no device: give 'dpdk-devargs' in its stanza, or --port %s=DEVARGS%s",
-			f->loc.file, f->loc.line, f->name, f->name,
-			n >= 0 ? ", or an EAL device for its number" : "");
+		snprintf(msg, sizeof(msg),
+			 "%s:%u: error: %s: no device: give 'dpdk-devargs' in its stanza, or --port %s=DEVARGS%s",
+			 f->loc.file, f->loc.line, f->name, f->name,
+			 n >= 0 ? ", or an EAL device for its number" : "");
+		if (out)
+			dpb_strbuf_printf(out, "%s\n", msg);
+		else
+			DPB_LOG(ERR, CFG, "%s", msg);
 		rc = -ENODEV;
 	}
 	return rc;
+}
+
+int dpb_ctl_check_devices(const struct dpb_cfg *cfg)
+{
+	return ctl_check_devices(cfg, NULL);
 }
 
 /* A free slot in c->ports: one a removed VM port left, or a new one. */
@@ -207,11 +217,12 @@ static int steer_slow(struct dpb_ctl *c)
 	return 0;
 }
 
-static int init_bond(struct dpb_ctl *c, int iface, uint64_t now)
+int ctl_bond_build(struct dpb_ctl *c, struct ctl_bond *cb, int iface, uint64_t now,
+		   const struct dpb_mac *addr)
 {
 	const struct dpb_cfg_iface *f = &c->cfg.ifaces[iface];
-	struct ctl_bond *cb = &c->bonds[c->n_bonds];
 	int rc = dpb_bond_init(&cb->bond, f->name, &f->bond, now);
+	unsigned int n = 0;
 
 	if (rc < 0) {
 		DPB_LOG(ERR, BOND, "%s:%u: %s: mode %s cannot be set up", f->loc.file, f->loc.line,
@@ -222,47 +233,60 @@ static int init_bond(struct dpb_ctl *c, int iface, uint64_t now)
 	cb->ctl = c;
 	for (unsigned int k = 0; k < f->bond.n_members; k++) {
 		int m = f->bond.members[k];
-		struct dpb_port *p = &c->ports[c->iface_port[m]];
+		struct dpb_port *p;
 		struct dpb_port_link link;
 		struct dpb_link_sample s;
 		struct dpb_mac mac;
 
+		if (c->iface_port[m] < 0)   /* a member a reload restarts: it joins after */
+			continue;
+		p = &c->ports[c->iface_port[m]];
 		dpb_port_link(p, &link);
 		s.carrier = link.up;
 		s.speed_mbps = link.speed_mbps;
 		s.full_duplex = link.full_duplex;
 		memcpy(mac.b, p->perm_addr.addr_bytes, DPB_MAC_LEN);
 		dpb_bond_add_member(&cb->bond, p->name, &mac, &s, now);
-		cb->member_port[k] = c->iface_port[m];
+		cb->member_port[n] = c->iface_port[m];
 		/* bond-primary: as Linux when the named slave is enslaved, forced. */
 		if (m == f->bond.primary)
-			dpb_bond_set_primary(&cb->bond, (int)k, now);
+			dpb_bond_set_primary(&cb->bond, (int)n, now);
+		n++;
 	}
 	if (f->has_hwaddress)
 		memcpy(cb->bond.addr.b, f->hwaddress, DPB_MAC_LEN);
+	else if (addr)
+		cb->bond.addr = *addr;
 	/* fail_over_mac none: every member takes the bond's MAC; else as the policy says. */
 	ctl_member_macs(c, cb);
 	ctl_arpmon_init(c, cb);
 	ctl_rlb_init(c, cb);
-	c->iface_bond[iface] = (int)c->n_bonds++;
 	ctl_log_bond_events(cb);
 	if (f->bond.mode == DPB_BOND_MODE_8023AD)
 		return ctl_lacp_init(c, cb, &f->bond, now);
 	return 0;
 }
 
-static int init_bridge(struct dpb_ctl *c, int iface)
+static int init_bond(struct dpb_ctl *c, int iface, uint64_t now)
+{
+	c->iface_bond[iface] = (int)c->n_bonds;
+	return ctl_bond_build(c, &c->bonds[c->n_bonds++], iface, now, NULL);
+}
+
+int ctl_bridge_build(struct dpb_ctl *c, struct ctl_bridge *br, int iface)
 {
 	const struct dpb_cfg_iface *f = &c->cfg.ifaces[iface];
-	struct ctl_bridge *br = &c->bridges[c->n_bridges];
 
 	br->iface = iface;
 	br->ageing_ms = (uint64_t)f->bridge.ageing_s * 1000;
 	br->fdb = dpb_fdb_create(8192);
-	if (br->fdb == NULL)
-		return -ENOMEM;
-	c->iface_bridge[iface] = (int)c->n_bridges++;
-	return 0;
+	return br->fdb == NULL ? -ENOMEM : 0;
+}
+
+static int init_bridge(struct dpb_ctl *c, int iface)
+{
+	c->iface_bridge[iface] = (int)c->n_bridges;
+	return ctl_bridge_build(c, &c->bridges[c->n_bridges++], iface);
 }
 
 static int init_host_ports(struct dpb_ctl *c)
@@ -281,7 +305,7 @@ static int init_host_ports(struct dpb_ctl *c)
  * the device `--port BRIDGE=DEVARGS` names), counted as the bridge; so does
  * a VLAN with addresses on a VLAN-aware bridge, as one of its ports.
  */
-static int attach_host_port(struct dpb_ctl *c, int iface)
+int ctl_attach_host_port(struct dpb_ctl *c, int iface)
 {
 	struct dpb_cfg_iface *f = &c->cfg.ifaces[iface];
 	char name[DPB_NAME_LEN];
@@ -298,35 +322,33 @@ static int attach_host_port(struct dpb_ctl *c, int iface)
 	return rc;
 }
 
+int ctl_wants_port(const struct dpb_cfg *cfg, int i)
+{
+	const struct dpb_cfg_iface *f = &cfg->ifaces[i];
+
+	if (f->kind == DPB_IFACE_PORT && f->master >= 0)
+		return CTL_PORT_DEVICE;
+	/* VLANs' host ports in a bridge; bridges' own, and those of VLANs of bonds and NICs (bond0.60). */
+	if (f->host_port && (f->kind == DPB_IFACE_BRIDGE || f->kind == DPB_IFACE_VLAN))
+		return f->kind == DPB_IFACE_VLAN && f->master >= 0 ? CTL_PORT_HOST_IN_BRIDGE :
+								     CTL_PORT_HOST;
+	return CTL_PORT_NONE;
+}
+
 /* Ports in use: bond members and bridge ports in configuration order, then host ports. */
 static int attach_ports(struct dpb_ctl *c)
 {
-	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
-		const struct dpb_cfg_iface *f = &c->cfg.ifaces[i];
-		int rc;
+	for (int pass = 0; pass < 2; pass++) {
+		for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
+			int want = ctl_wants_port(&c->cfg, (int)i), rc;
 
-		if (f->master < 0)
-			continue;
-		if (f->kind == DPB_IFACE_PORT)
-			rc = ctl_attach_port(c, (int)i);
-		else if (f->kind == DPB_IFACE_VLAN && f->host_port)
-			rc = attach_host_port(c, (int)i);
-		else
-			continue;
-		if (rc < 0)
-			return rc;
-	}
-	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
-		const struct dpb_cfg_iface *f = &c->cfg.ifaces[i];
-		int rc;
-
-		/* Bridges' host ports, and those of VLANs of bonds and NICs (bond0.60). */
-		if (!f->host_port || (f->kind != DPB_IFACE_BRIDGE &&
-				      (f->kind != DPB_IFACE_VLAN || f->master >= 0)))
-			continue;
-		rc = attach_host_port(c, (int)i);
-		if (rc < 0)
-			return rc;
+			if (want == CTL_PORT_NONE || (want == CTL_PORT_HOST) != (pass == 1))
+				continue;
+			rc = want == CTL_PORT_DEVICE ? ctl_attach_port(c, (int)i) :
+						       ctl_attach_host_port(c, (int)i);
+			if (rc < 0)
+				return rc;
+		}
 	}
 	if (c->n_ports == 0) {
 		DPB_LOG(ERR, CTL, "no bond or bridge uses any port: nothing to do");

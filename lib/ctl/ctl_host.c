@@ -198,30 +198,98 @@ int ctl_host_port_init(struct dpb_ctl *c, struct ctl_bridge *br)
 	return each_host_port(c, br, init_one);
 }
 
+/* The host port of a VLAN of a bond or NIC (bond0.60): as a Linux VLAN device. */
+static int vlan_host_port_init(struct dpb_ctl *c, int i)
+{
+	const struct dpb_cfg_iface *f = &c->cfg.ifaces[i];
+	struct dpb_port *p = &c->ports[c->iface_port[i]];
+	struct rte_ether_addr mac;
+	int lower = f->vlan_raw;
+
+	/* Its own hwaddress, else its device's MAC. */
+	if (f->has_hwaddress)
+		memcpy(mac.addr_bytes, f->hwaddress, RTE_ETHER_ADDR_LEN);
+	else if (c->iface_bond[lower] >= 0)
+		memcpy(mac.addr_bytes, c->bonds[c->iface_bond[lower]].bond.addr.b,
+		       RTE_ETHER_ADDR_LEN);
+	else
+		rte_eth_macaddr_get(c->ports[c->iface_port[lower]].port_id, &mac);
+	dpb_port_set_mac(p, &mac);
+	return kernel_side(f, p);
+}
+
 int ctl_vlan_host_ports_init(struct dpb_ctl *c)
 {
 	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
 		const struct dpb_cfg_iface *f = &c->cfg.ifaces[i];
-		struct dpb_port *p;
-		struct rte_ether_addr mac;
-		int lower = f->vlan_raw, rc;
+		int rc;
 
 		if (f->kind != DPB_IFACE_VLAN || !f->host_port || f->master >= 0 ||
 		    c->iface_port[i] < 0)
 			continue;
-		p = &c->ports[c->iface_port[i]];
-		/* As a Linux VLAN device: its own hwaddress, else its device's MAC. */
-		if (f->has_hwaddress)
-			memcpy(mac.addr_bytes, f->hwaddress, RTE_ETHER_ADDR_LEN);
-		else if (c->iface_bond[lower] >= 0)
-			memcpy(mac.addr_bytes, c->bonds[c->iface_bond[lower]].bond.addr.b,
-			       RTE_ETHER_ADDR_LEN);
-		else
-			rte_eth_macaddr_get(c->ports[c->iface_port[lower]].port_id, &mac);
-		dpb_port_set_mac(p, &mac);
-		rc = kernel_side(f, p);
+		rc = vlan_host_port_init(c, (int)i);
 		if (rc < 0)
 			return rc;
 	}
 	return 0;
+}
+
+/* The kernel interface of host port @iface, if it has one. */
+static bool kernel_name(const struct dpb_ctl *c, int iface, char *ifname)
+{
+	struct rte_eth_dev_info info;
+
+	return c->iface_port[iface] >= 0 &&
+	       rte_eth_dev_info_get(c->ports[c->iface_port[iface]].port_id, &info) == 0 &&
+	       info.if_index != 0 && if_indextoname(info.if_index, ifname) != NULL;
+}
+
+static bool has_addr(const struct dpb_cfg_iface *f, const struct dpb_cfg_addr *a)
+{
+	for (unsigned int k = 0; k < f->n_addrs; k++)
+		if (f->addrs[k].family == a->family && f->addrs[k].prefix_len == a->prefix_len &&
+		    memcmp(f->addrs[k].bytes, a->bytes, 16) == 0)
+			return true;
+	return false;
+}
+
+int ctl_host_port_readdress(struct dpb_ctl *c, int iface, const struct dpb_cfg_iface *was)
+{
+	const struct dpb_cfg_iface *f = &c->cfg.ifaces[iface];
+	char ifname[IF_NAMESIZE], why[128], text[INET6_ADDRSTRLEN];
+	bool same = f->n_addrs == was->n_addrs && f->inet6 == was->inet6 &&
+		    memcmp(&f->gateway4.bytes, &was->gateway4.bytes, 16) == 0 &&
+		    memcmp(&f->gateway6.bytes, &was->gateway6.bytes, 16) == 0;
+
+	for (unsigned int k = 0; same && k < f->n_addrs; k++)
+		same = has_addr(was, &f->addrs[k]);
+	if (same || !kernel_name(c, iface, ifname))
+		return 0;
+	/* What the old stanza had and the new one has not goes; the rest is applied again. */
+	for (unsigned int k = 0; k < was->n_addrs; k++) {
+		const struct dpb_cfg_addr *a = &was->addrs[k];
+
+		if (has_addr(f, a))
+			continue;
+		inet_ntop(a->family, a->bytes, text, sizeof(text));
+		if (dpb_host_del_addr(ifname, a->family, a->bytes, a->prefix_len, why, sizeof(why)) < 0)
+			DPB_LOG(WARNING, HOST, "%s: host port %s: %s/%u: %s", f->name, ifname, text,
+				a->prefix_len, why);
+		else
+			DPB_LOG(INFO, HOST, "%s: host port %s no longer has %s/%u", f->name, ifname,
+				text, a->prefix_len);
+	}
+	return configure_kernel(f, ifname);
+}
+
+int ctl_host_port_start(struct dpb_ctl *c, int iface)
+{
+	const struct dpb_cfg_iface *f = &c->cfg.ifaces[iface];
+	int bridge = f->kind == DPB_IFACE_BRIDGE ? iface : f->master;
+
+	if (c->iface_port[iface] < 0)
+		return 0;
+	if (bridge >= 0 && c->iface_bridge[bridge] >= 0)
+		return init_one(c, &c->bridges[c->iface_bridge[bridge]], iface, c->iface_port[iface]);
+	return vlan_host_port_init(c, iface);
 }

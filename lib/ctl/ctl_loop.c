@@ -279,8 +279,8 @@ static void poll_links(struct dpb_ctl *c, uint64_t now)
 	}
 }
 
-/* Applies the workers' learning requests; those for bridge @stale (if >= 0) are dropped. */
-static void drain_learning(struct dpb_ctl *c, uint64_t now, int stale)
+/* Applies the workers' learning requests; those for the bridges in mask @stale are dropped. */
+static void drain_learning(struct dpb_ctl *c, uint64_t now, uint32_t stale)
 {
 	struct dpb_learn_req req[LEARN_BATCH];
 
@@ -291,7 +291,7 @@ static void drain_learning(struct dpb_ctl *c, uint64_t now, int stale)
 		for (unsigned int k = 0; k < n; k++) {
 			struct ctl_bridge *br;
 
-			if (req[k].bridge >= c->n_bridges || req[k].bridge == stale)
+			if (req[k].bridge >= c->n_bridges || (stale >> req[k].bridge & 1))
 				continue;
 			br = &c->bridges[req[k].bridge];
 			if (req[k].ipv4) {
@@ -316,7 +316,7 @@ static void drain_learning(struct dpb_ctl *c, uint64_t now, int stale)
 	}
 }
 
-void ctl_drop_stale_learning(struct dpb_ctl *c, unsigned int bridge)
+void ctl_drop_stale_learning(struct dpb_ctl *c, uint32_t stale)
 {
 	uint64_t now = dpb_ctl_now_ms(c);
 	unsigned int most = 0;
@@ -325,7 +325,7 @@ void ctl_drop_stale_learning(struct dpb_ctl *c, unsigned int bridge)
 	for (unsigned int w = 0; w < c->n_pollers; w++)
 		most = RTE_MAX(most, rte_ring_count(c->workers[w]->learn_ring));
 	for (unsigned int done = 0; done < most; done += LEARN_BATCH)
-		drain_learning(c, now, (int)bridge);
+		drain_learning(c, now, stale);
 }
 
 /* balance-tlb/alb: move source-MAC buckets by the load of the last interval. */
@@ -369,7 +369,7 @@ void ctl_tick(struct dpb_ctl *c)
 		c->next_rebalance_ms = now + CTL_REBALANCE_MS;
 	}
 
-	drain_learning(c, now, -1);
+	drain_learning(c, now, 0);
 	ctl_lacp_drain(c, now);
 	poll_links(c, now);
 	ctl_arpmon_tick(c, now);
@@ -384,6 +384,7 @@ void ctl_tick(struct dpb_ctl *c)
 	}
 	if (c->dirty)
 		ctl_publish(c);
+	ctl_reload_if_asked(c);
 	ctl_telemetry_serve(c);
 	ctl_status_refresh(c, now);
 }

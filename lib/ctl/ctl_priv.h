@@ -122,6 +122,22 @@ void ctl_announce_show(const struct ctl_bond *cb, struct dpb_strbuf *out);
 /* ctl.c */
 /* Finds or probes the device of port @iface (cfg index). @return 0 or -errno. */
 int ctl_attach_port(struct dpb_ctl *c, int iface);
+/* A host port's TAP (devargs filled in when the file gives none). @return 0 or -errno. */
+int ctl_attach_host_port(struct dpb_ctl *c, int iface);
+/* What device slot @i of @cfg needs. */
+enum { CTL_PORT_NONE, CTL_PORT_DEVICE, CTL_PORT_HOST_IN_BRIDGE, CTL_PORT_HOST };
+int ctl_wants_port(const struct dpb_cfg *cfg, int i);
+/* Bond @iface of c->cfg built in @cb (its final place: LACP keeps the pointer),
+ * with the members that have a device; its MAC the file's hwaddress, else
+ * @addr (a bond built again keeps its MAC, as Linux's), else its first
+ * member's. @return 0 or -errno. */
+int ctl_bond_build(struct dpb_ctl *c, struct ctl_bond *cb, int iface, uint64_t now,
+		   const struct dpb_mac *addr);
+/* Bridge @iface of c->cfg built in @br, with an empty FDB. @return 0 or -ENOMEM. */
+int ctl_bridge_build(struct dpb_ctl *c, struct ctl_bridge *br, int iface);
+/* Each device @cfg puts in a bond or bridge has one; else `file:line: error:` in @out
+ * (NULL: the log). @return 0 or -ENODEV. */
+int ctl_check_devices(const struct dpb_cfg *cfg, struct dpb_strbuf *out);
 
 /* ctl_vm.c */
 /* Fills a VM port's devargs: a vhost-user server socket under run_dir. */
@@ -144,6 +160,11 @@ int ctl_host_port_init(struct dpb_ctl *c, struct ctl_bridge *br);
 
 /* The host ports of VLANs of bonds and NICs (bond0.60): MAC and kernel addresses. */
 int ctl_vlan_host_ports_init(struct dpb_ctl *c);
+/* Host port @iface, new to a running bridge or bond: its MAC, FDB entry and addresses. @return 0 or -errno. */
+int ctl_host_port_start(struct dpb_ctl *c, int iface);
+/* Host port @iface's kernel addresses after a reload: those @was had and it has not
+ * removed, its own applied again when they differ. @return 0 or -errno. */
+int ctl_host_port_readdress(struct dpb_ctl *c, int iface, const struct dpb_cfg_iface *was);
 
 /* ctl_vlanif.c: VLAN interfaces of bonds and NICs in the snapshot. */
 /* Fills the demux tables, the ports' demux and the VLAN host ports' uplinks. */
@@ -158,9 +179,13 @@ void ctl_log_bond_events(struct ctl_bond *cb);
 /*
  * After a snapshot that changed @bridge's ports (published: no worker uses
  * the old one), what the rings still hold was learned against the old ports:
- * dropped for @bridge, applied for the others.
+ * dropped for the bridges in mask @stale (bit per bridge index), applied for
+ * the others.
  */
-void ctl_drop_stale_learning(struct dpb_ctl *c, unsigned int bridge);
+void ctl_drop_stale_learning(struct dpb_ctl *c, uint32_t stale);
+
+/* ctl_reload.c: a reload SIGHUP asked for, done from the control loop. */
+void ctl_reload_if_asked(struct dpb_ctl *c);
 
 /* ctl_lacp.c */
 int ctl_lacp_init(struct dpb_ctl *c, struct ctl_bond *cb, const struct dpb_cfg_bond *cfg,

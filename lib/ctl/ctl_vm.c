@@ -185,6 +185,7 @@ int dpb_ctl_add_vhost_port(struct dpb_ctl *c, const char *bridge, const char *na
 				  "no room");
 		return i;
 	}
+	c->cfg.ifaces[i].added = true;   /* not the file's: a reload keeps it */
 	/* A new port counts from zero, even in a slot a removed one had. */
 	{
 		struct ctl_sums now;
@@ -211,7 +212,7 @@ int dpb_ctl_add_vhost_port(struct dpb_ctl *c, const char *bridge, const char *na
 	bridge_ports_moved(c, b, c->cfg.ifaces[b].bridge.n_ports - 1);
 	c->port_down[c->iface_port[i]] = true;  /* until the poll sees the VM */
 	ctl_publish(c);
-	ctl_drop_stale_learning(c, (unsigned int)c->iface_bridge[b]);
+	ctl_drop_stale_learning(c, 1u << c->iface_bridge[b]);
 	dpb_strbuf_printf(out, "%s: VM port %s added (vhost-user server %s/%s.sock)\n", bridge,
 			  c->cfg.ifaces[i].name, c->cfg.run_dir, c->cfg.ifaces[i].name);
 	return 0;
@@ -237,7 +238,7 @@ int dpb_ctl_remove_bridge_port(struct dpb_ctl *c, const char *bridge, const char
 	/* No worker polls or sends to it once this snapshot is everyone's. */
 	bridge_ports_moved(c, b, (unsigned int)k);
 	ctl_publish(c);
-	ctl_drop_stale_learning(c, (unsigned int)c->iface_bridge[b]);
+	ctl_drop_stale_learning(c, 1u << c->iface_bridge[b]);
 	if (pi >= 0) {
 		char path[DPB_CFG_PATH_LEN + DPB_NAME_LEN + 8];
 

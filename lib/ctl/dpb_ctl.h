@@ -109,6 +109,44 @@ void dpb_ctl_allow_warp(struct dpb_ctl *c);
 /** Milliseconds since the control plane started (plus any warp). */
 uint64_t dpb_ctl_now_ms(const struct dpb_ctl *c);
 
+/**
+ * Where `reload` reads the configuration from: @p path, with the
+ * `--port` names @p ports (kept by the caller) and `--no-host-ports`.
+ * Before the console starts. Main lcore.
+ */
+void dpb_ctl_set_source(const char *path, const struct dpb_cfg_port_arg *ports,
+			unsigned int n_ports, bool no_host_ports);
+
+/**
+ * `reload`: reads the file again (dpb_ctl_set_source), validates it whole
+ * and applies only what changed (dpb_ctl_reload). The file's diagnostics
+ * (`file:line: error: ...`) and what was done go to @p out. Control lcore.
+ * @return 0, -EINVAL when the file (or what it asks) is refused: the running
+ *   configuration is then exactly as it was; -ENOENT without a file.
+ */
+int dpb_ctl_reload_file(struct dpb_ctl *c, struct dpb_strbuf *out);
+
+/**
+ * Applies configuration @p cfg (loaded and valid) to the running appliance:
+ * interfaces are matched by name, and only the difference is applied:
+ * ports added and removed, bonds whose members or settings changed built
+ * again (keeping their active member), bridges' ports and VLANs, VM ports,
+ * host ports and their addresses. Bonds, bridges and ports that did not
+ * change are not touched and forward throughout. VM ports added at the
+ * console stay (as ifreload keeps Proxmox's tap ports). A running port
+ * whose device or MTU changed is refused (no restarts). Control lcore.
+ * @return 0; -EINVAL or -ENODEV (refused, reason in @p out, nothing
+ *   changed); -ENOMEM; another -errno when a new port cannot start
+ *   (refused, nothing changed).
+ */
+int dpb_ctl_reload(struct dpb_ctl *c, const struct dpb_cfg *cfg, struct dpb_strbuf *out);
+
+/**
+ * Asks the control loop to reload the file at its next turn (SIGHUP, as
+ * `systemctl reload`). Async-signal-safe.
+ */
+void dpb_ctl_ask_reload(void);
+
 /* Console actions. Each returns 0 or -errno and writes its text to @p out
  * (an error message when it fails). Names are interface names or ethdev
  * port numbers. */

@@ -25,6 +25,14 @@ int dpb_host_add_addr(const char *ifname, int family, const uint8_t *addr,
 		      unsigned int prefix_len, char *why, size_t why_len);
 
 /**
+ * Removes address @p addr/@p prefix_len of @p family from kernel interface
+ * @p ifname, as `ip addr del A/P dev IF`. One that is not there is fine.
+ * @return 0, or -errno with @p why filled in.
+ */
+int dpb_host_del_addr(const char *ifname, int family, const uint8_t *addr,
+		      unsigned int prefix_len, char *why, size_t why_len);
+
+/**
  * Installs the default route of @p family via @p gateway out of @p ifname in
  * the main table, as `ip [-6] route add default via G dev IF`. Never
  * replaces a default route that is already there.

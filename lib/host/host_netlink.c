@@ -66,24 +66,34 @@ static size_t addr_len(int family)
 	return family == AF_INET ? 4 : 16;
 }
 
-int dpb_host_add_addr(const char *ifname, int family, const uint8_t *addr,
-		      unsigned int prefix_len, char *why, size_t why_len)
+/* An RTM_NEWADDR or RTM_DELADDR for @addr/@prefix_len on interface @idx, in @buf. */
+static struct nlmsghdr *addr_msg(char *buf, uint16_t type, int idx, int family,
+				 const uint8_t *addr, unsigned int prefix_len)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ifaddrmsg *ifa;
-	int idx = index_of(ifname, why, why_len), rc;
 
-	if (idx < 0)
-		return idx;
-	nlh->nlmsg_type = RTM_NEWADDR;
-	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
+	nlh->nlmsg_type = type;
 	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	ifa->ifa_family = (unsigned char)family;
 	ifa->ifa_prefixlen = (unsigned char)prefix_len;
 	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
 	ifa->ifa_index = (unsigned int)idx;
 	mnl_attr_put(nlh, IFA_LOCAL, addr_len(family), addr);
+	return nlh;
+}
+
+int dpb_host_add_addr(const char *ifname, int family, const uint8_t *addr,
+		      unsigned int prefix_len, char *why, size_t why_len)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	int idx = index_of(ifname, why, why_len), rc;
+
+	if (idx < 0)
+		return idx;
+	nlh = addr_msg(buf, RTM_NEWADDR, idx, family, addr, prefix_len);
+	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
 	mnl_attr_put(nlh, IFA_ADDRESS, addr_len(family), addr);
 	if (family == AF_INET && prefix_len < 31) {
 		/* `brd +`: the subnet's last address. */
@@ -96,6 +106,22 @@ int dpb_host_add_addr(const char *ifname, int family, const uint8_t *addr,
 	rc = talk(nlh);
 	if (rc < 0)
 		snprintf(why, why_len, "adding the address: %s", strerror(-rc));
+	return rc;
+}
+
+int dpb_host_del_addr(const char *ifname, int family, const uint8_t *addr,
+		      unsigned int prefix_len, char *why, size_t why_len)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	int idx = index_of(ifname, why, why_len), rc;
+
+	if (idx < 0)
+		return idx;
+	rc = talk(addr_msg(buf, RTM_DELADDR, idx, family, addr, prefix_len));
+	if (rc == -EADDRNOTAVAIL)   /* not there: what was asked */
+		rc = 0;
+	if (rc < 0)
+		snprintf(why, why_len, "removing the address: %s", strerror(-rc));
 	return rc;
 }
 

@@ -136,6 +136,9 @@ struct dpb_lacp *dpb_lacp_create(const struct dpb_lacp_params *p, dpb_lacp_send_
 				 void *ctx);
 void dpb_lacp_destroy(struct dpb_lacp *l);
 
+/** What @p send is given from now on (its owner moved). Owner's thread. */
+void dpb_lacp_set_ctx(struct dpb_lacp *l, void *ctx);
+
 /**
  * Adds port index @p port (0..DPB_LACP_MAX_PORTS-1, its 802.1AX port number
  * is port + 1) with priority @p port_priority (255 by default in Linux).

@@ -35,6 +35,11 @@ struct dpb_lacp *dpb_lacp_create(const struct dpb_lacp_params *p, dpb_lacp_send_
 	return l;
 }
 
+void dpb_lacp_set_ctx(struct dpb_lacp *l, void *ctx)
+{
+	l->ctx = ctx;
+}
+
 void dpb_lacp_destroy(struct dpb_lacp *l)
 {
 	free(l);

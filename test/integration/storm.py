@@ -16,6 +16,8 @@ the run with exit 1:
     received = forwarded + dropped under a named reason, and what vmbr0's and
     vmbr1's ports forwarded is what left their other ports (sent or dropped
     there), less what LACP sent itself;
+  - at the start of each mode's phase, `reload` of the unchanged file
+    (with the console's VM ports in vmbr0) changes nothing;
   - at the end: every link up again, bond1's ports collecting and
     distributing on both sides, traffic on every member.
 Arguments: T (the test's folder: cmd, out, peer.cmd, peer.out), seed, flaps.
@@ -432,6 +434,11 @@ def slow_vm():
 
 # ---------------------------------------------------------------- the storm
 def phase_start(mode):
+    # A reload of the same file under traffic: the console's VM ports and
+    # mode stay, nothing is built again.
+    ans = dut.answer("reload")
+    if "nothing changed" not in ans:
+        fail("reload of the unchanged file: %s" % ans)
     dut.run("stop", "set bonding mode %s bond0" % mode, "sleep 3")
     a, = dut.json("show lacp bond1 json")
     dut.run("sleep 3", "clear port stats all", "sleep 3")

@@ -124,6 +124,19 @@ static const char *two_bridges(char a, char b)
 	return text;
 }
 
+static void test_file_vm_ports_not_kept(void **state)
+{
+	(void)state;
+	/* bridge-vhost-ports are the file's: a file without them has none. */
+	assert_int_equal(load_running("iface vmbr0 inet manual\n bridge-ports eth0\n bridge-vhost-ports vm1 vm2\n"), 0);
+	assert_false(running.ifaces[dpb_cfg_find(&running, "vm1")].added);
+	assert_int_equal(load("iface vmbr0 inet manual\n bridge-ports eth0\n bridge-vhost-ports vm2\n"), 0);
+	assert_int_equal(dpb_cfg_keep_added(&cfg, &running), 0);
+	assert_int_equal(dpb_cfg_align(&cfg, &running), 0);
+	assert_int_equal(dpb_cfg_find(&cfg, "vm1"), -1);
+	assert_int_equal(iface("vmbr0")->bridge.n_ports, 2);
+}
+
 static void test_all_new_names(void **state)
 {
 	(void)state;
@@ -148,9 +161,11 @@ static void test_console_vm_ports_kept(void **state)
 	(void)state;
 	assert_int_equal(load_running(HOST_A), 0);
 	br = dpb_cfg_find(&running, "vmbr0");
+	/* As the console adds them (dpb_ctl_add_vhost_port marks them added). */
 	assert_true(dpb_cfg_add_vhost_port(&running, br, "vm100:tag=20") >= 0);
 	assert_true(dpb_cfg_add_vhost_port(&running, br, "vm101") >= 0);
-	assert_true(running.ifaces[dpb_cfg_find(&running, "vm100")].added);
+	running.ifaces[dpb_cfg_find(&running, "vm100")].added = true;
+	running.ifaces[dpb_cfg_find(&running, "vm101")].added = true;
 	/* Still VLAN-aware: both come along, vm100 still in VLAN 20. */
 	assert_int_equal(load(HOST_A), 0);
 	assert_int_equal(dpb_cfg_keep_added(&cfg, &running), 2);
@@ -183,6 +198,7 @@ int main(void)
 		cmocka_unit_test(test_new_names_take_unused_slots),
 		cmocka_unit_test(test_all_new_names),
 		cmocka_unit_test(test_console_vm_ports_kept),
+		cmocka_unit_test(test_file_vm_ports_not_kept),
 	};
 
 	return cmocka_run_group_tests(tests, cfg_setup, cfg_teardown);

@@ -1,0 +1,132 @@
+#!/bin/bash
+# Live reconfiguration: `reload` (console, control socket) and SIGHUP while
+# two streams flow. All ports are TAPs in a namespace:
+#   vmbr0 = bond0 (eth0, eth1; active-backup) + tst0: never changes; its
+#     stream (tst0 -> bond0) must lose nothing through every reload;
+#   vmbr1 = bond1 (eth2, eth3; balance-xor) + tst1, host port 192.0.2.1/24:
+#     reloads give bond1 eth4, a VM port and another address, then take
+#     eth3 away; a file with an error is refused whole with its file:line and
+#     changes nothing; SIGHUP brings the first file back.
+# What bond1's stream lost across its changes is printed (doc/reliability.md).
+BUILD=$1
+. "$(dirname "$0")/lib.sh"
+needs_netns python3 jq
+CTL="$BUILD/app/dpbondctl/dpbondctl"
+NS=dpbt-reload-$$
+ip netns add "$NS"
+ip netns exec "$NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+ip -n "$NS" link set lo up
+mkdir -p "$T/run"
+
+# config BOND1_SLAVES VMBR1_ADDRESS [EXTRA_VMBR1_LINE]
+config() {
+	cat <<CFG
+iface eth0 inet manual
+iface eth1 inet manual
+
+auto bond0
+iface bond0 inet manual
+    bond-slaves eth0 eth1
+    bond-mode active-backup
+    bond-miimon 20
+    bond-num-grat-arp 0
+
+auto bond1
+iface bond1 inet manual
+    bond-slaves $1
+    bond-mode balance-xor
+    bond-miimon 20
+
+auto vmbr0
+iface vmbr0 inet manual
+    bridge-ports bond0 tst0
+
+auto vmbr1
+iface vmbr1 inet static
+    address $2
+    bridge-ports bond1 tst1
+${3:-}
+CFG
+}
+config "eth2 eth3" 192.0.2.1/24 > "$T/interfaces"
+
+ports=()
+for i in 0 1 2 3 4; do ports+=(--port "eth$i=net_tap$i,iface=dpa$i"); done
+mkfifo "$T/cmd"
+ip netns exec "$NS" "$DPBOND" -l 0-1 --no-huge --no-pci -m 256 --file-prefix "dpbt-reload-$$" \
+	--log-level=lib.eal:warning -- -c "$T/interfaces" --run-dir "$T/run" \
+	--ctl-socket "$T/run/ctl.sock" "${ports[@]}" \
+	--port tst0=net_tap5,iface=dpt0 --port tst1=net_tap6,iface=dpt1 \
+	-i < "$T/cmd" > "$T/out" 2> "$T/err" &
+DPB_PID=$!
+exec 3> "$T/cmd"
+console "sleep 200"
+for d in dpa0 dpa1 dpa2 dpa3 dpt0 dpt1; do ip -n "$NS" link set "$d" arp off up; done
+ctl() { ip netns exec "$NS" "$CTL" --socket "$T/run/ctl.sock" "$@"; }
+ctl show bonding bond1 | grep -q "^Slave Interface: eth3" || fail "bond1 did not start with eth3"
+ip -n "$NS" -4 addr show dev vmbr1 | grep -q "inet 192.0.2.1/24" || fail "vmbr1's host port has no 192.0.2.1/24"
+ok "dpbond runs vmbr0 (bond0 + tst0) and vmbr1 (bond1 of eth2 and eth3 + tst1, 192.0.2.1/24) on TAPs"
+
+ctl show bonding bond0 > "$T/bond0.before"
+ctl show port stats eth4 > "$T/eth4.before" 2>&1 && fail "eth4 has a port before any reload"
+ip netns exec "$NS" python3 "$(dirname "$0")/reload.py" "$T" 6 > "$T/stream.json" 2> "$T/stream.err" &
+STREAM_PID=$!
+EXTRA_PIDS+=("$STREAM_PID")
+wait_line "$T/stream.state" streaming 10 || fail "the streams did not start: $(cat "$T/stream.err")"
+sleep 0.5
+
+# 1. bond1 gains eth4; vmbr1 gains VM port vm1 and moves to 198.51.100.1/24.
+config "eth2 eth3 eth4" 198.51.100.1/24 "    bridge-vhost-ports vm1" > "$T/interfaces"
+ctl reload > "$T/reload1" || fail "reload 1 refused: $(cat "$T/reload1")"
+ip -n "$NS" link set dpa4 arp off up
+grep -q "added: eth4 vm1" "$T/reload1" && grep -q "built again: bond1" "$T/reload1" &&
+	grep -q "bridges changed: vmbr1" "$T/reload1" && ! grep -q "bond0\|vmbr0" "$T/reload1" ||
+	fail "reload 1 said: $(cat "$T/reload1")"
+ctl show bonding bond1 | grep -c "^Slave Interface:" | grep -qx 3 || fail "bond1 has not 3 members: $(ctl show bonding bond1)"
+[ -S "$T/run/vm1.sock" ] || fail "no VM socket $T/run/vm1.sock"
+ip -n "$NS" -4 addr show dev vmbr1 > "$T/addr1"
+grep -q "inet 198.51.100.1/24" "$T/addr1" && ! grep -q "192.0.2.1" "$T/addr1" || fail "vmbr1's addresses: $(cat "$T/addr1")"
+ok "reload 1: bond1 gained eth4 (a new port), vmbr1 a VM port and 198.51.100.1/24 in place of 192.0.2.1/24; bond0 and vmbr0 untouched"
+sleep 1
+
+# 2. bond1 loses eth3; the VM port goes.
+config "eth2 eth4" 198.51.100.1/24 > "$T/interfaces"
+cmd reload
+console "show bonding bond1"
+grep -q "removed: eth3 vm1" "$T/out" || fail "reload 2 did not remove eth3 and vm1"
+bond_block "$T/out" 1 | grep -q "^Slave Interface: eth3" && fail "eth3 still in bond1"
+[ -e "$T/run/vm1.sock" ] && fail "vm1's socket is still there"
+ok "reload 2 (console): bond1 lost eth3 (its port closed), vmbr1 its VM port (socket removed)"
+sleep 1
+
+# 3. An error: refused whole, with its file:line, nothing changed.
+ctl show bonding bond1 > "$T/bond1.before"
+ctl show bridge vmbr1 | head -1 > "$T/vmbr1.before"
+config "eth2 eth3" 192.0.2.1/24 "    bridge-ageing ten" > "$T/interfaces"
+line=$(grep -n "bridge-ageing ten" "$T/interfaces" | cut -d: -f1)
+ctl reload > "$T/reload3" 2>&1 && fail "a file with an error was applied: $(cat "$T/reload3")"
+grep -q "^$T/interfaces:$line: error: " "$T/reload3" && grep -q "running configuration is unchanged" "$T/reload3" ||
+	fail "the refusal said: $(cat "$T/reload3")"
+ctl show bonding bond1 | diff - "$T/bond1.before" > /dev/null && ctl show bridge vmbr1 | head -1 | diff - "$T/vmbr1.before" > /dev/null ||
+	fail "a refused reload changed bond1 or vmbr1"
+ok "reload 3: a file with an error refused with $(basename "$T")/interfaces:$line and nothing changed"
+
+# 4. SIGHUP (systemctl reload) brings the first file back.
+config "eth2 eth3" 192.0.2.1/24 > "$T/interfaces"
+kill -HUP "$DPB_PID"
+for _ in $(seq 50); do grep -q "configuration reloaded; added: eth3; removed: eth4" "$T/err" && break; sleep 0.1; done
+grep -q "configuration reloaded; added: eth3; removed: eth4" "$T/err" || fail "SIGHUP did not reload"
+ctl show bonding bond1 | grep "^Slave Interface:" | paste -sd' ' | grep -qx "Slave Interface: eth2 Slave Interface: eth3" ||
+	fail "bond1 after SIGHUP: $(ctl show bonding bond1)"
+ip -n "$NS" -4 addr show dev vmbr1 | grep -q "inet 192.0.2.1/24" || fail "vmbr1 did not get 192.0.2.1/24 back"
+ok "SIGHUP: the first file back (bond1 of eth2 and eth3, vmbr1 at 192.0.2.1/24)"
+
+wait "$STREAM_PID" || fail "the streams failed: $(cat "$T/stream.err")"
+read -r sent0 got0 sent1 got1 < <(jq -r '"\(.sent0) \(.got0) \(.sent1) \(.got1)"' "$T/stream.json")
+echo "stream through bond0 (unchanged): $got0 of $sent0 frames; through bond1 (changed 3 times): $got1 of $sent1"
+[ "$sent0" -gt 3000 ] && [ "$got0" = "$sent0" ] || fail "bond0's stream lost $((sent0 - got0)) of $sent0 frames across the reloads"
+ok "not one of bond0's $sent0 frames lost across four reloads of the others"
+diff <(grep -v "^Link Failure Count\|^Slave queue ID" "$T/bond0.before") <(ctl show bonding bond0 | grep -v "^Link Failure Count\|^Slave queue ID") > /dev/null ||
+	fail "bond0 changed: $(ctl show bonding bond0)"
+ok "bond0 as before: same members, same active member"
+quit_dpbond
