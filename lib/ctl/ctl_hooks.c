@@ -8,7 +8,9 @@
  * taking down the other way round. Each command runs through /bin/sh with
  * ifupdown's variables (IFACE, LOGICAL, ADDRFAM, METHOD, MODE, PHASE,
  * VERBOSITY, IF_<OPTION>); a failure is reported with its file:line, as
- * ifupdown2 reports it, and the others still run.
+ * ifupdown2 reports it, and the others still run. A reload runs the down
+ * commands of the interfaces it removes and the up commands of those it
+ * adds (ctl_reload.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -71,9 +73,8 @@ static void run_one(const struct dpb_cfg *cfg, const struct dpb_cfg_hook *h)
 			rc == -ETIMEDOUT ? "killed after 60 s" : "could not be started", h->cmd);
 }
 
-void ctl_run_hooks(const struct dpb_ctl *c, enum dpb_hook_phase phase)
+void ctl_run_hooks_of(const struct dpb_cfg *cfg, enum dpb_hook_phase phase, const bool *only)
 {
-	const struct dpb_cfg *cfg = &c->cfg;
 	bool up = phase <= DPB_HOOK_POST_UP;
 
 	for (int r = 0; r < 4; r++) {
@@ -82,9 +83,14 @@ void ctl_run_hooks(const struct dpb_ctl *c, enum dpb_hook_phase phase)
 		for (unsigned int k = 0; k < cfg->n_hooks; k++) {
 			const struct dpb_cfg_hook *h = &cfg->hooks[k];
 
-			if (h->phase == phase && h->trusted && dpb_cfg_owned(cfg, h->iface) &&
-			    rank(cfg->ifaces[h->iface].kind) == want)
+			if (h->phase == phase && h->trusted && (only == NULL || only[h->iface]) &&
+			    dpb_cfg_owned(cfg, h->iface) && rank(cfg->ifaces[h->iface].kind) == want)
 				run_one(cfg, h);
 		}
 	}
+}
+
+void ctl_run_hooks(const struct dpb_ctl *c, enum dpb_hook_phase phase)
+{
+	ctl_run_hooks_of(&c->cfg, phase, NULL);
 }

@@ -149,6 +149,8 @@ void ctl_poll_bridge_links(struct dpb_ctl *c, uint64_t now);
 
 /* ctl_hooks.c: the file's hook commands of @phase, for the interfaces dpbond owns. */
 void ctl_run_hooks(const struct dpb_ctl *c, enum dpb_hook_phase phase);
+/* Those of @cfg's interfaces marked in @only (by index; NULL: all). */
+void ctl_run_hooks_of(const struct dpb_cfg *cfg, enum dpb_hook_phase phase, const bool *only);
 
 /* ctl_host.c */
 /* A device with a kernel side (a TAP): that side takes the port's MTU too. */

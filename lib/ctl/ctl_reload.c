@@ -18,6 +18,10 @@
  *      and closed, and what the workers learned against the old bridges'
  *      ports is dropped.
  *
+ * As ifreload, the interfaces it removes run their pre-down and down
+ * commands before, post-down after; those it adds pre-up before their
+ * ports start, up and post-up at the end. Interfaces that stay run none.
+ *
  * An unchanged bond or bridge is not touched: its frames keep flowing
  * through the publication. Control lcore only.
  */
@@ -36,6 +40,8 @@ struct reload {
 	bool open[DPB_CFG_MAX_IFACES];         /* slots given a device */
 	int displaced[DPB_CFG_MAX_IFACES];     /* a slot's port of a name gone, -1 */
 	uint32_t flushed;                      /* bridges (new indices) whose ports moved */
+	bool gone[DPB_CFG_MAX_IFACES];         /* interfaces of the old model the new one lacks */
+	bool fresh[DPB_CFG_MAX_IFACES];        /* interfaces of the new model the old one lacked */
 	int closing[DPB_CFG_MAX_IFACES];       /* c->ports indices to close after */
 	unsigned int n_closing;
 	struct ctl_bond *old_bonds;            /* c->bonds before */
@@ -143,6 +149,23 @@ static unsigned int first_moved(const struct dpb_ctl *c, const struct reload *r,
 static void note(struct dpb_strbuf *sb, const char *name)
 {
 	dpb_strbuf_printf(sb, " %s", name);
+}
+
+/* Whether the interface in slot @i of @cfg is one dpbond brings up and down. */
+static bool owned(const struct dpb_cfg *cfg, int i)
+{
+	return slot_name(cfg, i)[0] && dpb_cfg_owned(cfg, i);
+}
+
+/* Which interfaces the reload takes away (or leaves to others), and which it brings. */
+static void mark_gone_and_fresh(const struct dpb_ctl *c, struct reload *r)
+{
+	for (int i = 0; i < DPB_CFG_MAX_IFACES; i++) {
+		bool same = same_name(r->was, &c->cfg, i);
+
+		r->gone[i] = owned(r->was, i) && !(same && owned(&c->cfg, i));
+		r->fresh[i] = owned(&c->cfg, i) && !(same && owned(r->was, i));
+	}
 }
 
 /* Step 1: every port the new model adds, attached and started. @return 0 or -errno. */
@@ -500,15 +523,21 @@ int dpb_ctl_reload(struct dpb_ctl *c, const struct dpb_cfg *loaded, struct dpb_s
 	memcpy(r->was, &c->cfg, sizeof(c->cfg));
 	memcpy(&c->cfg, next, sizeof(c->cfg));
 	rc = refuse_restarts(c, r->was, out);
-	if (rc == 0)
+	if (rc == 0) {
+		mark_gone_and_fresh(c, r);
+		/* As ifreload: the new interfaces' pre-up commands before their devices exist. */
+		ctl_run_hooks_of(&c->cfg, DPB_HOOK_PRE_UP, r->fresh);
 		rc = open_ports(c, r, out);
+	}
 	if (rc < 0) {
 		close_opened(c, r);
 		memcpy(&c->cfg, r->was, sizeof(c->cfg));
 		dpb_strbuf_puts(out, "reload refused; the running configuration is unchanged\n");
 		goto out;
 	}
-	/* From here on the new model is the running one. */
+	/* From here on the new model is the running one; the interfaces it drops go down first. */
+	ctl_run_hooks_of(r->was, DPB_HOOK_PRE_DOWN, r->gone);
+	ctl_run_hooks_of(r->was, DPB_HOOK_DOWN, r->gone);
 	retire_ports(c, r);
 	keep_devargs(c, r);
 	reset_renamed(c, r);
@@ -521,6 +550,9 @@ int dpb_ctl_reload(struct dpb_ctl *c, const struct dpb_cfg *loaded, struct dpb_s
 		dpb_strbuf_puts(out, "warning: a host port's addresses were not all applied (see the log)\n");
 	ctl_publish(c);
 	finish(c, r);
+	ctl_run_hooks_of(r->was, DPB_HOOK_POST_DOWN, r->gone);
+	ctl_run_hooks_of(&c->cfg, DPB_HOOK_UP, r->fresh);
+	ctl_run_hooks_of(&c->cfg, DPB_HOOK_POST_UP, r->fresh);
 	if (rc < 0) {
 		dpb_strbuf_printf(out, "reload applied in part: %s (see the log)\n", strerror(-rc));
 		goto out;

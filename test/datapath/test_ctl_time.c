@@ -2,8 +2,9 @@
 /*
  * The control plane in warped time (dpb_ctl_warp, as Open vSwitch warps
  * time in its bond and LACP tests): failover with downdelay and updelay,
- * the announcements that follow, FDB ageing after 300 s and an LACP
- * partner's 90 s timeout (the partner's links pulled, ours still up), each tested in a moment of wall-clock time.
+ * the announcements that follow, FDB ageing after 300 s, an LACP partner's
+ * 90 s timeout (the partner's links pulled, ours still up) and balance-tlb's
+ * rebalancing by load every 10 s, each tested in a moment of wall-clock time.
  * One process, EAL --no-huge, one lcore (the main lcore forwards: each
  * step of the warp is a forwarding pass and a turn of the control work).
  *
@@ -11,6 +12,7 @@
  *        miimon 100, downdelay 200, updelay 300 (the test reads their wires)
  *   br1: bond1 = eth3 + eth4, 802.3ad, slow rate
  *   br2: bond2 = eth5 + eth6, 802.3ad, slow rate; eth3-eth5, eth4-eth6 cabled
+ *   br3: eth9 (the test's) + bond3 = eth7 + eth8, balance-tlb
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -34,7 +36,9 @@
 #include "dpb_strbuf.h"
 
 static struct rte_mempool *pool;
-static struct rte_ring *rx[7], *tx[7];
+#define N_PORTS 10
+#define N_SRC 16
+static struct rte_ring *rx[N_PORTS], *tx[N_PORTS];
 static struct dpb_ctl *ctl;
 static struct dpb_cfg cfg;
 static char text[8192];
@@ -195,11 +199,82 @@ static void test_lacp_timeout(void **state)
 	assert_int_equal(count(text, "mux COLLECTING_DISTRIBUTING"), 0);
 }
 
+/* @n frames into eth9 from source 02:00:00:00:0c:@s, to a MAC nobody has (flooded to bond3). */
+static void send_from(uint8_t s, unsigned int n)
+{
+	uint8_t f[60] = { 0x02, 0, 0, 0, 0x0d, 0x99, 0x02, 0, 0, 0, 0x0c, 0, 0x88, 0xb5 };
+
+	f[11] = s;
+	for (unsigned int k = 0; k < n; k++) {
+		struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+
+		assert_non_null(m);
+		rte_memcpy(rte_pktmbuf_append(m, sizeof(f)), f, sizeof(f));
+		assert_int_equal(rte_ring_enqueue(rx[9], m), 0);
+	}
+}
+
+/* Which of bond3's members (7: eth7, 8: eth8) each source's frames left on; the rest freed. */
+static void where(uint8_t on[N_SRC])
+{
+	for (unsigned int p = 7; p <= 8; p++) {
+		struct rte_mbuf *m;
+
+		while (rte_ring_dequeue(tx[p], (void **)&m) == 0) {
+			const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
+
+			if (f[12] == 0x88 && f[13] == 0xb5 && f[10] == 0x0c && f[11] < N_SRC)
+				on[f[11]] = (uint8_t)p;
+			rte_pktmbuf_free(m);
+		}
+	}
+}
+
+/* balance-tlb: the sources' groups move by the load of the last 10 s, once that interval ends. */
+static void test_rebalance(void **state)
+{
+	uint8_t before[N_SRC] = { 0 }, after[N_SRC] = { 0 };
+	unsigned int on7 = 0, moved = 0;
+
+	(void)state;
+	for (uint8_t s = 0; s < N_SRC; s++)
+		send_from(s, 1);
+	warp(5, 1);
+	where(before);
+	for (unsigned int s = 0; s < N_SRC; s++) {
+		assert_true(before[s] == 7 || before[s] == 8);
+		on7 += before[s] == 7;
+	}
+	/* Hashed over both members at first. */
+	assert_true(on7 > 0 && on7 < N_SRC);
+	/* Every byte from eth7's sources: eth8 idles for a whole interval. */
+	for (unsigned int round = 0; round < 50; round++) {
+		for (uint8_t s = 0; s < N_SRC; s++)
+			if (before[s] == 7)
+				send_from(s, 4);
+		warp(1, 1);
+		where(after);
+	}
+	warp(10000, 100);
+	memset(after, 0, sizeof(after));
+	for (uint8_t s = 0; s < N_SRC; s++)
+		send_from(s, 1);
+	warp(5, 1);
+	where(after);
+	for (unsigned int s = 0; s < N_SRC; s++)
+		moved += before[s] == 7 && after[s] == 8;
+	printf("# rebalancing moved %u of eth7's %u sources to eth8\n", moved, on7);
+	assert_true(moved > 0);
+}
+
 static void test_every_mbuf_back(void **state)
 {
+	uint8_t on[N_SRC];
+
 	(void)state;
 	for (unsigned int p = 0; p < 3; p++)
 		drain(p, 0, 0);
+	where(on);
 	assert_int_equal(dp_finish(&ctl, pool), 0);
 }
 
@@ -229,7 +304,15 @@ static int setup(void **state)
 	rx[5] = wire[1]; tx[5] = wire[0];
 	rx[4] = wire[2]; tx[4] = wire[3];
 	rx[6] = wire[3]; tx[6] = wire[2];
-	for (unsigned int p = 0; p < 7; p++) {
+	for (unsigned int p = 7; p < N_PORTS; p++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "rx%u", p);
+		rx[p] = rte_ring_create(name, 1024, 0, 0);
+		snprintf(name, sizeof(name), "tx%u", p);
+		tx[p] = rte_ring_create(name, 1024, 0, 0);
+	}
+	for (unsigned int p = 0; p < N_PORTS; p++) {
 		char name[32];
 
 		snprintf(name, sizeof(name), "net_ring_eth%u", p);
@@ -245,7 +328,10 @@ static int setup(void **state)
 			"iface br1 inet manual\n  bridge-ports bond1\n"
 			"iface bond2 inet manual\n  bond-slaves eth5 eth6\n  bond-mode 802.3ad\n"
 			"  bond-miimon 100\n  bond-ad-actor-system 02:00:00:00:0b:02\n"
-			"iface br2 inet manual\n  bridge-ports bond2\n") < 0)
+			"iface br2 inet manual\n  bridge-ports bond2\n"
+			"iface bond3 inet manual\n  bond-slaves eth7 eth8\n  bond-mode balance-tlb\n"
+			"  bond-miimon 100\n  bond-num-grat-arp 0\n"
+			"iface br3 inet manual\n  bridge-ports eth9 bond3\n") < 0)
 		return -1;
 	ctl = dpb_ctl_create(&cfg);
 	return ctl ? 0 : -1;
@@ -264,6 +350,7 @@ int main(void)
 		cmocka_unit_test(test_failover),
 		cmocka_unit_test(test_ageing),
 		cmocka_unit_test(test_lacp_timeout),
+		cmocka_unit_test(test_rebalance),
 		cmocka_unit_test(test_every_mbuf_back),
 	};
 

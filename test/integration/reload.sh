@@ -5,8 +5,9 @@
 #     stream (tst0 -> bond0) must lose nothing through every reload;
 #   vmbr1 = bond1 (eth2, eth3; balance-xor) + tst1, host port 192.0.2.1/24:
 #     reloads give bond1 eth4, a VM port and another address, then take
-#     eth3 away; a file with an error is refused whole with its file:line and
-#     changes nothing; SIGHUP brings the first file back.
+#     eth3 away (their stanzas' hook commands run as ifreload runs them); a
+#     file with an error is refused whole with its file:line and changes
+#     nothing; SIGHUP brings the first file back.
 # What bond1's stream lost across its changes is printed (doc/reliability.md).
 BUILD=$1
 . "$(dirname "$0")/lib.sh"
@@ -23,6 +24,10 @@ config() {
 	cat <<CFG
 iface eth0 inet manual
 iface eth1 inet manual
+iface eth3 inet manual
+    post-down echo post-down \$IFACE >> $T/hooks.log
+iface eth4 inet manual
+    post-up echo post-up \$IFACE >> $T/hooks.log
 
 auto bond0
 iface bond0 inet manual
@@ -97,6 +102,9 @@ grep -q "removed: eth3 vm1" "$T/out" || fail "reload 2 did not remove eth3 and v
 bond_block "$T/out" 1 | grep -q "^Slave Interface: eth3" && fail "eth3 still in bond1"
 [ -e "$T/run/vm1.sock" ] && fail "vm1's socket is still there"
 ok "reload 2 (console): bond1 lost eth3 (its port closed), vmbr1 its VM port (socket removed)"
+[ "$(cat "$T/hooks.log")" = "post-up eth4
+post-down eth3" ] || fail "hook commands: $(cat "$T/hooks.log")"
+ok "the hooks of what the reloads added (eth4's post-up) and removed (eth3's post-down) ran, once each"
 sleep 1
 
 # 3. An error: refused whole, with its file:line, nothing changed.
