@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * A reload's new model, set beside the running one: the same names keep the
- * same indices (so that the control plane's objects and counters follow their
- * names), and the VM ports the console added come along.
+ * A reload's new model, set beside what runs: the same names keep the same
+ * indices, so that the control plane's objects and counters follow their
+ * names.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -16,67 +16,30 @@ bool dpb_cfg_slot_unused(const struct dpb_cfg *cfg, int i)
 	       (cfg->ifaces[i].vhost && cfg->ifaces[i].master < 0);
 }
 
-/* Running VM port @f joins bridge @br of @next, after its ports. @return whether it could. */
-static bool keep_one(struct dpb_cfg *next, int br, const struct dpb_cfg_iface *f)
-{
-	struct dpb_cfg_iface *nf;
-	int j;
-
-	if (br < 0 || next->ifaces[br].kind != DPB_IFACE_BRIDGE || dpb_cfg_find(next, f->name) >= 0 ||
-	    next->ifaces[br].bridge.n_ports == DPB_CFG_MAX_BR_PORTS ||
-	    next->n_ifaces == DPB_CFG_MAX_IFACES ||
-	    ((f->vlan.has_pvid || f->vlan.has_vids) && !next->ifaces[br].bridge.vlan_aware))
-		return false;
-	j = (int)next->n_ifaces++;
-	nf = &next->ifaces[j];
-	*nf = *f;
-	nf->master = br;
-	nf->eff_mtu = next->ifaces[br].eff_mtu;
-	nf->devargs[0] = '\0';
-	next->ifaces[br].bridge.ports[next->ifaces[br].bridge.n_ports++] = j;
-	return true;
-}
-
-int dpb_cfg_keep_added(struct dpb_cfg *next, const struct dpb_cfg *running)
-{
-	unsigned int kept = 0;
-
-	/* Bridge by bridge, in their ports' order: the order they were added in. */
-	for (unsigned int b = 0; b < running->n_ifaces; b++) {
-		const struct dpb_cfg_iface *bf = &running->ifaces[b];
-
-		if (bf->kind != DPB_IFACE_BRIDGE || bf->name[0] == '\0')
-			continue;
-		for (unsigned int k = 0; k < bf->bridge.n_ports; k++) {
-			const struct dpb_cfg_iface *f = &running->ifaces[bf->bridge.ports[k]];
-
-			if (f->added && keep_one(next, dpb_cfg_find(next, bf->name), f))
-				kept++;
-		}
-	}
-	return (int)kept;
-}
-
 static int remap(const int *map, int i)
 {
 	return i < 0 ? i : map[i];
 }
 
-int dpb_cfg_align(struct dpb_cfg *next, const struct dpb_cfg *running)
+int dpb_cfg_align(struct dpb_cfg *next, const char (*running)[DPB_NAME_LEN], unsigned int n_running)
 {
 	int map[DPB_CFG_MAX_IFACES];
 	bool taken[DPB_CFG_MAX_IFACES] = { false };
-	unsigned int n = running->n_ifaces;
+	unsigned int n = n_running;
 	struct dpb_cfg_iface *slots;
 
 	/* Names both have keep running's index; a new name takes the first slot
-	 * none of those holds (one a removed interface leaves, or a new one). */
+	 * nothing runs in: not one a running interface leaves in this very
+	 * reload (it is still there until the new model is published). */
+	for (unsigned int r = 0; r < n_running; r++)
+		taken[r] = running[r][0] != '\0';
 	for (unsigned int j = 0; j < next->n_ifaces; j++) {
-		int r = dpb_cfg_find(running, next->ifaces[j].name);
-
-		map[j] = r;
-		if (r >= 0)
-			taken[r] = true;
+		map[j] = -1;
+		for (unsigned int r = 0; r < n_running && map[j] < 0; r++)
+			if (running[r][0] && strcmp(running[r], next->ifaces[j].name) == 0)
+				map[j] = (int)r;
+		if (map[j] >= 0)
+			taken[map[j]] = true;
 	}
 	for (unsigned int j = 0; j < next->n_ifaces; j++) {
 		unsigned int k = 0;

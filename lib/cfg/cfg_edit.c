@@ -5,32 +5,45 @@
 
 #include "cfg_priv.h"
 
+int dpb_cfg_vhost_spec(const char *spec, bool vlan_aware, char name[DPB_NAME_LEN],
+		       struct dpb_cfg_vlan *vlan)
+{
+	struct dpb_cfg_iface f = { .master = -1 };
+	const char *colon = strchr(spec, ':');
+	size_t len = colon ? (size_t)(colon - spec) : strlen(spec);
+
+	if (len > DPB_NAME_LEN - 1 || (colon && (!vlan_aware || cfg_vhost_vlan_spec(&f, colon + 1) < 0)))
+		return -EINVAL;
+	memcpy(name, spec, len);
+	name[len] = '\0';
+	if (!dpb_cfg_valid_name(name))
+		return -EINVAL;
+	*vlan = f.vlan;
+	return 0;
+}
+
 int dpb_cfg_add_vhost_port(struct dpb_cfg *cfg, int bridge, const char *spec)
 {
 	struct dpb_cfg_bridge *br;
 	struct dpb_cfg_loc loc = { .line = 0 };
 	unsigned int diags = cfg->n_diags, errors = cfg->n_errors;
-	struct dpb_cfg_iface vlan_of = { .master = bridge };
-	const char *colon = strchr(spec, ':');
-	char name[DPB_NAME_LEN + 1];
+	struct dpb_cfg_vlan vlan;
+	char name[DPB_NAME_LEN];
 	int i;
 
 	if (bridge < 0 || (unsigned int)bridge >= cfg->n_ifaces ||
 	    cfg->ifaces[bridge].kind != DPB_IFACE_BRIDGE)
 		return -EINVAL;
 	br = &cfg->ifaces[bridge].bridge;
-	if (colon && (!br->vlan_aware || cfg_vhost_vlan_spec(&vlan_of, colon + 1) < 0))
+	if (dpb_cfg_vhost_spec(spec, br->vlan_aware, name, &vlan) < 0)
 		return -EINVAL;
-	if ((colon ? (size_t)(colon - spec) : strlen(spec)) > DPB_NAME_LEN - 1)
-		return -EINVAL;
-	snprintf(name, sizeof(name), "%.*s", colon ? (int)(colon - spec) : DPB_NAME_LEN, spec);
 	i = dpb_cfg_find(cfg, name);
 	if (i >= 0 && !(cfg->ifaces[i].vhost && cfg->ifaces[i].master < 0))
 		return -EEXIST;
 	if (br->n_ports == DPB_CFG_MAX_BR_PORTS)
 		return -ENOSPC;
 	if (i < 0) {
-		i = cfg_iface_get(cfg, name, &loc);   /* may take a removed VM port's slot */
+		i = cfg_iface_get(cfg, name, &loc);
 		/* A refused name leaves no diagnostic behind: the caller reports it. */
 		cfg->n_diags = diags;
 		cfg->n_errors = errors;
@@ -38,8 +51,7 @@ int dpb_cfg_add_vhost_port(struct dpb_cfg *cfg, int bridge, const char *spec)
 			return cfg->n_ifaces == DPB_CFG_MAX_IFACES ? -ENOSPC : -EINVAL;
 	}
 	cfg->ifaces[i].vhost = true;
-	cfg->ifaces[i].added = false;   /* the console's caller says so */
-	cfg->ifaces[i].vlan = vlan_of.vlan;
+	cfg->ifaces[i].vlan = vlan;
 	cfg->ifaces[i].master = bridge;
 	cfg->ifaces[i].eff_mtu = cfg->ifaces[bridge].eff_mtu;   /* its bridge's (cfg_mtu.c) */
 	cfg->ifaces[i].devargs[0] = '\0';

@@ -112,7 +112,7 @@ int dpb_cfg_find(const struct dpb_cfg *cfg, const char *name)
 	return -1;
 }
 
-static bool valid_ifname(const char *name)
+bool dpb_cfg_valid_name(const char *name)
 {
 	size_t n = strlen(name);
 
@@ -133,7 +133,7 @@ int cfg_iface_get(struct dpb_cfg *cfg, const char *name, const struct dpb_cfg_lo
 
 	if (i >= 0)
 		return i;
-	if (!valid_ifname(name)) {
+	if (!dpb_cfg_valid_name(name)) {
 		cfg_diag(cfg, DPB_DIAG_ERROR, loc,
 			 "'%s' is not a valid interface name (1-15 characters, not . or .., no '/', ':', ',', '=', spaces or control characters)",
 			 name);

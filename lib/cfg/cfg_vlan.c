@@ -128,16 +128,12 @@ void cfg_resolve_vlans(struct cfg_parser *p)
 	}
 }
 
-void dpb_cfg_port_vlans(const struct dpb_cfg *cfg, int iface, uint16_t *pvid,
-			uint64_t vids[64])
+void dpb_vlan_apply(const struct dpb_cfg_vlan *own, const struct dpb_cfg_vlan *def, uint16_t *pvid,
+		    uint64_t vids[64])
 {
-	const struct dpb_cfg_iface *f = &cfg->ifaces[iface];
-	const struct dpb_cfg_iface *br = f->kind == DPB_IFACE_BRIDGE ? f : &cfg->ifaces[f->master];
-	const struct dpb_cfg_vlan *own = &f->vlan, *def = &br->vlan;
-
 	*pvid = def->has_pvid ? def->pvid : 1;
 	memset(vids, 0, 64 * sizeof(vids[0]));
-	if (f != br) {
+	if (own) {
 		if (own->has_pvid)
 			*pvid = own->pvid;
 		if (own->has_vids)
@@ -146,6 +142,15 @@ void dpb_cfg_port_vlans(const struct dpb_cfg *cfg, int iface, uint16_t *pvid,
 			memcpy(vids, def->vids, 64 * sizeof(vids[0]));
 	}
 	set_vid(vids, *pvid);
+}
+
+void dpb_cfg_port_vlans(const struct dpb_cfg *cfg, int iface, uint16_t *pvid,
+			uint64_t vids[64])
+{
+	const struct dpb_cfg_iface *f = &cfg->ifaces[iface];
+	const struct dpb_cfg_iface *br = f->kind == DPB_IFACE_BRIDGE ? f : &cfg->ifaces[f->master];
+
+	dpb_vlan_apply(f != br ? &f->vlan : NULL, &br->vlan, pvid, vids);
 }
 
 int cfg_vhost_vlan_spec(struct dpb_cfg_iface *f, const char *opts)
@@ -173,14 +178,11 @@ int cfg_vhost_vlan_spec(struct dpb_cfg_iface *f, const char *opts)
 	return -EINVAL;
 }
 
-void dpb_cfg_vlan_list(const struct dpb_cfg *cfg, int iface, char *buf, size_t len)
+void dpb_vlan_format(uint16_t pvid, const uint64_t vids[64], char *buf, size_t len)
 {
-	uint64_t vids[64];
-	uint16_t pvid;
 	unsigned int v = 1;
 	size_t n;
 
-	dpb_cfg_port_vlans(cfg, iface, &pvid, vids);
 	n = (size_t)snprintf(buf, len, "%u PVID Egress Untagged", pvid);
 	while (v < 4095 && n < len) {
 		unsigned int end;
@@ -197,4 +199,13 @@ void dpb_cfg_vlan_list(const struct dpb_cfg *cfg, int iface, char *buf, size_t l
 			n += (size_t)snprintf(buf + n, len - n, ", %u-%u", v, end);
 		v = end + 1;
 	}
+}
+
+void dpb_cfg_vlan_list(const struct dpb_cfg *cfg, int iface, char *buf, size_t len)
+{
+	uint64_t vids[64];
+	uint16_t pvid;
+
+	dpb_cfg_port_vlans(cfg, iface, &pvid, vids);
+	dpb_vlan_format(pvid, vids, buf, len);
 }

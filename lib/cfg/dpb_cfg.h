@@ -180,7 +180,6 @@ struct dpb_cfg_iface {
 	uint8_t hwaddress[6];
 	int master;                      /**< index of its bond or bridge, -1 */
 	bool vhost;                      /**< a VM port: dpbond's vhost-user socket NAME.sock */
-	bool added;                      /**< a VM port the console added (dpb_ctl_add_vhost_port sets it), not the file's */
 	struct dpb_cfg_vlan vlan;        /**< as a bridge port; on a bridge, its ports' defaults */
 	unsigned int ad_port_prio;       /**< bond-ad-actor-port-prio (802.3ad member), 0 = 255 */
 	union {
@@ -291,6 +290,17 @@ void dpb_cfg_dump(const struct dpb_cfg *cfg, FILE *out);
  */
 int dpb_cfg_add_vhost_port(struct dpb_cfg *cfg, int bridge, const char *spec);
 
+/**
+ * A console's VM port, NAME, NAME:tag=VLAN or NAME:trunks=LIST (as
+ * dpb_cfg_add_vhost_port takes), into @p name and @p vlan; VLANs need
+ * @p vlan_aware. Pure. @return 0, or -EINVAL (a bad name or VLAN list).
+ */
+int dpb_cfg_vhost_spec(const char *spec, bool vlan_aware, char name[DPB_NAME_LEN],
+		       struct dpb_cfg_vlan *vlan);
+
+/** Whether @p name may name an interface (1-15 bytes; no `/ : , =`, whitespace, control characters; not `.` or `..`). Pure. */
+bool dpb_cfg_valid_name(const char *name);
+
 /** Whether VLAN @p vid (1-4094) is set in @p vids. Any thread. */
 static inline bool dpb_cfg_vid_isset(const uint64_t vids[64], unsigned int vid)
 {
@@ -312,6 +322,17 @@ int dpb_cfg_parse_vids(const char *list, uint64_t vids[64]);
  */
 void dpb_cfg_port_vlans(const struct dpb_cfg *cfg, int iface, uint16_t *pvid,
 			uint64_t vids[64]);
+
+/**
+ * The VLANs a port of a VLAN-aware bridge applies: its own options @p own
+ * (NULL for the bridge's own host port), else the bridge's defaults @p def
+ * (pvid 1 unless given), the pvid always among the vids. Pure.
+ */
+void dpb_vlan_apply(const struct dpb_cfg_vlan *own, const struct dpb_cfg_vlan *def, uint16_t *pvid,
+		    uint64_t vids[64]);
+
+/** @p pvid and @p vids as `bridge vlan show` lists them, into @p buf (see dpb_cfg_vlan_list). Pure. */
+void dpb_vlan_format(uint16_t pvid, const uint64_t vids[64], char *buf, size_t len);
 
 /**
  * The VLANs of bridge port @p iface as `bridge vlan show` lists them, into
@@ -353,24 +374,17 @@ bool dpb_cfg_has_vlans(const struct dpb_cfg *cfg, int i);
 bool dpb_cfg_slot_unused(const struct dpb_cfg *cfg, int i);
 
 /**
- * A reload keeps the VM ports the console added (as ifreload keeps
- * Proxmox's tap ports): each joins its bridge in @p next, after the file's
- * ports, with its VLANs, when @p next still has that bridge (VLAN-aware if
- * the port has VLANs), does not name the port itself and has room. Pure.
- * @return how many were kept.
+ * Renumbers @p next so that every interface it shares by name with what
+ * runs (@p running: the names of slots 0..@p n_running - 1, "" for a free
+ * one) has that slot's index; a new name takes the first free slot (not
+ * one a running name holds: that one is free after this reload), and an
+ * index whose name @p next lacks becomes an unused slot (no name, kind
+ * KERNEL). Members, ports, masters, VLAN devices, hooks and options
+ * follow. Pure.
+ * @return 0; -ENOSPC (the running names and the new ones need more than
+ *   DPB_CFG_MAX_IFACES slots) or -ENOMEM, @p next unchanged.
  */
-int dpb_cfg_keep_added(struct dpb_cfg *next, const struct dpb_cfg *running);
-
-/**
- * Renumbers @p next so that every interface it shares by name with
- * @p running has running's index; a new name takes an index running leaves
- * unused (dpb_cfg_slot_unused), and an index whose interface @p next lacks
- * becomes an unused slot (no name, kind KERNEL). Members, ports, masters,
- * VLAN devices, hooks and options follow. Pure.
- * @return 0, or -ENOMEM (@p next unchanged). Slots always suffice: every
- *   new name takes one that a name @p next lacks leaves.
- */
-int dpb_cfg_align(struct dpb_cfg *next, const struct dpb_cfg *running);
+int dpb_cfg_align(struct dpb_cfg *next, const char (*running)[DPB_NAME_LEN], unsigned int n_running);
 
 /** Index of the iface named @p name, or -1. */
 int dpb_cfg_find(const struct dpb_cfg *cfg, const char *name);

@@ -74,34 +74,53 @@ static struct dpb_port *free_port_slot(struct dpb_ctl *c, unsigned int *idx)
 	return &c->ports[*idx];
 }
 
+/* The device arguments of slot @iface: a VM port's vhost-user server, a host
+ * port's TAP unless the file names another device, else the file's. */
+static void devargs_of(struct dpb_ctl *c, int iface, char *buf, size_t len)
+{
+	const struct ctl_iface *x = &c->ifs[iface];
+	const char *given = x->added ? "" : c->file.ifaces[iface].devargs;
+
+	if (x->vhost)
+		ctl_vm_devargs(c, x->name, buf, len);
+	else if (x->host_port && given[0] == '\0')
+		snprintf(buf, len, "net_tap_%s,iface=%s", x->name, x->name);
+	else
+		snprintf(buf, len, "%s", given);
+}
+
 int ctl_attach_port(struct dpb_ctl *c, int iface)
 {
-	struct dpb_cfg_iface *f = &c->cfg.ifaces[iface];
+	const char *name = c->ifs[iface].name;
+	char devargs[DPB_CFG_DEVARGS_LEN];
 	struct dpb_port *p;
 	unsigned int idx;
 	int rc;
 
-	if (c->iface_port[iface] >= 0)
+	if (c->ifs[iface].port >= 0)
 		return 0;
-	if (f->vhost)
-		ctl_vm_devargs(c, f);
+	devargs_of(c, iface, devargs, sizeof(devargs));
 	p = free_port_slot(c, &idx);
 	if (p == NULL)
 		return -ENOSPC;
-	rc = dpb_port_attach(p, f->name, f->devargs, f->devargs[0] ? -1 : nth_port_of(f->name));
+	rc = dpb_port_attach(p, name, devargs, devargs[0] ? -1 : nth_port_of(name));
 	if (rc < 0) {
 		memset(p, 0, sizeof(*p));
+		if (c->ifs[iface].host_port)
+			DPB_LOG(ERR, HOST,
+				"%s:%u: %s: no host port (a TAP needs root and /dev/net/tun); --no-host-ports leaves the address to the kernel",
+				c->file.ifaces[iface].loc.file, c->file.ifaces[iface].loc.line, name);
 		return rc;
 	}
 	for (unsigned int i = 0; i < c->n_ports; i++) {
 		if (i != idx && c->ports[i].name[0] && c->ports[i].port_id == p->port_id) {
-			DPB_LOG(ERR, PORT, "%s: device is already %s (port %u)", f->name,
+			DPB_LOG(ERR, PORT, "%s: device is already %s (port %u)", name,
 				c->ports[i].name, p->port_id);
 			memset(p, 0, sizeof(*p));
 			return -EEXIST;
 		}
 	}
-	c->iface_port[iface] = (int)idx;
+	c->ifs[iface].port = (int)idx;
 	c->port_down[idx] = false;
 	return 0;
 }
@@ -118,8 +137,8 @@ static int create_pool(struct dpb_ctl *c)
 	n += 8 * c->n_pollers * (DPB_FWD_TXBUF + DPB_FWD_BURST);
 	n += c->n_pollers * MBUF_CACHE * 2;
 	/* --mbufs: a size of the operator's (or a test's that runs it dry). */
-	if (c->cfg.n_mbufs)
-		n = c->cfg.n_mbufs;
+	if (c->file.n_mbufs)
+		n = c->file.n_mbufs;
 	c->pool = rte_pktmbuf_pool_create("dpb_mbufs", n, n / 8 < MBUF_CACHE ? n / 8 : MBUF_CACHE, 0,
 					  RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
 	if (c->pool == NULL) {
@@ -190,14 +209,14 @@ static int create_workers(struct dpb_ctl *c)
 /* bond-lacp-dedicated-queue: LACP on a queue of its own where rte_flow can. */
 static int steer_slow(struct dpb_ctl *c)
 {
-	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
-		const struct dpb_cfg_iface *f = &c->cfg.ifaces[i];
+	for (unsigned int b = 0; b < c->n_bonds; b++) {
+		const struct ctl_bond *cb = &c->bonds[b];
+		const struct dpb_cfg_iface *f = &c->file.ifaces[cb->iface];
 
-		if (f->kind != DPB_IFACE_BOND || f->bond.mode != DPB_BOND_MODE_8023AD ||
-		    !f->bond.lacp_dedicated_queue)
+		if (cb->conf.mode != DPB_BOND_MODE_8023AD || !cb->conf.lacp_dedicated_queue)
 			continue;
-		for (unsigned int k = 0; k < f->bond.n_members; k++) {
-			struct dpb_port *p = &c->ports[c->iface_port[f->bond.members[k]]];
+		for (unsigned int k = 0; k < cb->bond.n_members; k++) {
+			struct dpb_port *p = &c->ports[cb->member_port[k]];
 			char why[160];
 			int rc = dpb_port_steer_slow(p, why, sizeof(why));
 
@@ -220,7 +239,7 @@ static int steer_slow(struct dpb_ctl *c)
 int ctl_bond_build(struct dpb_ctl *c, struct ctl_bond *cb, int iface, uint64_t now,
 		   const struct dpb_mac *addr)
 {
-	const struct dpb_cfg_iface *f = &c->cfg.ifaces[iface];
+	const struct dpb_cfg_iface *f = &c->file.ifaces[iface];
 	int rc = dpb_bond_init(&cb->bond, f->name, &f->bond, now);
 	unsigned int n = 0;
 
@@ -231,6 +250,7 @@ int ctl_bond_build(struct dpb_ctl *c, struct ctl_bond *cb, int iface, uint64_t n
 	}
 	cb->iface = iface;
 	cb->ctl = c;
+	cb->conf = f->bond;
 	for (unsigned int k = 0; k < f->bond.n_members; k++) {
 		int m = f->bond.members[k];
 		struct dpb_port *p;
@@ -238,16 +258,17 @@ int ctl_bond_build(struct dpb_ctl *c, struct ctl_bond *cb, int iface, uint64_t n
 		struct dpb_link_sample s;
 		struct dpb_mac mac;
 
-		if (c->iface_port[m] < 0)   /* a member a reload restarts: it joins after */
+		if (c->ifs[m].port < 0)   /* a member a reload restarts: it joins after */
 			continue;
-		p = &c->ports[c->iface_port[m]];
+		p = &c->ports[c->ifs[m].port];
 		dpb_port_link(p, &link);
 		s.carrier = link.up;
 		s.speed_mbps = link.speed_mbps;
 		s.full_duplex = link.full_duplex;
 		memcpy(mac.b, p->perm_addr.addr_bytes, DPB_MAC_LEN);
 		dpb_bond_add_member(&cb->bond, p->name, &mac, &s, now);
-		cb->member_port[n] = c->iface_port[m];
+		cb->member_port[n] = c->ifs[m].port;
+		cb->member_iface[n] = m;
 		/* bond-primary: as Linux when the named slave is enslaved, forced. */
 		if (m == f->bond.primary)
 			dpb_bond_set_primary(&cb->bond, (int)n, now);
@@ -269,23 +290,31 @@ int ctl_bond_build(struct dpb_ctl *c, struct ctl_bond *cb, int iface, uint64_t n
 
 static int init_bond(struct dpb_ctl *c, int iface, uint64_t now)
 {
-	c->iface_bond[iface] = (int)c->n_bonds;
+	c->ifs[iface].bond = (int)c->n_bonds;
 	return ctl_bond_build(c, &c->bonds[c->n_bonds++], iface, now, NULL);
+}
+
+void ctl_bridge_settings(const struct dpb_ctl *c, struct ctl_bridge *br, int iface)
+{
+	const struct dpb_cfg_iface *f = &c->file.ifaces[iface];
+
+	br->iface = iface;
+	br->vlan_aware = f->bridge.vlan_aware;
+	br->n_ports = f->bridge.n_ports;
+	memcpy(br->ports, f->bridge.ports, sizeof(br->ports[0]) * f->bridge.n_ports);
+	br->ageing_ms = (uint64_t)f->bridge.ageing_s * 1000;
 }
 
 int ctl_bridge_build(struct dpb_ctl *c, struct ctl_bridge *br, int iface)
 {
-	const struct dpb_cfg_iface *f = &c->cfg.ifaces[iface];
-
-	br->iface = iface;
-	br->ageing_ms = (uint64_t)f->bridge.ageing_s * 1000;
+	ctl_bridge_settings(c, br, iface);
 	br->fdb = dpb_fdb_create(8192);
 	return br->fdb == NULL ? -ENOMEM : 0;
 }
 
 static int init_bridge(struct dpb_ctl *c, int iface)
 {
-	c->iface_bridge[iface] = (int)c->n_bridges;
+	c->ifs[iface].bridge = (int)c->n_bridges;
 	return ctl_bridge_build(c, &c->bridges[c->n_bridges++], iface);
 }
 
@@ -305,23 +334,6 @@ static int init_host_ports(struct dpb_ctl *c)
  * the device `--port BRIDGE=DEVARGS` names), counted as the bridge; so does
  * a VLAN with addresses on a VLAN-aware bridge, as one of its ports.
  */
-int ctl_attach_host_port(struct dpb_ctl *c, int iface)
-{
-	struct dpb_cfg_iface *f = &c->cfg.ifaces[iface];
-	char name[DPB_NAME_LEN];
-	int rc;
-
-	snprintf(name, sizeof(name), "%s", f->name);
-	if (f->devargs[0] == '\0')
-		snprintf(f->devargs, sizeof(f->devargs), "net_tap_%s,iface=%s", name, name);
-	rc = ctl_attach_port(c, iface);
-	if (rc < 0)
-		DPB_LOG(ERR, HOST,
-			"%s:%u: %s: no host port (a TAP needs root and /dev/net/tun); --no-host-ports leaves the address to the kernel",
-			f->loc.file, f->loc.line, f->name);
-	return rc;
-}
-
 int ctl_wants_port(const struct dpb_cfg *cfg, int i)
 {
 	const struct dpb_cfg_iface *f = &cfg->ifaces[i];
@@ -339,13 +351,12 @@ int ctl_wants_port(const struct dpb_cfg *cfg, int i)
 static int attach_ports(struct dpb_ctl *c)
 {
 	for (int pass = 0; pass < 2; pass++) {
-		for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
-			int want = ctl_wants_port(&c->cfg, (int)i), rc;
+		for (unsigned int i = 0; i < c->n_ifs; i++) {
+			int want = ctl_wants_port(&c->file, (int)i), rc;
 
 			if (want == CTL_PORT_NONE || (want == CTL_PORT_HOST) != (pass == 1))
 				continue;
-			rc = want == CTL_PORT_DEVICE ? ctl_attach_port(c, (int)i) :
-						       ctl_attach_host_port(c, (int)i);
+			rc = ctl_attach_port(c, (int)i);
 			if (rc < 0)
 				return rc;
 		}
@@ -364,9 +375,9 @@ struct dpb_ctl *dpb_ctl_create(const struct dpb_cfg *cfg)
 
 	if (c == NULL)
 		return NULL;
-	memcpy(&c->cfg, cfg, sizeof(*cfg));
-	for (unsigned int i = 0; i < DPB_CFG_MAX_IFACES; i++)
-		c->iface_port[i] = c->iface_bond[i] = c->iface_bridge[i] = -1;
+	memcpy(&c->file, cfg, sizeof(*cfg));
+	memcpy(c->run_dir, cfg->run_dir, sizeof(c->run_dir));
+	ctl_model_init(c);
 	c->tsc_hz = rte_get_tsc_hz();
 	c->start_tsc = rte_get_tsc_cycles();
 	c->n_workers = rte_lcore_count() - 1;
@@ -380,16 +391,16 @@ struct dpb_ctl *dpb_ctl_create(const struct dpb_cfg *cfg)
 	for (unsigned int i = 0; i < c->n_ports; i++)
 		if (ctl_port_up(c, &c->ports[i]) < 0)
 			goto fail;
-	if (steer_slow(c) < 0)
-		goto fail;
 	now = dpb_ctl_now_ms(c);
-	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
-		enum dpb_iface_kind k = c->cfg.ifaces[i].kind;
+	for (unsigned int i = 0; i < c->n_ifs; i++) {
+		enum dpb_iface_kind k = c->ifs[i].kind;
 
 		if ((k == DPB_IFACE_BOND && init_bond(c, (int)i, now) < 0) ||
 		    (k == DPB_IFACE_BRIDGE && init_bridge(c, (int)i) < 0))
 			goto fail;
 	}
+	if (steer_slow(c) < 0)
+		goto fail;
 	if (init_host_ports(c) < 0)
 		goto fail;
 	/* A VM that is not connected yet reads down from the first snapshot on. */
@@ -429,17 +440,17 @@ int dpb_ctl_destroy(struct dpb_ctl *c)
 	}
 	rte_eal_mp_wait_lcore();
 	/* Forwarding has stopped: what each port did, for the log. */
-	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
+	for (unsigned int i = 0; i < c->n_ifs; i++) {
 		struct ctl_sums s;
 		uint64_t dropped = 0;
 
-		if (c->iface_port[i] < 0)
+		if (c->ifs[i].port < 0)
 			continue;
 		ctl_sums_read(c, (int)i, &s);
 		for (unsigned int r = 0; r < DPB_DROP_COUNT; r++)
 			dropped += s.drops[r];
 		DPB_LOG(INFO, CTL, "final counters: %s: rx %lu tx %lu dropped %lu",
-			c->cfg.ifaces[i].name, (unsigned long)s.rx_pkts, (unsigned long)s.tx_pkts,
+			c->ifs[i].name, (unsigned long)s.rx_pkts, (unsigned long)s.tx_pkts,
 			(unsigned long)dropped);
 	}
 	for (unsigned int i = 0; i < c->n_ports; i++)

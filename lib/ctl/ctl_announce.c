@@ -61,7 +61,7 @@ void ctl_announce_changes(struct dpb_ctl *c, const struct dpb_fwd_snapshot *old,
 	for (unsigned int i = 0; i < c->n_bonds; i++) {
 		struct ctl_bond *cb = &c->bonds[i];
 		const struct dpb_fwd_bond *a = &old->bonds[i], *b = &now_snap->bonds[i];
-		unsigned int rounds = c->cfg.ifaces[cb->iface].bond.num_grat_arp;
+		unsigned int rounds = cb->conf.num_grat_arp;
 		bool pending = cb->notify_left > 0;
 
 		if (rounds == 0 || b->n_tx == 0 || !tx_changed(a, b))
@@ -84,7 +84,7 @@ void ctl_announce_changes(struct dpb_ctl *c, const struct dpb_fwd_snapshot *old,
 struct round {
 	struct dpb_ctl *c;
 	struct ctl_bond *cb;
-	const struct dpb_cfg_bridge *br;
+	const struct ctl_bridge *br;
 	uint16_t bond_pvid;        /* VLAN-aware: the bond port's pvid (sent untagged) */
 	uint64_t bond_vids[64];    /* VLAN-aware: the VLANs the bond port carries */
 	uint16_t tag;              /* the bridge is over a VLAN of the bond (vmbr0v5): its tag */
@@ -112,7 +112,7 @@ static void announce_one(void *ctx, const struct dpb_fdb_item *it)
 
 	/* Bond ports' MACs live beyond the bonds: not ours to announce. */
 	if (it->port == r->via ||
-	    (it->port < r->br->n_ports && r->c->iface_bond[r->br->ports[it->port]] >= 0))
+	    (it->port < r->br->n_ports && r->c->ifs[r->br->ports[it->port]].bond >= 0))
 		return;
 	if (!cb->notify_all) {
 		uint32_t k = dpb_fwd_tlb_bucket(0, it->mac.b);
@@ -149,14 +149,14 @@ static void announce_vlan_hosts(struct dpb_ctl *c, struct ctl_bond *cb)
 	struct round r = { .c = c, .cb = cb };
 	uint8_t frame[DPB_ANNOUNCE_FRAME_LEN];
 
-	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
-		const struct dpb_cfg_iface *v = &c->cfg.ifaces[i];
+	for (unsigned int i = 0; i < c->n_ifs; i++) {
+		const struct dpb_cfg_iface *v = &c->file.ifaces[i];   /* its addresses */
 		struct rte_ether_addr a;
 		struct dpb_mac mac;
 
-		if (v->kind != DPB_IFACE_VLAN || !v->host_port || v->master >= 0 ||
-		    v->vlan_raw != cb->iface || c->iface_port[i] < 0 ||
-		    rte_eth_macaddr_get(c->ports[c->iface_port[i]].port_id, &a) != 0)
+		if (c->ifs[i].added || v->kind != DPB_IFACE_VLAN || !v->host_port || v->master >= 0 ||
+		    v->vlan_raw != cb->iface || c->ifs[i].port < 0 ||
+		    rte_eth_macaddr_get(c->ports[c->ifs[i].port].port_id, &a) != 0)
 			continue;
 		memcpy(mac.b, a.addr_bytes, DPB_MAC_LEN);
 		for (unsigned int k = 0; k < v->n_addrs; k++) {
@@ -185,11 +185,11 @@ static void announce_vlan_hosts(struct dpb_ctl *c, struct ctl_bond *cb)
 static void send_round(struct dpb_ctl *c, struct ctl_bond *cb)
 {
 	for (unsigned int i = 0; i < c->n_bridges; i++) {
-		const struct dpb_cfg_bridge *br = &c->cfg.ifaces[c->bridges[i].iface].bridge;
+		const struct ctl_bridge *br = &c->bridges[i];
 		struct round r = { .c = c, .cb = cb, .br = br };
 
 		for (unsigned int k = 0; k < br->n_ports; k++) {
-			const struct dpb_cfg_iface *p = &c->cfg.ifaces[br->ports[k]];
+			const struct ctl_iface *p = &c->ifs[br->ports[k]];
 
 			if (br->ports[k] == cb->iface) {
 				r.tag = 0;
@@ -201,7 +201,7 @@ static void send_round(struct dpb_ctl *c, struct ctl_bond *cb)
 			}
 			r.via = k;
 			if (br->vlan_aware)
-				dpb_cfg_port_vlans(&c->cfg, cb->iface, &r.bond_pvid, r.bond_vids);
+				ctl_port_vlans(c, cb->iface, &r.bond_pvid, r.bond_vids);
 			dpb_fdb_foreach(c->bridges[i].fdb, announce_one, &r);
 		}
 	}

@@ -131,7 +131,7 @@ static void pick_source(const struct dpb_cfg *cfg, int bond, int bridge, const u
 
 void ctl_arpmon_init(struct dpb_ctl *c, struct ctl_bond *cb)
 {
-	const struct dpb_cfg *cfg = &c->cfg;
+	const struct dpb_cfg *cfg = &c->file;
 	const struct dpb_bond *b = &cb->bond;
 	struct dpb_fwd_arpmon *am = &cb->arpmon;
 	int bond = cb->iface, master = cfg->ifaces[bond].master;
@@ -180,8 +180,8 @@ static void probe_mac(const struct ctl_bond *cb, unsigned int k, const struct ct
 	const struct dpb_ctl *c = cb->ctl;
 	struct rte_ether_addr a;
 
-	if (src->host >= 0 && c->iface_port[src->host] >= 0 &&
-	    rte_eth_macaddr_get(c->ports[c->iface_port[src->host]].port_id, &a) == 0) {
+	if (src->host >= 0 && c->ifs[src->host].port >= 0 &&
+	    rte_eth_macaddr_get(c->ports[c->ifs[src->host].port].port_id, &a) == 0) {
 		memcpy(mac->b, a.addr_bytes, DPB_MAC_LEN);
 		return;
 	}

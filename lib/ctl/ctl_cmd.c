@@ -12,11 +12,11 @@ int dpb_ctl_set_link(struct dpb_ctl *c, const char *port, bool up, struct dpb_st
 	struct dpb_port *p;
 	int rc;
 
-	if (iface < 0 || c->iface_port[iface] < 0) {
+	if (iface < 0 || c->ifs[iface].port < 0) {
 		dpb_strbuf_printf(out, "no port named '%s'\n", port);
 		return -ENOENT;
 	}
-	p = &c->ports[c->iface_port[iface]];
+	p = &c->ports[c->ifs[iface].port];
 	rc = dpb_port_set_cable(p, up);
 	if (rc < 0) {
 		dpb_strbuf_printf(out, "%s: link %s failed: %s\n", p->name, up ? "up" : "down",
@@ -24,16 +24,11 @@ int dpb_ctl_set_link(struct dpb_ctl *c, const char *port, bool up, struct dpb_st
 		return rc;
 	}
 	/* A bridge port that loses its link loses its FDB entries (Linux). */
-	if (!up && c->cfg.ifaces[iface].master >= 0) {
-		int br = c->iface_bridge[c->cfg.ifaces[iface].master];
-		const struct dpb_cfg_bridge *cb;
+	if (!up) {
+		int br, k = ctl_bridge_position(c, iface, &br);
 
-		if (br >= 0) {
-			cb = &c->cfg.ifaces[c->bridges[br].iface].bridge;
-			for (unsigned int k = 0; k < cb->n_ports; k++)
-				if (cb->ports[k] == iface)
-					dpb_fdb_flush_port(c->bridges[br].fdb, k);
-		}
+		if (k >= 0 && c->ifs[iface].bridge < 0)
+			dpb_fdb_flush_port(c->bridges[br].fdb, (uint32_t)k);
 	}
 	/* The datapath learns of the cable now; bonds at their next miimon tick. */
 	ctl_publish(c);
@@ -46,18 +41,18 @@ int dpb_ctl_set_primary(struct dpb_ctl *c, const char *member, const char *bond,
 	int iface = ctl_find_iface(c, bond), m, rc;
 	struct ctl_bond *cb;
 
-	if (iface < 0 || c->iface_bond[iface] < 0) {
+	if (iface < 0 || c->ifs[iface].bond < 0) {
 		dpb_strbuf_printf(out, "no bond named '%s'\n", bond);
 		return -ENOENT;
 	}
-	cb = &c->bonds[c->iface_bond[iface]];
+	cb = &c->bonds[c->ifs[iface].bond];
 	if (!cb->bond.ops->uses_primary) {
 		dpb_strbuf_printf(out, "%s: mode %s has no primary\n", bond,
 				  dpb_bond_mode_name(cb->bond.mode));
 		return -EINVAL;
 	}
 	m = ctl_find_iface(c, member);
-	m = m < 0 ? -1 : dpb_bond_find_member(&cb->bond, c->cfg.ifaces[m].name);
+	m = m < 0 ? -1 : dpb_bond_find_member(&cb->bond, c->ifs[m].name);
 	if (m < 0) {
 		dpb_strbuf_printf(out, "%s is not a slave of %s\n", member, bond);
 		return -ENOENT;
@@ -77,7 +72,7 @@ int dpb_ctl_set_mode(struct dpb_ctl *c, const char *mode, const char *bond,
 	enum dpb_bond_mode m;
 	struct ctl_bond *cb;
 
-	if (iface < 0 || c->iface_bond[iface] < 0) {
+	if (iface < 0 || c->ifs[iface].bond < 0) {
 		dpb_strbuf_printf(out, "no bond named '%s'\n", bond);
 		return -ENOENT;
 	}
@@ -85,7 +80,7 @@ int dpb_ctl_set_mode(struct dpb_ctl *c, const char *mode, const char *bond,
 		dpb_strbuf_printf(out, "unknown mode '%s'\n", mode);
 		return -EINVAL;
 	}
-	cb = &c->bonds[c->iface_bond[iface]];
+	cb = &c->bonds[c->ifs[iface].bond];
 	if ((m == DPB_BOND_MODE_8023AD) != (cb->lacp != NULL)) {
 		/* LACP's state lives with the bond from its start. */
 		dpb_strbuf_printf(out, "%s: changing to or from 802.3ad needs a restart\n", bond);

@@ -92,5 +92,5 @@ void ctl_run_hooks_of(const struct dpb_cfg *cfg, enum dpb_hook_phase phase, cons
 
 void ctl_run_hooks(const struct dpb_ctl *c, enum dpb_hook_phase phase)
 {
-	ctl_run_hooks_of(&c->cfg, phase, NULL);
+	ctl_run_hooks_of(&c->file, phase, NULL);
 }

@@ -26,8 +26,7 @@
 static void host_mac(const struct dpb_ctl *c, const struct ctl_bridge *br, int iface, int pi,
 		     struct rte_ether_addr *mac)
 {
-	const struct dpb_cfg_iface *bf = &c->cfg.ifaces[br->iface], *f = &c->cfg.ifaces[iface];
-	const struct dpb_cfg_bridge *cb = &bf->bridge;
+	const struct dpb_cfg_iface *bf = &c->file.ifaces[br->iface], *f = &c->file.ifaces[iface];
 
 	rte_eth_macaddr_get(c->ports[pi].port_id, mac);
 	if (f->has_hwaddress || bf->has_hwaddress) {
@@ -35,8 +34,8 @@ static void host_mac(const struct dpb_ctl *c, const struct ctl_bridge *br, int i
 		       RTE_ETHER_ADDR_LEN);
 		return;
 	}
-	for (unsigned int k = 0; k < cb->n_ports; k++) {
-		int b = c->iface_bond[cb->ports[k]];
+	for (unsigned int k = 0; k < br->n_ports; k++) {
+		int b = c->ifs[br->ports[k]].bond;
 
 		if (b >= 0) {
 			memcpy(mac->addr_bytes, c->bonds[b].bond.addr.b, RTE_ETHER_ADDR_LEN);
@@ -115,38 +114,35 @@ static uint16_t host_vlan(const struct dpb_ctl *c, const struct ctl_bridge *br, 
 	uint64_t vids[64];
 	uint16_t pvid;
 
-	if (!c->cfg.ifaces[br->iface].bridge.vlan_aware)
+	if (!br->vlan_aware)
 		return 0;
-	dpb_cfg_port_vlans(&c->cfg, iface, &pvid, vids);
+	ctl_port_vlans(c, iface, &pvid, vids);
 	return pvid;
 }
 
 /* Host port @iface's place in its bridge: its index, or after the ports for the bridge's. */
-static unsigned int host_position(const struct dpb_ctl *c, const struct ctl_bridge *br, int iface)
+static unsigned int host_position(const struct ctl_bridge *br, int iface)
 {
-	const struct dpb_cfg_bridge *cb = &c->cfg.ifaces[br->iface].bridge;
-
-	for (unsigned int k = 0; k < cb->n_ports; k++)
-		if (cb->ports[k] == iface)
+	for (unsigned int k = 0; k < br->n_ports; k++)
+		if (br->ports[k] == iface)
 			return k;
-	return cb->n_ports;
+	return br->n_ports;
 }
 
 /* Calls @fn for every host port of bridge @br that has a device. */
 static int each_host_port(struct dpb_ctl *c, struct ctl_bridge *br,
 			  int (*fn)(struct dpb_ctl *, struct ctl_bridge *, int, int))
 {
-	const struct dpb_cfg_bridge *cb = &c->cfg.ifaces[br->iface].bridge;
 	int rc = 0;
 
-	for (unsigned int k = 0; k < cb->n_ports && rc == 0; k++) {
-		int f = cb->ports[k];
+	for (unsigned int k = 0; k < br->n_ports && rc == 0; k++) {
+		int f = br->ports[k];
 
-		if (c->cfg.ifaces[f].host_port && c->iface_port[f] >= 0)
-			rc = fn(c, br, f, c->iface_port[f]);
+		if (c->ifs[f].host_port && c->ifs[f].port >= 0)
+			rc = fn(c, br, f, c->ifs[f].port);
 	}
-	if (rc == 0 && c->iface_port[br->iface] >= 0)
-		rc = fn(c, br, br->iface, c->iface_port[br->iface]);
+	if (rc == 0 && c->ifs[br->iface].port >= 0)
+		rc = fn(c, br, br->iface, c->ifs[br->iface].port);
 	return rc;
 }
 
@@ -157,7 +153,7 @@ static int hold_mac(struct dpb_ctl *c, struct ctl_bridge *br, int iface, int pi)
 
 	rte_eth_macaddr_get(c->ports[pi].port_id, &mac);
 	return dpb_fdb_add_permanent(br->fdb, host_vlan(c, br, iface), mac.addr_bytes,
-				     host_position(c, br, iface));
+				     host_position(br, iface));
 }
 
 void ctl_host_port_moved(struct dpb_ctl *c, struct ctl_bridge *br)
@@ -182,7 +178,7 @@ static int kernel_side(const struct dpb_cfg_iface *f, const struct dpb_port *p)
 
 static int init_one(struct dpb_ctl *c, struct ctl_bridge *br, int iface, int pi)
 {
-	const struct dpb_cfg_iface *f = &c->cfg.ifaces[iface];
+	const struct dpb_cfg_iface *f = &c->file.ifaces[iface];
 	struct dpb_port *p = &c->ports[pi];
 	struct rte_ether_addr mac;
 
@@ -201,31 +197,31 @@ int ctl_host_port_init(struct dpb_ctl *c, struct ctl_bridge *br)
 /* The host port of a VLAN of a bond or NIC (bond0.60): as a Linux VLAN device. */
 static int vlan_host_port_init(struct dpb_ctl *c, int i)
 {
-	const struct dpb_cfg_iface *f = &c->cfg.ifaces[i];
-	struct dpb_port *p = &c->ports[c->iface_port[i]];
+	const struct dpb_cfg_iface *f = &c->file.ifaces[i];
+	struct dpb_port *p = &c->ports[c->ifs[i].port];
 	struct rte_ether_addr mac;
 	int lower = f->vlan_raw;
 
 	/* Its own hwaddress, else its device's MAC. */
 	if (f->has_hwaddress)
 		memcpy(mac.addr_bytes, f->hwaddress, RTE_ETHER_ADDR_LEN);
-	else if (c->iface_bond[lower] >= 0)
-		memcpy(mac.addr_bytes, c->bonds[c->iface_bond[lower]].bond.addr.b,
+	else if (c->ifs[lower].bond >= 0)
+		memcpy(mac.addr_bytes, c->bonds[c->ifs[lower].bond].bond.addr.b,
 		       RTE_ETHER_ADDR_LEN);
 	else
-		rte_eth_macaddr_get(c->ports[c->iface_port[lower]].port_id, &mac);
+		rte_eth_macaddr_get(c->ports[c->ifs[lower].port].port_id, &mac);
 	dpb_port_set_mac(p, &mac);
 	return kernel_side(f, p);
 }
 
 int ctl_vlan_host_ports_init(struct dpb_ctl *c)
 {
-	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
-		const struct dpb_cfg_iface *f = &c->cfg.ifaces[i];
+	for (unsigned int i = 0; i < c->n_ifs; i++) {
+		const struct dpb_cfg_iface *f = &c->file.ifaces[i];
 		int rc;
 
 		if (f->kind != DPB_IFACE_VLAN || !f->host_port || f->master >= 0 ||
-		    c->iface_port[i] < 0)
+		    c->ifs[i].port < 0)
 			continue;
 		rc = vlan_host_port_init(c, (int)i);
 		if (rc < 0)
@@ -239,8 +235,8 @@ static bool kernel_name(const struct dpb_ctl *c, int iface, char *ifname)
 {
 	struct rte_eth_dev_info info;
 
-	return c->iface_port[iface] >= 0 &&
-	       rte_eth_dev_info_get(c->ports[c->iface_port[iface]].port_id, &info) == 0 &&
+	return c->ifs[iface].port >= 0 &&
+	       rte_eth_dev_info_get(c->ports[c->ifs[iface].port].port_id, &info) == 0 &&
 	       info.if_index != 0 && if_indextoname(info.if_index, ifname) != NULL;
 }
 
@@ -255,7 +251,7 @@ static bool has_addr(const struct dpb_cfg_iface *f, const struct dpb_cfg_addr *a
 
 int ctl_host_port_readdress(struct dpb_ctl *c, int iface, const struct dpb_cfg_iface *was)
 {
-	const struct dpb_cfg_iface *f = &c->cfg.ifaces[iface];
+	const struct dpb_cfg_iface *f = &c->file.ifaces[iface];
 	char ifname[IF_NAMESIZE], why[128], text[INET6_ADDRSTRLEN];
 	bool same = f->n_addrs == was->n_addrs && f->inet6 == was->inet6 &&
 		    memcmp(&f->gateway4.bytes, &was->gateway4.bytes, 16) == 0 &&
@@ -284,12 +280,12 @@ int ctl_host_port_readdress(struct dpb_ctl *c, int iface, const struct dpb_cfg_i
 
 int ctl_host_port_start(struct dpb_ctl *c, int iface)
 {
-	const struct dpb_cfg_iface *f = &c->cfg.ifaces[iface];
+	const struct dpb_cfg_iface *f = &c->file.ifaces[iface];
 	int bridge = f->kind == DPB_IFACE_BRIDGE ? iface : f->master;
 
-	if (c->iface_port[iface] < 0)
+	if (c->ifs[iface].port < 0)
 		return 0;
-	if (bridge >= 0 && c->iface_bridge[bridge] >= 0)
-		return init_one(c, &c->bridges[c->iface_bridge[bridge]], iface, c->iface_port[iface]);
+	if (bridge >= 0 && c->ifs[bridge].bridge >= 0)
+		return init_one(c, &c->bridges[c->ifs[bridge].bridge], iface, c->ifs[iface].port);
 	return vlan_host_port_init(c, iface);
 }

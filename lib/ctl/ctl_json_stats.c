@@ -25,32 +25,25 @@ static json_t *drops_json(const struct ctl_sums *s, uint64_t *total)
 
 bool ctl_has_stats(const struct dpb_ctl *c, int iface)
 {
-	return c->iface_port[iface] >= 0 ||
-	       (c->cfg.ifaces[iface].kind == DPB_IFACE_BOND && c->iface_bond[iface] >= 0);
+	return c->ifs[iface].port >= 0 ||
+	       (c->ifs[iface].kind == DPB_IFACE_BOND && c->ifs[iface].bond >= 0);
 }
 
 json_t *ctl_json_port_stats(const struct dpb_ctl *c, int iface)
 {
-	const struct dpb_cfg_iface *f = &c->cfg.ifaces[iface];
+	const struct ctl_iface *f = &c->ifs[iface];
 	struct ctl_sums s;
 	uint64_t total;
 	json_t *o, *drops;
 
-	ctl_sums_read(c, iface, &s);
-	if (c->iface_port[iface] < 0)   /* a bond: its members' traffic, its own drops too */
-		for (unsigned int k = 0; k < f->bond.n_members; k++) {
-			struct ctl_sums m;
-
-			ctl_sums_read(c, f->bond.members[k], &m);
-			ctl_sums_add(&s, &m);
-		}
+	ctl_sums_of(c, iface, &s);
 	o = json_pack("{s:s, s:s, s:o}", "name", f->name,
-		      "kind", c->iface_port[iface] >= 0 ? "port" : "bond",
-		      "master", f->master < 0 ? json_null() : json_string(c->cfg.ifaces[f->master].name));
+		      "kind", c->ifs[iface].port >= 0 ? "port" : "bond",
+		      "master", f->master < 0 ? json_null() : json_string(c->ifs[f->master].name));
 	if (o == NULL)
 		return NULL;
-	if (c->iface_port[iface] >= 0) {
-		const struct dpb_port *p = &c->ports[c->iface_port[iface]];
+	if (c->ifs[iface].port >= 0) {
+		const struct dpb_port *p = &c->ports[c->ifs[iface].port];
 		struct rte_eth_stats st;
 		char dev[RTE_ETH_NAME_MAX_LEN] = "";
 
@@ -79,18 +72,20 @@ json_t *ctl_json_drops(const struct dpb_ctl *c)
 	json_t *o = json_object(), *by = json_object();
 	uint64_t total = 0, lost = 0;
 
-	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
+	for (unsigned int i = 0; i < c->n_ifs; i++) {
 		struct ctl_sums s;
 		uint64_t n;
 		json_t *d;
 
+		if (c->ifs[i].name[0] == '\0')   /* a free slot */
+			continue;
 		ctl_sums_read(c, (int)i, &s);
 		d = drops_json(&s, &n);
 		if (n == 0) {   /* as the text: only interfaces that dropped */
 			json_decref(d);
 			continue;
 		}
-		json_object_set_new(by, c->cfg.ifaces[i].name, d);
+		json_object_set_new(by, c->ifs[i].name, d);
 		total += n;
 	}
 	for (unsigned int w = 0; w < c->n_pollers; w++)
@@ -109,7 +104,7 @@ json_t *ctl_json_workers(const struct dpb_ctl *c)
 		const struct dpb_worker *wk = c->workers[w];
 		uint64_t rx = 0, tx = 0, dropped = 0;
 
-		for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
+		for (unsigned int i = 0; i < c->n_ifs; i++) {
 			const struct dpb_if_counters *k = &wk->ctr[i];
 
 			rx += atomic_load_explicit(&k->rx_pkts, memory_order_relaxed);

@@ -55,7 +55,7 @@ static json_t *vlans_json(const struct dpb_ctl *c, int f)
 	uint64_t vids[64];
 	json_t *a = json_array();
 
-	dpb_cfg_port_vlans(&c->cfg, f, &pvid, vids);
+	ctl_port_vlans(c, f, &pvid, vids);
 	for (unsigned int v = 1; v < 4095; v++)
 		if (dpb_cfg_vid_isset(vids, v) && v != pvid)
 			json_array_append_new(a, json_integer(v));
@@ -64,19 +64,19 @@ static json_t *vlans_json(const struct dpb_ctl *c, int f)
 
 static json_t *bridge_port_json(const struct dpb_ctl *c, int f, bool host, bool vlan_aware)
 {
-	const struct dpb_cfg_iface *v = &c->cfg.ifaces[f];
+	const struct ctl_iface *v = &c->ifs[f];
 	json_t *o = json_pack("{s:s}", "name", v->name);
 
-	if (c->iface_bond[f] >= 0 && !host) {
+	if (c->ifs[f].bond >= 0 && !host) {
 		json_object_set_new(o, "kind", json_string("bond"));
-		json_object_set_new(o, "state", json_string(ctl_bond_up(&c->bonds[c->iface_bond[f]]) ?
+		json_object_set_new(o, "state", json_string(ctl_bond_up(&c->bonds[c->ifs[f].bond]) ?
 							    "up" : "down"));
-	} else if (c->iface_port[f] < 0 && v->kind == DPB_IFACE_VLAN) {
+	} else if (c->ifs[f].port < 0 && v->kind == DPB_IFACE_VLAN) {
 		json_object_set_new(o, "kind", json_string("vlan"));
 		json_object_set_new(o, "vlan_id", json_integer(v->vlan_id));
-		json_object_set_new(o, "vlan_raw_device", json_string(c->cfg.ifaces[v->vlan_raw].name));
+		json_object_set_new(o, "vlan_raw_device", json_string(c->ifs[v->vlan_raw].name));
 	} else {
-		const struct dpb_port *p = &c->ports[c->iface_port[f]];
+		const struct dpb_port *p = &c->ports[c->ifs[f].port];
 		struct dpb_port_link l;
 
 		dpb_port_link(p, &l);
@@ -94,7 +94,7 @@ static json_t *bridge_port_json(const struct dpb_ctl *c, int f, bool host, bool 
 struct fdb_json_ctx {
 	json_t *a;
 	const struct dpb_ctl *c;
-	const struct dpb_cfg_bridge *cb;
+	const struct ctl_bridge *cb;
 	int host;                  /* the bridge's own iface, the last port; -1 */
 	bool vlan_aware;
 };
@@ -106,9 +106,9 @@ static void fdb_item_json(void *ctx, const struct dpb_fdb_item *it)
 	const char *port = "?";
 
 	if (it->port < x->cb->n_ports)
-		port = x->c->cfg.ifaces[x->cb->ports[it->port]].name;
+		port = x->c->ifs[x->cb->ports[it->port]].name;
 	else if (it->port == x->cb->n_ports && x->host >= 0)
-		port = x->c->cfg.ifaces[x->host].name;
+		port = x->c->ifs[x->host].name;
 	json_array_append_new(x->a, json_pack("{s:s, s:s, s:o}", "mac", dpb_mac_format(&it->mac, mac),
 					      "port", port, "vlan", x->vlan_aware ?
 					      json_integer(it->vlan) : json_null()));
@@ -116,9 +116,8 @@ static void fdb_item_json(void *ctx, const struct dpb_fdb_item *it)
 
 json_t *ctl_json_bridge(const struct dpb_ctl *c, int iface)
 {
-	const struct ctl_bridge *br = &c->bridges[c->iface_bridge[iface]];
-	const struct dpb_cfg_bridge *cb = &c->cfg.ifaces[iface].bridge;
-	struct fdb_json_ctx x = { json_array(), c, cb, c->iface_port[iface] >= 0 ? iface : -1,
+	const struct ctl_bridge *br = &c->bridges[c->ifs[iface].bridge], *cb = br;
+	struct fdb_json_ctx x = { json_array(), c, cb, c->ifs[iface].port >= 0 ? iface : -1,
 				  cb->vlan_aware };
 	json_t *ports = json_array();
 
@@ -128,8 +127,8 @@ json_t *ctl_json_bridge(const struct dpb_ctl *c, int iface)
 		json_array_append_new(ports, bridge_port_json(c, iface, true, cb->vlan_aware));
 	dpb_fdb_foreach(br->fdb, fdb_item_json, &x);
 	return json_pack("{s:s, s:b, s:b, s:I, s:I, s:I, s:I, s:o, s:o}", "name",
-			 c->cfg.ifaces[iface].name, "stp", 0, "vlan_aware", cb->vlan_aware,
-			 "ageing_s", (json_int_t)cb->ageing_s,
+			 c->ifs[iface].name, "stp", 0, "vlan_aware", cb->vlan_aware,
+			 "ageing_s", (json_int_t)(br->ageing_ms / 1000),
 			 "fdb_entries", (json_int_t)br->fdb->n_entries,
 			 "learned", (json_int_t)br->learned, "moved", (json_int_t)br->moved,
 			 "ports", ports, "fdb", x.a);
@@ -139,7 +138,7 @@ static json_t *port_stats_all(const struct dpb_ctl *c)
 {
 	json_t *a = json_array();
 
-	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++)
+	for (unsigned int i = 0; i < c->n_ifs; i++)
 		if (ctl_has_stats(c, (int)i))
 			json_array_append_new(a, ctl_json_port_stats(c, (int)i));
 	return a;
@@ -153,17 +152,17 @@ static int view_iface(const struct dpb_ctl *c, enum dpb_ctl_view view, const cha
 
 	switch (view) {
 	case DPB_VIEW_BONDING:
-		if (i >= 0 && c->iface_bond[i] >= 0)
+		if (i >= 0 && c->ifs[i].bond >= 0)
 			return i;
 		dpb_strbuf_printf(err, "no bond named '%s'\n", name);
 		break;
 	case DPB_VIEW_LACP:
-		if (i >= 0 && c->iface_bond[i] >= 0 && c->bonds[c->iface_bond[i]].lacp)
+		if (i >= 0 && c->ifs[i].bond >= 0 && c->bonds[c->ifs[i].bond].lacp)
 			return i;
 		dpb_strbuf_printf(err, "no 802.3ad bond named '%s'\n", name);
 		break;
 	case DPB_VIEW_BRIDGE:
-		if (i >= 0 && c->iface_bridge[i] >= 0)
+		if (i >= 0 && c->ifs[i].bridge >= 0)
 			return i;
 		dpb_strbuf_printf(err, "no bridge named '%s'\n", name);
 		break;
@@ -192,9 +191,9 @@ json_t *ctl_view_json(struct dpb_ctl *c, enum dpb_ctl_view view, const char *arg
 		return NULL;
 	switch (view) {
 	case DPB_VIEW_BONDING:
-		return ctl_json_bond(c, &c->bonds[c->iface_bond[i]]);
+		return ctl_json_bond(c, &c->bonds[c->ifs[i].bond]);
 	case DPB_VIEW_LACP:
-		return ctl_json_lacp(c, &c->bonds[c->iface_bond[i]]);
+		return ctl_json_lacp(c, &c->bonds[c->ifs[i].bond]);
 	case DPB_VIEW_BRIDGE:
 		return ctl_json_bridge(c, i);
 	default:

@@ -88,7 +88,7 @@ int ctl_lacp_init(struct dpb_ctl *c, struct ctl_bond *cb, const struct dpb_cfg_b
 			.full_duplex = m->full_duplex || !m->duplex_known,
 		};
 
-		unsigned int prio = c->cfg.ifaces[cfg->members[k]].ad_port_prio;
+		unsigned int prio = c->file.ifaces[cb->member_iface[k]].ad_port_prio;
 
 		dpb_lacp_add_port(cb->lacp, k, (uint16_t)(prio ? prio : 255));
 		ctl_lacp_link(cb, k, &s, now);
@@ -170,14 +170,14 @@ static void slow_drop(struct ctl_bond *cb, unsigned int k, enum dpb_drop_reason 
 {
 	struct dpb_ctl *c = cb->ctl;
 
-	dpb_ctr_add(&c->ctl_drops[c->cfg.ifaces[cb->iface].bond.members[k]][r], 1);
+	dpb_ctr_add(&c->ctl_drops[cb->member_iface[k]][r], 1);
 }
 
-/* The interface (cfg index) of ethdev @pid, or -1. */
+/* The interface (slot) of ethdev @pid, or -1. */
 static int iface_of_port(const struct dpb_ctl *c, uint16_t pid)
 {
-	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++)
-		if (c->iface_port[i] >= 0 && c->ports[c->iface_port[i]].port_id == pid)
+	for (unsigned int i = 0; i < c->n_ifs; i++)
+		if (c->ifs[i].port >= 0 && c->ports[c->ifs[i].port].port_id == pid)
 			return (int)i;
 	return -1;
 }
@@ -349,11 +349,11 @@ int dpb_ctl_show_lacp(struct dpb_ctl *c, const char *bond, struct dpb_strbuf *ou
 	int iface = ctl_find_iface(c, bond);
 	struct ctl_bond *cb;
 
-	if (iface < 0 || c->iface_bond[iface] < 0 || c->bonds[c->iface_bond[iface]].lacp == NULL) {
+	if (iface < 0 || c->ifs[iface].bond < 0 || c->bonds[c->ifs[iface].bond].lacp == NULL) {
 		dpb_strbuf_printf(out, "no 802.3ad bond named '%s'\n", bond);
 		return -ENOENT;
 	}
-	cb = &c->bonds[c->iface_bond[iface]];
+	cb = &c->bonds[c->ifs[iface].bond];
 	dpb_strbuf_printf(out, "%s: active aggregator %u, %u active port%s, min_links %u\n", bond,
 			  dpb_lacp_active_aggregator(cb->lacp), dpb_lacp_active_ports(cb->lacp),
 			  dpb_lacp_active_ports(cb->lacp) == 1 ? "" : "s", cb->min_links);

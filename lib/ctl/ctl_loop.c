@@ -77,26 +77,13 @@ static void fill_bond(const struct dpb_ctl *c, const struct ctl_bond *cb,
 static bool bridge_port_of(const struct dpb_ctl *c, int iface, uint16_t *bridge,
 			   uint16_t *br_port)
 {
-	int master = c->cfg.ifaces[iface].master;
-	const struct dpb_cfg_bridge *br;
+	int b, k = ctl_bridge_position(c, iface, &b);
 
-	if (c->iface_bridge[iface] >= 0) {
-		/* The bridge's host port, after its configured ports. */
-		*bridge = (uint16_t)c->iface_bridge[iface];
-		*br_port = (uint16_t)c->cfg.ifaces[iface].bridge.n_ports;
-		return true;
-	}
-	if (master < 0 || c->iface_bridge[master] < 0)
+	if (k < 0)
 		return false;
-	br = &c->cfg.ifaces[master].bridge;
-	for (unsigned int k = 0; k < br->n_ports; k++) {
-		if (br->ports[k] == iface) {
-			*bridge = (uint16_t)c->iface_bridge[master];
-			*br_port = (uint16_t)k;
-			return true;
-		}
-	}
-	return false;
+	*bridge = (uint16_t)b;
+	*br_port = (uint16_t)k;
+	return true;
 }
 
 /* A port's place in a bridge as the datapath needs it; VLANs when VLAN-aware. */
@@ -105,51 +92,49 @@ static void fill_brport(const struct dpb_ctl *c, bool vlan_aware, int f,
 {
 	bp->iface = (uint16_t)f;
 	if (vlan_aware)
-		dpb_cfg_port_vlans(&c->cfg, f, &bp->pvid, s->vids[f]);
+		ctl_port_vlans(c, f, &bp->pvid, s->vids[f]);
 }
 
 static void fill_bridge(const struct dpb_ctl *c, const struct ctl_bridge *cbr,
 			struct dpb_fwd_bridge *fb, struct dpb_fwd_snapshot *s)
 {
-	const struct dpb_cfg_bridge *br = &c->cfg.ifaces[cbr->iface].bridge;
-
 	fb->fdb = cbr->fdb;
-	fb->vlan_aware = br->vlan_aware;
+	fb->vlan_aware = cbr->vlan_aware;
 	fb->host_brport = -1;
-	fb->n_ports = (uint16_t)br->n_ports;
-	for (unsigned int k = 0; k < br->n_ports; k++) {
-		int f = br->ports[k];
+	fb->n_ports = (uint16_t)cbr->n_ports;
+	for (unsigned int k = 0; k < cbr->n_ports; k++) {
+		int f = cbr->ports[k];
+		const struct ctl_iface *x = &c->ifs[f];
 		struct dpb_fwd_brport *bp = &fb->ports[k];
 
-		fill_brport(c, br->vlan_aware, f, bp, s);
+		fill_brport(c, cbr->vlan_aware, f, bp, s);
 		if (ctl_vlanif_brport(c, f, bp))
 			continue;
-		if (!br->vlan_aware && c->cfg.ifaces[f].kind == DPB_IFACE_VLAN &&
-		    c->cfg.ifaces[f].host_port) {
+		if (!cbr->vlan_aware && x->kind == DPB_IFACE_VLAN && x->host_port) {
 			/* The host's VLAN of a plain bridge (vmbr0.7). */
-			uint16_t vid = (uint16_t)c->cfg.ifaces[f].vlan_id;
+			uint16_t vid = (uint16_t)x->vlan_id;
 
 			bp->local = true;
 			bp->local_vid = vid;
 			fb->has_local_vlans = true;
 			fb->local_vids[vid / 64] |= 1ull << (vid % 64);
 		}
-		if (c->iface_bond[f] >= 0) {
+		if (x->bond >= 0) {
 			bp->kind = DPB_BRPORT_BOND;
-			bp->bond = (uint16_t)c->iface_bond[f];
+			bp->bond = (uint16_t)x->bond;
 		} else {
 			bp->kind = DPB_BRPORT_PORT;
-			bp->port_id = c->ports[c->iface_port[f]].port_id;
+			bp->port_id = c->ports[x->port].port_id;
 		}
 	}
-	if (c->iface_port[cbr->iface] >= 0) {
+	if (c->ifs[cbr->iface].port >= 0) {
 		struct dpb_fwd_brport *bp = &fb->ports[fb->n_ports++];
 
-		fill_brport(c, br->vlan_aware, cbr->iface, bp, s);
+		fill_brport(c, cbr->vlan_aware, cbr->iface, bp, s);
 		bp->local = true;
 		fb->host_brport = (int16_t)(fb->n_ports - 1);
 		bp->kind = DPB_BRPORT_PORT;
-		bp->port_id = c->ports[c->iface_port[cbr->iface]].port_id;
+		bp->port_id = c->ports[c->ifs[cbr->iface].port].port_id;
 	}
 }
 
@@ -158,12 +143,12 @@ static void assign_queues(const struct dpb_ctl *c, struct dpb_fwd_snapshot *s)
 {
 	unsigned int k = 0;
 
-	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
+	for (unsigned int i = 0; i < c->n_ifs; i++) {
 		const struct dpb_port *p;
 
-		if (c->iface_port[i] < 0)
+		if (c->ifs[i].port < 0)
 			continue;
-		p = &c->ports[c->iface_port[i]];
+		p = &c->ports[c->ifs[i].port];
 		for (uint16_t q = 0; p->started && q < p->n_rxq; q++) {
 			unsigned int w = k++ % c->n_pollers;
 
@@ -186,25 +171,25 @@ static struct dpb_fwd_snapshot *build_snapshot(struct dpb_ctl *c)
 	s->forwarding = c->forwarding;
 	for (unsigned int i = 0; i < RTE_MAX_ETHPORTS; i++)
 		s->port_iface[i] = DPB_FWD_NO_IFACE;
-	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
-		const struct dpb_cfg_iface *f = &c->cfg.ifaces[i];
+	for (unsigned int i = 0; i < c->n_ifs; i++) {
+		const struct ctl_iface *f = &c->ifs[i];
 		const struct dpb_port *p;
 		struct dpb_fwd_in *in;
 		int master = f->master;
 
-		if (c->iface_port[i] < 0)
+		if (c->ifs[i].port < 0)
 			continue;
-		p = &c->ports[c->iface_port[i]];
+		p = &c->ports[c->ifs[i].port];
 		in = &s->in[p->port_id];
 		s->port_iface[p->port_id] = (uint16_t)i;
 		s->cable_out[p->port_id] = dpb_port_cable_out(p);
-		s->tx_down[p->port_id] = s->cable_out[p->port_id] || c->port_down[c->iface_port[i]];
+		s->tx_down[p->port_id] = s->cable_out[p->port_id] || c->port_down[c->ifs[i].port];
 		s->tx_chains[p->port_id] = p->tx_multi_seg;
 		s->max_frame[p->port_id] = p->mtu ? p->mtu + RTE_ETHER_HDR_LEN : UINT32_MAX;
 		if (p->peer_mtu && p->peer_mtu + RTE_ETHER_HDR_LEN < s->max_frame[p->port_id])
 			s->max_frame[p->port_id] = p->peer_mtu + RTE_ETHER_HDR_LEN;
-		if (master >= 0 && c->iface_bond[master] >= 0) {
-			const struct ctl_bond *cb = &c->bonds[c->iface_bond[master]];
+		if (master >= 0 && c->ifs[master].bond >= 0) {
+			const struct ctl_bond *cb = &c->bonds[c->ifs[master].bond];
 			int m = dpb_bond_find_member(&cb->bond, f->name);
 
 			in->rx_ok = dpb_bond_member_rx_ok(&cb->bond, (unsigned int)m);
@@ -212,7 +197,7 @@ static struct dpb_fwd_snapshot *build_snapshot(struct dpb_ctl *c)
 									      (unsigned int)m);
 			in->punt_slow = cb->lacp != NULL;
 			if (cb->bond.arp_interval_ms)
-				in->arpmon = (uint16_t)(c->iface_bond[master] + 1);
+				in->arpmon = (uint16_t)(c->ifs[master].bond + 1);
 			in->in_bridge = bridge_port_of(c, master, &in->bridge, &in->br_port);
 		} else {
 			in->rx_ok = true;

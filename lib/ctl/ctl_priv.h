@@ -20,9 +20,33 @@
 /* balance-tlb/alb rebalancing interval: Linux's BOND_TLB_REBALANCE_INTERVAL. */
 #define CTL_REBALANCE_MS 10000
 
+/*
+ * The runtime model: what runs, built from the file's model (c->file) at
+ * start and by each reload, changed by the console (VM ports). An
+ * interface's index is its slot: the workers' counters, the snapshot and
+ * the file's model (aligned to it by each reload) all use it.
+ */
+struct ctl_iface {
+	char name[DPB_NAME_LEN];         /* "": a free slot */
+	enum dpb_iface_kind kind;
+	int master;                      /* slot of its bond or bridge, -1 */
+	int port;                        /* its device: c->ports index, -1 */
+	int bond;                        /* c->bonds index, -1 */
+	int bridge;                      /* c->bridges index, -1 */
+	bool vhost;                      /* a VM port */
+	bool added;                      /* a VM port the console added: no stanza in c->file */
+	bool host_port;                  /* a TAP with its addresses (a bridge's, a VLAN's) */
+	unsigned int mtu;                /* the MTU it runs with */
+	int vlan_raw;                    /* a VLAN interface: its device's slot, -1 */
+	unsigned int vlan_id;
+	struct dpb_cfg_vlan vlan;        /* as a bridge port; a bridge: its ports' defaults */
+};
+
 struct ctl_bond {
-	int iface;                       /* cfg index */
+	int iface;                       /* slot */
+	struct dpb_cfg_bond conf;        /* the settings it was built with (members: slots) */
 	struct dpb_bond bond;
+	int member_iface[DPB_BOND_MAX_MEMBERS]; /* slot of each member */
 	int member_port[DPB_BOND_MAX_MEMBERS]; /* index into ctl->ports */
 	unsigned int events_logged;
 	uint64_t tlb_seen[DPB_FWD_TLB_BUCKETS]; /* tlb_bytes at the last rebalance */
@@ -45,7 +69,7 @@ struct ctl_bond {
 	struct ctl_arp_src {
 		uint8_t addr[16];                /* IPv4 in the first four; zero: none */
 		uint16_t vlan;                   /* tag on the bond, 0: untagged */
-		int host;                        /* the host port (cfg index) it is of, -1 */
+		int host;                        /* the host port (slot) it is of, -1 */
 	} arp_src[DPB_BOND_MAX_TARGETS];
 	struct dpb_fwd_arpmon arpmon;
 	uint64_t arp_probes, arp_probes_lost;
@@ -58,7 +82,10 @@ struct ctl_bond {
 };
 
 struct ctl_bridge {
-	int iface;                       /* cfg index */
+	int iface;                       /* slot */
+	bool vlan_aware;
+	unsigned int n_ports;            /* its ports' slots, by position (the host port after) */
+	int ports[DPB_CFG_MAX_BR_PORTS];
 	struct dpb_fdb *fdb;
 	uint64_t ageing_ms;
 	uint64_t learned;                /* new entries */
@@ -72,16 +99,18 @@ struct ctl_sums {
 };
 
 struct dpb_ctl {
-	struct dpb_cfg cfg;
+	/* The file as last applied: the settings of the interfaces it defines
+	 * (addresses, hooks, bond options), never changed at run time. */
+	struct dpb_cfg file;
+	char run_dir[DPB_CFG_PATH_LEN];
+	unsigned int n_ifs;
+	struct ctl_iface ifs[DPB_CFG_MAX_IFACES];
 	uint64_t tsc_hz;
 	uint64_t start_tsc;
 	uint64_t next_tick_tsc;
 	unsigned int n_ports;
 	struct dpb_port ports[CTL_MAX_PORTS];
 	bool port_down[CTL_MAX_PORTS];          /* a bridge port (not a member) whose link is down */
-	int iface_port[DPB_CFG_MAX_IFACES];     /* cfg index -> ports index, -1 */
-	int iface_bond[DPB_CFG_MAX_IFACES];     /* cfg index -> bonds index, -1 */
-	int iface_bridge[DPB_CFG_MAX_IFACES];   /* cfg index -> bridges index, -1 */
 	unsigned int n_bonds;
 	struct ctl_bond bonds[DPB_FWD_MAX_BONDS];
 	unsigned int n_bridges;
@@ -110,6 +139,25 @@ struct dpb_ctl {
 	bool warp_allowed;                      /* --test-clock */
 };
 
+/* ctl_model.c: the runtime model's interfaces. */
+/* Slot @i's structure as the file (c->file) has it; its port, bond and bridge are kept. */
+void ctl_iface_from_file(struct dpb_ctl *c, int i);
+/* Every slot from the file, with no port, bond or bridge yet. */
+void ctl_model_init(struct dpb_ctl *c);
+/* A slot for a new interface @name (a console's VM port): the one a removed
+ * VM port of that name left, else a free one. @return it, -EEXIST (@name
+ * runs) or -ENOSPC. */
+int ctl_iface_new(struct dpb_ctl *c, const char *name);
+/* The slot of the interface named @name, or -1. */
+int ctl_find_name(const struct dpb_ctl *c, const char *name);
+/* Slot @i's position in its bridge (the bridge's host port: after the
+ * ports), with the bridge's index in @bridge. @return it, or -1 (no bridge). */
+int ctl_bridge_position(const struct dpb_ctl *c, int i, int *bridge);
+/* The VLANs bridge port (or host port) @i carries on its VLAN-aware bridge. */
+void ctl_port_vlans(const struct dpb_ctl *c, int i, uint16_t *pvid, uint64_t vids[64]);
+/* Those VLANs as `bridge vlan show` lists them. */
+void ctl_vlan_list(const struct dpb_ctl *c, int i, char *buf, size_t len);
+
 /* ctl_announce.c */
 /* Schedules announcements for each bond whose transmitting members changed. */
 void ctl_announce_changes(struct dpb_ctl *c, const struct dpb_fwd_snapshot *old,
@@ -120,30 +168,34 @@ void ctl_announce_tick(struct dpb_ctl *c, uint64_t now);
 void ctl_announce_show(const struct ctl_bond *cb, struct dpb_strbuf *out);
 
 /* ctl.c */
-/* Finds or probes the device of port @iface (cfg index). @return 0 or -errno. */
+/* Finds or probes the device of slot @iface: the file's device, a VM port's
+ * vhost-user server, a host port's TAP. @return 0 or -errno. */
 int ctl_attach_port(struct dpb_ctl *c, int iface);
-/* A host port's TAP (devargs filled in when the file gives none). @return 0 or -errno. */
-int ctl_attach_host_port(struct dpb_ctl *c, int iface);
 /* What device slot @i of @cfg needs. */
 enum { CTL_PORT_NONE, CTL_PORT_DEVICE, CTL_PORT_HOST_IN_BRIDGE, CTL_PORT_HOST };
 int ctl_wants_port(const struct dpb_cfg *cfg, int i);
-/* Bond @iface of c->cfg built in @cb (its final place: LACP keeps the pointer),
+/* Bond @iface of c->file built in @cb (its final place: LACP keeps the pointer),
  * with the members that have a device; its MAC the file's hwaddress, else
  * @addr (a bond built again keeps its MAC, as Linux's), else its first
  * member's. @return 0 or -errno. */
 int ctl_bond_build(struct dpb_ctl *c, struct ctl_bond *cb, int iface, uint64_t now,
 		   const struct dpb_mac *addr);
-/* Bridge @iface of c->cfg built in @br, with an empty FDB. @return 0 or -ENOMEM. */
+/* Bridge @iface's settings and ports (the file's) into @br. */
+void ctl_bridge_settings(const struct dpb_ctl *c, struct ctl_bridge *br, int iface);
+/* Bridge @iface of the file built in @br, with an empty FDB. @return 0 or -ENOMEM. */
 int ctl_bridge_build(struct dpb_ctl *c, struct ctl_bridge *br, int iface);
 /* Each device @cfg puts in a bond or bridge has one; else `file:line: error:` in @out
  * (NULL: the log). @return 0 or -ENODEV. */
 int ctl_check_devices(const struct dpb_cfg *cfg, struct dpb_strbuf *out);
 
 /* ctl_vm.c */
-/* Fills a VM port's devargs: a vhost-user server socket under run_dir. */
-void ctl_vm_devargs(struct dpb_ctl *c, struct dpb_cfg_iface *f);
+/* A VM port's devargs, in @buf: a vhost-user server socket under the run directory. */
+void ctl_vm_devargs(struct dpb_ctl *c, const char *name, char *buf, size_t len);
 /* Configures and starts an attached port (a VM port's socket made 0600). */
 int ctl_port_up(struct dpb_ctl *c, struct dpb_port *p);
+/* VM port @i leaves its bridge (the ports after it move down one; what the
+ * bridge learned from there on is forgotten). @return the bridge's index, or -ENOENT. */
+int ctl_vm_port_leave(struct dpb_ctl *c, int i);
 /* Polls the links of bridge ports that are not bond members (VMs, host ports). */
 void ctl_poll_bridge_links(struct dpb_ctl *c, uint64_t now);
 
@@ -259,6 +311,8 @@ void ctl_telemetry_fini(void);
 
 /* ctl_show.c */
 void ctl_sums_read(const struct dpb_ctl *c, int iface, struct ctl_sums *s);
+/* Interface @iface's counters as shown: a bond's are its members' and its own drops. */
+void ctl_sums_of(const struct dpb_ctl *c, int iface, struct ctl_sums *s);
 /* Adds @b to @a. */
 void ctl_sums_add(struct ctl_sums *a, const struct ctl_sums *b);
 int ctl_find_iface(const struct dpb_ctl *c, const char *name);

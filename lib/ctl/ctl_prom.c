@@ -114,25 +114,25 @@ static void counters(const struct dpb_ctl *c, struct dpb_strbuf *b)
 
 	for (int n = 0; n < 4; n++) {
 		head(b, names[n], "counter", "What dpbond received or sent on the port (since the last clear).");
-		for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
+		for (unsigned int i = 0; i < c->n_ifs; i++) {
 			struct ctl_sums s;
 
-			if (c->iface_port[i] < 0)
+			if (c->ifs[i].port < 0)
 				continue;
 			ctl_sums_read(c, (int)i, &s);
-			sample(b, names[n], "interface", c->cfg.ifaces[i].name, NULL, NULL,
+			sample(b, names[n], "interface", c->ifs[i].name, NULL, NULL,
 			       n == 0 ? s.rx_pkts : n == 1 ? s.rx_bytes : n == 2 ? s.tx_pkts : s.tx_bytes);
 		}
 	}
 	head(b, "dpbond_drops_total", "counter", "Frames not forwarded, by interface and reason (since the last clear).");
-	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
+	for (unsigned int i = 0; i < c->n_ifs; i++) {
 		struct ctl_sums s;
 
 		if (!ctl_has_stats(c, (int)i))
 			continue;
 		ctl_sums_read(c, (int)i, &s);
 		for (unsigned int r = 0; r < DPB_DROP_COUNT; r++)
-			sample(b, "dpbond_drops_total", "interface", c->cfg.ifaces[i].name, "reason",
+			sample(b, "dpbond_drops_total", "interface", c->ifs[i].name, "reason",
 			       dpb_drop_reason_name(r), s.drops[r]);
 	}
 	for (unsigned int w = 0; w < c->n_pollers; w++)
@@ -145,15 +145,15 @@ static void bridges(const struct dpb_ctl *c, struct dpb_strbuf *b)
 {
 	head(b, "dpbond_fdb_entries", "gauge", "Entries in the bridge's forwarding database.");
 	for (unsigned int i = 0; i < c->n_bridges; i++)
-		sample(b, "dpbond_fdb_entries", "bridge", c->cfg.ifaces[c->bridges[i].iface].name,
+		sample(b, "dpbond_fdb_entries", "bridge", c->ifs[c->bridges[i].iface].name,
 		       NULL, NULL, c->bridges[i].fdb->n_entries);
 	head(b, "dpbond_fdb_learned_total", "counter", "New entries the bridge learned.");
 	for (unsigned int i = 0; i < c->n_bridges; i++)
-		sample(b, "dpbond_fdb_learned_total", "bridge", c->cfg.ifaces[c->bridges[i].iface].name,
+		sample(b, "dpbond_fdb_learned_total", "bridge", c->ifs[c->bridges[i].iface].name,
 		       NULL, NULL, c->bridges[i].learned);
 	head(b, "dpbond_fdb_moved_total", "counter", "Entries that changed port.");
 	for (unsigned int i = 0; i < c->n_bridges; i++)
-		sample(b, "dpbond_fdb_moved_total", "bridge", c->cfg.ifaces[c->bridges[i].iface].name,
+		sample(b, "dpbond_fdb_moved_total", "bridge", c->ifs[c->bridges[i].iface].name,
 		       NULL, NULL, c->bridges[i].moved);
 }
 

@@ -22,11 +22,11 @@
 
 static bool to_brport(struct dpb_ctl *c, int f, const uint8_t *frame, size_t len)
 {
-	if (c->iface_bond[f] >= 0)
-		return ctl_inject(c, true, (uint16_t)c->iface_bond[f], frame, len);
-	if (c->iface_port[f] < 0)
+	if (c->ifs[f].bond >= 0)
+		return ctl_inject(c, true, (uint16_t)c->ifs[f].bond, frame, len);
+	if (c->ifs[f].port < 0)
 		return false;
-	return ctl_inject(c, false, c->ports[c->iface_port[f]].port_id, frame, len);
+	return ctl_inject(c, false, c->ports[c->ifs[f].port].port_id, frame, len);
 }
 
 /* The MAC member @k gives its clients: its own, unless it is the host's. */
@@ -61,27 +61,25 @@ void ctl_rlb_frame(struct dpb_ctl *c, const struct rte_mbuf *m)
 	uint8_t f[ARP_LEN];
 	const uint8_t *d;
 	int host = -1, bridge, out;
-	const struct dpb_cfg_bridge *br;
-	struct ctl_bridge *cbr;
+	struct ctl_bridge *br;
 	struct dpb_mac host_mac, client;
 
-	for (unsigned int i = 0; i < c->cfg.n_ifaces && host < 0; i++)
-		if (c->iface_port[i] >= 0 && c->ports[c->iface_port[i]].port_id == m->port)
+	for (unsigned int i = 0; i < c->n_ifs && host < 0; i++)
+		if (c->ifs[i].port >= 0 && c->ports[c->ifs[i].port].port_id == m->port)
 			host = (int)i;
-	if (host < 0 || (bridge = c->iface_bridge[host]) < 0 ||
+	if (host < 0 || (bridge = c->ifs[host].bridge) < 0 ||
 	    (d = rte_pktmbuf_read(m, 0, ARP_LEN, f)) == NULL) {
 		c->rlb_forward_lost++;   /* not a host port's ARP reply after all */
 		return;
 	}
 	if (d != f)
 		memcpy(f, d, ARP_LEN);
-	cbr = &c->bridges[bridge];
-	br = &c->cfg.ifaces[host].bridge;
+	br = &c->bridges[bridge];
 	memcpy(host_mac.b, f + 6, DPB_MAC_LEN);
 	memcpy(client.b, f, DPB_MAC_LEN);
-	out = dpb_fdb_lookup(cbr->fdb, 0, client.b, NULL);
+	out = dpb_fdb_lookup(br->fdb, 0, client.b, NULL);
 	if (out >= 0 && out < (int)br->n_ports) {
-		int b = c->iface_bond[br->ports[out]];
+		int b = c->ifs[br->ports[out]].bond;
 
 		if (b >= 0 && c->bonds[b].rlb) {
 			struct ctl_bond *cb = &c->bonds[b];
@@ -187,12 +185,13 @@ void ctl_rlb_tick(struct dpb_ctl *c, uint64_t now)
 
 void ctl_rlb_init(struct dpb_ctl *c, struct ctl_bond *cb)
 {
-	const struct dpb_cfg_iface *f = &c->cfg.ifaces[cb->iface];
-	const struct dpb_cfg_iface *br = f->master >= 0 ? &c->cfg.ifaces[f->master] : NULL;
+	const struct ctl_iface *f = &c->ifs[cb->iface];
+	const struct ctl_iface *br = f->master >= 0 ? &c->ifs[f->master] : NULL;
 
 	/* Only under a bridge whose own host port sends untagged over the bond. */
 	if (cb->bond.mode != DPB_BOND_MODE_BALANCE_ALB || br == NULL ||
-	    br->kind != DPB_IFACE_BRIDGE || !br->host_port || br->bridge.vlan_aware)
+	    br->kind != DPB_IFACE_BRIDGE || !br->host_port ||
+	    c->file.ifaces[f->master].bridge.vlan_aware)
 		return;
 	cb->rlb = calloc(1, sizeof(*cb->rlb));
 	if (cb->rlb == NULL) {
@@ -207,13 +206,13 @@ void ctl_rlb_snapshot(const struct dpb_ctl *c, struct dpb_fwd_snapshot *s)
 {
 	for (unsigned int i = 0; i < c->n_bonds; i++) {
 		const struct ctl_bond *cb = &c->bonds[i];
-		int bridge = c->cfg.ifaces[cb->iface].master;
+		int bridge = c->ifs[cb->iface].master;
 		struct rte_ether_addr host;
 
-		if (cb->rlb == NULL || c->iface_port[bridge] < 0)
+		if (cb->rlb == NULL || c->ifs[bridge].port < 0)
 			continue;
-		rte_eth_macaddr_get(c->ports[c->iface_port[bridge]].port_id, &host);
-		s->in[c->ports[c->iface_port[bridge]].port_id].rlb_punt = true;
+		rte_eth_macaddr_get(c->ports[c->ifs[bridge].port].port_id, &host);
+		s->in[c->ports[c->ifs[bridge].port].port_id].rlb_punt = true;
 		for (unsigned int k = 0; k < cb->bond.n_members; k++) {
 			struct dpb_fwd_in *in = &s->in[c->ports[cb->member_port[k]].port_id];
 			const struct dpb_mac *own = &cb->bond.members[k].perm_addr;

@@ -10,7 +10,7 @@
 
 int ctl_find_iface(const struct dpb_ctl *c, const char *name)
 {
-	int i = dpb_cfg_find(&c->cfg, name);
+	int i = ctl_find_name(c, name);
 	char *end;
 	unsigned long pid;
 
@@ -21,11 +21,27 @@ int ctl_find_iface(const struct dpb_ctl *c, const char *name)
 	if (*name && *end == '\0') {
 		for (unsigned int k = 0; k < c->n_ports; k++)
 			if (c->ports[k].port_id == pid)
-				for (unsigned int f = 0; f < c->cfg.n_ifaces; f++)
-					if (c->iface_port[f] == (int)k)
+				for (unsigned int f = 0; f < c->n_ifs; f++)
+					if (c->ifs[f].port == (int)k)
 						return (int)f;
 	}
 	return -1;
+}
+
+void ctl_sums_of(const struct dpb_ctl *c, int iface, struct ctl_sums *s)
+{
+	ctl_sums_read(c, iface, s);
+	/* A bond's traffic is its members'; its own drops are added. */
+	if (c->ifs[iface].port < 0 && c->ifs[iface].bond >= 0) {
+		const struct ctl_bond *cb = &c->bonds[c->ifs[iface].bond];
+
+		for (unsigned int k = 0; k < cb->bond.n_members; k++) {
+			struct ctl_sums m;
+
+			ctl_sums_read(c, cb->member_iface[k], &m);
+			ctl_sums_add(s, &m);
+		}
+	}
 }
 
 void ctl_sums_read(const struct dpb_ctl *c, int iface, struct ctl_sums *s)
@@ -76,15 +92,15 @@ static void print_drops(const struct ctl_sums *s, struct dpb_strbuf *out)
 
 static void show_one(struct dpb_ctl *c, int iface, struct dpb_strbuf *out)
 {
-	const struct dpb_cfg_iface *f = &c->cfg.ifaces[iface];
+	const struct ctl_iface *f = &c->ifs[iface];
 	const char *role = f->master < 0 ? "" :
-		c->cfg.ifaces[f->master].kind == DPB_IFACE_BOND ? ", slave of " : ", port of ";
-	const char *master = f->master < 0 ? "" : c->cfg.ifaces[f->master].name;
+		c->ifs[f->master].kind == DPB_IFACE_BOND ? ", slave of " : ", port of ";
+	const char *master = f->master < 0 ? "" : c->ifs[f->master].name;
 	struct ctl_sums s;
 
 	ctl_sums_read(c, iface, &s);
-	if (c->iface_port[iface] >= 0) {
-		const struct dpb_port *p = &c->ports[c->iface_port[iface]];
+	if (c->ifs[iface].port >= 0) {
+		const struct dpb_port *p = &c->ports[c->ifs[iface].port];
 		struct rte_eth_stats st;
 		char dev[RTE_ETH_NAME_MAX_LEN];
 
@@ -106,14 +122,8 @@ static void show_one(struct dpb_ctl *c, int iface, struct dpb_strbuf *out)
 		print_drops(&s, out);
 		return;
 	}
-	if (f->kind == DPB_IFACE_BOND && c->iface_bond[iface] >= 0) {
-		/* A bond's traffic is its members'; its own drops are added. */
-		for (unsigned int k = 0; k < f->bond.n_members; k++) {
-			struct ctl_sums m;
-
-			ctl_sums_read(c, f->bond.members[k], &m);
-			ctl_sums_add(&s, &m);
-		}
+	if (f->bond >= 0) {
+		ctl_sums_of(c, iface, &s);
 		dpb_strbuf_printf(out, "######## %s (bond%s%s) ########\n", f->name, role, master);
 		dpb_strbuf_printf(out, "  RX-packets: %lu  RX-bytes: %lu\n",
 				  (unsigned long)s.rx_pkts, (unsigned long)s.rx_bytes);
@@ -128,12 +138,12 @@ int dpb_ctl_show_port_stats(struct dpb_ctl *c, const char *name, struct dpb_strb
 	int iface;
 
 	if (strcmp(name, "all") == 0) {
-		for (unsigned int i = 0; i < c->cfg.n_ifaces; i++)
+		for (unsigned int i = 0; i < c->n_ifs; i++)
 			show_one(c, (int)i, out);
 		return 0;
 	}
 	iface = ctl_find_iface(c, name);
-	if (iface < 0 || (c->iface_port[iface] < 0 && c->iface_bond[iface] < 0)) {
+	if (iface < 0 || (c->ifs[iface].port < 0 && c->ifs[iface].bond < 0)) {
 		dpb_strbuf_printf(out, "no port or bond named '%s'\n", name);
 		return -ENOENT;
 	}
@@ -143,13 +153,13 @@ int dpb_ctl_show_port_stats(struct dpb_ctl *c, const char *name, struct dpb_strb
 
 int dpb_ctl_clear_port_stats(struct dpb_ctl *c, struct dpb_strbuf *out)
 {
-	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
+	for (unsigned int i = 0; i < c->n_ifs; i++) {
 		struct ctl_sums now;
 
 		ctl_sums_read(c, (int)i, &now);
 		ctl_sums_add(&c->base[i], &now);
-		if (c->iface_port[i] >= 0)
-			rte_eth_stats_reset(c->ports[c->iface_port[i]].port_id);
+		if (c->ifs[i].port >= 0)
+			rte_eth_stats_reset(c->ports[c->ifs[i].port].port_id);
 	}
 	dpb_strbuf_puts(out, "port statistics cleared\n");
 	return 0;
@@ -160,14 +170,16 @@ int dpb_ctl_show_drops(struct dpb_ctl *c, struct dpb_strbuf *out)
 	uint64_t total = 0, lost = 0;
 
 	dpb_strbuf_puts(out, "Frames not forwarded, by interface and reason:\n");
-	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
+	for (unsigned int i = 0; i < c->n_ifs; i++) {
 		struct ctl_sums s;
 
+		if (c->ifs[i].name[0] == '\0')   /* a free slot */
+			continue;
 		ctl_sums_read(c, (int)i, &s);
 		for (unsigned int r = 0; r < DPB_DROP_COUNT; r++) {
 			if (!s.drops[r])
 				continue;
-			dpb_strbuf_printf(out, "  %-10s %-18s %lu\n", c->cfg.ifaces[i].name,
+			dpb_strbuf_printf(out, "  %-10s %-18s %lu\n", c->ifs[i].name,
 					  dpb_drop_reason_name(r), (unsigned long)s.drops[r]);
 			total += s.drops[r];
 		}
@@ -196,12 +208,12 @@ int dpb_ctl_show_bonding(struct dpb_ctl *c, const char *bond, struct dpb_strbuf 
 {
 	int iface = ctl_find_iface(c, bond);
 
-	if (iface < 0 || c->iface_bond[iface] < 0) {
+	if (iface < 0 || c->ifs[iface].bond < 0) {
 		dpb_strbuf_printf(out, "no bond named '%s'\n", bond);
 		return -ENOENT;
 	}
 	{
-		const struct ctl_bond *cb = &c->bonds[c->iface_bond[iface]];
+		const struct ctl_bond *cb = &c->bonds[c->ifs[iface].bond];
 		struct dpb_bond_ad_info ad;
 		int rc;
 
@@ -226,54 +238,53 @@ static void port_vlans(const struct dpb_ctl *c, const char *name, int f, struct 
 {
 	char list[1024];
 
-	dpb_cfg_vlan_list(&c->cfg, f, list, sizeof(list));
+	ctl_vlan_list(c, f, list, sizeof(list));
 	dpb_strbuf_printf(out, "  %-15s %s\n", name, list);
 }
 
 static void show_vlans(const struct dpb_ctl *c, int bridge, struct dpb_strbuf *out)
 {
-	const struct dpb_cfg_bridge *cb = &c->cfg.ifaces[bridge].bridge;
+	const struct ctl_bridge *cb = &c->bridges[c->ifs[bridge].bridge];
 
 	dpb_strbuf_puts(out, "vlans (tagged unless marked):\n");
 	for (unsigned int k = 0; k < cb->n_ports; k++)
-		port_vlans(c, c->cfg.ifaces[cb->ports[k]].name, cb->ports[k], out);
-	if (c->iface_port[bridge] >= 0)
-		port_vlans(c, c->cfg.ifaces[bridge].name, bridge, out);
+		port_vlans(c, c->ifs[cb->ports[k]].name, cb->ports[k], out);
+	if (c->ifs[bridge].port >= 0)
+		port_vlans(c, c->ifs[bridge].name, bridge, out);
 }
 
 int dpb_ctl_show_bridge(struct dpb_ctl *c, const char *bridge, struct dpb_strbuf *out)
 {
 	int iface = ctl_find_iface(c, bridge);
-	const struct dpb_cfg_bridge *cb;
 	const struct ctl_bridge *br;
 	const char *names[DPB_FWD_MAX_BR_PORTS];
 	unsigned int n;
 
-	if (iface < 0 || c->iface_bridge[iface] < 0) {
+	if (iface < 0 || c->ifs[iface].bridge < 0) {
 		dpb_strbuf_printf(out, "no bridge named '%s'\n", bridge);
 		return -ENOENT;
 	}
-	br = &c->bridges[c->iface_bridge[iface]];
-	cb = &c->cfg.ifaces[iface].bridge;
-	n = cb->n_ports + (c->iface_port[iface] >= 0);
+	br = &c->bridges[c->ifs[iface].bridge];
+	n = br->n_ports + (c->ifs[iface].port >= 0);
 	dpb_strbuf_printf(out, "bridge %s: stp off,%s ageing %u s, %u ports, %u fdb entries, %lu learned, %lu moved\n",
-			  bridge, cb->vlan_aware ? " vlan-aware," : "", cb->ageing_s, n, br->fdb->n_entries,
+			  bridge, br->vlan_aware ? " vlan-aware," : "", (unsigned int)(br->ageing_ms / 1000),
+			  n, br->fdb->n_entries,
 			  (unsigned long)br->learned, (unsigned long)br->moved);
-	for (unsigned int k = 0; k < cb->n_ports; k++) {
-		int f = cb->ports[k];
+	for (unsigned int k = 0; k < br->n_ports; k++) {
+		int f = br->ports[k];
 
-		names[k] = c->cfg.ifaces[f].name;
-		if (c->iface_bond[f] >= 0) {
+		names[k] = c->ifs[f].name;
+		if (c->ifs[f].bond >= 0) {
 			dpb_strbuf_printf(out, "  port %u: %s (bond, %s)\n    ", k, names[k],
-					  ctl_bond_up(&c->bonds[c->iface_bond[f]]) ? "up" : "down");
-			ctl_announce_show(&c->bonds[c->iface_bond[f]], out);
-		} else if (c->iface_port[f] < 0 && c->cfg.ifaces[f].kind == DPB_IFACE_VLAN) {
-			const struct dpb_cfg_iface *v = &c->cfg.ifaces[f];
+					  ctl_bond_up(&c->bonds[c->ifs[f].bond]) ? "up" : "down");
+			ctl_announce_show(&c->bonds[c->ifs[f].bond], out);
+		} else if (c->ifs[f].port < 0 && c->ifs[f].kind == DPB_IFACE_VLAN) {
+			const struct ctl_iface *v = &c->ifs[f];
 
 			dpb_strbuf_printf(out, "  port %u: %s (VLAN %u of %s)\n", k, names[k],
-					  v->vlan_id, c->cfg.ifaces[v->vlan_raw].name);
+					  v->vlan_id, c->ifs[v->vlan_raw].name);
 		} else {
-			const struct dpb_port *p = &c->ports[c->iface_port[f]];
+			const struct dpb_port *p = &c->ports[c->ifs[f].port];
 			struct dpb_port_link l;
 
 			dpb_port_link(p, &l);
@@ -284,16 +295,16 @@ int dpb_ctl_show_bridge(struct dpb_ctl *c, const char *bridge, struct dpb_strbuf
 			dpb_strbuf_puts(out, ")\n");
 		}
 	}
-	if (c->iface_port[iface] >= 0) {
-		const struct dpb_port *p = &c->ports[c->iface_port[iface]];
+	if (c->ifs[iface].port >= 0) {
+		const struct dpb_port *p = &c->ports[c->ifs[iface].port];
 		struct dpb_port_link l;
 
 		dpb_port_link(p, &l);
-		names[cb->n_ports] = bridge;
-		dpb_strbuf_printf(out, "  port %u: %s (host port, ethdev %u, %s)\n", cb->n_ports,
+		names[br->n_ports] = bridge;
+		dpb_strbuf_printf(out, "  port %u: %s (host port, ethdev %u, %s)\n", br->n_ports,
 				  bridge, p->port_id, l.up ? "up" : "down");
 	}
-	if (cb->vlan_aware)
+	if (br->vlan_aware)
 		show_vlans(c, iface, out);
-	return dpb_fdb_show(br->fdb, bridge, names, n, cb->vlan_aware, dpb_ctl_now_ms(c), out);
+	return dpb_fdb_show(br->fdb, bridge, names, n, br->vlan_aware, dpb_ctl_now_ms(c), out);
 }

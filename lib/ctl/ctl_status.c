@@ -267,7 +267,7 @@ static void bond_files(struct dpb_ctl *c, struct ctl_status *st, const struct ct
 /* operstate, address and mtu of an interface with a device or a bond. */
 static void iface_files(struct dpb_ctl *c, struct ctl_status *st, int i, bool stats)
 {
-	const struct dpb_cfg_iface *f = &c->cfg.ifaces[i];
+	const struct ctl_iface *f = &c->ifs[i];
 	char rel[PATH_MAX], mac[DPB_MAC_STR_LEN];
 	struct ctl_sums s;
 	uint64_t dropped = 0;
@@ -275,8 +275,8 @@ static void iface_files(struct dpb_ctl *c, struct ctl_status *st, int i, bool st
 	struct dpb_mac addr;
 	unsigned int mtu;
 
-	if (c->iface_port[i] >= 0) {
-		const struct dpb_port *p = &c->ports[c->iface_port[i]];
+	if (c->ifs[i].port >= 0) {
+		const struct dpb_port *p = &c->ports[c->ifs[i].port];
 		struct dpb_port_link l;
 		struct rte_ether_addr a;
 
@@ -286,11 +286,11 @@ static void iface_files(struct dpb_ctl *c, struct ctl_status *st, int i, bool st
 		memcpy(addr.b, a.addr_bytes, sizeof(addr.b));
 		mtu = p->mtu;
 	} else {
-		const struct ctl_bond *cb = &c->bonds[c->iface_bond[i]];
+		const struct ctl_bond *cb = &c->bonds[c->ifs[i].bond];
 
 		up = ctl_bond_up(cb);
 		addr = cb->bond.addr;
-		mtu = f->eff_mtu ? f->eff_mtu : 1500;
+		mtu = f->mtu ? f->mtu : 1500;
 	}
 #define IF(file, status, ...) do { snprintf(rel, sizeof(rel), "sys/class/net/%s/" file, f->name); \
 	put(st, rel, status, __VA_ARGS__); } while (0)
@@ -299,14 +299,7 @@ static void iface_files(struct dpb_ctl *c, struct ctl_status *st, int i, bool st
 	IF("mtu", true, "%u\n", mtu);
 	if (!stats)
 		return;
-	ctl_sums_read(c, i, &s);
-	if (c->iface_port[i] < 0)
-		for (unsigned int k = 0; k < f->bond.n_members; k++) {
-			struct ctl_sums m;
-
-			ctl_sums_read(c, f->bond.members[k], &m);
-			ctl_sums_add(&s, &m);
-		}
+	ctl_sums_of(c, i, &s);
 	for (unsigned int r = 0; r < DPB_DROP_COUNT; r++)
 		dropped += s.drops[r];
 	/* dpbond's drops are not split by direction: all are counted as received. */
@@ -352,7 +345,7 @@ static void remove_gone(struct dpb_ctl *c, struct ctl_status *st, bool all)
 	if (root < 0)
 		return;
 	for (unsigned int k = 0; k < st->n_names; k++) {
-		int i = all ? -1 : dpb_cfg_find(&c->cfg, st->names[k]);
+		int i = all ? -1 : ctl_find_name(c, st->names[k]);
 
 		if (i >= 0 && ctl_has_stats(c, i))
 			continue;
@@ -398,14 +391,14 @@ void ctl_status_refresh(struct dpb_ctl *c, uint64_t now)
 		goto prom;
 	remove_gone(c, st, false);
 	st->n_names = 0;
-	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
+	for (unsigned int i = 0; i < c->n_ifs; i++) {
 		if (!ctl_has_stats(c, (int)i))
 			continue;
-		snprintf(st->names[st->n_names++], DPB_NAME_LEN, "%s", c->cfg.ifaces[i].name);
-		if (c->iface_bond[i] >= 0) {
-			bond_files(c, st, &c->bonds[c->iface_bond[i]]);
+		snprintf(st->names[st->n_names++], DPB_NAME_LEN, "%s", c->ifs[i].name);
+		if (c->ifs[i].bond >= 0) {
+			bond_files(c, st, &c->bonds[c->ifs[i].bond]);
 			len += (size_t)snprintf(masters + len, sizeof(masters) - len, "%s%s",
-						len ? " " : "", c->cfg.ifaces[i].name);
+						len ? " " : "", c->ifs[i].name);
 		}
 		iface_files(c, st, (int)i, stats);
 	}

@@ -178,11 +178,11 @@ static json_t *tel_list(const struct dpb_ctl *c, enum tel_list list)
 {
 	json_t *a = json_array();
 
-	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++)
-		if ((list == TEL_BONDS && c->iface_bond[i] >= 0) ||
-		    (list == TEL_BRIDGES && c->iface_bridge[i] >= 0) ||
+	for (unsigned int i = 0; i < c->n_ifs; i++)
+		if ((list == TEL_BONDS && c->ifs[i].bond >= 0) ||
+		    (list == TEL_BRIDGES && c->ifs[i].bridge >= 0) ||
 		    (list == TEL_PORTS && ctl_has_stats(c, (int)i)))
-			json_array_append_new(a, json_string(c->cfg.ifaces[i].name));
+			json_array_append_new(a, json_string(c->ifs[i].name));
 	return a;
 }
 

@@ -22,7 +22,7 @@
 
 static void socket_path(const struct dpb_ctl *c, const char *name, char *path, size_t len)
 {
-	snprintf(path, len, "%s/%s.sock", c->cfg.run_dir, name);
+	snprintf(path, len, "%s/%s.sock", c->run_dir, name);
 }
 
 int dpb_ctl_run_dir(const char *dir, char *err, size_t errlen)
@@ -48,33 +48,31 @@ int dpb_ctl_run_dir(const char *dir, char *err, size_t errlen)
 	return 0;
 }
 
-void ctl_vm_devargs(struct dpb_ctl *c, struct dpb_cfg_iface *f)
+void ctl_vm_devargs(struct dpb_ctl *c, const char *name, char *buf, size_t len)
 {
 	char path[DPB_CFG_PATH_LEN + DPB_NAME_LEN + 8];
 	struct stat st;
 
-	socket_path(c, f->name, path, sizeof(path));
-	if (mkdir(c->cfg.run_dir, 0700) < 0 && errno != EEXIST)
-		DPB_LOG(ERR, VM, "%s: cannot create %s: %s", f->name, c->cfg.run_dir,
-			strerror(errno));
+	socket_path(c, name, path, sizeof(path));
+	if (mkdir(c->run_dir, 0700) < 0 && errno != EEXIST)
+		DPB_LOG(ERR, VM, "%s: cannot create %s: %s", name, c->run_dir, strerror(errno));
 	/* A socket left by an earlier run would refuse the bind. */
 	if (stat(path, &st) == 0 && S_ISSOCK(st.st_mode))
 		unlink(path);
-	snprintf(f->devargs, sizeof(f->devargs), "net_vhost_%s,iface=%s,queues=%u", f->name, path,
-		 c->n_pollers);
+	snprintf(buf, len, "net_vhost_%s,iface=%s,queues=%u", name, path, c->n_pollers);
 }
 
 int ctl_port_up(struct dpb_ctl *c, struct dpb_port *p)
 {
-	int iface = dpb_cfg_find(&c->cfg, p->name);
+	int iface = ctl_find_name(c, p->name);
 	int rc = dpb_port_configure(p, (uint16_t)c->n_pollers, c->pool,
-				    iface >= 0 ? c->cfg.ifaces[iface].eff_mtu : 0);
+				    iface >= 0 ? c->ifs[iface].mtu : 0);
 
 	if (rc == 0)
 		rc = dpb_port_start(p);
 	if (rc == 0)
 		ctl_kernel_mtu(p);
-	if (rc == 0 && iface >= 0 && c->cfg.ifaces[iface].vhost) {
+	if (rc == 0 && iface >= 0 && c->ifs[iface].vhost) {
 		char path[DPB_CFG_PATH_LEN + DPB_NAME_LEN + 8];
 
 		/* Only root's VMs (QEMU runs as root on Proxmox) may connect. */
@@ -86,33 +84,13 @@ int ctl_port_up(struct dpb_ctl *c, struct dpb_port *p)
 	return rc;
 }
 
-/* Forgets what a bridge learned on positions @from onwards (they moved). */
-static void bridge_ports_moved(struct dpb_ctl *c, int bridge_iface, unsigned int from)
+/* Forgets what bridge @br learned on positions @from onwards, up to @until (they moved). */
+static void bridge_ports_moved(struct dpb_ctl *c, struct ctl_bridge *br, unsigned int from,
+			       unsigned int until)
 {
-	struct ctl_bridge *br = &c->bridges[c->iface_bridge[bridge_iface]];
-	unsigned int n = c->cfg.ifaces[bridge_iface].bridge.n_ports;
-
-	/* Up to the host port's old place: n - 1 before an add, n + 1 before a removal. */
-	for (unsigned int k = from; k <= n + 1; k++)
+	for (unsigned int k = from; k <= until; k++)
 		dpb_fdb_flush_port(br->fdb, k);
 	ctl_host_port_moved(c, br);
-}
-
-/* The bridge position of port @iface, or -1. */
-static int position(const struct dpb_ctl *c, int iface)
-{
-	int master = c->cfg.ifaces[iface].master;
-	const struct dpb_cfg_bridge *br;
-
-	if (c->iface_bridge[iface] >= 0)
-		return (int)c->cfg.ifaces[iface].bridge.n_ports;  /* a host port */
-	if (master < 0 || c->iface_bridge[master] < 0)
-		return -1;
-	br = &c->cfg.ifaces[master].bridge;
-	for (unsigned int k = 0; k < br->n_ports; k++)
-		if (br->ports[k] == iface)
-			return (int)k;
-	return -1;
 }
 
 /*
@@ -122,7 +100,7 @@ static int position(const struct dpb_ctl *c, int iface)
  */
 static void vm_mtu(struct dpb_ctl *c, int iface, bool up)
 {
-	struct dpb_port *p = &c->ports[c->iface_port[iface]];
+	struct dpb_port *p = &c->ports[c->ifs[iface].port];
 	uint16_t mtu;
 	int vid;
 
@@ -143,24 +121,21 @@ void ctl_poll_bridge_links(struct dpb_ctl *c, uint64_t now)
 	if (now < c->next_port_poll_ms)
 		return;
 	c->next_port_poll_ms = now + PORT_POLL_MS;
-	for (unsigned int i = 0; i < c->cfg.n_ifaces; i++) {
-		int pi = c->iface_port[i], k = position(c, (int)i);
+	for (unsigned int i = 0; i < c->n_ifs; i++) {
+		int pi = c->ifs[i].port, bridge, k;
 		struct dpb_port_link l;
-		int bridge;
 
-		if (pi < 0 || k < 0)
+		if (pi < 0 || (k = ctl_bridge_position(c, (int)i, &bridge)) < 0)
 			continue;
 		dpb_port_link(&c->ports[pi], &l);
 		if (c->port_down[pi] == !l.up)
 			continue;
 		c->port_down[pi] = !l.up;
 		c->dirty = true;
-		DPB_LOG(NOTICE, PORT, "[%8.3f] %s: link %s", (double)now / 1000.0, c->cfg.ifaces[i].name,
+		DPB_LOG(NOTICE, PORT, "[%8.3f] %s: link %s", (double)now / 1000.0, c->ifs[i].name,
 			l.up ? "up" : "down");
-		if (c->cfg.ifaces[i].vhost)
+		if (c->ifs[i].vhost)
 			vm_mtu(c, (int)i, l.up);
-		bridge = c->iface_bridge[i] >= 0 ? c->iface_bridge[i] :
-			 c->iface_bridge[c->cfg.ifaces[i].master];
 		/* A bridge port whose link goes loses what was learned on it (Linux). */
 		if (!l.up)
 			dpb_fdb_flush_port(c->bridges[bridge].fdb, (uint32_t)k);
@@ -171,21 +146,32 @@ int dpb_ctl_add_vhost_port(struct dpb_ctl *c, const char *bridge, const char *na
 			   struct dpb_strbuf *out)
 {
 	int b = ctl_find_iface(c, bridge), i, rc;
+	struct ctl_bridge *br;
+	struct dpb_cfg_vlan vlan;
+	char vm[DPB_NAME_LEN];
 	struct dpb_port *p;
 
-	if (b < 0 || c->iface_bridge[b] < 0) {
+	if (b < 0 || c->ifs[b].bridge < 0) {
 		dpb_strbuf_printf(out, "no bridge named '%s'\n", bridge);
 		return -ENOENT;
 	}
-	i = dpb_cfg_add_vhost_port(&c->cfg, b, name);
+	br = &c->bridges[c->ifs[b].bridge];
+	if (dpb_cfg_vhost_spec(name, br->vlan_aware, vm, &vlan) < 0) {
+		dpb_strbuf_printf(out, "%s: cannot add VM port '%s': not NAME, NAME:tag=VLAN or NAME:trunks=VLANS (tag= and trunks= on a VLAN-aware bridge)\n",
+				  bridge, name);
+		return -EINVAL;
+	}
+	i = br->n_ports == DPB_CFG_MAX_BR_PORTS ? -ENOSPC : ctl_iface_new(c, vm);
 	if (i < 0) {
-		dpb_strbuf_printf(out, "%s: cannot add VM port '%s': %s\n", bridge, name,
-				  i == -EEXIST ? "that name is already an interface" :
-				  i == -EINVAL ? "not NAME, NAME:tag=VLAN or NAME:trunks=VLANS (tag= and trunks= on a VLAN-aware bridge)" :
-				  "no room");
+		dpb_strbuf_printf(out, "%s: cannot add VM port '%s': %s\n", bridge, vm,
+				  i == -EEXIST ? "that name is already an interface" : "no room");
 		return i;
 	}
-	c->cfg.ifaces[i].added = true;   /* not the file's: a reload keeps it */
+	c->ifs[i].vhost = true;
+	c->ifs[i].added = true;   /* not the file's: a reload keeps it */
+	c->ifs[i].vlan = vlan;
+	c->ifs[i].master = b;
+	c->ifs[i].mtu = c->ifs[b].mtu;   /* its bridge's */
 	/* A new port counts from zero, even in a slot a removed one had. */
 	{
 		struct ctl_sums now;
@@ -194,51 +180,66 @@ int dpb_ctl_add_vhost_port(struct dpb_ctl *c, const char *bridge, const char *na
 		ctl_sums_add(&c->base[i], &now);
 	}
 	rc = ctl_attach_port(c, i);
-	p = rc == 0 ? &c->ports[c->iface_port[i]] : NULL;
+	p = rc == 0 ? &c->ports[c->ifs[i].port] : NULL;
 	if (rc == 0)
 		rc = ctl_port_up(c, p);
 	if (rc < 0) {
 		if (p) {
 			dpb_port_close(p);
 			memset(p, 0, sizeof(*p));
-			c->iface_port[i] = -1;
+			c->ifs[i].port = -1;
 		}
-		dpb_cfg_remove_bridge_port(&c->cfg, i);
-		dpb_strbuf_printf(out, "%s: cannot add VM port %s: %s\n", bridge, c->cfg.ifaces[i].name,
-				  strerror(-rc));
+		c->ifs[i].master = -1;
+		dpb_strbuf_printf(out, "%s: cannot add VM port %s: %s\n", bridge, vm, strerror(-rc));
 		return rc;
 	}
+	br->ports[br->n_ports++] = i;
 	/* The host port sits after the others: it moved up one. */
-	bridge_ports_moved(c, b, c->cfg.ifaces[b].bridge.n_ports - 1);
-	c->port_down[c->iface_port[i]] = true;  /* until the poll sees the VM */
+	bridge_ports_moved(c, br, br->n_ports - 1, br->n_ports);
+	c->port_down[c->ifs[i].port] = true;  /* until the poll sees the VM */
 	ctl_publish(c);
-	ctl_drop_stale_learning(c, 1u << c->iface_bridge[b]);
-	dpb_strbuf_printf(out, "%s: VM port %s added (vhost-user server %s/%s.sock)\n", bridge,
-			  c->cfg.ifaces[i].name, c->cfg.run_dir, c->cfg.ifaces[i].name);
+	ctl_drop_stale_learning(c, 1u << c->ifs[b].bridge);
+	dpb_strbuf_printf(out, "%s: VM port %s added (vhost-user server %s/%s.sock)\n", bridge, vm,
+			  c->run_dir, vm);
 	return 0;
+}
+
+int ctl_vm_port_leave(struct dpb_ctl *c, int i)
+{
+	int bridge, k = ctl_bridge_position(c, i, &bridge);
+	struct ctl_bridge *br;
+
+	if (k < 0 || c->ifs[i].bridge >= 0)
+		return -ENOENT;
+	br = &c->bridges[bridge];
+	memmove(&br->ports[k], &br->ports[k + 1], (br->n_ports - (unsigned int)k - 1) * sizeof(br->ports[0]));
+	br->n_ports--;
+	c->ifs[i].master = -1;
+	/* Up to the host port's old place. */
+	bridge_ports_moved(c, br, (unsigned int)k, br->n_ports + 1);
+	return bridge;
 }
 
 int dpb_ctl_remove_bridge_port(struct dpb_ctl *c, const char *bridge, const char *name,
 			       struct dpb_strbuf *out)
 {
-	int b = ctl_find_iface(c, bridge), i = ctl_find_iface(c, name), k, pi;
+	int b = ctl_find_iface(c, bridge), i = ctl_find_iface(c, name), pi, br;
 	struct dpb_port *p;
 
-	if (b < 0 || c->iface_bridge[b] < 0) {
+	if (b < 0 || c->ifs[b].bridge < 0) {
 		dpb_strbuf_printf(out, "no bridge named '%s'\n", bridge);
 		return -ENOENT;
 	}
-	if (i < 0 || c->cfg.ifaces[i].master != b || !c->cfg.ifaces[i].vhost) {
+	if (i < 0 || c->ifs[i].master != b || !c->ifs[i].vhost) {
 		dpb_strbuf_printf(out, "%s has no VM port named '%s'\n", bridge, name);
 		return -ENOENT;
 	}
-	pi = c->iface_port[i];
-	k = dpb_cfg_remove_bridge_port(&c->cfg, i);
-	c->iface_port[i] = -1;
+	pi = c->ifs[i].port;
+	br = ctl_vm_port_leave(c, i);
+	c->ifs[i].port = -1;
 	/* No worker polls or sends to it once this snapshot is everyone's. */
-	bridge_ports_moved(c, b, (unsigned int)k);
 	ctl_publish(c);
-	ctl_drop_stale_learning(c, 1u << c->iface_bridge[b]);
+	ctl_drop_stale_learning(c, 1u << br);
 	if (pi >= 0) {
 		char path[DPB_CFG_PATH_LEN + DPB_NAME_LEN + 8];
 

@@ -21,10 +21,11 @@
 struct dpb_ctl;
 
 /**
- * Builds the appliance from a validated @p cfg after rte_eal_init(): attaches
- * and starts the ports it uses, creates bonds and bridges, and launches one
- * worker per worker lcore (none with one lcore: the main lcore forwards).
- * @return the control plane, or NULL after logging why.
+ * Builds the appliance from a validated @p cfg after rte_eal_init(): its
+ * own runtime model of the file (interfaces, bonds, bridges and their
+ * lists; @p cfg is copied and never edited), the ports it uses attached and
+ * started, and one worker per worker lcore (none with one lcore: the main
+ * lcore forwards). @return the control plane, or NULL after logging why.
  */
 struct dpb_ctl *dpb_ctl_create(const struct dpb_cfg *cfg);
 

@@ -7,7 +7,8 @@
 #     reloads give bond1 eth4, a VM port and another address, then take
 #     eth3 away (their stanzas' hook commands run as ifreload runs them); a
 #     file with an error is refused whole with its file:line and changes
-#     nothing; SIGHUP brings the first file back.
+#     nothing; SIGHUP brings the first file back. A VM port the console
+#     added to vmbr0 stays through all of it.
 # What bond1's stream lost across its changes is printed (doc/reliability.md).
 BUILD=$1
 . "$(dirname "$0")/lib.sh"
@@ -72,6 +73,8 @@ ctl show bonding bond1 | grep -q "^Slave Interface: eth3" || fail "bond1 did not
 ip -n "$NS" -4 addr show dev vmbr1 | grep -q "inet 192.0.2.1/24" || fail "vmbr1's host port has no 192.0.2.1/24"
 ok "dpbond runs vmbr0 (bond0 + tst0) and vmbr1 (bond1 of eth2 and eth3 + tst1, 192.0.2.1/24) on TAPs"
 
+# A VM port the console adds (as Proxmox's VM start will) stays through every reload.
+ctl add bridge port vmbr0 vhost vm200 > /dev/null || fail "cannot add VM port vm200"
 ctl show bonding bond0 > "$T/bond0.before"
 ctl show port stats eth4 > "$T/eth4.before" 2>&1 && fail "eth4 has a port before any reload"
 ip netns exec "$NS" python3 "$(dirname "$0")/reload.py" "$T" 6 > "$T/stream.json" 2> "$T/stream.err" &
@@ -137,4 +140,7 @@ ok "not one of bond0's $sent0 frames lost across four reloads of the others"
 diff <(grep -v "^Link Failure Count\|^Slave queue ID" "$T/bond0.before") <(ctl show bonding bond0 | grep -v "^Link Failure Count\|^Slave queue ID") > /dev/null ||
 	fail "bond0 changed: $(ctl show bonding bond0)"
 ok "bond0 as before: same members, same active member"
+ctl show bridge vmbr0 | grep -q "^  port 2: vm200 " && [ -S "$T/run/vm200.sock" ] ||
+	fail "the console's VM port vm200 did not stay in vmbr0: $(ctl show bridge vmbr0)"
+ok "the console's VM port vm200 stayed in vmbr0, its socket there, through the four reloads"
 quit_dpbond

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * A reload's model beside the running one: names keep their indices,
- * removed ones leave unused slots that new names take, references follow,
- * and the console's VM ports come along when their bridge is still there.
+ * A reload's model beside what runs: names keep their indices, removed
+ * ones leave unused slots that new names take, references follow; a name
+ * only the runtime has (a console's VM port) keeps its slot to itself.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -16,6 +16,15 @@
 #include "cfg_util.h"
 
 static struct dpb_cfg running;
+static char names[DPB_CFG_MAX_IFACES][DPB_NAME_LEN];
+
+/* Aligns cfg to the names of running's slots. */
+static int align(void)
+{
+	for (unsigned int i = 0; i < running.n_ifaces; i++)
+		memcpy(names[i], running.ifaces[i].name, DPB_NAME_LEN);
+	return dpb_cfg_align(&cfg, (const char (*)[DPB_NAME_LEN])names, running.n_ifaces);
+}
 
 #define HOST_A \
 	"auto bond0\niface bond0 inet manual\n bond-slaves eth0 eth1\n bond-mode active-backup\n bond-miimon 100\n" \
@@ -41,17 +50,18 @@ static void test_same_names_same_indices(void **state)
 			      "auto bond1\niface bond1 inet manual\n bond-slaves eth2\n bond-mode 802.3ad\n"
 			      "auto bond0\niface bond0 inet manual\n bond-slaves eth0 eth1 eth4\n bond-mode active-backup\n"
 			      " bond-miimon 100\n bond-primary eth1\n"), 0);
-	assert_int_equal(dpb_cfg_align(&cfg, &running), 0);
+	assert_int_equal(align(), 0);
 	for (unsigned int i = 0; i < running.n_ifaces; i++) {
 		if (strcmp(running.ifaces[i].name, "eth3") == 0)
 			continue;
 		assert_string_equal(cfg.ifaces[i].name, running.ifaces[i].name);
 		assert_int_equal(cfg.ifaces[i].kind, running.ifaces[i].kind);
 	}
-	/* eth4 is new: it takes the slot eth3 leaves. */
-	assert_int_equal(dpb_cfg_find(&cfg, "eth4"), dpb_cfg_find(&running, "eth3"));
+	/* eth4 is new: a slot of its own, not the one eth3 still holds until the reload is done. */
+	assert_int_equal(dpb_cfg_find(&cfg, "eth4"), (int)running.n_ifaces);
 	assert_int_equal(dpb_cfg_find(&cfg, "eth3"), -1);
-	assert_int_equal(cfg.n_ifaces, running.n_ifaces);
+	assert_string_equal(cfg.ifaces[dpb_cfg_find(&running, "eth3")].name, "");
+	assert_int_equal(cfg.n_ifaces, running.n_ifaces + 1);
 	/* References follow the names. */
 	{
 		const struct dpb_cfg_iface *b0 = iface("bond0"), *br = iface("vmbr0");
@@ -79,8 +89,8 @@ static void test_removed_leaves_unused_slot(void **state)
 	assert_int_equal(load("auto bond0\niface bond0 inet manual\n bond-slaves eth0 eth1\n bond-mode active-backup\n"
 			      "auto bond1\niface bond1 inet manual\n bond-slaves eth2\n bond-mode 802.3ad\n"
 			      "auto vmbr0\niface vmbr0 inet manual\n bridge-ports bond0 bond1\n"), 0);
-	assert_int_equal(dpb_cfg_align(&cfg, &running), 0);
-	/* No name, found by nobody, nothing to do; its index is the next new name's. */
+	assert_int_equal(align(), 0);
+	/* No name, found by nobody, nothing to do; its index is free for the next reload. */
 	assert_true(dpb_cfg_slot_unused(&cfg, eth3));
 	assert_string_equal(cfg.ifaces[eth3].name, "");
 	assert_int_equal(cfg.ifaces[eth3].kind, DPB_IFACE_KERNEL);
@@ -97,11 +107,15 @@ static void test_new_names_take_unused_slots(void **state)
 	assert_int_equal(load_running(HOST_A), 0);
 	eth2 = dpb_cfg_find(&running, "eth2");
 	eth3 = dpb_cfg_find(&running, "eth3");
-	/* bond1 now bonds eth6 and eth7: eth2's and eth3's slots go to them. */
+	/* An earlier reload left eth2's and eth3's slots free ("" in what runs). */
+	for (unsigned int i = 0; i < running.n_ifaces; i++)
+		memcpy(names[i], running.ifaces[i].name, DPB_NAME_LEN);
+	names[eth2][0] = names[eth3][0] = '\0';
+	/* bond1 now bonds eth6 and eth7: those two slots go to them. */
 	assert_int_equal(load("auto bond0\niface bond0 inet manual\n bond-slaves eth0 eth1\n bond-mode active-backup\n"
 			      "auto bond1\niface bond1 inet manual\n bond-slaves eth6 eth7\n bond-mode 802.3ad\n"
 			      "auto vmbr0\niface vmbr0 inet manual\n bridge-ports bond0 bond1\n"), 0);
-	assert_int_equal(dpb_cfg_align(&cfg, &running), 0);
+	assert_int_equal(dpb_cfg_align(&cfg, (const char (*)[DPB_NAME_LEN])names, running.n_ifaces), 0);
 	assert_int_equal(cfg.n_ifaces, running.n_ifaces);
 	assert_int_equal(dpb_cfg_find(&cfg, "eth6"), eth2 < eth3 ? eth2 : eth3);
 	assert_int_equal(dpb_cfg_find(&cfg, "eth7"), eth2 < eth3 ? eth3 : eth2);
@@ -124,70 +138,50 @@ static const char *two_bridges(char a, char b)
 	return text;
 }
 
-static void test_file_vm_ports_not_kept(void **state)
+static void test_too_many_at_once(void **state)
 {
-	(void)state;
-	/* bridge-vhost-ports are the file's: a file without them has none. */
-	assert_int_equal(load_running("iface vmbr0 inet manual\n bridge-ports eth0\n bridge-vhost-ports vm1 vm2\n"), 0);
-	assert_false(running.ifaces[dpb_cfg_find(&running, "vm1")].added);
-	assert_int_equal(load("iface vmbr0 inet manual\n bridge-ports eth0\n bridge-vhost-ports vm2\n"), 0);
-	assert_int_equal(dpb_cfg_keep_added(&cfg, &running), 0);
-	assert_int_equal(dpb_cfg_align(&cfg, &running), 0);
-	assert_int_equal(dpb_cfg_find(&cfg, "vm1"), -1);
-	assert_int_equal(iface("vmbr0")->bridge.n_ports, 2);
-}
+	static struct dpb_cfg before;
 
-static void test_all_new_names(void **state)
-{
 	(void)state;
-	/* 63 interfaces, then 63 others: the new ones take the 63 slots the old ones leave. */
+	/* 63 interfaces run; a file of 63 others needs 63 more slots while they still run. */
 	assert_int_equal(load_running(two_bridges('a', 'b')), 0);
 	assert_int_equal(running.n_ifaces, 63);
 	assert_int_equal(load(two_bridges('c', 'd')), 0);
-	assert_int_equal(dpb_cfg_align(&cfg, &running), 0);
-	assert_int_equal(cfg.n_ifaces, 63);
-	for (unsigned int i = 0; i < cfg.n_ifaces; i++)
-		assert_int_equal(cfg.ifaces[i].name[0] == 'c' || cfg.ifaces[i].name[0] == 'd' ||
-				 strncmp(cfg.ifaces[i].name, "vmbr", 4) == 0, 1);
-	assert_int_equal(iface("vmbr1")->bridge.n_ports, 30);
-	assert_string_equal(cfg.ifaces[iface("vmbr1")->bridge.ports[29]].name, "d29");
-	assert_int_equal(iface("d29")->master, dpb_cfg_find(&cfg, "vmbr1"));
+	before = cfg;
+	assert_int_equal(align(), -ENOSPC);
+	assert_memory_equal(&before, &cfg, sizeof(cfg));
+	/* Keeping vmbr1 and its 30 ports: 31 new names beside 63 running ones are still too many. */
+	assert_int_equal(load(two_bridges('c', 'b')), 0);
+	assert_int_equal(align(), -ENOSPC);
+	/* One new port among the old ones fits. */
+	assert_int_equal(load_running(two_bridges('a', 'b')), 0);
+	assert_int_equal(load(two_bridges('a', 'b')), 0);
+	cfg.ifaces[dpb_cfg_find(&cfg, "a0")].name[0] = 'z';
+	assert_int_equal(align(), 0);
+	assert_int_equal(dpb_cfg_find(&cfg, "z0"), 63);
+	assert_string_equal(cfg.ifaces[dpb_cfg_find(&running, "a0")].name, "");
 }
 
-static void test_console_vm_ports_kept(void **state)
+static void test_runtime_names_keep_their_slots(void **state)
 {
-	int br;
-
 	(void)state;
 	assert_int_equal(load_running(HOST_A), 0);
-	br = dpb_cfg_find(&running, "vmbr0");
-	/* As the console adds them (dpb_ctl_add_vhost_port marks them added). */
-	assert_true(dpb_cfg_add_vhost_port(&running, br, "vm100:tag=20") >= 0);
-	assert_true(dpb_cfg_add_vhost_port(&running, br, "vm101") >= 0);
-	running.ifaces[dpb_cfg_find(&running, "vm100")].added = true;
-	running.ifaces[dpb_cfg_find(&running, "vm101")].added = true;
-	/* Still VLAN-aware: both come along, vm100 still in VLAN 20. */
-	assert_int_equal(load(HOST_A), 0);
-	assert_int_equal(dpb_cfg_keep_added(&cfg, &running), 2);
-	assert_int_equal(dpb_cfg_align(&cfg, &running), 0);
-	assert_int_equal(dpb_cfg_find(&cfg, "vm100"), dpb_cfg_find(&running, "vm100"));
-	assert_int_equal(iface("vm100")->master, br);
-	assert_int_equal(iface("vm100")->vlan.pvid, 20);
-	assert_int_equal(iface("vmbr0")->bridge.n_ports, 4);
-	/* A bridge no longer VLAN-aware keeps the plain VM port only; a file
-	 * that names the port itself wins; no bridge, no port. */
-	assert_int_equal(load("auto vmbr0\niface vmbr0 inet manual\n bridge-ports bond0 bond1\n"
-			      "iface bond0 inet manual\n bond-slaves eth0 eth1\n"
-			      "iface bond1 inet manual\n bond-slaves eth2 eth3\n"), 0);
-	assert_int_equal(dpb_cfg_keep_added(&cfg, &running), 1);
-	assert_int_equal(dpb_cfg_find(&cfg, "vm100"), -1);
-	assert_true(iface("vm101")->vhost);
-	assert_int_equal(load("auto vmbr0\niface vmbr0 inet manual\n bridge-ports bond0 vm101\n"
-			      "iface bond0 inet manual\n bond-slaves eth0 eth1\n"), 0);
-	assert_int_equal(dpb_cfg_keep_added(&cfg, &running), 0);
-	assert_false(iface("vm101")->vhost);
-	assert_int_equal(load("auto bond0\niface bond0 inet manual\n bond-slaves eth0 eth1\n"), 0);
-	assert_int_equal(dpb_cfg_keep_added(&cfg, &running), 0);
+	/* The runtime has vm100 (a console's VM port) after the file's interfaces. */
+	for (unsigned int i = 0; i < running.n_ifaces; i++)
+		memcpy(names[i], running.ifaces[i].name, DPB_NAME_LEN);
+	snprintf(names[running.n_ifaces], DPB_NAME_LEN, "vm100");
+	/* The file gains eth9: it takes a slot of its own, not vm100's. */
+	assert_int_equal(load("auto bond0\niface bond0 inet manual\n bond-slaves eth0 eth1 eth9\n"
+			      "auto bond1\niface bond1 inet manual\n bond-slaves eth2 eth3\n"
+			      "auto vmbr0\niface vmbr0 inet manual\n bridge-ports bond0 bond1\n"), 0);
+	assert_int_equal(dpb_cfg_align(&cfg, (const char (*)[DPB_NAME_LEN])names, running.n_ifaces + 1), 0);
+	assert_int_equal(dpb_cfg_find(&cfg, "eth9"), (int)running.n_ifaces + 1);
+	assert_string_equal(cfg.ifaces[running.n_ifaces].name, "");
+	assert_int_equal(cfg.n_ifaces, running.n_ifaces + 2);
+	/* A file that names vm100 itself gets vm100's slot. */
+	assert_int_equal(load("iface vmbr0 inet manual\n bridge-ports eth0\n bridge-vhost-ports vm100\n"), 0);
+	assert_int_equal(dpb_cfg_align(&cfg, (const char (*)[DPB_NAME_LEN])names, running.n_ifaces + 1), 0);
+	assert_int_equal(dpb_cfg_find(&cfg, "vm100"), (int)running.n_ifaces);
 }
 
 int main(void)
@@ -196,9 +190,8 @@ int main(void)
 		cmocka_unit_test(test_same_names_same_indices),
 		cmocka_unit_test(test_removed_leaves_unused_slot),
 		cmocka_unit_test(test_new_names_take_unused_slots),
-		cmocka_unit_test(test_all_new_names),
-		cmocka_unit_test(test_console_vm_ports_kept),
-		cmocka_unit_test(test_file_vm_ports_not_kept),
+		cmocka_unit_test(test_too_many_at_once),
+		cmocka_unit_test(test_runtime_names_keep_their_slots),
 	};
 
 	return cmocka_run_group_tests(tests, cfg_setup, cfg_teardown);
