@@ -206,32 +206,38 @@ static int create_workers(struct dpb_ctl *c)
 	return 0;
 }
 
+int ctl_steer_member(struct dpb_ctl *c, struct dpb_port *p, int bond)
+{
+	const struct dpb_cfg_iface *f = &c->file.ifaces[bond];
+	char why[160];
+	int rc;
+
+	if (f->bond.mode != DPB_BOND_MODE_8023AD || !f->bond.lacp_dedicated_queue || p->slow_flow)
+		return 0;
+	rc = dpb_port_steer_slow(p, why, sizeof(why));
+	if (rc == 0) {
+		DPB_LOG(INFO, LACP, "%s: LACP frames steered by rte_flow to rx queue %u", p->name,
+			p->slow_rxq);
+	} else if (rc == -EIO) {
+		DPB_LOG(ERR, LACP, "%s: %s", p->name, why);
+		return rc;
+	} else {
+		DPB_LOG(WARNING, LACP,
+			"%s:%u: warning: %s: no dedicated LACP queue on %s: %s; LACP frames take the software path",
+			f->loc.file, f->loc.line, f->name, p->name, why);
+	}
+	return 0;
+}
+
 /* bond-lacp-dedicated-queue: LACP on a queue of its own where rte_flow can. */
 static int steer_slow(struct dpb_ctl *c)
 {
 	for (unsigned int b = 0; b < c->n_bonds; b++) {
 		const struct ctl_bond *cb = &c->bonds[b];
-		const struct dpb_cfg_iface *f = &c->file.ifaces[cb->iface];
 
-		if (cb->conf.mode != DPB_BOND_MODE_8023AD || !cb->conf.lacp_dedicated_queue)
-			continue;
-		for (unsigned int k = 0; k < cb->bond.n_members; k++) {
-			struct dpb_port *p = &c->ports[cb->member_port[k]];
-			char why[160];
-			int rc = dpb_port_steer_slow(p, why, sizeof(why));
-
-			if (rc == 0) {
-				DPB_LOG(INFO, LACP, "%s: LACP frames steered by rte_flow to rx queue %u",
-					p->name, p->slow_rxq);
-			} else if (rc == -EIO) {
-				DPB_LOG(ERR, LACP, "%s: %s", p->name, why);
-				return rc;
-			} else {
-				DPB_LOG(WARNING, LACP,
-					"%s:%u: warning: %s: no dedicated LACP queue on %s: %s; LACP frames take the software path",
-					f->loc.file, f->loc.line, f->name, p->name, why);
-			}
-		}
+		for (unsigned int k = 0; k < cb->bond.n_members; k++)
+			if (ctl_steer_member(c, &c->ports[cb->member_port[k]], cb->iface) < 0)
+				return -EIO;
 	}
 	return 0;
 }

@@ -55,12 +55,24 @@ static unsigned int mark_moved(struct ctl_bond *cb, const struct dpb_fwd_bond *a
 	return n;
 }
 
+/* Bond @iface (a slot) in snapshot @s; a bond with no member when it has none (a new one). */
+static const struct dpb_fwd_bond *bond_in(const struct dpb_fwd_snapshot *s, int iface)
+{
+	static const struct dpb_fwd_bond none;
+
+	for (unsigned int k = 0; k < s->n_bonds; k++)
+		if (s->bonds[k].iface == iface)
+			return &s->bonds[k];
+	return &none;
+}
+
 void ctl_announce_changes(struct dpb_ctl *c, const struct dpb_fwd_snapshot *old,
 			  const struct dpb_fwd_snapshot *now_snap, uint64_t now)
 {
 	for (unsigned int i = 0; i < c->n_bonds; i++) {
 		struct ctl_bond *cb = &c->bonds[i];
-		const struct dpb_fwd_bond *a = &old->bonds[i], *b = &now_snap->bonds[i];
+		/* By slot: a reload may have renumbered the bonds. */
+		const struct dpb_fwd_bond *a = bond_in(old, cb->iface), *b = &now_snap->bonds[i];
 		unsigned int rounds = cb->conf.num_grat_arp;
 		bool pending = cb->notify_left > 0;
 

@@ -34,6 +34,9 @@
 
 _Static_assert(DPB_FWD_MAX_BRIDGES <= 32, "bridge masks are 32 bits");
 
+/* mbufs a reload leaves free for the traffic of the ports that run. */
+#define RELOAD_MBUF_RESERVE 2048
+
 static void note(struct dpb_strbuf *sb, const char *name)
 {
 	dpb_strbuf_printf(sb, " %s", name);
@@ -43,6 +46,7 @@ static void note(struct dpb_strbuf *sb, const char *name)
 static int open_ports(struct dpb_ctl *c, struct apply *a, struct dpb_strbuf *out)
 {
 	for (unsigned int i = 0; i < c->n_ifs; i++) {
+		const struct dpb_cfg_iface *f = &c->file.ifaces[i];
 		struct dpb_port *p;
 		int rc;
 
@@ -53,8 +57,14 @@ static int open_ports(struct dpb_ctl *c, struct apply *a, struct dpb_strbuf *out
 		p = rc == 0 ? &c->ports[c->ifs[i].port] : NULL;
 		if (rc == 0)
 			rc = ctl_port_up(c, p);
+		/* A new member of an 802.3ad bond with a dedicated LACP queue: steered
+		 * now, before any worker polls it (a running port is not stopped for it). */
+		if (rc == 0 && f->master >= 0 && c->file.ifaces[f->master].kind == DPB_IFACE_BOND)
+			rc = ctl_steer_member(c, p, f->master);
 		if (rc < 0) {
-			dpb_strbuf_printf(out, "%s: cannot start its port: %s\n", c->ifs[i].name,
+			dpb_strbuf_printf(out, "%s:%u: error: %s: cannot start its port: %s\n",
+					  f->loc.file, f->loc.line, f->name,
+					  rc == -EEXIST ? "its device runs as another interface until this reload is done (remove that one in a reload first)" :
 					  strerror(-rc));
 			if (p) {
 				dpb_port_close(p);
@@ -69,6 +79,28 @@ static int open_ports(struct dpb_ctl *c, struct apply *a, struct dpb_strbuf *out
 		note(&a->added, c->ifs[i].name);
 	}
 	return 0;
+}
+
+/* The pool was sized at start: the new ports' queues must fit in what it has free. */
+static int check_mbufs(const struct dpb_ctl *c, const struct dpb_cfg *next, struct dpb_strbuf *out)
+{
+	unsigned int need = 0, avail = rte_mempool_avail_count(c->pool);
+
+	for (unsigned int i = 0; i < next->n_ifaces; i++) {
+		const struct dpb_cfg_iface *f = &next->ifaces[i];
+
+		if (!f->name[0] || ctl_wants_port(next, (int)i) == CTL_PORT_NONE ||
+		    (i < c->n_ifs && c->ifs[i].port >= 0 && strcmp(c->ifs[i].name, f->name) == 0))
+			continue;
+		/* As the pool was sized (ctl.c): descriptors, or a VM port's bursts. */
+		need += f->vhost ? c->n_pollers * (DPB_FWD_TXBUF + DPB_FWD_BURST) :
+				   2048 * (c->n_pollers + 1) + c->n_pollers * (DPB_FWD_TXBUF + DPB_FWD_BURST);
+	}
+	if (need + RELOAD_MBUF_RESERVE <= avail)
+		return 0;
+	dpb_strbuf_printf(out, "error: the new ports need about %u mbufs and the pool has %u free (sized when dpbond started): restart dpbond to take them, or give --mbufs\n",
+			  need, avail);
+	return -ENOBUFS;
 }
 
 /* Undoes step 1 after a refusal: the ports it started closed, the old model back. */
@@ -89,26 +121,72 @@ static void undo(struct dpb_ctl *c, struct apply *a)
 	memcpy(&c->file, a->was, sizeof(c->file));
 }
 
-/* Bonds in the new model's order: kept ones moved, changed and new ones built. */
-static int rebuild_bonds(struct dpb_ctl *c, struct apply *a, uint64_t now)
+/* After a refusal: what prebuild() made. */
+static void drop_prebuilt(struct apply *a)
+{
+	for (unsigned int k = 0; k < DPB_FWD_MAX_BONDS; k++) {
+		dpb_lacp_destroy(a->built[k].lacp);
+		free(a->built[k].rlb);
+		a->built[k].lacp = NULL;
+		a->built[k].rlb = NULL;
+	}
+	for (unsigned int k = 0; k < DPB_FWD_MAX_BRIDGES; k++) {
+		dpb_fdb_free(a->new_fdb[k]);
+		a->new_fdb[k] = NULL;
+	}
+}
+
+/*
+ * Step 1's bonds and bridges: which bond the new model keeps, and the
+ * changed and new ones built aside (LACP and rlb allocated, FDBs of new
+ * bridges made), so that nothing can fail once the new model runs.
+ * @return 0, or -errno with what was built freed.
+ */
+static int prebuild(struct dpb_ctl *c, struct apply *a, uint64_t now)
+{
+	unsigned int n = 0, nb = 0;
+	int rc = 0;
+
+	for (unsigned int i = 0; i < c->n_ifs && rc == 0; i++) {
+		int ob = c->ifs[i].bond, from;
+		struct ctl_bond *cb;
+
+		if (c->ifs[i].kind == DPB_IFACE_BRIDGE && c->ifs[i].bridge < 0) {
+			a->new_fdb[nb] = dpb_fdb_create(8192);
+			if (a->new_fdb[nb] == NULL)
+				rc = -ENOMEM;
+		}
+		nb += c->ifs[i].kind == DPB_IFACE_BRIDGE;
+		if (c->ifs[i].kind != DPB_IFACE_BOND)
+			continue;
+		a->bond_slot[n] = (int)i;
+		a->bond_from[n] = ob >= 0 && ctl_diff_same_bond(c, a, &c->bonds[ob], (int)i) ? ob : -1;
+		if (a->bond_from[n++] >= 0)
+			continue;
+		/* Built again, a bond keeps its MAC. */
+		for (from = 0; from < (int)c->n_bonds; from++)
+			if (strcmp(c->bonds[from].bond.name, c->ifs[i].name) == 0)
+				break;
+		cb = &a->built[n - 1];
+		rc = ctl_bond_build(c, cb, (int)i, now,
+				    from < (int)c->n_bonds ? &c->bonds[from].bond.addr : NULL);
+	}
+	a->n_new_bonds = n;
+	if (rc < 0)
+		drop_prebuilt(a);
+	return rc;
+}
+
+/* Bonds in the new model's order: kept ones moved, the others as prebuild() made them. */
+static void commit_bonds(struct dpb_ctl *c, struct apply *a, uint64_t now)
 {
 	bool kept[DPB_FWD_MAX_BONDS] = { false };
-	unsigned int n = 0;
-	int rc = 0;
 
 	a->n_old_bonds = c->n_bonds;
 	memcpy(a->old_bonds, c->bonds, sizeof(c->bonds[0]) * c->n_bonds);
-	for (unsigned int i = 0; i < c->n_ifs; i++) {
-		int ob = c->ifs[i].bond;
-
-		c->ifs[i].bond = -1;
-		if (c->ifs[i].kind != DPB_IFACE_BOND)
-			continue;
-		a->bond_from[n] = ob >= 0 && ctl_diff_same_bond(c, a, &a->old_bonds[ob], (int)i) ? ob : -1;
-		if (a->bond_from[n] >= 0)
-			kept[ob] = true;
-		c->ifs[i].bond = (int)n++;
-	}
+	for (unsigned int k = 0; k < a->n_new_bonds; k++)
+		if (a->bond_from[k] >= 0)
+			kept[a->bond_from[k]] = true;
 	/* What is not kept goes: LACP and rlb are the control lcore's alone. */
 	for (unsigned int b = 0; b < a->n_old_bonds; b++) {
 		if (kept[b])
@@ -118,41 +196,33 @@ static int rebuild_bonds(struct dpb_ctl *c, struct apply *a, uint64_t now)
 		if (ctl_find_name(c, a->old_bonds[b].bond.name) < 0)
 			note(&a->removed, a->old_bonds[b].bond.name);
 	}
-	c->n_bonds = n;
-	for (unsigned int i = 0; i < c->n_ifs && rc == 0; i++) {
-		int k = c->ifs[i].bond, from;
-		struct ctl_bond *cb;
+	for (unsigned int i = 0; i < c->n_ifs; i++)
+		c->ifs[i].bond = -1;
+	c->n_bonds = a->n_new_bonds;
+	for (unsigned int k = 0; k < a->n_new_bonds; k++) {
+		struct ctl_bond *cb = &c->bonds[k];
+		const struct dpb_bond *ob = NULL;
 
-		if (k < 0)
+		c->ifs[a->bond_slot[k]].bond = (int)k;
+		*cb = a->bond_from[k] >= 0 ? a->old_bonds[a->bond_from[k]] : a->built[k];
+		memset(&a->built[k], 0, sizeof(a->built[k]));   /* now c->bonds' */
+		if (cb->lacp)
+			dpb_lacp_set_ctx(cb->lacp, cb);   /* it moved */
+		if (a->bond_from[k] >= 0)
 			continue;
-		cb = &c->bonds[k];
-		if (a->bond_from[k] >= 0) {
-			*cb = a->old_bonds[a->bond_from[k]];
-			if (cb->lacp)
-				dpb_lacp_set_ctx(cb->lacp, cb);   /* it moved */
-			continue;
-		}
-		/* Built again, a bond keeps its MAC and the member that carried it. */
-		for (from = 0; from < (int)a->n_old_bonds; from++)
-			if (strcmp(a->old_bonds[from].bond.name, c->ifs[i].name) == 0)
-				break;
-		memset(cb, 0, sizeof(*cb));
-		rc = ctl_bond_build(c, cb, (int)i, now,
-				    from < (int)a->n_old_bonds ? &a->old_bonds[from].bond.addr : NULL);
-		if (rc == 0 && from < (int)a->n_old_bonds) {
-			const struct dpb_bond *ob = &a->old_bonds[from].bond;
-
-			if (ob->curr_active >= 0 &&
-			    dpb_bond_restore_active(&cb->bond, ob->members[ob->curr_active].name, now))
-				ctl_member_macs(c, cb);
-		}
-		note(from < (int)a->n_old_bonds ? &a->rebuilt : &a->added, cb->bond.name);
+		for (unsigned int b = 0; b < a->n_old_bonds && ob == NULL; b++)
+			if (strcmp(a->old_bonds[b].bond.name, cb->bond.name) == 0)
+				ob = &a->old_bonds[b].bond;
+		/* Built again, the member that carried the bond carries it still. */
+		if (ob && ob->curr_active >= 0 &&
+		    dpb_bond_restore_active(&cb->bond, ob->members[ob->curr_active].name, now))
+			ctl_member_macs(c, cb);
+		note(ob ? &a->rebuilt : &a->added, cb->bond.name);
 	}
-	return rc;
 }
 
 /* Bridges in the new model's order, each keeping its FDB when it stays. */
-static int rebuild_bridges(struct dpb_ctl *c, struct apply *a)
+static void commit_bridges(struct dpb_ctl *c, struct apply *a)
 {
 	bool kept[DPB_FWD_MAX_BRIDGES] = { false };
 	unsigned int n = 0;
@@ -169,8 +239,12 @@ static int rebuild_bridges(struct dpb_ctl *c, struct apply *a)
 			continue;
 		c->ifs[i].bridge = (int)n++;
 		if (ob < 0) {
-			if (ctl_bridge_build(c, br, (int)i) < 0)
-				return -ENOMEM;
+			ctl_bridge_settings(c, br, (int)i);
+			br->fdb = a->new_fdb[n - 1];
+			a->new_fdb[n - 1] = NULL;   /* now c->bridges' */
+			br->learned = br->moved = 0;
+			/* Learning queued for the bridge that had this index is not its. */
+			a->stale |= 1u << (n - 1);
 			note(&a->added, c->ifs[i].name);
 			continue;
 		}
@@ -207,22 +281,17 @@ static int rebuild_bridges(struct dpb_ctl *c, struct apply *a)
 	for (unsigned int b = 0; b < a->n_old_bridges; b++)
 		if (!kept[b])
 			note(&a->removed, a->old[a->old_bridges[b].iface].name);
-	return 0;
 }
 
 /* Ports the new model no longer runs: out of the model now, closed after the publication. */
 static void retire_ports(struct dpb_ctl *c, struct apply *a)
 {
 	for (unsigned int i = 0; i < DPB_CFG_MAX_IFACES; i++) {
-		int pi = a->displaced[i] >= 0 ? a->displaced[i] :
-			 !a->open[i] && c->ifs[i].port >= 0 &&
-			 (!c->ifs[i].name[0] || !ctl_diff_wants_port(c, (int)i)) ? c->ifs[i].port : -1;
-
-		if (pi < 0)
+		if (a->open[i] || c->ifs[i].port < 0 ||
+		    (c->ifs[i].name[0] && ctl_diff_wants_port(c, (int)i)))
 			continue;
-		a->closing[a->n_closing++] = pi;
-		if (a->displaced[i] < 0)
-			c->ifs[i].port = -1;
+		a->closing[a->n_closing++] = c->ifs[i].port;
+		c->ifs[i].port = -1;
 		note(&a->removed, a->old[i].name);
 	}
 }
@@ -250,8 +319,17 @@ static int host_ports(struct dpb_ctl *c, const struct apply *a)
 
 		if (!c->ifs[i].host_port || c->ifs[i].port < 0)
 			continue;
-		err = a->open[i] ? ctl_host_port_start(c, (int)i) :
-				   ctl_host_port_readdress(c, (int)i, &a->was->ifaces[i]);
+		if (a->open[i]) {
+			err = ctl_host_port_start(c, (int)i);
+		} else {
+			const struct dpb_cfg_iface *w = &a->was->ifaces[i], *f = &c->file.ifaces[i];
+
+			err = ctl_host_port_readdress(c, (int)i, w);
+			/* Another hwaddress: the MAC, its FDB entry and addresses again. */
+			if (err == 0 && (w->has_hwaddress != f->has_hwaddress ||
+					 memcmp(w->hwaddress, f->hwaddress, sizeof(f->hwaddress))))
+				err = ctl_host_port_start(c, (int)i);
+		}
 		if (err < 0)
 			rc = err;
 	}
@@ -287,8 +365,11 @@ static void finish(struct dpb_ctl *c, struct apply *a)
 	for (unsigned int o = 0; o < a->n_old_bridges; o++)
 		if (!kept[o])
 			dpb_fdb_free(a->old_bridges[o].fdb);
-	/* The workers count tlb bytes by bond index: a moved bond starts from what is there. */
+	/* The workers count tlb bytes by bond index: a bond at another index (or
+	 * a new one) starts from what is there; one where it was keeps its interval. */
 	for (unsigned int b = 0; b < c->n_bonds; b++) {
+		if (a->bond_from[b] == (int)b)
+			continue;
 		for (unsigned int k = 0; k < DPB_FWD_TLB_BUCKETS; k++) {
 			uint64_t total = 0;
 
@@ -354,10 +435,15 @@ static int prepare(struct dpb_ctl *c, struct dpb_cfg *next, struct dpb_strbuf *o
 	next->n_mbufs = c->file.n_mbufs;
 	rc = dpb_cfg_align(next, (const char (*)[DPB_NAME_LEN])names, c->n_ifs);
 	free(names);
+	if (rc == -ENOSPC)
+		dpb_strbuf_printf(out, "error: the interfaces that run and the file's new ones need more than %d slots side by side: apply the file in two reloads (removals first)\n",
+				  DPB_CFG_MAX_IFACES);
 	if (rc == 0)
 		rc = ctl_check_devices(next, out);
 	if (rc == 0)
 		rc = check_limits(next, out);
+	if (rc == 0)
+		rc = check_mbufs(c, next, out);
 	return rc;
 }
 
@@ -379,21 +465,25 @@ static int apply(struct dpb_ctl *c, struct apply *a, const struct dpb_cfg *next,
 		ctl_run_hooks_of(&c->file, DPB_HOOK_PRE_UP, a->fresh);
 		rc = open_ports(c, a, out);
 	}
+	if (rc == 0) {
+		rc = prebuild(c, a, now);
+		if (rc < 0)
+			dpb_strbuf_printf(out, "cannot build the new bonds and bridges: %s\n", strerror(-rc));
+	}
 	if (rc < 0) {
 		undo(c, a);
 		dpb_strbuf_puts(out, "reload refused; the running configuration is unchanged\n");
 		return rc;
 	}
-	/* From here on the new model runs; the interfaces it drops go down first. */
+	/* From here on nothing fails: the new model runs; what it drops goes down first. */
 	ctl_run_hooks_of(a->was, DPB_HOOK_PRE_DOWN, a->gone);
 	ctl_run_hooks_of(a->was, DPB_HOOK_DOWN, a->gone);
 	retire_ports(c, a);
-	rc = rebuild_bonds(c, a, now);
-	if (rc == 0)
-		rc = rebuild_bridges(c, a);
+	commit_bonds(c, a, now);
+	commit_bridges(c, a);
 	for (unsigned int b = 0; b < c->n_bonds; b++)
 		ctl_arpmon_init(c, &c->bonds[b]);   /* the host's addresses may have moved */
-	if (rc == 0 && host_ports(c, a) < 0)
+	if (host_ports(c, a) < 0)
 		dpb_strbuf_puts(out, "warning: a host port's addresses were not all applied (see the log)\n");
 	ctl_publish(c);
 	/* No worker counts for the old names now: their slots start from zero. */
@@ -402,10 +492,6 @@ static int apply(struct dpb_ctl *c, struct apply *a, const struct dpb_cfg *next,
 	ctl_run_hooks_of(a->was, DPB_HOOK_POST_DOWN, a->gone);
 	ctl_run_hooks_of(&c->file, DPB_HOOK_UP, a->fresh);
 	ctl_run_hooks_of(&c->file, DPB_HOOK_POST_UP, a->fresh);
-	if (rc < 0) {
-		dpb_strbuf_printf(out, "reload applied in part: %s (see the log)\n", strerror(-rc));
-		return rc;
-	}
 	dpb_strbuf_puts(out, "reloaded:\n");
 	summary(a, out);
 	return 0;
@@ -422,8 +508,6 @@ int dpb_ctl_reload(struct dpb_ctl *c, const struct dpb_cfg *loaded, struct dpb_s
 		dpb_strbuf_puts(out, "reload refused: out of memory; the running configuration is unchanged\n");
 		goto out;
 	}
-	for (unsigned int i = 0; i < DPB_CFG_MAX_IFACES; i++)
-		a->displaced[i] = -1;
 	dpb_strbuf_init(&a->added);
 	dpb_strbuf_init(&a->removed);
 	dpb_strbuf_init(&a->rebuilt);

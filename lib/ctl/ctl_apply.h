@@ -16,8 +16,11 @@ struct apply {
 	struct ctl_bond *old_bonds;            /* c->bonds before */
 	unsigned int n_old_bonds;
 	int bond_from[DPB_FWD_MAX_BONDS];      /* new bond -> the old one it keeps, -1 */
+	int bond_slot[DPB_FWD_MAX_BONDS];      /* new bond -> its slot */
+	unsigned int n_new_bonds;
+	struct ctl_bond built[DPB_FWD_MAX_BONDS]; /* new bonds built aside (prebuild) */
+	struct dpb_fdb *new_fdb[DPB_FWD_MAX_BRIDGES]; /* new bridges' FDBs, made aside */
 	bool open[DPB_CFG_MAX_IFACES];         /* slots given a device */
-	int displaced[DPB_CFG_MAX_IFACES];     /* a slot's port of a name gone, -1 */
 	int closing[DPB_CFG_MAX_IFACES];       /* c->ports indices to close after */
 	unsigned int n_closing;
 	bool gone[DPB_CFG_MAX_IFACES];         /* owned before, not now: down hooks */

@@ -64,8 +64,9 @@ bool ctl_diff_same_bond(const struct dpb_ctl *c, const struct apply *a, const st
 	    (x->master >= 0 && !ctl_diff_same_name(a, c, x->master)) ||
 	    was->has_hwaddress != f->has_hwaddress || memcmp(was->hwaddress, f->hwaddress, 6))
 		return false;
-	/* Its bridge decides balance-alb's receive balancing. */
-	if (x->master >= 0 && (a->old[x->master].host_port != c->ifs[x->master].host_port ||
+	/* Its bridge decides balance-alb's receive balancing (ctl_rlb_init). */
+	if (f->bond.mode == DPB_BOND_MODE_BALANCE_ALB && x->master >= 0 &&
+	    (a->old[x->master].host_port != c->ifs[x->master].host_port ||
 			       a->was->ifaces[x->master].bridge.vlan_aware !=
 				       c->file.ifaces[x->master].bridge.vlan_aware))
 		return false;
@@ -112,24 +113,35 @@ unsigned int ctl_diff_first_moved(const struct dpb_ctl *c, const struct apply *a
 	return br->n_ports + 1;
 }
 
-/* Step 1: the new runtime interfaces, from the file and the console's VM ports that stay. */
+/* Whether console VM port @o can stay in its bridge of the new file (with @used ports already). */
+static bool console_port_stays(const struct dpb_ctl *c, const struct apply *a,
+			       const struct ctl_iface *o, const unsigned int *used)
+{
+	int br = o->master;
+	const struct dpb_cfg_iface *bf;
+
+	if (!o->added || br < 0 || (unsigned int)br >= c->file.n_ifaces)
+		return false;
+	bf = &c->file.ifaces[br];
+	return strcmp(bf->name, a->old[br].name) == 0 && bf->kind == DPB_IFACE_BRIDGE &&
+	       bf->bridge.n_ports + used[br] < DPB_CFG_MAX_BR_PORTS &&
+	       (bf->bridge.vlan_aware || (!o->vlan.has_pvid && !o->vlan.has_vids));
+}
+
 void ctl_diff_new_ifaces(struct dpb_ctl *c, struct apply *a)
 {
-	unsigned int n = c->file.n_ifaces;
+	unsigned int n = c->file.n_ifaces, used[DPB_CFG_MAX_IFACES] = { 0 };
 
 	for (unsigned int i = 0; i < DPB_CFG_MAX_IFACES; i++) {
 		const struct ctl_iface *o = &a->old[i];
 		struct ctl_iface *x = &c->ifs[i];
 		bool file = i < c->file.n_ifaces && c->file.ifaces[i].name[0];
-		int br = o->master;
 
-		/* A console's VM port stays while the file leaves its slot and its bridge be. */
-		if (!file && i < a->n_old && o->added && br >= 0 && (unsigned int)br < c->file.n_ifaces &&
-		    strcmp(c->file.ifaces[br].name, a->old[br].name) == 0 &&
-		    c->file.ifaces[br].kind == DPB_IFACE_BRIDGE &&
-		    (c->file.ifaces[br].bridge.vlan_aware || (!o->vlan.has_pvid && !o->vlan.has_vids))) {
+		/* A console's VM port stays while the file leaves its name and its
+		 * bridge be, and the bridge has room; as it was (its MTU too). */
+		if (!file && i < a->n_old && console_port_stays(c, a, o, used)) {
 			*x = *o;
-			x->mtu = c->file.ifaces[br].eff_mtu;
+			used[o->master]++;
 			if (i + 1 > n)
 				n = i + 1;
 			continue;
@@ -140,32 +152,33 @@ void ctl_diff_new_ifaces(struct dpb_ctl *c, struct apply *a)
 		x->kind = DPB_IFACE_KERNEL;
 		if (file) {
 			ctl_iface_from_file(c, (int)i);
-			/* The same name keeps what runs for it; another name's port closes after. */
+			/* The same name keeps what runs for it (a new name takes a free slot). */
 			if (ctl_diff_same_name(a, c, (int)i)) {
 				x->port = o->port;
 				x->bond = o->bond;
 				x->bridge = o->bridge;
-			} else if (i < a->n_old) {
-				a->displaced[i] = o->port;
 			}
 		} else if (i < a->n_old && o->port >= 0) {
 			x->port = o->port;   /* gone: closed after the publication */
-			x->name[0] = '\0';
 		}
 	}
 	c->n_ifs = n > a->n_old ? n : a->n_old;
 }
 
-/* Which interfaces the reload takes away (or leaves to others), and which it brings. */
+/* Whether slot @i of @cfg is an interface dpbond owns, named @name as it runs. */
+static bool owned_as(const struct dpb_cfg *cfg, int i, const char *name)
+{
+	return (unsigned int)i < cfg->n_ifaces && cfg->ifaces[i].name[0] &&
+	       strcmp(cfg->ifaces[i].name, name) == 0 && dpb_cfg_owned(cfg, i);
+}
+
 void ctl_diff_hooks(const struct dpb_ctl *c, struct apply *a)
 {
 	for (int i = 0; i < DPB_CFG_MAX_IFACES; i++) {
-		bool was = (unsigned int)i < a->was->n_ifaces && a->was->ifaces[i].name[0] &&
-			   dpb_cfg_owned(a->was, i);
-		bool now = (unsigned int)i < c->file.n_ifaces && c->file.ifaces[i].name[0] &&
-			   dpb_cfg_owned(&c->file, i);
-		bool same = (unsigned int)i < a->was->n_ifaces && (unsigned int)i < c->file.n_ifaces &&
-			    strcmp(a->was->ifaces[i].name, c->file.ifaces[i].name) == 0;
+		/* A slot the console reused runs no stanza of the file's. */
+		bool was = owned_as(a->was, i, a->old[i].name);
+		bool now = owned_as(&c->file, i, c->ifs[i].name);
+		bool same = ctl_diff_same_name(a, c, i);
 
 		a->gone[i] = was && !(same && now);
 		a->fresh[i] = now && !(same && was);
@@ -180,8 +193,8 @@ int ctl_diff_refuse_restarts(const struct dpb_ctl *c, const struct apply *a, str
 	for (unsigned int i = 0; i < a->n_old; i++) {
 		const struct dpb_cfg_iface *f = &c->file.ifaces[i];
 
-		if (a->old[i].port < 0 || !ctl_diff_same_name(a, c, (int)i) || !ctl_diff_wants_port(c, (int)i) ||
-		    same_device(c, a, (int)i))
+		if (a->old[i].port < 0 || c->ifs[i].added || !ctl_diff_same_name(a, c, (int)i) ||
+		    !ctl_diff_wants_port(c, (int)i) || same_device(c, a, (int)i))
 			continue;
 		dpb_strbuf_printf(out, "%s:%u: error: %s: %s changed on a running port; a reload does not restart a port (restart dpbond, or remove it in one reload and add it in the next)\n",
 				  f->loc.file, f->loc.line, f->name,

@@ -92,5 +92,10 @@ void ctl_run_hooks_of(const struct dpb_cfg *cfg, enum dpb_hook_phase phase, cons
 
 void ctl_run_hooks(const struct dpb_ctl *c, enum dpb_hook_phase phase)
 {
-	ctl_run_hooks_of(&c->file, phase, NULL);
+	bool only[DPB_CFG_MAX_IFACES] = { false };
+
+	/* The file's interfaces as they run (a slot the console reused is not the file's). */
+	for (unsigned int i = 0; i < c->file.n_ifaces && i < c->n_ifs; i++)
+		only[i] = strcmp(c->file.ifaces[i].name, c->ifs[i].name) == 0;
+	ctl_run_hooks_of(&c->file, phase, only);
 }

@@ -208,6 +208,7 @@ static struct dpb_fwd_snapshot *build_snapshot(struct dpb_ctl *c)
 	}
 	ctl_vlanif_snapshot(c, s);
 	ctl_rlb_snapshot(c, s);
+	s->n_bonds = (uint16_t)c->n_bonds;
 	for (unsigned int i = 0; i < c->n_bonds; i++) {
 		fill_bond(c, &c->bonds[i], &s->bonds[i]);
 		s->arpmon[i] = c->bonds[i].arpmon;

@@ -171,6 +171,11 @@ void ctl_announce_show(const struct ctl_bond *cb, struct dpb_strbuf *out);
 /* Finds or probes the device of slot @iface: the file's device, a VM port's
  * vhost-user server, a host port's TAP. @return 0 or -errno. */
 int ctl_attach_port(struct dpb_ctl *c, int iface);
+/* bond-lacp-dedicated-queue: member port @p of bond @bond (a slot) gets LACP on
+ * an rx queue of its own by rte_flow (stopped and started for it: before any
+ * worker polls it). @return 0 (steered, or the software path with a warning)
+ * or -EIO (the device was left unusable). */
+int ctl_steer_member(struct dpb_ctl *c, struct dpb_port *p, int bond);
 /* What device slot @i of @cfg needs. */
 enum { CTL_PORT_NONE, CTL_PORT_DEVICE, CTL_PORT_HOST_IN_BRIDGE, CTL_PORT_HOST };
 int ctl_wants_port(const struct dpb_cfg *cfg, int i);

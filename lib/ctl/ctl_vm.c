@@ -239,7 +239,8 @@ int dpb_ctl_remove_bridge_port(struct dpb_ctl *c, const char *bridge, const char
 	c->ifs[i].port = -1;
 	/* No worker polls or sends to it once this snapshot is everyone's. */
 	ctl_publish(c);
-	ctl_drop_stale_learning(c, 1u << br);
+	if (br >= 0)
+		ctl_drop_stale_learning(c, 1u << br);
 	if (pi >= 0) {
 		char path[DPB_CFG_PATH_LEN + DPB_NAME_LEN + 8];
 

@@ -219,6 +219,7 @@ struct dpb_fwd_snapshot {
 	uint32_t max_frame[RTE_MAX_ETHPORTS];            /**< its MTU + 14: longer untagged frames are dropped */
 	uint16_t port_iface[RTE_MAX_ETHPORTS];           /**< per ethdev: counters index */
 	struct dpb_fwd_in in[RTE_MAX_ETHPORTS];
+	uint16_t n_bonds;                                /**< bonds in use (the control plane's) */
 	struct dpb_fwd_bond bonds[DPB_FWD_MAX_BONDS];
 	struct dpb_fwd_bridge bridges[DPB_FWD_MAX_BRIDGES];
 	struct dpb_fwd_arpmon arpmon[DPB_FWD_MAX_BONDS];

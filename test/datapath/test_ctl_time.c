@@ -230,7 +230,7 @@ static void where(uint8_t on[N_SRC])
 	}
 }
 
-/* balance-tlb: the sources' groups move by the load of the last 10 s, once that interval ends. */
+/* balance-tlb: at the next rebalancing (every 10 s) source groups move by the interval's load. */
 static void test_rebalance(void **state)
 {
 	uint8_t before[N_SRC] = { 0 }, after[N_SRC] = { 0 };

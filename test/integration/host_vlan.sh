@@ -156,7 +156,10 @@ done
 ip netns exec "$NS" tshark -q -i hv0 -w "$T/wire.pcapng" > "$T/tshark.out" 2>&1 &
 cap=$!
 EXTRA_PIDS+=("$cap")
-sleep 1.5
+# tshark says so once it captures (a slow machine takes more than a second to get there)
+for _ in $(seq 100); do grep -q "^Capturing on" "$T/tshark.out" && break; sleep 0.1; done
+grep -q "^Capturing on" "$T/tshark.out" || fail "tshark did not start capturing: $(cat "$T/tshark.out")"
+sleep 0.5
 ping_ok() {  # ping_ok [-6] ADDR WHAT
 	local v=""
 	[ "$1" = -6 ] && { v=-6; shift; }
