@@ -181,6 +181,13 @@ unsigned int dpb_fdb_age(struct dpb_fdb *f, uint64_t now_ms, uint64_t ageing_ms)
 unsigned int dpb_fdb_flush_port(struct dpb_fdb *f, uint32_t port);
 
 /**
+ * Removes every entry on @p port, permanent ones too: the port at that
+ * position is gone or another one (the bridge's ports were renumbered).
+ * Control thread only. @return how many.
+ */
+unsigned int dpb_fdb_forget_port(struct dpb_fdb *f, uint32_t port);
+
+/**
  * Renders the entries as `bridge fdb show` does, one per line:
  * "MAC dev PORT [vlan N] master BRIDGE", then the entry's age in seconds or
  * "permanent".

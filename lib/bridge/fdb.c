@@ -182,7 +182,7 @@ unsigned int dpb_fdb_age(struct dpb_fdb *f, uint64_t now_ms, uint64_t ageing_ms)
 	return removed;
 }
 
-unsigned int dpb_fdb_flush_port(struct dpb_fdb *f, uint32_t port)
+static unsigned int remove_port(struct dpb_fdb *f, uint32_t port, bool permanent_too)
 {
 	unsigned int removed = 0;
 
@@ -190,12 +190,23 @@ unsigned int dpb_fdb_flush_port(struct dpb_fdb *f, uint32_t port)
 		struct dpb_fdb_entry *e = &f->slots[i];
 
 		if ((atomic_load_explicit(&e->key, memory_order_relaxed) & DPB_FDB_KEY_VALID) &&
-		    !e->permanent && atomic_load_explicit(&e->port, memory_order_relaxed) == port) {
+		    (permanent_too || !e->permanent) &&
+		    atomic_load_explicit(&e->port, memory_order_relaxed) == port) {
 			remove_entry(f, e);
 			removed++;
 		}
 	}
 	return removed;
+}
+
+unsigned int dpb_fdb_flush_port(struct dpb_fdb *f, uint32_t port)
+{
+	return remove_port(f, port, false);
+}
+
+unsigned int dpb_fdb_forget_port(struct dpb_fdb *f, uint32_t port)
+{
+	return remove_port(f, port, true);
 }
 
 int dpb_fdb_show(const struct dpb_fdb *f, const char *bridge, const char *const *port_names,

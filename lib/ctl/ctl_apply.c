@@ -270,9 +270,10 @@ static void commit_bridges(struct dpb_ctl *c, struct apply *a)
 		moved = ctl_diff_first_moved(c, a, br, &a->old_bridges[ob]);
 		if (moved > br->n_ports)
 			continue;
-		/* Up to the host port's place in either model. */
+		/* Up to the host port's place in either model; the host ports' own
+		 * MACs (permanent) are held again at their new places (host_ports). */
 		for (unsigned int k = moved; k <= DPB_CFG_MAX_BR_PORTS; k++)
-			dpb_fdb_flush_port(br->fdb, k);
+			dpb_fdb_forget_port(br->fdb, k);
 		a->stale |= 1u << (n - 1);
 		a->flushed |= 1u << (n - 1);
 		note(&a->changed, c->ifs[i].name);

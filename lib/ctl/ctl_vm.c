@@ -89,8 +89,8 @@ static void bridge_ports_moved(struct dpb_ctl *c, struct ctl_bridge *br, unsigne
 			       unsigned int until)
 {
 	for (unsigned int k = from; k <= until; k++)
-		dpb_fdb_flush_port(br->fdb, k);
-	ctl_host_port_moved(c, br);
+		dpb_fdb_forget_port(br->fdb, k);
+	ctl_host_port_moved(c, br);   /* the host ports' MACs held at their new places */
 }
 
 /*

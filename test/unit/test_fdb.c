@@ -109,6 +109,11 @@ static void test_permanent(void **state)
 	assert_int_equal(dpb_fdb_flush_port(f, 1), 0);
 	assert_int_equal(dpb_fdb_lookup(f, 0, mac_a, NULL), 1);
 	assert_int_equal(f->n_entries, 1);
+	/* Forgetting a position (its port gone or renumbered) takes the permanent one too. */
+	assert_int_equal(dpb_fdb_forget_port(f, 0), 0);
+	assert_int_equal(dpb_fdb_forget_port(f, 1), 1);
+	assert_int_equal(dpb_fdb_lookup(f, 0, mac_a, NULL), -1);
+	assert_int_equal(dpb_fdb_add_permanent(f, 0, mac_a, 1), 0);
 	dpb_strbuf_init(&sb);
 	dpb_fdb_show(f, "vmbr0", names, 2, false, 5500, &sb);
 	assert_string_equal(dpb_strbuf_str(&sb),
