@@ -76,8 +76,12 @@ mapfile -t ctl_opts < <(names "$src/app/dpbondctl/dpbondctl.c" 'struct option lo
 need 2 "dpbondctl option" "${ctl_opts[@]}"
 check "$man/dpbondctl.8" "dpbondctl option" "${ctl_opts[@]}"
 
+mapfile -t pve_opts < <(names "$src/app/dpbond-pve/dpbond_pve.c" 'struct option longs\[\] = \{' | sed 's/^/--/')
+need 5 "dpbond-pve option" "${pve_opts[@]}"
+check "$man/dpbond-pve.8" "dpbond-pve option" "${pve_opts[@]}"
+
 # Rendering: no warning of any kind (-ww), as man(1) would format the page.
-for page in "$man"/dpbond.8 "$man"/dpbondctl.8 "$man"/dpbond-interfaces.5; do
+for page in "$man"/dpbond.8 "$man"/dpbondctl.8 "$man"/dpbond-pve.8 "$man"/dpbond-interfaces.5; do
 	if ! warnings=$(LC_ALL=C.UTF-8 groff -man -Tutf8 -ww -z "$page" 2>&1) || [ -n "$warnings" ]; then
 		echo "FAIL: $(basename "$page") does not render cleanly:"
 		echo "$warnings"

@@ -68,14 +68,14 @@ ok "maintainer scripts: nothing stopped before an upgrade, a running dpbond rest
 dpkg -i "$DEB" > "$T/install.log" 2>&1 || { INSTALLED=1; fail "dpkg -i: $(cat "$T/install.log")"; }
 INSTALLED=1
 dpkg -L dpbond > "$T/files"
-for f in /usr/sbin/dpbond /usr/sbin/dpbondctl /lib/systemd/system/dpbond.service \
+for f in /usr/sbin/dpbond /usr/sbin/dpbondctl /usr/sbin/dpbond-pve /lib/systemd/system/dpbond.service \
 	/usr/share/doc/dpbond/examples/interfaces /usr/share/doc/dpbond/copyright \
-	/usr/share/man/man8/dpbond.8.gz /usr/share/man/man8/dpbondctl.8.gz \
+	/usr/share/man/man8/dpbond.8.gz /usr/share/man/man8/dpbondctl.8.gz /usr/share/man/man8/dpbond-pve.8.gz \
 	/usr/share/man/man5/dpbond-interfaces.5.gz; do
 	grep -qx "$f" "$T/files" || fail "the package lacks $f: $(cat "$T/files")"
 	[ -e "$f" ] || fail "$f is listed but not on disk"
 done
-ok "dpkg -i: dpbond and dpbondctl in /usr/sbin, the unit, the example, the man pages"
+ok "dpkg -i: dpbond, dpbondctl and dpbond-pve in /usr/sbin, the unit, the example, the man pages"
 
 [ "$(/usr/sbin/dpbond --version)" = "dpbond $version" ] || fail "dpbond --version: $(/usr/sbin/dpbond --version 2>&1)"
 ok "dpbond --version: dpbond $version"

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef DPB_PVE_H
+#define DPB_PVE_H
+
+/**
+ * @file
+ * A Proxmox VM's configuration (/etc/pve/qemu-server/VMID.conf, qm.conf(5))
+ * as dpbond needs it: its network devices (`netN:` lines) and its memory,
+ * turned into dpbond VM ports and the QEMU arguments that plug the VM into
+ * them over vhost-user. Pure: text in, model and text out.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dpb_strbuf.h"
+
+#define DPB_PVE_MAX_NETS 32        /**< net0 .. net31, as Proxmox allows */
+#define DPB_PVE_NAME_LEN 16        /**< an interface name: 15 bytes and the NUL */
+
+/** One `netN:` line. */
+struct dpb_pve_net {
+	unsigned int index;            /**< N */
+	unsigned int line;             /**< where it is in the file */
+	char model[16];                /**< virtio, e1000, ... */
+	bool has_mac;
+	uint8_t mac[6];
+	char bridge[DPB_PVE_NAME_LEN];
+	unsigned int tag;              /**< access VLAN; 0: none */
+	char trunks[128];              /**< `10;20;30-40` as written; "": none */
+	unsigned int mtu;              /**< 0: not given; 1: the bridge's */
+	unsigned int queues;           /**< 0: not given (one pair) */
+	bool firewall;                 /**< Proxmox's firewall on this NIC */
+	bool link_down;
+	bool rate;                     /**< a rate limit was given */
+};
+
+/** What dpbond reads of a VM's configuration. */
+struct dpb_pve_vm {
+	unsigned int vmid;
+	unsigned int memory_mb;        /**< `memory:`, default 512 */
+	unsigned int hugepages_mb;     /**< `hugepages:` 2 or 1024 (any: 2); 0: none */
+	bool numa;                     /**< `numa: 1` */
+	unsigned int n_nets;
+	struct dpb_pve_net nets[DPB_PVE_MAX_NETS]; /**< in file order */
+};
+
+/**
+ * Reads VM @p vmid's configuration @p text (the file @p file, for messages)
+ * into @p vm: the current section only (snapshots and pending changes, in
+ * `[...]` sections, are not what runs). Any thread. @return 0, or -EINVAL
+ * with "FILE:LINE: ..." in @p err (a netN line that cannot be read).
+ */
+int dpb_pve_parse(const char *text, const char *file, unsigned int vmid, struct dpb_pve_vm *vm,
+		  struct dpb_strbuf *err);
+
+/** The dpbond VM port of @p net: Proxmox's own tap name, tap<VMID>i<N>, into @p name. */
+void dpb_pve_port_name(const struct dpb_pve_vm *vm, const struct dpb_pve_net *net,
+		       char name[DPB_PVE_NAME_LEN]);
+
+/**
+ * The VM ports to add, one `BRIDGE NAME[:tag=T|:trunks=LIST]` line each (as
+ * `add bridge port BRIDGE vhost SPEC` takes them), for the nets on bridges
+ * @p is_ours says dpbond serves (NULL: every bridge). What a port cannot
+ * carry over (Proxmox's firewall, a rate limit, link_down, tag and trunks
+ * together) is said in @p notes, one line each. Any thread. @return how many
+ * ports, or -EINVAL with why in @p notes (a model other than virtio on a
+ * bridge of dpbond's: vhost-user is virtio's).
+ */
+int dpb_pve_ports(const struct dpb_pve_vm *vm, bool (*is_ours)(const char *bridge, void *ctx),
+		  void *ctx, struct dpb_strbuf *ports, struct dpb_strbuf *notes);
+
+/**
+ * The QEMU arguments that plug the VM's nets on dpbond's bridges into its
+ * VM ports under @p run_dir: the VM's memory as one shared NUMA node
+ * (memfd, on hugepages when the VM asks for them: vhost-user needs the
+ * backend to see guest memory), then per net a chardev that reconnects to
+ * RUN_DIR/NAME.sock, a vhost-user netdev and a virtio-net-pci device with
+ * the VM's MAC, host_mtu and queues. One argument a line, in order. Any
+ * thread. @return how many nets, or -EINVAL with why in @p notes (`numa: 1`:
+ * Proxmox's own NUMA nodes would clash).
+ */
+int dpb_pve_qemu_args(const struct dpb_pve_vm *vm, const char *run_dir,
+		      bool (*is_ours)(const char *bridge, void *ctx), void *ctx,
+		      struct dpb_strbuf *args, struct dpb_strbuf *notes);
+
+#endif

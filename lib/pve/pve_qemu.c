@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A Proxmox VM's nets as dpbond VM ports, and the QEMU arguments that plug
+ * them in over vhost-user: dpbond serves RUN_DIR/tap<VMID>i<N>.sock; QEMU
+ * connects to it (and again after dpbond restarts: reconnect=1); vhost-user
+ * needs the guest's memory shared with dpbond, so the VM's memory becomes
+ * one memfd NUMA node (on hugepages when the VM asks for them).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dpb_mac.h"
+#include "dpb_pve.h"
+
+void dpb_pve_port_name(const struct dpb_pve_vm *vm, const struct dpb_pve_net *net,
+		       char name[DPB_PVE_NAME_LEN])
+{
+	snprintf(name, DPB_PVE_NAME_LEN, "tap%ui%u", vm->vmid, net->index);
+}
+
+static bool ours(const struct dpb_pve_net *n, bool (*is_ours)(const char *, void *), void *ctx)
+{
+	return n->bridge[0] && (is_ours == NULL || is_ours(n->bridge, ctx));
+}
+
+int dpb_pve_ports(const struct dpb_pve_vm *vm, bool (*is_ours)(const char *bridge, void *ctx),
+		  void *ctx, struct dpb_strbuf *ports, struct dpb_strbuf *notes)
+{
+	int n = 0;
+
+	for (unsigned int k = 0; k < vm->n_nets; k++) {
+		const struct dpb_pve_net *net = &vm->nets[k];
+		char name[DPB_PVE_NAME_LEN];
+
+		if (!ours(net, is_ours, ctx))
+			continue;
+		if (strcmp(net->model, "virtio") != 0) {
+			dpb_strbuf_printf(notes, "net%u: model %s: a dpbond VM port is vhost-user, which only virtio speaks; make it virtio\n",
+					  net->index, net->model[0] ? net->model : "(none)");
+			return -EINVAL;
+		}
+		dpb_pve_port_name(vm, net, name);
+		dpb_strbuf_printf(ports, "%s %s", net->bridge, name);
+		if (net->tag)
+			dpb_strbuf_printf(ports, ":tag=%u", net->tag);
+		else if (net->trunks[0])
+			dpb_strbuf_printf(ports, ":trunks=%s", net->trunks);
+		dpb_strbuf_puts(ports, "\n");
+		if (net->tag && net->trunks[0])
+			dpb_strbuf_printf(notes, "net%u: tag=%u and trunks= together: dpbond's VM port takes VLAN %u untagged and no trunks\n",
+					  net->index, net->tag, net->tag);
+		if (net->firewall)
+			dpb_strbuf_printf(notes, "net%u: firewall=1: Proxmox's firewall filters on a Linux bridge's tap, which a dpbond VM port is not: this NIC is not filtered\n",
+					  net->index);
+		if (net->rate)
+			dpb_strbuf_printf(notes, "net%u: rate=: dpbond does not limit a VM port's rate\n",
+					  net->index);
+		if (net->link_down)
+			dpb_strbuf_printf(notes, "net%u: link_down=1: the VM port is added all the same; the guest's link follows the VM's own setting\n",
+					  net->index);
+		n++;
+	}
+	return n;
+}
+
+int dpb_pve_qemu_args(const struct dpb_pve_vm *vm, const char *run_dir,
+		      bool (*is_ours)(const char *bridge, void *ctx), void *ctx,
+		      struct dpb_strbuf *args, struct dpb_strbuf *notes)
+{
+	int n = 0;
+
+	if (vm->numa) {
+		dpb_strbuf_puts(notes, "numa: 1: Proxmox then makes NUMA nodes of its own, which cannot share memory with dpbond: set numa: 0\n");
+		return -EINVAL;
+	}
+	for (unsigned int k = 0; k < vm->n_nets; k++) {
+		const struct dpb_pve_net *net = &vm->nets[k];
+		char name[DPB_PVE_NAME_LEN], mac[DPB_MAC_STR_LEN];
+		struct dpb_mac m;
+
+		if (!ours(net, is_ours, ctx))
+			continue;
+		if (n++ == 0) {
+			dpb_strbuf_printf(args, "-object\nmemory-backend-memfd,id=dpbond-mem,size=%uM,share=on",
+					  vm->memory_mb);
+			if (vm->hugepages_mb)
+				dpb_strbuf_printf(args, ",hugetlb=on,hugetlbsize=%uM", vm->hugepages_mb);
+			dpb_strbuf_puts(args, "\n-numa\nnode,memdev=dpbond-mem\n");
+		}
+		dpb_pve_port_name(vm, net, name);
+		dpb_strbuf_printf(args, "-chardev\nsocket,id=dpbond-chr%u,path=%s/%s.sock,reconnect=1\n",
+				  net->index, run_dir, name);
+		dpb_strbuf_printf(args, "-netdev\nvhost-user,id=dpbond-net%u,chardev=dpbond-chr%u",
+				  net->index, net->index);
+		if (net->queues > 1)
+			dpb_strbuf_printf(args, ",queues=%u", net->queues);
+		dpb_strbuf_printf(args, "\n-device\nvirtio-net-pci,netdev=dpbond-net%u,id=net%u", net->index,
+				  net->index);
+		if (net->has_mac) {
+			memcpy(m.b, net->mac, sizeof(m.b));
+			dpb_strbuf_printf(args, ",mac=%s", dpb_mac_format(&m, mac));
+		}
+		/* mtu=1 is "the bridge's": the guest's default, which dpbond caps to the bridge's. */
+		if (net->mtu > 1)
+			dpb_strbuf_printf(args, ",host_mtu=%u", net->mtu);
+		if (net->queues > 1)
+			dpb_strbuf_printf(args, ",mq=on,vectors=%u", 2 * net->queues + 2);
+		dpb_strbuf_puts(args, "\n");
+	}
+	return n;
+}

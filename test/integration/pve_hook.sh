@@ -1,0 +1,88 @@
+#!/bin/bash
+# dpbond-pve as a Proxmox VM's hookscript, against a VM configuration in
+# Proxmox's format: pre-start adds a VM port for each net on one of
+# dpbond's bridges (named tap<VMID>i<N> as Proxmox names its taps, with the
+# net's tag or trunks), post-stop removes them; what a VM port cannot carry
+# (the firewall) is said; an e1000 on dpbond's bridge refuses the start;
+# `args` prints the QEMU arguments for the ports dpbond serves.
+BUILD=$1
+. "$(dirname "$0")/lib.sh"
+CTL="$BUILD/app/dpbondctl/dpbondctl"
+PVE="$BUILD/app/dpbond-pve/dpbond-pve"
+RUN=$T/run
+cat > "$T/interfaces" <<'CFG'
+auto vmbr0
+iface vmbr0 inet manual
+    bridge-ports eth0
+    bridge-vlan-aware yes
+    bridge-vids 2-4094
+
+auto vmbr1
+iface vmbr1 inet manual
+    bridge-ports none
+CFG
+cat > "$T/100.conf" <<'CFG'
+boot: order=scsi0;net0
+memory: 2048
+name: web
+net0: virtio=BC:24:11:2D:7E:01,bridge=vmbr0,firewall=1,tag=20
+net1: virtio=BC:24:11:2D:7E:02,bridge=vmbr1,mtu=9000
+net2: virtio=BC:24:11:2D:7E:03,bridge=vmbr0,trunks=10;30-32
+net3: e1000=BC:24:11:2D:7E:04,bridge=lxcbr0
+numa: 0
+
+[before-upgrade]
+net4: virtio=BC:24:11:2D:7E:05,bridge=vmbr0
+CFG
+mkfifo "$T/cmd"
+"$DPBOND" $(eal_opts pve) -- -c "$T/interfaces" --run-dir "$RUN" --port eth0=net_pcap0,tx_pcap=$T/eth0.pcap \
+	-i < "$T/cmd" > "$T/out" 2> "$T/err" &
+DPB_PID=$!
+exec 3> "$T/cmd"
+console "sleep 100"
+pve() { local id=$1; shift; "$PVE" --conf "$T/$id.conf" --run-dir "$RUN" --dpbondctl "$CTL" --socket "$RUN/dpbond.ctl" "$id" "$@"; }
+ctl() { "$CTL" --socket "$RUN/dpbond.ctl" "$@"; }
+
+pve 100 pre-start > "$T/pre.out" 2> "$T/pre.err" || fail "pre-start failed: $(cat "$T/pre.err")"
+ctl show bridge vmbr0 > "$T/vmbr0"
+ctl show bridge vmbr1 > "$T/vmbr1"
+grep -q "^  port 1: tap100i0 " "$T/vmbr0" && grep -q "^  port 2: tap100i2 " "$T/vmbr0" &&
+	grep -q "^  tap100i0 *20 PVID Egress Untagged$" "$T/vmbr0" &&
+	grep -q "^  tap100i2 *1 PVID Egress Untagged, 10, 30-32$" "$T/vmbr0" &&
+	grep -q "^  port 0: tap100i1 " "$T/vmbr1" || fail "after pre-start: $(cat "$T/vmbr0" "$T/vmbr1")"
+[ -S "$RUN/tap100i0.sock" ] && [ -S "$RUN/tap100i1.sock" ] && [ -S "$RUN/tap100i2.sock" ] ||
+	fail "the VM ports' sockets: $(ls "$RUN")"
+ctl show bridge lxcbr0 > /dev/null 2>&1 && fail "dpbond has an lxcbr0"
+grep -q "warning: 100: net0: firewall=1: .* this NIC is not filtered" "$T/pre.err" &&
+	! grep -q "net3\|net4" "$T/pre.err" || fail "pre-start said: $(cat "$T/pre.err")"
+ok "pre-start: tap100i0 (VLAN 20) and tap100i2 (VLANs 10, 30-32) in vmbr0, tap100i1 in vmbr1, sockets there; net3 (lxcbr0) and the snapshot's net4 left alone; the firewall not carried over, said"
+
+# A VM that did not stop cleanly leaves its ports: the next start makes them again.
+pve 100 pre-start > /dev/null 2>&1 || fail "a second pre-start failed"
+[ "$(ctl show bridge vmbr0 | grep -c "^  port [0-9]*: tap100i")" = 2 ] || fail "after a second pre-start: $(ctl show bridge vmbr0)"
+pve 100 post-start || fail "post-start is not a no-op"
+ok "pre-start again finds the ports there and makes them anew; post-start does nothing"
+
+pve 100 args > "$T/args" 2> /dev/null || fail "args failed"
+[ "$(paste -sd' ' "$T/args")" = "-object memory-backend-memfd,id=dpbond-mem,size=2048M,share=on -numa node,memdev=dpbond-mem -chardev socket,id=dpbond-chr0,path=$RUN/tap100i0.sock,reconnect=1 -netdev vhost-user,id=dpbond-net0,chardev=dpbond-chr0 -device virtio-net-pci,netdev=dpbond-net0,id=net0,mac=bc:24:11:2d:7e:01 -chardev socket,id=dpbond-chr1,path=$RUN/tap100i1.sock,reconnect=1 -netdev vhost-user,id=dpbond-net1,chardev=dpbond-chr1 -device virtio-net-pci,netdev=dpbond-net1,id=net1,mac=bc:24:11:2d:7e:02,host_mtu=9000 -chardev socket,id=dpbond-chr2,path=$RUN/tap100i2.sock,reconnect=1 -netdev vhost-user,id=dpbond-net2,chardev=dpbond-chr2 -device virtio-net-pci,netdev=dpbond-net2,id=net2,mac=bc:24:11:2d:7e:03" ] ||
+	fail "args: $(cat "$T/args")"
+ok "args: shared memory, then a reconnecting chardev, a vhost-user netdev and a virtio-net-pci with the VM's MAC for each of dpbond's nets"
+
+pve 100 post-stop > /dev/null 2>&1 || fail "post-stop failed"
+ctl show bridge vmbr0 | grep -q "tap100i" || ctl show bridge vmbr1 | grep -q "tap100i" && fail "ports left after post-stop"
+[ -e "$RUN/tap100i0.sock" ] && fail "tap100i0's socket left after post-stop"
+ok "post-stop: the VM's ports and sockets gone"
+
+cat > "$T/101.conf" <<'CFG'
+memory: 1024
+net0: virtio=BC:24:11:2D:7F:01,bridge=vmbr0
+net1: e1000=BC:24:11:2D:7F:02,bridge=vmbr1
+CFG
+pve 101 pre-start > /dev/null 2> "$T/pre101.err" && fail "a VM with an e1000 on dpbond's bridge was started"
+grep -q "error: 101: net1: model e1000: .*make it virtio" "$T/pre101.err" || fail "pre-start 101 said: $(cat "$T/pre101.err")"
+ctl show bridge vmbr0 | grep -q "tap101i0" && fail "pre-start 101 added ports though it failed"
+echo 'net0: virtio=BC:24:11:2D:7F:01,bridge=vmbr0,tag=5000' > "$T/102.conf"
+pve 102 pre-start > /dev/null 2> "$T/pre102.err" && fail "a net with tag=5000 was taken"
+grep -q "102.conf:1: cannot read 'tag=5000'" "$T/pre102.err" || fail "pre-start 102 said: $(cat "$T/pre102.err")"
+ok "an e1000 on dpbond's bridge, and a line that cannot be read (file:line), refuse the start and add nothing"
+quit_dpbond
