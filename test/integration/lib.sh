@@ -199,20 +199,29 @@ file_is_static() { ! LC_ALL=C ldd "$1" >/dev/null 2>&1; }
 # (vectors=0): Debian 12's QEMU 7.2 under software emulation was seen
 # crashing in msix_set_vector_notifiers as vhost-user started.
 start_guest() {
-	local d="$T/$1-initrd"
+	start_guest_with "$1" "$3" \
+		-object memory-backend-memfd,id=mem,size=256M,share=on -numa node,memdev=mem \
+		-chardev "socket,id=c0,path=$2" -netdev type=vhost-user,id=n0,chardev=c0 \
+		-device "virtio-net-pci,netdev=n0,vectors=0${4:+,$4}"
+}
+
+# start_guest_with NAME ADDR QEMU-ARGS...: the test guest (256 MiB), eth0
+# given ADDR, with QEMU-ARGS for its memory and NIC (as dpbond-pve's `args`
+# gives them). Sets GUEST_PID.
+start_guest_with() {
+	local name=$1 addr=$2 d="$T/$1-initrd"
+	shift 2
 	mkdir -p "$d/bin" "$d/lib/modules"
 	cp /bin/busybox "$d/bin/busybox"
 	cp "$(dirname "${BASH_SOURCE[0]}")/guest-init" "$d/init"
 	chmod 755 "$d/init"
 	cp "$GUEST_DIR"/modules/*.ko "$d/lib/modules/"
-	(cd "$d" && find . | cpio -o -H newc --quiet | gzip -1) > "$T/$1-initrd.gz"
+	(cd "$d" && find . | cpio -o -H newc --quiet | gzip -1) > "$T/$name-initrd.gz"
 	qemu-system-x86_64 -machine "accel=${DPB_QEMU_ACCEL:-tcg}" -m 256 -smp 1 \
-		-object memory-backend-memfd,id=mem,size=256M,share=on -numa node,memdev=mem \
-		-kernel "$GUEST_DIR/vmlinuz" -initrd "$T/$1-initrd.gz" \
-		-append "console=ttyS0 panic=-1 quiet guest_addr=$3" \
-		-display none -monitor none -serial "file:$T/$1.out" -no-reboot \
-		-chardev "socket,id=c0,path=$2" -netdev type=vhost-user,id=n0,chardev=c0 \
-		-device "virtio-net-pci,netdev=n0,vectors=0${4:+,$4}" > "$T/$1.qemu" 2>&1 &
+		-kernel "$GUEST_DIR/vmlinuz" -initrd "$T/$name-initrd.gz" \
+		-append "console=ttyS0 panic=-1 quiet guest_addr=$addr" \
+		-display none -monitor none -serial "file:$T/$name.out" -no-reboot \
+		"$@" > "$T/$name.qemu" 2>&1 &
 	GUEST_PID=$!
 	EXTRA_PIDS+=("$GUEST_PID")
 }
