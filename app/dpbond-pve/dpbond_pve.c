@@ -7,6 +7,7 @@
  * the VM into them over vhost-user (for `qm set VMID --args`).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -26,6 +27,11 @@ struct opts {
 	const char *ctl;              /* the dpbondctl to run */
 	const char *socket;           /* its --socket, or NULL */
 	const char *bridges;          /* dpbond's bridges, comma separated; NULL: ask dpbond */
+	bool unfiltered;              /* --unfiltered: firewall=1 NICs taken, unfiltered */
+	int unreachable;              /* dpbondctl's status when dpbond could not be asked; 0 */
+	unsigned int n_asked;         /* bridges asked, and their answers */
+	char asked[32][DPB_PVE_NAME_LEN];
+	bool answer[32];
 };
 
 static void usage(FILE *out, const char *argv0)
@@ -39,7 +45,8 @@ static void usage(FILE *out, const char *argv0)
 		"  --run-dir DIR     where dpbond serves VM ports' sockets (default /run/dpbond)\n"
 		"  --dpbondctl PATH  the dpbondctl to run (default dpbondctl)\n"
 		"  --socket PATH     dpbond's control socket (dpbondctl's default if not given)\n"
-		"  --bridges LIST    dpbond's bridges, comma separated (default: ask dpbond)\n",
+		"  --bridges LIST    dpbond's bridges, comma separated (default: ask dpbond)\n"
+		"  --unfiltered      take NICs with firewall=1 (Proxmox's firewall cannot filter them)\n",
 		argv0);
 }
 
@@ -50,7 +57,7 @@ static int run_ctl(const struct opts *o, const char *const *args, bool quiet)
 	unsigned int n = 0;
 	posix_spawn_file_actions_t fa;
 	pid_t pid;
-	int status;
+	int status, rc;
 
 	argv[n++] = o->ctl;
 	if (o->socket) {
@@ -61,25 +68,29 @@ static int run_ctl(const struct opts *o, const char *const *args, bool quiet)
 		argv[n++] = args[k];
 	argv[n] = NULL;
 	posix_spawn_file_actions_init(&fa);
-	if (quiet) {
-		posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", 1, 0);
-		posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", 1, 0);
-	}
-	if (posix_spawnp(&pid, o->ctl, &fa, NULL, (char *const *)argv, environ) != 0) {
-		fprintf(stderr, "dpbond-pve: cannot run %s: %s\n", o->ctl, strerror(errno));
+	if (quiet && (posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0) != 0 ||
+		      posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0) != 0)) {
 		posix_spawn_file_actions_destroy(&fa);
 		return -1;
 	}
+	rc = posix_spawnp(&pid, o->ctl, &fa, NULL, (char *const *)argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
-	if (waitpid(pid, &status, 0) < 0)
+	if (rc != 0) {
+		fprintf(stderr, "dpbond-pve: cannot run %s: %s\n", o->ctl, strerror(rc));
 		return -1;
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* Whether @bridge is dpbond's: in --bridges, or a bridge dpbond answers for. */
+/* Whether @bridge is dpbond's: in --bridges, or a bridge dpbond answers for
+ * (`show bridge`: 0 it is, 1 it is not; anything else: dpbond could not be
+ * asked, noted in o->unreachable). Each bridge is asked once. */
 static bool is_ours(const char *bridge, void *ctx)
 {
-	const struct opts *o = ctx;
+	struct opts *o = ctx;
 
 	if (o->bridges) {
 		char list[512], *save = NULL;
@@ -90,10 +101,20 @@ static bool is_ours(const char *bridge, void *ctx)
 				return true;
 		return false;
 	}
+	for (unsigned int k = 0; k < o->n_asked; k++)
+		if (strcmp(o->asked[k], bridge) == 0)
+			return o->answer[k];
 	{
 		const char *args[] = { "show", "bridge", bridge, NULL };
+		int rc = run_ctl(o, args, true);
 
-		return run_ctl(o, args, true) == 0;
+		if (rc != 0 && rc != 1 && o->unreachable == 0)
+			o->unreachable = rc ? rc : -1;
+		if (o->n_asked < 32) {
+			snprintf(o->asked[o->n_asked], DPB_PVE_NAME_LEN, "%s", bridge);
+			o->answer[o->n_asked++] = rc == 0;
+		}
+		return rc == 0;
 	}
 }
 
@@ -120,35 +141,78 @@ static char *read_file(const char *path)
 	return buf;
 }
 
-/* pre-start and post-stop: each port added (again: a stale one goes first) or removed. */
+/* Removes VM port SPEC's name from @bridge (quietly: it may not be there). */
+static void remove_port(const struct opts *o, const char *bridge, const char *spec)
+{
+	char name[DPB_PVE_NAME_LEN];
+	const char *rm[] = { "remove", "bridge", "port", bridge, name, NULL };
+
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(spec, ":"), spec);
+	run_ctl(o, rm, true);
+}
+
+/* pre-start and post-stop: each port added (a stale one goes first) or removed;
+ * a pre-start that cannot add them all takes back those it added. */
 static int hook(const struct opts *o, const char *phase, const char *ports)
 {
 	bool add = strcmp(phase, "pre-start") == 0;
+	const char *p = ports;
 	int rc = 0;
 
-	for (const char *p = ports; *p;) {
-		char line[256], bridge[DPB_PVE_NAME_LEN], spec[200], name[DPB_PVE_NAME_LEN];
+	while (*p && rc == 0) {
+		char line[256], bridge[DPB_PVE_NAME_LEN], spec[200];
 		size_t len = strcspn(p, "\n");
+		const char *ad[] = { "add", "bridge", "port", bridge, "vhost", spec, NULL };
 
 		snprintf(line, sizeof(line), "%.*s", (int)len, p);
 		p += len + (p[len] == '\n');
 		if (sscanf(line, "%15s %199s", bridge, spec) != 2)
 			continue;
-		snprintf(name, sizeof(name), "%.*s", (int)strcspn(spec, ":"), spec);
-		{
-			const char *rm[] = { "remove", "bridge", "port", bridge, name, NULL };
-			const char *ad[] = { "add", "bridge", "port", bridge, "vhost", spec, NULL };
-
-			/* A port left by a VM that did not stop cleanly would refuse the add. */
-			run_ctl(o, rm, add);
-			if (add && run_ctl(o, ad, false) != 0) {
-				fprintf(stderr, "dpbond-pve: %s: cannot add VM port %s to %s\n", phase, spec,
-					bridge);
-				rc = 1;
-			}
+		remove_port(o, bridge, spec);
+		if (add && run_ctl(o, ad, false) != 0) {
+			fprintf(stderr, "dpbond-pve: %s: cannot add VM port %s to %s\n", phase, spec, bridge);
+			rc = 1;
 		}
 	}
+	for (const char *q = ports; rc && q < p;) {
+		char bridge[DPB_PVE_NAME_LEN], spec[200];
+		size_t len = strcspn(q, "\n");
+
+		if (sscanf(q, "%15s %199s", bridge, spec) == 2)
+			remove_port(o, bridge, spec);
+		q += len + (q[len] == '\n');
+	}
 	return rc;
+}
+
+/* pre-start: the VM's `args:` must hold the arguments its ports need, as `args` prints them. */
+static int check_args(const struct dpb_pve_vm *vm, struct opts *o)
+{
+	struct dpb_strbuf want, notes;
+	char joined[sizeof(vm->args)];
+	int rc;
+
+	dpb_strbuf_init(&want);
+	dpb_strbuf_init(&notes);
+	rc = dpb_pve_qemu_args(vm, o->run_dir, is_ours, o, &want, &notes);
+	fputs(dpb_strbuf_str(&notes), stderr);
+	if (rc > 0) {
+		size_t n = (size_t)snprintf(joined, sizeof(joined), "%s", dpb_strbuf_str(&want));
+
+		while (n && joined[n - 1] == '\n')
+			joined[--n] = '\0';
+		for (char *c = joined; *c; c++)
+			if (*c == '\n')
+				*c = ' ';
+		if (strstr(vm->args, joined) == NULL) {
+			fprintf(stderr, "dpbond-pve: error: %u: its args do not plug it into dpbond's VM ports (new VM, or its nets changed): qm set %u --args \"$(dpbond-pve %u args | paste -sd' ')\"\n",
+				vm->vmid, vm->vmid, vm->vmid);
+			rc = -EINVAL;
+		}
+	}
+	dpb_strbuf_free(&want);
+	dpb_strbuf_free(&notes);
+	return rc < 0 ? rc : 0;
 }
 
 int main(int argc, char **argv)
@@ -159,6 +223,7 @@ int main(int argc, char **argv)
 		{ "dpbondctl", required_argument, NULL, 'x' },
 		{ "socket", required_argument, NULL, 's' },
 		{ "bridges", required_argument, NULL, 'b' },
+		{ "unfiltered", no_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -177,6 +242,7 @@ int main(int argc, char **argv)
 		case 'x': o.ctl = optarg; break;
 		case 's': o.socket = optarg; break;
 		case 'b': o.bridges = optarg; break;
+		case 'u': o.unfiltered = true; break;
 		case 'h': usage(stdout, argv[0]); return 0;
 		default: usage(stderr, argv[0]); return 2;
 		}
@@ -212,8 +278,16 @@ int main(int argc, char **argv)
 	rc = dpb_pve_parse(text, o.conf, (unsigned int)vmid, vm, &err);
 	if (rc == 0 && strcmp(cmd, "args") == 0)
 		rc = dpb_pve_qemu_args(vm, o.run_dir, is_ours, &o, &out, &notes);
-	else if (rc == 0)
-		rc = dpb_pve_ports(vm, is_ours, &o, &out, &notes);
+	else if (rc == 0)   /* post-stop takes away whatever it finds */
+		rc = dpb_pve_ports(vm, is_ours, &o, o.unfiltered || strcmp(cmd, "post-stop") == 0,
+				   &out, &notes);
+	if (o.unreachable) {
+		fprintf(stderr, "dpbond-pve: error: %lu: dpbond cannot be asked which bridges are its own (%s exit %d): is it running, and is --socket right?\n",
+			vmid, o.ctl, o.unreachable);
+		rc = -EIO;
+	}
+	if (rc >= 0 && strcmp(cmd, "pre-start") == 0)
+		rc = check_args(vm, &o);
 	fputs(dpb_strbuf_str(&err), stderr);
 	/* What a VM port cannot carry over, said where the hookscript's log shows it. */
 	for (const char *p = dpb_strbuf_str(&notes); *p; p += strcspn(p, "\n") + 1)

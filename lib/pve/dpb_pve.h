@@ -41,6 +41,7 @@ struct dpb_pve_vm {
 	unsigned int memory_mb;        /**< `memory:`, default 512 */
 	unsigned int hugepages_mb;     /**< `hugepages:` 2 or 1024 (any: 2); 0: none */
 	bool numa;                     /**< `numa: 1` */
+	char args[4096];               /**< `args:`, QEMU's extra arguments ("": none) */
 	unsigned int n_nets;
 	struct dpb_pve_net nets[DPB_PVE_MAX_NETS]; /**< in file order */
 };
@@ -61,24 +62,26 @@ void dpb_pve_port_name(const struct dpb_pve_vm *vm, const struct dpb_pve_net *ne
 /**
  * The VM ports to add, one `BRIDGE NAME[:tag=T|:trunks=LIST]` line each (as
  * `add bridge port BRIDGE vhost SPEC` takes them), for the nets on bridges
- * @p is_ours says dpbond serves (NULL: every bridge). What a port cannot
- * carry over (Proxmox's firewall, a rate limit, link_down, tag and trunks
- * together) is said in @p notes, one line each. Any thread. @return how many
- * ports, or -EINVAL with why in @p notes (a model other than virtio on a
- * bridge of dpbond's: vhost-user is virtio's).
+ * @p is_ours says dpbond serves (NULL: every bridge). What a port does not
+ * carry over (a rate limit, link_down) is said in @p notes, one line each;
+ * Proxmox's firewall too when @p unfiltered_ok, else it refuses. Any thread.
+ * @return how many ports, or -EINVAL with why in @p notes: a model other
+ * than virtio (vhost-user is virtio's), tag= and trunks= together (a VM
+ * port takes one of them), firewall=1 without @p unfiltered_ok.
  */
 int dpb_pve_ports(const struct dpb_pve_vm *vm, bool (*is_ours)(const char *bridge, void *ctx),
-		  void *ctx, struct dpb_strbuf *ports, struct dpb_strbuf *notes);
+		  void *ctx, bool unfiltered_ok, struct dpb_strbuf *ports, struct dpb_strbuf *notes);
 
 /**
  * The QEMU arguments that plug the VM's nets on dpbond's bridges into its
  * VM ports under @p run_dir: the VM's memory as one shared NUMA node
- * (memfd, on hugepages when the VM asks for them: vhost-user needs the
- * backend to see guest memory), then per net a chardev that reconnects to
+ * (memfd: vhost-user needs the backend to see guest memory), then per net
+ * a chardev that reconnects to
  * RUN_DIR/NAME.sock, a vhost-user netdev and a virtio-net-pci device with
  * the VM's MAC, host_mtu and queues. One argument a line, in order. Any
  * thread. @return how many nets, or -EINVAL with why in @p notes (`numa: 1`:
- * Proxmox's own NUMA nodes would clash).
+ * Proxmox's own NUMA nodes would clash; `hugepages:`, which Proxmox gives
+ * only with `numa: 1`).
  */
 int dpb_pve_qemu_args(const struct dpb_pve_vm *vm, const char *run_dir,
 		      bool (*is_ours)(const char *bridge, void *ctx), void *ctx,

@@ -42,11 +42,36 @@ static int number(const char *s, unsigned int lo, unsigned int hi, unsigned int 
 
 static bool is_true(const char *v)
 {
-	return strcmp(v, "1") == 0;
+	return strcmp(v, "1") == 0 || strcmp(v, "on") == 0 || strcmp(v, "yes") == 0 ||
+	       strcmp(v, "true") == 0;
 }
 
-/* One item of a netN value (@first: the leading one, MODEL=MAC). @return 0 or -EINVAL. */
-static int net_item(struct dpb_pve_net *n, char *item, bool first)
+/* The NIC models Proxmox knows (qm.conf(5)): MODEL=MAC may stand anywhere in a netN line. */
+static bool is_model(const char *k)
+{
+	static const char *const models[] = {
+		"virtio", "e1000", "e1000e", "e1000-82540em", "e1000-82544gc", "e1000-82545em",
+		"rtl8139", "vmxnet3", "i82551", "i82557b", "i82559er", "ne2k_isa", "ne2k_pci",
+		"pcnet",
+	};
+
+	for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++)
+		if (strcmp(k, models[i]) == 0)
+			return true;
+	return false;
+}
+
+/* A bridge's name as an interface's: 1-15 of [A-Za-z0-9_.-]. */
+static bool bridge_name(const char *v)
+{
+	size_t n = strlen(v);
+
+	return n > 0 && n < DPB_PVE_NAME_LEN &&
+	       strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == n;
+}
+
+/* One item of a netN value. @return 0 or -EINVAL. */
+static int net_item(struct dpb_pve_net *n, char *item)
 {
 	char *eq = strchr(item, '=');
 	const char *k = item, *v = eq ? eq + 1 : "";
@@ -55,7 +80,7 @@ static int net_item(struct dpb_pve_net *n, char *item, bool first)
 	if (eq)
 		*eq = '\0';
 	if (strcmp(k, "bridge") == 0) {
-		if (strlen(v) >= sizeof(n->bridge))
+		if (!bridge_name(v))
 			return -EINVAL;
 		snprintf(n->bridge, sizeof(n->bridge), "%s", v);
 	} else if (strcmp(k, "tag") == 0) {
@@ -74,15 +99,16 @@ static int net_item(struct dpb_pve_net *n, char *item, bool first)
 		n->link_down = is_true(v);
 	} else if (strcmp(k, "rate") == 0) {
 		n->rate = true;
-	} else if (strcmp(k, "macaddr") == 0 || (first && eq && strcmp(k, "model") != 0)) {
-		/* macaddr=MAC, or the leading MODEL=MAC */
+	} else if (strcmp(k, "macaddr") == 0 || (eq && is_model(k))) {
+		/* macaddr=MAC, or MODEL=MAC */
 		if (dpb_mac_parse(v, &mac) < 0)
 			return -EINVAL;
 		memcpy(n->mac, mac.b, sizeof(n->mac));
 		n->has_mac = true;
 		if (strcmp(k, "macaddr") != 0)
 			snprintf(n->model, sizeof(n->model), "%.15s", k);
-	} else if (strcmp(k, "model") == 0 || (first && !eq)) {
+	} else if (strcmp(k, "model") == 0 || (!eq && is_model(k))) {
+		/* model=MODEL, or a bare MODEL (a MAC Proxmox makes up) */
 		snprintf(n->model, sizeof(n->model), "%.15s", eq ? v : k);
 	}
 	/* Anything else (a later Proxmox's option) is not dpbond's to read. */
@@ -105,7 +131,7 @@ static int net_line(struct dpb_pve_vm *vm, unsigned int index, char *value, cons
 		char copy[LINE_MAX_LEN];
 
 		snprintf(copy, sizeof(copy), "%s", item);
-		if (net_item(n, item, item == value) < 0)
+		if (net_item(n, item) < 0)
 			return fail(err, file, line, "cannot read '%s' of this network device", copy);
 	}
 	vm->n_nets++;
@@ -128,6 +154,8 @@ static int vm_line(struct dpb_pve_vm *vm, char *key, char *value, const char *fi
 			return fail(err, file, line, "hugepages: '%s' is not 2, 1024 or any", value);
 	} else if (strcmp(key, "numa") == 0) {
 		vm->numa = is_true(value);
+	} else if (strcmp(key, "args") == 0) {
+		snprintf(vm->args, sizeof(vm->args), "%s", value);
 	} else if (strncmp(key, "net", 3) == 0 && number(key + 3, 0, 1000, &n) == 0) {
 		if (n >= DPB_PVE_MAX_NETS)
 			return fail(err, file, line, "%s: Proxmox numbers network devices net0 to net31", key);

@@ -4,7 +4,7 @@
  * them in over vhost-user: dpbond serves RUN_DIR/tap<VMID>i<N>.sock; QEMU
  * connects to it (and again after dpbond restarts: reconnect=1); vhost-user
  * needs the guest's memory shared with dpbond, so the VM's memory becomes
- * one memfd NUMA node (on hugepages when the VM asks for them).
+ * one memfd NUMA node.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -25,7 +25,7 @@ static bool ours(const struct dpb_pve_net *n, bool (*is_ours)(const char *, void
 }
 
 int dpb_pve_ports(const struct dpb_pve_vm *vm, bool (*is_ours)(const char *bridge, void *ctx),
-		  void *ctx, struct dpb_strbuf *ports, struct dpb_strbuf *notes)
+		  void *ctx, bool unfiltered_ok, struct dpb_strbuf *ports, struct dpb_strbuf *notes)
 {
 	int n = 0;
 
@@ -40,6 +40,16 @@ int dpb_pve_ports(const struct dpb_pve_vm *vm, bool (*is_ours)(const char *bridg
 					  net->index, net->model[0] ? net->model : "(none)");
 			return -EINVAL;
 		}
+		if (net->tag && net->trunks[0]) {
+			dpb_strbuf_printf(notes, "net%u: tag=%u and trunks= together (VLAN %u untagged and the trunks tagged): a dpbond VM port takes one of them\n",
+					  net->index, net->tag, net->tag);
+			return -EINVAL;
+		}
+		if (net->firewall && !unfiltered_ok) {
+			dpb_strbuf_printf(notes, "net%u: firewall=1: Proxmox's firewall filters a Linux bridge's tap, which a dpbond VM port is not: set firewall=0, or accept an unfiltered NIC (--unfiltered)\n",
+					  net->index);
+			return -EINVAL;
+		}
 		dpb_pve_port_name(vm, net, name);
 		dpb_strbuf_printf(ports, "%s %s", net->bridge, name);
 		if (net->tag)
@@ -47,11 +57,8 @@ int dpb_pve_ports(const struct dpb_pve_vm *vm, bool (*is_ours)(const char *bridg
 		else if (net->trunks[0])
 			dpb_strbuf_printf(ports, ":trunks=%s", net->trunks);
 		dpb_strbuf_puts(ports, "\n");
-		if (net->tag && net->trunks[0])
-			dpb_strbuf_printf(notes, "net%u: tag=%u and trunks= together: dpbond's VM port takes VLAN %u untagged and no trunks\n",
-					  net->index, net->tag, net->tag);
 		if (net->firewall)
-			dpb_strbuf_printf(notes, "net%u: firewall=1: Proxmox's firewall filters on a Linux bridge's tap, which a dpbond VM port is not: this NIC is not filtered\n",
+			dpb_strbuf_printf(notes, "net%u: firewall=1: this NIC is not filtered (--unfiltered)\n",
 					  net->index);
 		if (net->rate)
 			dpb_strbuf_printf(notes, "net%u: rate=: dpbond does not limit a VM port's rate\n",
@@ -70,8 +77,10 @@ int dpb_pve_qemu_args(const struct dpb_pve_vm *vm, const char *run_dir,
 {
 	int n = 0;
 
-	if (vm->numa) {
-		dpb_strbuf_puts(notes, "numa: 1: Proxmox then makes NUMA nodes of its own, which cannot share memory with dpbond: set numa: 0\n");
+	if (vm->numa || vm->hugepages_mb) {
+		dpb_strbuf_puts(notes, vm->numa ?
+				"numa: 1: Proxmox then makes NUMA nodes of its own, which cannot share memory with dpbond: set numa: 0\n" :
+				"hugepages: Proxmox gives them only with numa: 1, whose NUMA nodes cannot share memory with dpbond: remove hugepages (the VM's memory is shared memfd)\n");
 		return -EINVAL;
 	}
 	for (unsigned int k = 0; k < vm->n_nets; k++) {
@@ -82,11 +91,9 @@ int dpb_pve_qemu_args(const struct dpb_pve_vm *vm, const char *run_dir,
 		if (!ours(net, is_ours, ctx))
 			continue;
 		if (n++ == 0) {
-			dpb_strbuf_printf(args, "-object\nmemory-backend-memfd,id=dpbond-mem,size=%uM,share=on",
+			dpb_strbuf_printf(args, "-object\nmemory-backend-memfd,id=dpbond-mem,size=%uM,share=on\n",
 					  vm->memory_mb);
-			if (vm->hugepages_mb)
-				dpb_strbuf_printf(args, ",hugetlb=on,hugetlbsize=%uM", vm->hugepages_mb);
-			dpb_strbuf_puts(args, "\n-numa\nnode,memdev=dpbond-mem\n");
+			dpb_strbuf_puts(args, "-numa\nnode,memdev=dpbond-mem\n");
 		}
 		dpb_pve_port_name(vm, net, name);
 		dpb_strbuf_printf(args, "-chardev\nsocket,id=dpbond-chr%u,path=%s/%s.sock,reconnect=1\n",
@@ -95,8 +102,8 @@ int dpb_pve_qemu_args(const struct dpb_pve_vm *vm, const char *run_dir,
 				  net->index, net->index);
 		if (net->queues > 1)
 			dpb_strbuf_printf(args, ",queues=%u", net->queues);
-		dpb_strbuf_printf(args, "\n-device\nvirtio-net-pci,netdev=dpbond-net%u,id=net%u", net->index,
-				  net->index);
+		dpb_strbuf_printf(args, "\n-device\nvirtio-net-pci,netdev=dpbond-net%u,id=dpbond-dev%u",
+				  net->index, net->index);
 		if (net->has_mac) {
 			memcpy(m.b, net->mac, sizeof(m.b));
 			dpb_strbuf_printf(args, ",mac=%s", dpb_mac_format(&m, mac));

@@ -38,10 +38,12 @@ exec 3> "$T/cmd"
 console "sleep 100"
 pve() { "$PVE" --conf "$T/100.conf" --run-dir "$RUN" --dpbondctl "$CTL" --socket "$RUN/dpbond.ctl" 100 "$@"; }
 
-pve pre-start || fail "pre-start failed"
-[ -S "$RUN/tap100i0.sock" ] || fail "no socket $RUN/tap100i0.sock"
+# As `qm set 100 --args "$(dpbond-pve 100 args | paste -sd' ')"` would.
 mapfile -t args < <(pve args)
 [ "${#args[@]}" = 10 ] || fail "args: ${args[*]}"
+echo "args: ${args[*]}" >> "$T/100.conf"
+pve pre-start || fail "pre-start failed"
+[ -S "$RUN/tap100i0.sock" ] || fail "no socket $RUN/tap100i0.sock"
 for i in "${!args[@]}"; do
 	[[ ${args[$i]} == virtio-net-pci,* ]] && args[$i]+=",vectors=0"
 done
@@ -61,8 +63,8 @@ ok "the host port pings the guest through tap100i0, where vmbr0 learned the VM's
 
 stop_pid "$GUEST_PID"
 pve post-stop || fail "post-stop failed"
-console "show bridge vmbr0"
-grep -q "tap100i0" <(sed -n '/show bridge vmbr0/,$p' "$T/out" | tail -5) && fail "tap100i0 is still in vmbr0"
+"$CTL" --socket "$RUN/dpbond.ctl" show bridge vmbr0 > "$T/br" || fail "show bridge failed"
+grep -q "tap100i0" "$T/br" && fail "tap100i0 is still in vmbr0: $(cat "$T/br")"
 [ -e "$RUN/tap100i0.sock" ] && fail "tap100i0's socket is still there"
 ok "the guest stopped; post-stop took its port and socket away"
 quit_dpbond

@@ -40,10 +40,27 @@ mkfifo "$T/cmd"
 DPB_PID=$!
 exec 3> "$T/cmd"
 console "sleep 100"
+# (options may follow the VMID: getopt_long permutes)
 pve() { local id=$1; shift; "$PVE" --conf "$T/$id.conf" --run-dir "$RUN" --dpbondctl "$CTL" --socket "$RUN/dpbond.ctl" "$id" "$@"; }
 ctl() { "$CTL" --socket "$RUN/dpbond.ctl" "$@"; }
 
-pve 100 pre-start > "$T/pre.out" 2> "$T/pre.err" || fail "pre-start failed: $(cat "$T/pre.err")"
+# Not yet set up: its args do not plug it into dpbond, and net0's firewall is
+# Proxmox's; dpbond unreachable: each refuses the start, adding nothing.
+pve 100 --unfiltered pre-start > /dev/null 2> "$T/pre0.err" && fail "pre-start passed without args"
+grep -q "error: 100: its args do not plug it into dpbond's VM ports .*qm set 100 --args" "$T/pre0.err" ||
+	fail "pre-start without args said: $(cat "$T/pre0.err")"
+pve 100 args > "$T/args" 2> /dev/null || fail "args failed"
+# (first: what follows the [snapshot] line is not what runs)
+sed -i "1i args: $(paste -sd' ' "$T/args")" "$T/100.conf"
+pve 100 pre-start > /dev/null 2> "$T/pre1.err" && fail "pre-start took net0's firewall=1"
+grep -q "error: 100: net0: firewall=1: .*--unfiltered" "$T/pre1.err" || fail "pre-start with a firewall said: $(cat "$T/pre1.err")"
+"$PVE" --conf "$T/100.conf" --run-dir "$RUN" --dpbondctl "$CTL" --socket "$T/nothere" --unfiltered 100 pre-start \
+	> /dev/null 2> "$T/pre2.err" && fail "pre-start passed with dpbond unreachable"
+grep -q "error: 100: dpbond cannot be asked which bridges are its own" "$T/pre2.err" || fail "pre-start unreachable said: $(cat "$T/pre2.err")"
+ctl show bridge vmbr0 | grep -q "tap100i" && fail "a refused pre-start added ports"
+ok "pre-start refused, adding nothing: without the args, with firewall=1, with dpbond unreachable (each said)"
+
+pve 100 --unfiltered pre-start > "$T/pre.out" 2> "$T/pre.err" || fail "pre-start failed: $(cat "$T/pre.err")"
 ctl show bridge vmbr0 > "$T/vmbr0"
 ctl show bridge vmbr1 > "$T/vmbr1"
 grep -q "^  port 1: tap100i0 " "$T/vmbr0" && grep -q "^  port 2: tap100i2 " "$T/vmbr0" &&
@@ -52,19 +69,17 @@ grep -q "^  port 1: tap100i0 " "$T/vmbr0" && grep -q "^  port 2: tap100i2 " "$T/
 	grep -q "^  port 0: tap100i1 " "$T/vmbr1" || fail "after pre-start: $(cat "$T/vmbr0" "$T/vmbr1")"
 [ -S "$RUN/tap100i0.sock" ] && [ -S "$RUN/tap100i1.sock" ] && [ -S "$RUN/tap100i2.sock" ] ||
 	fail "the VM ports' sockets: $(ls "$RUN")"
-ctl show bridge lxcbr0 > /dev/null 2>&1 && fail "dpbond has an lxcbr0"
-grep -q "warning: 100: net0: firewall=1: .* this NIC is not filtered" "$T/pre.err" &&
+grep -q "warning: 100: net0: firewall=1: this NIC is not filtered" "$T/pre.err" &&
 	! grep -q "net3\|net4" "$T/pre.err" || fail "pre-start said: $(cat "$T/pre.err")"
-ok "pre-start: tap100i0 (VLAN 20) and tap100i2 (VLANs 10, 30-32) in vmbr0, tap100i1 in vmbr1, sockets there; net3 (lxcbr0) and the snapshot's net4 left alone; the firewall not carried over, said"
+ok "pre-start --unfiltered: tap100i0 (VLAN 20) and tap100i2 (VLANs 10, 30-32) in vmbr0, tap100i1 in vmbr1, sockets there; net3 (lxcbr0) and the snapshot's net4 left alone; net0 unfiltered, said"
 
 # A VM that did not stop cleanly leaves its ports: the next start makes them again.
-pve 100 pre-start > /dev/null 2>&1 || fail "a second pre-start failed"
+pve 100 --unfiltered pre-start > /dev/null 2>&1 || fail "a second pre-start failed"
 [ "$(ctl show bridge vmbr0 | grep -c "^  port [0-9]*: tap100i")" = 2 ] || fail "after a second pre-start: $(ctl show bridge vmbr0)"
 pve 100 post-start || fail "post-start is not a no-op"
 ok "pre-start again finds the ports there and makes them anew; post-start does nothing"
 
-pve 100 args > "$T/args" 2> /dev/null || fail "args failed"
-[ "$(paste -sd' ' "$T/args")" = "-object memory-backend-memfd,id=dpbond-mem,size=2048M,share=on -numa node,memdev=dpbond-mem -chardev socket,id=dpbond-chr0,path=$RUN/tap100i0.sock,reconnect=1 -netdev vhost-user,id=dpbond-net0,chardev=dpbond-chr0 -device virtio-net-pci,netdev=dpbond-net0,id=net0,mac=bc:24:11:2d:7e:01 -chardev socket,id=dpbond-chr1,path=$RUN/tap100i1.sock,reconnect=1 -netdev vhost-user,id=dpbond-net1,chardev=dpbond-chr1 -device virtio-net-pci,netdev=dpbond-net1,id=net1,mac=bc:24:11:2d:7e:02,host_mtu=9000 -chardev socket,id=dpbond-chr2,path=$RUN/tap100i2.sock,reconnect=1 -netdev vhost-user,id=dpbond-net2,chardev=dpbond-chr2 -device virtio-net-pci,netdev=dpbond-net2,id=net2,mac=bc:24:11:2d:7e:03" ] ||
+[ "$(paste -sd' ' "$T/args")" = "-object memory-backend-memfd,id=dpbond-mem,size=2048M,share=on -numa node,memdev=dpbond-mem -chardev socket,id=dpbond-chr0,path=$RUN/tap100i0.sock,reconnect=1 -netdev vhost-user,id=dpbond-net0,chardev=dpbond-chr0 -device virtio-net-pci,netdev=dpbond-net0,id=dpbond-dev0,mac=bc:24:11:2d:7e:01 -chardev socket,id=dpbond-chr1,path=$RUN/tap100i1.sock,reconnect=1 -netdev vhost-user,id=dpbond-net1,chardev=dpbond-chr1 -device virtio-net-pci,netdev=dpbond-net1,id=dpbond-dev1,mac=bc:24:11:2d:7e:02,host_mtu=9000 -chardev socket,id=dpbond-chr2,path=$RUN/tap100i2.sock,reconnect=1 -netdev vhost-user,id=dpbond-net2,chardev=dpbond-chr2 -device virtio-net-pci,netdev=dpbond-net2,id=dpbond-dev2,mac=bc:24:11:2d:7e:03" ] ||
 	fail "args: $(cat "$T/args")"
 ok "args: shared memory, then a reconnecting chardev, a vhost-user netdev and a virtio-net-pci with the VM's MAC for each of dpbond's nets"
 
@@ -78,6 +93,8 @@ memory: 1024
 net0: virtio=BC:24:11:2D:7F:01,bridge=vmbr0
 net1: e1000=BC:24:11:2D:7F:02,bridge=vmbr1
 CFG
+# (its args as they should be: the e1000 refuses the start all the same)
+echo "args: $(pve 101 args 2>/dev/null | paste -sd' ')" >> "$T/101.conf"
 pve 101 pre-start > /dev/null 2> "$T/pre101.err" && fail "a VM with an e1000 on dpbond's bridge was started"
 grep -q "error: 101: net1: model e1000: .*make it virtio" "$T/pre101.err" || fail "pre-start 101 said: $(cat "$T/pre101.err")"
 ctl show bridge vmbr0 | grep -q "tap101i0" && fail "pre-start 101 added ports though it failed"

@@ -16,6 +16,7 @@ import time
 class Qmp:
     def __init__(self, path):
         self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.s.settimeout(30)   # a QEMU that stops answering fails the test, not hangs it
         self.s.connect(path)
         self.f = self.s.makefile("rw")
         json.loads(self.f.readline())          # the greeting

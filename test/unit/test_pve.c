@@ -21,11 +21,10 @@ static const char *vm100 =
 	"#web server\n"
 	"boot: order=scsi0;net0\n"
 	"cores: 2\n"
-	"hugepages: 2\n"
 	"memory: 2048\n"
 	"name: web\n"
 	"net0: virtio=BC:24:11:2D:7E:01,bridge=vmbr0,firewall=1,tag=20\n"
-	"net1: virtio=BC:24:11:2D:7E:02,bridge=vmbr1,mtu=9000,queues=4,trunks=10;20;30-40\n"
+	"net1: bridge=vmbr1,mtu=9000,queues=4,virtio=BC:24:11:2D:7E:02,trunks=10;20;30-40\n"
 	"net2: e1000=BC:24:11:2D:7E:03,bridge=lxcbr0\n"
 	"numa: 0\n"
 	"scsi0: local-lvm:vm-100-disk-0,size=32G\n"
@@ -57,18 +56,21 @@ static void test_parse(void **state)
 	(void)state;
 	parse_ok(vm100, 100);
 	assert_int_equal(vm.memory_mb, 2048);
-	assert_int_equal(vm.hugepages_mb, 2);
+	assert_int_equal(vm.hugepages_mb, 0);
 	assert_false(vm.numa);
 	/* The snapshot's net3 and memory are not what runs. */
 	assert_int_equal(vm.n_nets, 3);
 	assert_int_equal(vm.nets[0].index, 0);
-	assert_int_equal(vm.nets[0].line, 7);
+	assert_int_equal(vm.nets[0].line, 6);
 	assert_string_equal(vm.nets[0].model, "virtio");
 	assert_true(vm.nets[0].has_mac);
 	assert_int_equal(vm.nets[0].mac[5], 0x01);
 	assert_string_equal(vm.nets[0].bridge, "vmbr0");
 	assert_int_equal(vm.nets[0].tag, 20);
 	assert_true(vm.nets[0].firewall);
+	/* MODEL=MAC after other options, as Proxmox takes it too. */
+	assert_string_equal(vm.nets[1].model, "virtio");
+	assert_int_equal(vm.nets[1].mac[5], 0x02);
 	assert_string_equal(vm.nets[1].trunks, "10;20;30-40");
 	assert_int_equal(vm.nets[1].mtu, 9000);
 	assert_int_equal(vm.nets[1].queues, 4);
@@ -83,18 +85,44 @@ static void test_ports(void **state)
 	parse_ok(vm100, 100);
 	dpb_strbuf_init(&ports);
 	dpb_strbuf_init(&notes);
+	/* net0's firewall=1: refused unless an unfiltered NIC is accepted. */
+	assert_int_equal(dpb_pve_ports(&vm, dpbond_bridge, NULL, false, &ports, &notes), -EINVAL);
+	assert_non_null(strstr(dpb_strbuf_str(&notes), "net0: firewall=1: "));
+	assert_non_null(strstr(dpb_strbuf_str(&notes), "--unfiltered"));
 	/* lxcbr0 is not dpbond's: its e1000 stays Proxmox's business. */
-	assert_int_equal(dpb_pve_ports(&vm, dpbond_bridge, NULL, &ports, &notes), 2);
+	dpb_strbuf_reset(&ports);
+	dpb_strbuf_reset(&notes);
+	assert_int_equal(dpb_pve_ports(&vm, dpbond_bridge, NULL, true, &ports, &notes), 2);
 	assert_string_equal(dpb_strbuf_str(&ports),
 			    "vmbr0 tap100i0:tag=20\n"
 			    "vmbr1 tap100i1:trunks=10;20;30-40\n");
-	assert_non_null(strstr(dpb_strbuf_str(&notes), "net0: firewall=1: "));
+	assert_non_null(strstr(dpb_strbuf_str(&notes), "net0: firewall=1: this NIC is not filtered"));
 	assert_null(strstr(dpb_strbuf_str(&notes), "net1:"));
 	/* Every bridge dpbond's: the e1000 cannot be a VM port. */
 	dpb_strbuf_reset(&ports);
 	dpb_strbuf_reset(&notes);
-	assert_int_equal(dpb_pve_ports(&vm, NULL, NULL, &ports, &notes), -EINVAL);
+	assert_int_equal(dpb_pve_ports(&vm, NULL, NULL, true, &ports, &notes), -EINVAL);
 	assert_non_null(strstr(dpb_strbuf_str(&notes), "net2: model e1000: "));
+	/* tag= with trunks= (pvid plus tagged VLANs) is more than a VM port takes. */
+	parse_ok("net0: virtio=BC:24:11:2D:7E:01,bridge=vmbr0,tag=5,trunks=10;20\n", 103);
+	dpb_strbuf_reset(&notes);
+	assert_int_equal(dpb_pve_ports(&vm, NULL, NULL, true, &ports, &notes), -EINVAL);
+	assert_non_null(strstr(dpb_strbuf_str(&notes), "net0: tag=5 and trunks= together"));
+	/* model=, macaddr=, a bare model; no bridge (not dpbond's); rate, link_down said; firewall=on. */
+	parse_ok("net0: model=virtio,macaddr=BC:24:11:2D:7E:09,bridge=vmbr0,rate=10,link_down=1\n"
+		 "net1: virtio,bridge=vmbr1,firewall=on\n"
+		 "net2: virtio=BC:24:11:2D:7E:0A\n", 104);
+	assert_string_equal(vm.nets[0].model, "virtio");
+	assert_int_equal(vm.nets[0].mac[5], 0x09);
+	assert_false(vm.nets[1].has_mac);
+	assert_true(vm.nets[1].firewall);
+	assert_string_equal(vm.nets[2].bridge, "");
+	dpb_strbuf_reset(&ports);
+	dpb_strbuf_reset(&notes);
+	assert_int_equal(dpb_pve_ports(&vm, NULL, NULL, true, &ports, &notes), 2);
+	assert_string_equal(dpb_strbuf_str(&ports), "vmbr0 tap104i0\nvmbr1 tap104i1\n");
+	assert_non_null(strstr(dpb_strbuf_str(&notes), "net0: rate=: "));
+	assert_non_null(strstr(dpb_strbuf_str(&notes), "net0: link_down=1: "));
 	dpb_strbuf_free(&ports);
 	dpb_strbuf_free(&notes);
 }
@@ -109,14 +137,20 @@ static void test_qemu_args(void **state)
 	dpb_strbuf_init(&notes);
 	assert_int_equal(dpb_pve_qemu_args(&vm, "/run/dpbond", dpbond_bridge, NULL, &args, &notes), 2);
 	assert_string_equal(dpb_strbuf_str(&args),
-			    "-object\nmemory-backend-memfd,id=dpbond-mem,size=2048M,share=on,hugetlb=on,hugetlbsize=2M\n"
+			    "-object\nmemory-backend-memfd,id=dpbond-mem,size=2048M,share=on\n"
 			    "-numa\nnode,memdev=dpbond-mem\n"
 			    "-chardev\nsocket,id=dpbond-chr0,path=/run/dpbond/tap100i0.sock,reconnect=1\n"
 			    "-netdev\nvhost-user,id=dpbond-net0,chardev=dpbond-chr0\n"
-			    "-device\nvirtio-net-pci,netdev=dpbond-net0,id=net0,mac=bc:24:11:2d:7e:01\n"
+			    "-device\nvirtio-net-pci,netdev=dpbond-net0,id=dpbond-dev0,mac=bc:24:11:2d:7e:01\n"
 			    "-chardev\nsocket,id=dpbond-chr1,path=/run/dpbond/tap100i1.sock,reconnect=1\n"
 			    "-netdev\nvhost-user,id=dpbond-net1,chardev=dpbond-chr1,queues=4\n"
-			    "-device\nvirtio-net-pci,netdev=dpbond-net1,id=net1,mac=bc:24:11:2d:7e:02,host_mtu=9000,mq=on,vectors=10\n");
+			    "-device\nvirtio-net-pci,netdev=dpbond-net1,id=dpbond-dev1,mac=bc:24:11:2d:7e:02,host_mtu=9000,mq=on,vectors=10\n");
+	/* hugepages come from Proxmox only with numa: 1: refused, saying why. */
+	parse_ok("memory: 4096\nhugepages: 2\nnet0: virtio=BC:24:11:2D:7E:01,bridge=vmbr0\n", 105);
+	assert_int_equal(vm.hugepages_mb, 2);
+	dpb_strbuf_reset(&args);
+	assert_int_equal(dpb_pve_qemu_args(&vm, "/run/dpbond", NULL, NULL, &args, &notes), -EINVAL);
+	assert_non_null(strstr(dpb_strbuf_str(&notes), "hugepages: Proxmox gives them only with numa: 1"));
 	/* numa: 1 would give the guest Proxmox's NUMA nodes besides: refused, saying why. */
 	parse_ok("memory: 4096\nnuma: 1\nnet0: virtio=BC:24:11:2D:7E:01,bridge=vmbr0\n", 101);
 	dpb_strbuf_reset(&args);
@@ -154,6 +188,9 @@ static void test_refused(void **state)
 	expect_refused("net32: virtio=BC:24:11:2D:7E:01,bridge=vmbr0\n",
 		       "105.conf:1: net32: Proxmox numbers network devices net0 to net31");
 	expect_refused("hugepages: 4\n", "105.conf:1: hugepages: '4' is not 2, 1024 or any");
+	expect_refused("net0: virtio=BC:24:11:2D:7E:01,bridge=vm br0\n", "105.conf:1: cannot read 'bridge=vm br0'");
+	expect_refused("net0: virtio=BC:24:11:2D:7E:01,bridge=averyverylongbridge\n",
+		       "105.conf:1: cannot read 'bridge=averyverylongbridge'");
 	/* What a later Proxmox adds is not dpbond's to refuse. */
 	parse_ok("net0: virtio=BC:24:11:2D:7E:01,bridge=vmbr0,newoption=7\nnetwork: 1\n", 106);
 	assert_int_equal(vm.n_nets, 1);
