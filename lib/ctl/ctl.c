@@ -74,19 +74,35 @@ static struct dpb_port *free_port_slot(struct dpb_ctl *c, unsigned int *idx)
 	return &c->ports[*idx];
 }
 
-/* The device arguments of slot @iface: a VM port's vhost-user server, a host
- * port's TAP unless the file names another device, else the file's. */
-static void devargs_of(struct dpb_ctl *c, int iface, char *buf, size_t len)
+void ctl_device_devargs(const struct dpb_ctl *c, int iface, char *buf, size_t len)
 {
 	const struct ctl_iface *x = &c->ifs[iface];
 	const char *given = x->added ? "" : c->file.ifaces[iface].devargs;
 
-	if (x->vhost)
-		ctl_vm_devargs(c, x->name, buf, len);
-	else if (x->host_port && given[0] == '\0')
+	if (x->host_port && given[0] == '\0')
 		snprintf(buf, len, "net_tap_%s,iface=%s", x->name, x->name);
 	else
 		snprintf(buf, len, "%s", given);
+}
+
+/* The device arguments of slot @iface: a VM port's vhost-user server (a stale
+ * socket removed), else ctl_device_devargs(). */
+static void devargs_of(struct dpb_ctl *c, int iface, char *buf, size_t len)
+{
+	if (c->ifs[iface].vhost)
+		ctl_vm_devargs(c, c->ifs[iface].name, buf, len);
+	else
+		ctl_device_devargs(c, iface, buf, len);
+}
+
+unsigned int ctl_port_mbufs(const struct dpb_ctl *c, bool vhost)
+{
+	/* vhost takes mbufs per burst, not per descriptor. */
+	if (vhost)
+		return c->n_pollers * (DPB_FWD_TXBUF + DPB_FWD_BURST);
+	/* rx and tx descriptors per worker, one more pair for a dedicated LACP
+	 * queue, the slack of one more; each worker's tx buffer and burst. */
+	return 2048 * (c->n_pollers + 2) + c->n_pollers * (DPB_FWD_TXBUF + DPB_FWD_BURST);
 }
 
 int ctl_attach_port(struct dpb_ctl *c, int iface)
@@ -129,12 +145,10 @@ static int create_pool(struct dpb_ctl *c)
 {
 	unsigned int n = 4096;
 
-	/* Per port: rx and tx descriptors per worker, one more pair for a dedicated
-	 * LACP queue, and the slack of one more; each worker's tx buffer and burst. */
 	for (unsigned int i = 0; i < c->n_ports; i++)
-		n += 2048 * (c->n_pollers + 2) + c->n_pollers * (DPB_FWD_TXBUF + DPB_FWD_BURST);
-	/* VM ports added at run time: vhost takes mbufs per burst, not per descriptor. */
-	n += 8 * c->n_pollers * (DPB_FWD_TXBUF + DPB_FWD_BURST);
+		n += ctl_port_mbufs(c, false);
+	/* VM ports added at run time. */
+	n += 8 * ctl_port_mbufs(c, true);
 	n += c->n_pollers * MBUF_CACHE * 2;
 	/* --mbufs: a size of the operator's (or a test's that runs it dry). */
 	if (c->file.n_mbufs)

@@ -92,9 +92,7 @@ static int check_mbufs(const struct dpb_ctl *c, const struct dpb_cfg *next, stru
 		if (!f->name[0] || ctl_wants_port(next, (int)i) == CTL_PORT_NONE ||
 		    (i < c->n_ifs && c->ifs[i].port >= 0 && strcmp(c->ifs[i].name, f->name) == 0))
 			continue;
-		/* As the pool was sized (ctl.c): descriptors, or a VM port's bursts. */
-		need += f->vhost ? c->n_pollers * (DPB_FWD_TXBUF + DPB_FWD_BURST) :
-				   2048 * (c->n_pollers + 1) + c->n_pollers * (DPB_FWD_TXBUF + DPB_FWD_BURST);
+		need += ctl_port_mbufs(c, f->vhost);   /* as the pool was sized */
 	}
 	if (need + RELOAD_MBUF_RESERVE <= avail)
 		return 0;

@@ -25,8 +25,6 @@ bool ctl_diff_wants_port(const struct dpb_ctl *c, int i)
 static bool same_device(const struct dpb_ctl *c, const struct apply *a, int i)
 {
 	const struct ctl_iface *o = &a->old[i], *x = &c->ifs[i];
-	const struct dpb_cfg_iface *f = &c->file.ifaces[i];
-	const struct dpb_port *p = &c->ports[o->port];
 	char want[DPB_CFG_DEVARGS_LEN];
 
 	if (!ctl_diff_same_name(a, c, i) || o->vhost != x->vhost || o->host_port != x->host_port ||
@@ -34,11 +32,8 @@ static bool same_device(const struct dpb_ctl *c, const struct apply *a, int i)
 		return false;
 	if (x->vhost || x->added)
 		return true;
-	if (x->host_port && f->devargs[0] == '\0')
-		snprintf(want, sizeof(want), "net_tap_%s,iface=%s", x->name, x->name);
-	else
-		snprintf(want, sizeof(want), "%s", f->devargs);
-	return strcmp(want, p->devargs) == 0;
+	ctl_device_devargs(c, i, want, sizeof(want));
+	return strcmp(want, c->ports[o->port].devargs) == 0;
 }
 
 /* Bond settings as compared: where each line was does not matter. */

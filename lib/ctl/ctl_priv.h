@@ -176,6 +176,11 @@ int ctl_attach_port(struct dpb_ctl *c, int iface);
  * worker polls it). @return 0 (steered, or the software path with a warning)
  * or -EIO (the device was left unusable). */
 int ctl_steer_member(struct dpb_ctl *c, struct dpb_port *p, int bond);
+/* The device arguments of slot @iface when it is not a VM port: a host
+ * port's TAP unless the file names another device, else the file's. */
+void ctl_device_devargs(const struct dpb_ctl *c, int iface, char *buf, size_t len);
+/* mbufs a port (@vhost: a VM port) may hold in the pool: what it is sized by. */
+unsigned int ctl_port_mbufs(const struct dpb_ctl *c, bool vhost);
 /* What device slot @i of @cfg needs. */
 enum { CTL_PORT_NONE, CTL_PORT_DEVICE, CTL_PORT_HOST_IN_BRIDGE, CTL_PORT_HOST };
 int ctl_wants_port(const struct dpb_cfg *cfg, int i);
