@@ -2,8 +2,13 @@
 /*
  * Selection Logic (802.1AX-2014 6.4.14), per bond: ports with the same
  * operational key and the same partner (system, priority, key), both
- * aggregatable, share an aggregator, named after the lowest port number in
- * it; an individual port has one of its own. One aggregator is active,
+ * aggregatable, share an aggregator; an individual port has one of its own.
+ * Aggregators are named by port numbers, and an aggregator keeps its name
+ * while a port is still selected to it, as Linux keeps its aggregator while
+ * it has ports: losing the port an aggregator was named after moves no
+ * other port (a move detaches it, and costs it the Mux machine's wait).
+ * A new group takes the lowest port number of its own that is free; a port
+ * whose link is down, once detached, one that nothing uses. One aggregator is active,
  * chosen as Linux's ad_agg_selection_logic chooses (ad_select stable: kept
  * while it has ports and a partner, or none answers elsewhere; otherwise,
  * and always with bandwidth or count, one that can aggregate, then one with
@@ -37,17 +42,55 @@ static bool same_group(const struct lacp_port *a, const struct lacp_port *b)
 	       memcmp(a->partner.system.b, b->partner.system.b, DPB_MAC_LEN) == 0;
 }
 
-static unsigned int group_of(const struct dpb_lacp *l, const struct lacp_port *p)
+/* The index of the first candidate port in @p's group (@p's own when individual). */
+static unsigned int leader_of(const struct dpb_lacp *l, unsigned int i)
 {
-	if (!aggregatable(p))
-		return p->port_number;
-	for (unsigned int i = 0; i < DPB_LACP_MAX_PORTS; i++) {
-		const struct lacp_port *q = &l->ports[i];
+	const struct lacp_port *p = &l->ports[i];
 
-		if (candidate(q) && same_group(p, q))
-			return q->port_number;  /* lowest first: ports are in order */
+	if (!aggregatable(p))
+		return i;
+	for (unsigned int k = 0; k < i; k++)
+		if (candidate(&l->ports[k]) && same_group(p, &l->ports[k]))
+			return k;
+	return i;
+}
+
+/*
+ * Names the groups (@lead: each candidate's leader, or -1): @agg[i] gets
+ * port i's aggregator id. Ids a port is still selected to are kept first,
+ * then ids that a port waiting to move still holds, then a group takes its
+ * lowest free port number, or any free one.
+ */
+static void name_groups(const struct dpb_lacp *l, const int *lead, unsigned int *agg,
+			bool *used)
+{
+	for (int pass = 0; pass < 4; pass++) {
+		for (unsigned int g = 0; g < DPB_LACP_MAX_PORTS; g++) {
+			unsigned int id = 0;
+
+			if (lead[g] != (int)g || agg[g])
+				continue;
+			for (unsigned int i = g; i < DPB_LACP_MAX_PORTS && !id; i++) {
+				const struct lacp_port *p = &l->ports[i];
+				unsigned int want = pass == 0 || pass == 1 ? p->aggregator :
+						    pass == 2 ? p->port_number : 0;
+
+				if (lead[i] != (int)g || !want || used[want] ||
+				    (pass == 0 && p->selected == DPB_LACP_UNSELECTED))
+					continue;
+				id = want;
+			}
+			for (unsigned int a = 1; pass == 3 && !id && a <= DPB_LACP_MAX_PORTS; a++)
+				if (!used[a])
+					id = a;
+			if (!id)
+				continue;
+			used[id] = true;
+			for (unsigned int i = g; i < DPB_LACP_MAX_PORTS; i++)
+				if (lead[i] == (int)g)
+					agg[i] = id;
+		}
 	}
-	return p->port_number;
 }
 
 static bool has_partner(const struct lacp_port *p)
@@ -111,18 +154,39 @@ static unsigned int choose_active(struct dpb_lacp *l, const unsigned int *agg)
 void lacp_selection(struct dpb_lacp *l)
 {
 	unsigned int agg[DPB_LACP_MAX_PORTS] = { 0 };
+	bool used[DPB_LACP_MAX_PORTS + 1] = { false };
+	int lead[DPB_LACP_MAX_PORTS];
 
+	for (unsigned int i = 0; i < DPB_LACP_MAX_PORTS; i++)
+		lead[i] = candidate(&l->ports[i]) ? (int)leader_of(l, i) : -1;
+	name_groups(l, lead, agg, used);
 	for (unsigned int i = 0; i < DPB_LACP_MAX_PORTS; i++) {
 		struct lacp_port *p = &l->ports[i];
 
-		if (!candidate(p)) {
-			if (p->exists)
-				p->selected = DPB_LACP_UNSELECTED;
+		if (!p->exists)
+			continue;
+		if (lead[i] < 0) {
+			p->selected = DPB_LACP_UNSELECTED;
 			continue;
 		}
-		agg[i] = group_of(l, p);
 		if (p->selected != DPB_LACP_UNSELECTED && agg[i] != p->aggregator)
 			p->selected = DPB_LACP_UNSELECTED;   /* moves: detach first */
+	}
+	/* A port that cannot be selected leaves its aggregator once detached,
+	 * for one nothing uses, as Linux moves a port whose link went down:
+	 * an aggregator counts only the ports it has. */
+	for (unsigned int i = 0; i < DPB_LACP_MAX_PORTS; i++) {
+		struct lacp_port *p = &l->ports[i];
+
+		if (!p->exists || lead[i] >= 0 || p->mux != DPB_LACP_MUX_DETACHED)
+			continue;
+		if (!p->aggregator || used[p->aggregator])
+			for (unsigned int a = 1; a <= DPB_LACP_MAX_PORTS; a++)
+				if (!used[a]) {
+					p->aggregator = a;
+					break;
+				}
+		used[p->aggregator] = true;
 	}
 	l->active_aggregator = choose_active(l, agg);
 	for (unsigned int i = 0; i < DPB_LACP_MAX_PORTS; i++) {

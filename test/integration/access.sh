@@ -7,7 +7,6 @@
 BUILD=$1
 . "$(dirname "$0")/lib.sh"
 
-CTL="$BUILD/app/dpbondctl/dpbondctl"
 SOCK=$T/ctl.sock
 cat > "$T/interfaces" <<CFG
 auto bond0

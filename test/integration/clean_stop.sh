@@ -10,7 +10,6 @@ BUILD=$1
 needs_netns
 needs_hugepages 128
 
-CTL="$BUILD/app/dpbondctl/dpbondctl"
 PREFIX=dpbt-stop-$$
 NS=dpbt-stop-$$
 ip netns add "$NS"

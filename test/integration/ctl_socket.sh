@@ -9,7 +9,6 @@ BUILD=$1
 . "$(dirname "$0")/lib.sh"
 
 command -v nc >/dev/null || { echo "SKIP: nc (netcat-openbsd) is not installed"; exit 77; }
-CTL="$BUILD/app/dpbondctl/dpbondctl"
 SOCK=$T/ctl.sock
 
 cat > "$T/interfaces" <<CFG

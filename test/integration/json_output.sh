@@ -7,7 +7,6 @@ BUILD=$1
 . "$(dirname "$0")/lib.sh"
 
 command -v jq >/dev/null || { echo "SKIP: jq is not installed"; exit 77; }
-CTL="$BUILD/app/dpbondctl/dpbondctl"
 SOCK=$T/ctl.sock
 cat > "$T/interfaces" <<CFG
 iface eth0 inet manual

@@ -3,6 +3,7 @@
 set -euo pipefail
 
 DPBOND="$BUILD/app/dpbond/dpbond"
+CTL="$BUILD/app/dpbondctl/dpbondctl"
 PCAP="$BUILD/test/dpb-pcap"
 T=$(mktemp -d /tmp/dpbond-test.XXXXXX)
 NS=""
@@ -207,7 +208,9 @@ start_guest() {
 
 # start_guest_with NAME ADDR QEMU-ARGS...: the test guest (256 MiB), eth0
 # given ADDR, with QEMU-ARGS for its memory and NIC (as dpbond-pve's `args`
-# gives them). Sets GUEST_PID.
+# gives them). Sets GUEST_PID. GUEST_APPEND adds to the kernel's command line
+# (guest_vlan=ID: the address goes on eth0.ID). The guest runs commands
+# sent to $T/NAME.cmd (guest_run).
 start_guest_with() {
 	local name=$1 addr=$2 d="$T/$1-initrd"
 	shift 2
@@ -219,11 +222,24 @@ start_guest_with() {
 	(cd "$d" && find . | cpio -o -H newc --quiet | gzip -1) > "$T/$name-initrd.gz"
 	qemu-system-x86_64 -machine "accel=${DPB_QEMU_ACCEL:-tcg}" -m 256 -smp 1 \
 		-kernel "$GUEST_DIR/vmlinuz" -initrd "$T/$name-initrd.gz" \
-		-append "console=ttyS0 panic=-1 quiet guest_addr=$addr" \
-		-display none -monitor none -serial "file:$T/$name.out" -no-reboot \
+		-append "console=ttyS0 panic=-1 quiet guest_addr=$addr ${GUEST_APPEND:-}" \
+		-display none -monitor none -serial "file:$T/$name.out" \
+		-chardev "socket,id=cmd,path=$T/$name.cmd,server=on,wait=off" -serial chardev:cmd \
+		${GUEST_NO_REBOOT--no-reboot} \
 		"$@" > "$T/$name.qemu" 2>&1 &
 	GUEST_PID=$!
 	EXTRA_PIDS+=("$GUEST_PID")
+}
+
+# guest_run NAME COMMAND [TIMEOUT]: runs COMMAND in guest NAME's shell; its
+# output on stdout, its status as ours (124: no answer within TIMEOUT s).
+guest_run() { python3 "$(dirname "${BASH_SOURCE[0]}")/guest.py" "$T/$1.cmd" "$2" "${3:-60}"; }
+
+# guest_up NAME: waits (90 s) for guest NAME to say it is ready, or fails.
+guest_up() {
+	local i
+	for i in $(seq 900); do tr -d '\r' 2>/dev/null < "$T/$1.out" | grep -qx "vm: ready" && return 0; sleep 0.1; done
+	fail "guest $1 did not come up: $(tail -20 "$T/$1.out" 2>/dev/null) $(cat "$T/$1.qemu")"
 }
 
 # stop_pid PID [SECONDS]: SIGINT, then SIGKILL if it has not ended within

@@ -11,7 +11,6 @@ BUILD=$1
 . "$(dirname "$0")/lib.sh"
 needs_netns ping
 needs_guest
-CTL="$BUILD/app/dpbondctl/dpbondctl"
 PVE="$BUILD/app/dpbond-pve/dpbond-pve"
 
 NS=dpbt-pveg-$$

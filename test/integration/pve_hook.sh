@@ -7,7 +7,6 @@
 # `args` prints the QEMU arguments for the ports dpbond serves.
 BUILD=$1
 . "$(dirname "$0")/lib.sh"
-CTL="$BUILD/app/dpbondctl/dpbondctl"
 PVE="$BUILD/app/dpbond-pve/dpbond-pve"
 RUN=$T/run
 cat > "$T/interfaces" <<'CFG'

@@ -15,7 +15,6 @@
 BUILD=$1
 . "$(dirname "$0")/lib.sh"
 needs_netns python3 jq
-CTL="$BUILD/app/dpbondctl/dpbondctl"
 NS=dpbt-reload-$$
 ip netns add "$NS"
 ip netns exec "$NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1

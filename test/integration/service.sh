@@ -13,7 +13,6 @@ BUILD=$1
 
 command -v python3 >/dev/null || { echo "SKIP: python3 is not installed"; exit 77; }
 LISTEN="$(dirname "$0")/../tools/sd_listen.py"
-CTL="$BUILD/app/dpbondctl/dpbondctl"
 
 cat > "$T/interfaces" <<CFG
 iface eth0 inet manual

@@ -11,7 +11,6 @@ BUILD=$1
 
 NE=/var/lib/dpbond-test/node-exporter/prometheus-node-exporter
 [ -x "$NE" ] || { echo "SKIP: $NE is missing (.ci/install-deps fetches it)"; exit 77; }
-CTL="$BUILD/app/dpbondctl/dpbondctl"
 SOCK=$T/ctl.sock
 ST=$T/status
 mkdir -p "$T/prom"

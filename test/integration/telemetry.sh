@@ -9,7 +9,6 @@ BUILD=$1
 
 command -v jq >/dev/null || { echo "SKIP: jq is not installed"; exit 77; }
 TEL=$(command -v dpdk-telemetry.py) || { echo "SKIP: dpdk-telemetry.py (dpdk-dev) is not installed"; exit 77; }
-CTL="$BUILD/app/dpbondctl/dpbondctl"
 SOCK=$T/ctl.sock
 PREFIX=dpbt-telemetry-$$
 cat > "$T/interfaces" <<CFG

@@ -12,7 +12,6 @@
 BUILD=$1
 . "$(dirname "$0")/lib.sh"
 needs_netns ping python3 tshark jq
-CTL="$BUILD/app/dpbondctl/dpbondctl"
 needs_guest
 NS=dpbt-migr-$$
 ip netns add "$NS"

@@ -228,13 +228,65 @@ static void test_link_loss_and_key_change(void **state)
 	assert_false(dpb_lacp_distributing(a.l, 1));
 	assert_true(dpb_lacp_distributing(a.l, 0));
 	assert_int_equal(dpb_lacp_active_aggregator(a.l), 1);
-	/* B's port 0 comes back at another speed: new key; A re-selects. */
+	/* Detached, port 1 has an aggregator of its own (Linux's /proc then
+	 * counts one port fewer in the active aggregator), and comes back into
+	 * aggregator 1 with its link. */
+	dpb_lacp_port_status(a.l, 1, &st);
+	assert_int_equal(st.mux, DPB_LACP_MUX_DETACHED);
+	assert_int_equal(st.aggregator, 2);
+	assert_int_equal(dpb_lacp_active_ports(a.l), N - 1);
+	dpb_lacp_port_link(a.l, 1, true, 10000, true, now);
+	b.cable_cut[1] = false;
+	run(3000);
+	dpb_lacp_port_status(a.l, 1, &st);
+	assert_int_equal(st.aggregator, 1);
+	assert_true(dpb_lacp_distributing(a.l, 1));
+	/* B's port 0 comes back at another speed: new key; A re-selects. Port
+	 * 0 leaves for an aggregator of its own; aggregator 1 keeps its name
+	 * and ports 1-2 (ad_select stable), which carry on undisturbed. */
 	dpb_lacp_port_link(b.l, 0, true, 1000, true, now);
 	run(4000);
 	dpb_lacp_port_status(a.l, 0, &st);
 	assert_int_equal(st.partner.key, 9);    /* 1G full duplex */
-	assert_true(dpb_lacp_distributing(a.l, 0));
+	assert_int_equal(st.aggregator, 2);
+	assert_false(dpb_lacp_distributing(a.l, 0));
+	assert_int_equal(dpb_lacp_active_aggregator(a.l), 1);
+	assert_true(dpb_lacp_distributing(a.l, 1) && dpb_lacp_distributing(a.l, 2));
 	assert_int_equal(dpb_lacp_port_status(a.l, 9, &st), -EINVAL);
+}
+
+/*
+ * The port an aggregator was named after loses its link: the others stay in
+ * that aggregator and never stop distributing (a move would detach them and
+ * cost them the wait-while timer: seconds without a link).
+ */
+static void test_first_port_lost(void **state)
+{
+	struct dpb_lacp_port_status st;
+
+	(void)state;
+	now = 0;
+	make(&a, 0x10, true, true, 0);
+	make(&b, 0x20, true, true, 0);
+	run(3000);
+	assert_true(both_distributing(&a));
+	dpb_lacp_port_link(a.l, 0, false, 0, true, now);
+	b.cable_cut[0] = true;
+	for (unsigned int t = 0; t < 50; t++) {
+		run(100);
+		assert_true(dpb_lacp_distributing(a.l, 1) && dpb_lacp_distributing(a.l, 2));
+	}
+	assert_int_equal(dpb_lacp_active_aggregator(a.l), 1);
+	dpb_lacp_port_status(a.l, 0, &st);
+	assert_int_equal(st.aggregator, 2);   /* one of its own, the first free */
+	assert_int_equal(dpb_lacp_active_ports(a.l), 2);
+	/* Back: it joins aggregator 1 again. */
+	dpb_lacp_port_link(a.l, 0, true, 10000, true, now);
+	b.cable_cut[0] = false;
+	run(3000);
+	assert_true(both_distributing(&a));
+	dpb_lacp_port_status(a.l, 0, &st);
+	assert_int_equal(st.aggregator, 1);
 }
 
 static void test_no_more_than_three_per_second(void **state)
@@ -461,6 +513,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_partner_times_out, teardown),
 		cmocka_unit_test_teardown(test_slow_partner_times_out_long, teardown),
 		cmocka_unit_test_teardown(test_link_loss_and_key_change, teardown),
+		cmocka_unit_test_teardown(test_first_port_lost, teardown),
 		cmocka_unit_test_teardown(test_no_more_than_three_per_second, teardown),
 		cmocka_unit_test_teardown(test_churn, teardown),
 		cmocka_unit_test_teardown(test_ad_select, teardown),
