@@ -38,6 +38,7 @@ cp -r "$IFUPDOWN2/usr/share/ifupdown2" "$I2/"
 cp "$ADDON" "$I2/ifupdown2/addons/dpbond.py"
 for c in ifup ifdown ifquery ifreload; do ln -s ../ifupdown2/__main__.py "$I2/bin/$c"; done
 E="$I2/etc-up/network/ifupdown2"
+NETIF="$I2/etc-up/network/interfaces"   # its /etc/network/interfaces (ifreload 3.0 has no -i)
 cp "$IFUPDOWN2/etc/network/ifupdown2/addons.conf" "$E/"
 echo "up,dpbond" >> "$E/addons.conf"            # the registration doc/proxmox.md gives
 # Debian's settings, but the syntax check on (dpbond's own options must pass
@@ -110,7 +111,7 @@ source $T/dpbond/interfaces
 CFG
 }
 dpbond_file 100 > "$T/dpbond/interfaces"
-kernel_file 198.51.100.1/25 > "$T/interfaces"
+kernel_file 198.51.100.1/25 > "$NETIF"
 
 mkfifo "$T/cmd"
 ip netns exec "$NS" "$DPBOND" $(eal_opts ifup2) -- -c "$T/dpbond/interfaces" --run-dir "$T/run" \
@@ -130,7 +131,7 @@ ip -n "$NS" -d link show vmbr0 | grep -q " tun " || fail "vmbr0 is not dpbond's 
 
 # dpbond's interfaces as dpbond has them; called after each ifupdown2 command.
 dpbond_kept() {
-	local a
+	local a n
 	[ "$(ip -n "$NS" -o link show vmbr0 | cut -d: -f1)" = "$tap_index" ] || fail "$1: vmbr0 is no longer dpbond's TAP"
 	ip -n "$NS" -d link show vmbr0 | grep -q " tun " || fail "$1: vmbr0 is no longer a TAP"
 	ip -n "$NS" link show vmbr0 | grep -q "[<,]UP[,>]" || fail "$1: vmbr0 was taken down"
@@ -152,7 +153,7 @@ kernel_done() {
 # 1. Boot: ifup -a. The kernel's stanzas are made, dpbond's left alone and
 # handed to dpbond once (dpbond already runs this file: a reload that
 # changes nothing).
-if2 ifup -a -i "$T/interfaces" || fail "ifup -a failed: $(cat "$T/if2.out")"
+if2 ifup -a || fail "ifup -a failed: $(cat "$T/if2.out")"
 kernel_done "ifup -a" 198.51.100.1/25
 dpbond_kept "ifup -a" 192.0.2.1/24
 for _ in $(seq 30); do [ "$(reloads)" = 1 ] && break; sleep 0.1; done
@@ -162,7 +163,7 @@ grep "configuration reloaded" "$T/err" | grep -q "added\|removed\|built again\|c
 ok "ifup -a: exit 0, ve0 and bridge brk0 made, vmbr0 still dpbond's TAP with its address, no kernel bond; one reload, changing nothing"
 
 # 2. ifreload -a with nothing changed: exit 0, no reload.
-if2 ifreload -a -i "$T/interfaces" || fail "ifreload -a failed: $(cat "$T/if2.out")"
+if2 ifreload -a || fail "ifreload -a failed: $(cat "$T/if2.out")"
 kernel_done "ifreload -a (unchanged)" 198.51.100.1/25
 dpbond_kept "ifreload -a (unchanged)" 192.0.2.1/24
 sleep 0.5
@@ -170,15 +171,15 @@ sleep 0.5
 ok "ifreload -a, nothing changed: exit 0, nothing touched, no reload"
 
 # 3. ifquery -a and ifquery --check on the kernel's part.
-if2 ifquery -a -i "$T/interfaces" || fail "ifquery -a failed: $(cat "$T/if2.out")"
+if2 ifquery -a || fail "ifquery -a failed: $(cat "$T/if2.out")"
 grep -q "address 198.51.100.1/25" "$T/if2.out" || fail "ifquery -a: ve0's address missing: $(cat "$T/if2.out")"
 grep -q "iface vmbr0" "$T/if2.out" && fail "ifquery -a lists dpbond's vmbr0 among its -a: $(cat "$T/if2.out")"
-if2 ifquery --check ve0 brk0 -i "$T/interfaces" || fail "ifquery --check ve0 brk0 failed: $(cat "$T/if2.out")"
+if2 ifquery --check ve0 brk0 || fail "ifquery --check ve0 brk0 failed: $(cat "$T/if2.out")"
 ok "ifquery -a: exit 0, the kernel's stanzas, not dpbond's; ifquery --check passes on them"
 
 # 4. A change of dpbond's stanzas: a second address on vmbr0, bond0's miimon.
 dpbond_file 50 "    address 192.0.2.2/24" > "$T/dpbond/interfaces"
-if2 ifreload -a -i "$T/interfaces" || fail "ifreload -a (changed) failed: $(cat "$T/if2.out")"
+if2 ifreload -a || fail "ifreload -a (changed) failed: $(cat "$T/if2.out")"
 for _ in $(seq 30); do [ "$(reloads)" = 2 ] && break; sleep 0.1; done
 [ "$(reloads)" = 2 ] || fail "a changed stanza did not reload dpbond ($(reloads) reloads)"
 for _ in $(seq 30); do [ "$(addrs vmbr0)" = "192.0.2.1/24 192.0.2.2/24" ] && break; sleep 0.1; done
@@ -191,7 +192,7 @@ ok "ifreload -a, dpbond's stanzas changed: exit 0, one reload; vmbr0 has 192.0.2
 dpbond_file 50 "    address 192.0.2.2/24" no-such-mode > "$T/dpbond/interfaces"
 line=$(grep -n "bond-mode no-such-mode" "$T/dpbond/interfaces" | cut -d: -f1)
 rc=0
-if2 ifreload -a -i "$T/interfaces" || rc=$?
+if2 ifreload -a || rc=$?
 [ "$rc" -ne 0 ] || fail "ifreload -a took a bad dpbond stanza: $(cat "$T/if2.out")"
 grep -q "$T/dpbond/interfaces:$line: error: " "$T/if2.out" ||
 	fail "ifreload did not say dpbond's file:line: $(cat "$T/if2.out")"
@@ -205,8 +206,8 @@ sed -n "/interfaces:$line/p" "$T/if2.out" | head -2
 # a kernel stanza's change is ifupdown2's alone.
 n=$(reloads)
 dpbond_file 50 "    address 192.0.2.2/24" > "$T/dpbond/interfaces"
-kernel_file 198.51.100.2/25 > "$T/interfaces"
-if2 ifreload -a -i "$T/interfaces" || fail "ifreload -a (kernel change) failed: $(cat "$T/if2.out")"
+kernel_file 198.51.100.2/25 > "$NETIF"
+if2 ifreload -a || fail "ifreload -a (kernel change) failed: $(cat "$T/if2.out")"
 kernel_done "ifreload -a (kernel change)" 198.51.100.2/25
 dpbond_kept "ifreload -a (kernel change)" "192.0.2.1/24 192.0.2.2/24"
 sleep 0.5
@@ -214,7 +215,7 @@ sleep 0.5
 ok "ifreload -a back to the file dpbond runs, ve0 readdressed: exit 0, ve0 198.51.100.2/25, no reload"
 
 # 7. ifdown -a leaves dpbond's interfaces up.
-if2 ifdown -a -i "$T/interfaces" || fail "ifdown -a failed: $(cat "$T/if2.out")"
+if2 ifdown -a || fail "ifdown -a failed: $(cat "$T/if2.out")"
 ! ip -n "$NS" link show brk0 >/dev/null 2>&1 || fail "ifdown -a left brk0"
 dpbond_kept "ifdown -a" "192.0.2.1/24 192.0.2.2/24"
 ok "ifdown -a: brk0 gone, vmbr0 up with its addresses"
