@@ -5,14 +5,39 @@
 
 #include "cfg_priv.h"
 
+/* The options after a VM port's colon, comma-separated, into @f and @client. */
+static int vhost_options(const char *opts, bool vlan_aware, struct dpb_cfg_iface *f, bool *client)
+{
+	char buf[CFG_RAW_LEN], *save = NULL;
+	bool vlans = false;
+
+	if (strlen(opts) >= sizeof(buf) || opts[0] == '\0' || opts[strlen(opts) - 1] == ',' ||
+	    strstr(opts, ",,"))
+		return -EINVAL;
+	strcpy(buf, opts);
+	for (char *o = strtok_r(buf, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+		if (strcmp(o, "client") == 0) {
+			if (*client)
+				return -EINVAL;
+			*client = true;
+		} else if (vlans || !vlan_aware || cfg_vhost_vlan_spec(f, o) < 0) {
+			return -EINVAL;
+		} else {
+			vlans = true;
+		}
+	}
+	return 0;
+}
+
 int dpb_cfg_vhost_spec(const char *spec, bool vlan_aware, char name[DPB_NAME_LEN],
-		       struct dpb_cfg_vlan *vlan)
+		       struct dpb_cfg_vlan *vlan, bool *client)
 {
 	struct dpb_cfg_iface f = { .master = -1 };
 	const char *colon = strchr(spec, ':');
 	size_t len = colon ? (size_t)(colon - spec) : strlen(spec);
 
-	if (len > DPB_NAME_LEN - 1 || (colon && (!vlan_aware || cfg_vhost_vlan_spec(&f, colon + 1) < 0)))
+	*client = false;
+	if (len > DPB_NAME_LEN - 1 || (colon && vhost_options(colon + 1, vlan_aware, &f, client) < 0))
 		return -EINVAL;
 	memcpy(name, spec, len);
 	name[len] = '\0';
@@ -29,13 +54,14 @@ int dpb_cfg_add_vhost_port(struct dpb_cfg *cfg, int bridge, const char *spec)
 	unsigned int diags = cfg->n_diags, errors = cfg->n_errors;
 	struct dpb_cfg_vlan vlan;
 	char name[DPB_NAME_LEN];
+	bool client;
 	int i;
 
 	if (bridge < 0 || (unsigned int)bridge >= cfg->n_ifaces ||
 	    cfg->ifaces[bridge].kind != DPB_IFACE_BRIDGE)
 		return -EINVAL;
 	br = &cfg->ifaces[bridge].bridge;
-	if (dpb_cfg_vhost_spec(spec, br->vlan_aware, name, &vlan) < 0)
+	if (dpb_cfg_vhost_spec(spec, br->vlan_aware, name, &vlan, &client) < 0)
 		return -EINVAL;
 	i = dpb_cfg_find(cfg, name);
 	if (i >= 0 && !(cfg->ifaces[i].vhost && cfg->ifaces[i].master < 0))
@@ -51,6 +77,7 @@ int dpb_cfg_add_vhost_port(struct dpb_cfg *cfg, int bridge, const char *spec)
 			return cfg->n_ifaces == DPB_CFG_MAX_IFACES ? -ENOSPC : -EINVAL;
 	}
 	cfg->ifaces[i].vhost = true;
+	cfg->ifaces[i].vhost_client = client;
 	cfg->ifaces[i].vlan = vlan;
 	cfg->ifaces[i].master = bridge;
 	cfg->ifaces[i].eff_mtu = cfg->ifaces[bridge].eff_mtu;   /* its bridge's (cfg_mtu.c) */

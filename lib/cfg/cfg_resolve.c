@@ -306,7 +306,7 @@ static void resolve_vhost_ports(struct cfg_parser *p, int i)
 				 "%s: VM port %s: that name is already an interface", cfg->ifaces[i].name, w);
 		else if (rc == -EINVAL)
 			cfg_diag(cfg, DPB_DIAG_ERROR, loc,
-				 "%s: VM port '%s' is not NAME, NAME:tag=VLAN or NAME:trunks=VLANS (a name of 1-15 characters, VLANs 1-4094, tag= and trunks= on a VLAN-aware bridge)",
+				 "%s: VM port '%s' is not NAME[:OPTIONS], OPTIONS tag=VLAN or trunks=VLANS, client, comma-separated (a name of 1-15 characters, VLANs 1-4094, tag= and trunks= on a VLAN-aware bridge)",
 				 cfg->ifaces[i].name, w);
 		else if (rc < 0)
 			cfg_diag(cfg, DPB_DIAG_ERROR, loc, "%s: no room for VM port %s",

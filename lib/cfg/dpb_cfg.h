@@ -180,6 +180,7 @@ struct dpb_cfg_iface {
 	uint8_t hwaddress[6];
 	int master;                      /**< index of its bond or bridge, -1 */
 	bool vhost;                      /**< a VM port: dpbond's vhost-user socket NAME.sock */
+	bool vhost_client;               /**< ...that dpbond connects to (QEMU's, server=on) */
 	struct dpb_cfg_vlan vlan;        /**< as a bridge port; on a bridge, its ports' defaults */
 	unsigned int ad_port_prio;       /**< bond-ad-actor-port-prio (802.3ad member), 0 = 255 */
 	union {
@@ -291,12 +292,14 @@ void dpb_cfg_dump(const struct dpb_cfg *cfg, FILE *out);
 int dpb_cfg_add_vhost_port(struct dpb_cfg *cfg, int bridge, const char *spec);
 
 /**
- * A console's VM port, NAME, NAME:tag=VLAN or NAME:trunks=LIST (as
- * dpb_cfg_add_vhost_port takes), into @p name and @p vlan; VLANs need
- * @p vlan_aware. Pure. @return 0, or -EINVAL (a bad name or VLAN list).
+ * A VM port, NAME[:OPTION[,OPTION]] (as dpb_cfg_add_vhost_port takes), into
+ * @p name, @p vlan and @p client. Options: tag=VLAN or trunks=LIST (one of
+ * them; VLANs need @p vlan_aware), and client (dpbond connects to the
+ * socket, which QEMU serves: server=on). Pure.
+ * @return 0, or -EINVAL (a bad name, option or VLAN list).
  */
 int dpb_cfg_vhost_spec(const char *spec, bool vlan_aware, char name[DPB_NAME_LEN],
-		       struct dpb_cfg_vlan *vlan);
+		       struct dpb_cfg_vlan *vlan, bool *client);
 
 /** Whether @p name may name an interface (1-15 bytes; no `/ : , =`, whitespace, control characters; not `.` or `..`). Pure. */
 bool dpb_cfg_valid_name(const char *name);

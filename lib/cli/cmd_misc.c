@@ -30,10 +30,16 @@ static void reload_cb(void *parsed, struct cmdline *cl, void *data)
 static void quit_cb(void *parsed, struct cmdline *cl, void *data)
 {
 	(void)parsed;
-	(void)data;
+	if (data != NULL)
+		dpb_ctl_handover(cli.ctl);
 	cli_quit = 1;
 	cmdline_quit(cl);
 }
+
+struct quit_args {
+	cmdline_fixed_string_t quit;
+	cmdline_fixed_string_t how;
+};
 
 static cmdline_parse_token_string_t t_start =
 	TOKEN_STRING_INITIALIZER(struct word_args, word, "start");
@@ -70,6 +76,18 @@ static cmdline_parse_inst_t cmd_quit = {
 	.f = quit_cb,
 	.help_str = "quit: stop everything and exit",
 	.tokens = { (void *)&t_quit, NULL },
+};
+
+static cmdline_parse_token_string_t t_quit2 =
+	TOKEN_STRING_INITIALIZER(struct quit_args, quit, "quit");
+static cmdline_parse_token_string_t t_handover =
+	TOKEN_STRING_INITIALIZER(struct quit_args, how, "handover");
+
+static cmdline_parse_inst_t cmd_quit_handover = {
+	.f = quit_cb,
+	.data = (void *)1,
+	.help_str = "quit handover: exit for a restart, leaving the host ports' TAPs with their addresses and routes to the next dpbond (VMs reconnect)",
+	.tokens = { (void *)&t_quit2, (void *)&t_handover, NULL },
 };
 
 struct sleep_args {
@@ -221,6 +239,7 @@ static cmdline_parse_inst_t cmd_show_ctl = {
 
 cmdline_parse_inst_t *cli_misc_cmds[] = {
 	&cmd_show_ctl,
-	&cmd_start, &cmd_stop, &cmd_reload, &cmd_sleep, &cmd_warp, &cmd_warp_step, &cmd_echo, &cmd_quit, &cmd_help,
+	&cmd_start, &cmd_stop, &cmd_reload, &cmd_sleep, &cmd_warp, &cmd_warp_step, &cmd_echo, &cmd_quit,
+	&cmd_quit_handover, &cmd_help,
 	NULL,
 };

@@ -14,6 +14,7 @@
 
 #include "ctl_priv.h"
 #include "ctl_status.h"
+#include "dpb_host.h"
 
 #define MBUF_CACHE 256
 #define LEARN_RING_SIZE 4096
@@ -79,20 +80,46 @@ void ctl_device_devargs(const struct dpb_ctl *c, int iface, char *buf, size_t le
 	const struct ctl_iface *x = &c->ifs[iface];
 	const char *given = x->added ? "" : c->file.ifaces[iface].devargs;
 
+	/* persist: the TAP outlives the process, for a handover to the next
+	 * dpbond (ctl_port_close removes it at a real stop). */
 	if (x->host_port && given[0] == '\0')
-		snprintf(buf, len, "net_tap_%s,iface=%s", x->name, x->name);
+		snprintf(buf, len, "net_tap_%s,iface=%s,persist", x->name, x->name);
 	else
 		snprintf(buf, len, "%s", given);
 }
 
 /* The device arguments of slot @iface: a VM port's vhost-user server (a stale
- * socket removed), else ctl_device_devargs(). */
+ * socket removed), else ctl_device_devargs(); a host port's TAP that the
+ * previous dpbond left keeps its MAC (net_tap would give it a random one). */
 static void devargs_of(struct dpb_ctl *c, int iface, char *buf, size_t len)
 {
-	if (c->ifs[iface].vhost)
-		ctl_vm_devargs(c, c->ifs[iface].name, buf, len);
-	else
-		ctl_device_devargs(c, iface, buf, len);
+	uint8_t m[6];
+
+	if (c->ifs[iface].vhost) {
+		ctl_vm_devargs(c, iface, buf, len);
+		return;
+	}
+	ctl_device_devargs(c, iface, buf, len);
+	if (strncmp(buf, "net_tap_", 8) == 0 && strstr(buf, ",persist") &&
+	    dpb_host_link_mac(c->ifs[iface].name, m) == 0) {
+		size_t n = strlen(buf);
+
+		snprintf(buf + n, len - n, ",mac=%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
+			 m[3], m[4], m[5]);
+		DPB_LOG(NOTICE, HOST, "%s: taking over the host port TAP left by the previous dpbond, addresses and routes as they are",
+			c->ifs[iface].name);
+	}
+}
+
+void ctl_port_close(struct dpb_ctl *c, struct dpb_port *p)
+{
+	char why[128];
+	bool tap = strncmp(p->devargs, "net_tap_", 8) == 0 && strstr(p->devargs, ",persist");
+
+	dpb_port_stop(p);
+	dpb_port_close(p);
+	if (tap && !c->handover && p->name[0] && dpb_host_del_link(p->name, why, sizeof(why)) < 0)
+		DPB_LOG(WARNING, HOST, "%s: %s", p->name, why);
 }
 
 unsigned int ctl_port_mbufs(const struct dpb_ctl *c, bool vhost)
@@ -120,6 +147,9 @@ int ctl_attach_port(struct dpb_ctl *c, int iface)
 	if (p == NULL)
 		return -ENOSPC;
 	rc = dpb_port_attach(p, name, devargs, devargs[0] ? -1 : nth_port_of(name));
+	/* What reload compares: the device, not the MAC a taken-over TAP kept. */
+	if (rc == 0 && !c->ifs[iface].vhost)
+		ctl_device_devargs(c, iface, p->devargs, sizeof(p->devargs));
 	if (rc < 0) {
 		memset(p, 0, sizeof(*p));
 		if (c->ifs[iface].host_port)
@@ -432,6 +462,7 @@ struct dpb_ctl *dpb_ctl_create(const struct dpb_cfg *cfg)
 		goto fail;
 	for (unsigned int i = 0; i < c->n_workers; i++)
 		rte_eal_remote_launch(dpb_fwd_worker_main, c->workers[i], c->workers[i]->lcore_id);
+	ctl_vm_restore(c);
 	ctl_run_hooks(c, DPB_HOOK_UP);
 	ctl_run_hooks(c, DPB_HOOK_POST_UP);
 	c->hooks_up = true;
@@ -439,6 +470,11 @@ struct dpb_ctl *dpb_ctl_create(const struct dpb_cfg *cfg)
 fail:
 	dpb_ctl_destroy(c);
 	return NULL;
+}
+
+void dpb_ctl_handover(struct dpb_ctl *c)
+{
+	c->handover = true;
 }
 
 int dpb_ctl_destroy(struct dpb_ctl *c)
@@ -449,7 +485,8 @@ int dpb_ctl_destroy(struct dpb_ctl *c)
 		return 0;
 	ctl_telemetry_fini();
 	ctl_status_fini(c);
-	if (c->hooks_up) {
+	/* At a handover the interfaces stay up for the next dpbond: no down hooks. */
+	if (c->hooks_up && !c->handover) {
 		ctl_run_hooks(c, DPB_HOOK_PRE_DOWN);
 		ctl_run_hooks(c, DPB_HOOK_DOWN);
 	}
@@ -476,9 +513,11 @@ int dpb_ctl_destroy(struct dpb_ctl *c)
 	for (unsigned int i = 0; i < c->n_ports; i++)
 		dpb_port_stop(&c->ports[i]);
 	for (unsigned int i = 0; i < c->n_ports; i++)
-		dpb_port_close(&c->ports[i]);
-	if (c->hooks_up)
+		ctl_port_close(c, &c->ports[i]);
+	if (c->hooks_up && !c->handover)
 		ctl_run_hooks(c, DPB_HOOK_POST_DOWN);
+	if (c->handover)
+		DPB_LOG(NOTICE, CTL, "handover: the host ports' TAPs are left, with their addresses and routes, for the next dpbond");
 	/* Frames still between the planes go back to the pool first. */
 	for (unsigned int i = 0; i < c->n_pollers; i++) {
 		struct dpb_worker *w = c->workers[i];

@@ -67,7 +67,7 @@ static int open_ports(struct dpb_ctl *c, struct apply *a, struct dpb_strbuf *out
 					  rc == -EEXIST ? "its device runs as another interface until this reload is done (remove that one in a reload first)" :
 					  strerror(-rc));
 			if (p) {
-				dpb_port_close(p);
+				ctl_port_close(c, p);
 				memset(p, 0, sizeof(*p));
 			}
 			c->ifs[i].port = -1;
@@ -110,8 +110,7 @@ static void undo(struct dpb_ctl *c, struct apply *a)
 		if (!a->open[i])
 			continue;
 		p = &c->ports[c->ifs[i].port];
-		dpb_port_stop(p);
-		dpb_port_close(p);
+		ctl_port_close(c, p);
 		memset(p, 0, sizeof(*p));
 	}
 	memcpy(c->ifs, a->old, sizeof(a->old));
@@ -348,11 +347,11 @@ static void finish(struct dpb_ctl *c, struct apply *a)
 	for (unsigned int k = 0; k < a->n_closing; k++) {
 		struct dpb_port *p = &c->ports[a->closing[k]];
 		char path[DPB_CFG_PATH_LEN + DPB_NAME_LEN + 8];
-		bool vhost = strncmp(p->devargs, "net_vhost_", 10) == 0;
+		/* A VM port's socket, unless it is QEMU's (client=1). */
+		bool vhost = strncmp(p->devargs, "net_vhost_", 10) == 0 && !strstr(p->devargs, ",client=1");
 
 		snprintf(path, sizeof(path), "%s/%s.sock", c->run_dir, p->name);
-		dpb_port_stop(p);
-		dpb_port_close(p);
+		ctl_port_close(c, p);
 		memset(p, 0, sizeof(*p));
 		if (vhost)
 			unlink(path);

@@ -27,8 +27,8 @@ static bool same_device(const struct dpb_ctl *c, const struct apply *a, int i)
 	const struct ctl_iface *o = &a->old[i], *x = &c->ifs[i];
 	char want[DPB_CFG_DEVARGS_LEN];
 
-	if (!ctl_diff_same_name(a, c, i) || o->vhost != x->vhost || o->host_port != x->host_port ||
-	    o->mtu != x->mtu)
+	if (!ctl_diff_same_name(a, c, i) || o->vhost != x->vhost ||
+	    o->vhost_client != x->vhost_client || o->host_port != x->host_port || o->mtu != x->mtu)
 		return false;
 	if (x->vhost || x->added)
 		return true;

@@ -20,6 +20,7 @@ void ctl_iface_from_file(struct dpb_ctl *c, int i)
 	x->kind = f->kind;
 	x->master = f->master;
 	x->vhost = f->vhost;
+	x->vhost_client = f->vhost_client;
 	x->added = false;
 	x->host_port = f->host_port;
 	x->mtu = f->eff_mtu;

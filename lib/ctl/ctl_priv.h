@@ -19,6 +19,8 @@
 #define CTL_MAX_PORTS RTE_MAX_ETHPORTS
 /* balance-tlb/alb rebalancing interval: Linux's BOND_TLB_REBALANCE_INTERVAL. */
 #define CTL_REBALANCE_MS 10000
+/* A run-time VM port's spec as kept over restarts (longer ones are not kept). */
+#define DPB_VM_SPEC_LEN 256
 
 /*
  * The runtime model: what runs, built from the file's model (c->file) at
@@ -34,7 +36,9 @@ struct ctl_iface {
 	int bond;                        /* c->bonds index, -1 */
 	int bridge;                      /* c->bridges index, -1 */
 	bool vhost;                      /* a VM port */
+	bool vhost_client;               /* ...whose socket is QEMU's: dpbond connects */
 	bool added;                      /* a VM port the console added: no stanza in c->file */
+	char vm_spec[DPB_VM_SPEC_LEN];   /* ...as it was given (NAME[:OPTIONS]), kept in RUN_DIR/vm-ports */
 	bool host_port;                  /* a TAP with its addresses (a bridge's, a VLAN's) */
 	unsigned int mtu;                /* the MTU it runs with */
 	int vlan_raw;                    /* a VLAN interface: its device's slot, -1 */
@@ -124,6 +128,8 @@ struct dpb_ctl {
 	uint64_t generation;
 	bool forwarding;
 	bool hooks_up;                /* up hooks ran: down hooks run at the end */
+	bool handover;                /* the exit leaves the host ports' TAPs to the next dpbond */
+	bool restoring;               /* ctl_vm_restore runs: ctl_vm_save waits for it */
 	bool dirty;                             /* a new snapshot is needed */
 	uint64_t next_age_ms;
 	uint64_t next_rebalance_ms;
@@ -171,6 +177,9 @@ void ctl_announce_show(const struct ctl_bond *cb, struct dpb_strbuf *out);
 /* Finds or probes the device of slot @iface: the file's device, a VM port's
  * vhost-user server, a host port's TAP. @return 0 or -errno. */
 int ctl_attach_port(struct dpb_ctl *c, int iface);
+/* Stops and closes port @p; a host port's persistent TAP goes too, but at a
+ * handover. The caller forgets @p. */
+void ctl_port_close(struct dpb_ctl *c, struct dpb_port *p);
 /* bond-lacp-dedicated-queue: member port @p of bond @bond (a slot) gets LACP on
  * an rx queue of its own by rte_flow (stopped and started for it: before any
  * worker polls it). @return 0 (steered, or the software path with a warning)
@@ -199,8 +208,15 @@ int ctl_bridge_build(struct dpb_ctl *c, struct ctl_bridge *br, int iface);
 int ctl_check_devices(const struct dpb_cfg *cfg, struct dpb_strbuf *out);
 
 /* ctl_vm.c */
-/* A VM port's devargs, in @buf: a vhost-user server socket under the run directory. */
-void ctl_vm_devargs(struct dpb_ctl *c, const char *name, char *buf, size_t len);
+/* VM port @iface's devargs, in @buf: its vhost-user socket under the run
+ * directory, dpbond's (server), or QEMU's (client=1) for a client port. */
+void ctl_vm_devargs(struct dpb_ctl *c, int iface, char *buf, size_t len);
+
+/* ctl_vm_keep.c: the VM ports added at run time, in RUN_DIR/vm-ports. */
+/* Writes them (after every change). */
+void ctl_vm_save(const struct dpb_ctl *c);
+/* Adds again those a previous dpbond kept (at start). */
+void ctl_vm_restore(struct dpb_ctl *c);
 /* Configures and starts an attached port (a VM port's socket made 0600). */
 int ctl_port_up(struct dpb_ctl *c, struct dpb_port *p);
 /* VM port @i leaves its bridge (the ports after it move down one; what the

@@ -48,14 +48,22 @@ int dpb_ctl_run_dir(const char *dir, char *err, size_t errlen)
 	return 0;
 }
 
-void ctl_vm_devargs(struct dpb_ctl *c, const char *name, char *buf, size_t len)
+void ctl_vm_devargs(struct dpb_ctl *c, int iface, char *buf, size_t len)
 {
+	const char *name = c->ifs[iface].name;
 	char path[DPB_CFG_PATH_LEN + DPB_NAME_LEN + 8];
 	struct stat st;
 
 	socket_path(c, name, path, sizeof(path));
 	if (mkdir(c->run_dir, 0700) < 0 && errno != EEXIST)
 		DPB_LOG(ERR, VM, "%s: cannot create %s: %s", name, c->run_dir, strerror(errno));
+	/* QEMU's socket (server=on): dpbond connects, and again after QEMU or
+	 * dpbond restarts (the vhost library retries every second). */
+	if (c->ifs[iface].vhost_client) {
+		snprintf(buf, len, "net_vhost_%s,iface=%s,queues=%u,client=1", name, path,
+			 c->n_pollers);
+		return;
+	}
 	/* A socket left by an earlier run would refuse the bind. */
 	if (stat(path, &st) == 0 && S_ISSOCK(st.st_mode))
 		unlink(path);
@@ -72,7 +80,7 @@ int ctl_port_up(struct dpb_ctl *c, struct dpb_port *p)
 		rc = dpb_port_start(p);
 	if (rc == 0)
 		ctl_kernel_mtu(p);
-	if (rc == 0 && iface >= 0 && c->ifs[iface].vhost) {
+	if (rc == 0 && iface >= 0 && c->ifs[iface].vhost && !c->ifs[iface].vhost_client) {
 		char path[DPB_CFG_PATH_LEN + DPB_NAME_LEN + 8];
 
 		/* Only root's VMs (QEMU runs as root on Proxmox) may connect. */
@@ -150,14 +158,15 @@ int dpb_ctl_add_vhost_port(struct dpb_ctl *c, const char *bridge, const char *na
 	struct dpb_cfg_vlan vlan;
 	char vm[DPB_NAME_LEN];
 	struct dpb_port *p;
+	bool client;
 
 	if (b < 0 || c->ifs[b].bridge < 0) {
 		dpb_strbuf_printf(out, "no bridge named '%s'\n", bridge);
 		return -ENOENT;
 	}
 	br = &c->bridges[c->ifs[b].bridge];
-	if (dpb_cfg_vhost_spec(name, br->vlan_aware, vm, &vlan) < 0) {
-		dpb_strbuf_printf(out, "%s: cannot add VM port '%s': not NAME, NAME:tag=VLAN or NAME:trunks=VLANS (tag= and trunks= on a VLAN-aware bridge)\n",
+	if (dpb_cfg_vhost_spec(name, br->vlan_aware, vm, &vlan, &client) < 0) {
+		dpb_strbuf_printf(out, "%s: cannot add VM port '%s': not NAME[:OPTIONS], OPTIONS tag=VLAN or trunks=VLANS, client, comma-separated (tag= and trunks= on a VLAN-aware bridge)\n",
 				  bridge, name);
 		return -EINVAL;
 	}
@@ -168,7 +177,13 @@ int dpb_ctl_add_vhost_port(struct dpb_ctl *c, const char *bridge, const char *na
 		return i;
 	}
 	c->ifs[i].vhost = true;
+	c->ifs[i].vhost_client = client;
 	c->ifs[i].added = true;   /* not the file's: a reload keeps it */
+	if (strlen(name) < sizeof(c->ifs[i].vm_spec))
+		strcpy(c->ifs[i].vm_spec, name);
+	else
+		DPB_LOG(WARNING, VM, "%s: VM port spec longer than %u characters: not kept over a restart",
+			vm, DPB_VM_SPEC_LEN - 1);
 	c->ifs[i].vlan = vlan;
 	c->ifs[i].master = b;
 	c->ifs[i].mtu = c->ifs[b].mtu;   /* its bridge's */
@@ -199,8 +214,9 @@ int dpb_ctl_add_vhost_port(struct dpb_ctl *c, const char *bridge, const char *na
 	c->port_down[c->ifs[i].port] = true;  /* until the poll sees the VM */
 	ctl_publish(c);
 	ctl_drop_stale_learning(c, 1u << c->ifs[b].bridge);
-	dpb_strbuf_printf(out, "%s: VM port %s added (vhost-user server %s/%s.sock)\n", bridge, vm,
-			  c->run_dir, vm);
+	ctl_vm_save(c);
+	dpb_strbuf_printf(out, "%s: VM port %s added (vhost-user %s %s/%s.sock)\n", bridge, vm,
+			  client ? "client of" : "server", c->run_dir, vm);
 	return 0;
 }
 
@@ -225,6 +241,7 @@ int dpb_ctl_remove_bridge_port(struct dpb_ctl *c, const char *bridge, const char
 {
 	int b = ctl_find_iface(c, bridge), i = ctl_find_iface(c, name), pi, br;
 	struct dpb_port *p;
+	bool client;
 
 	if (b < 0 || c->ifs[b].bridge < 0) {
 		dpb_strbuf_printf(out, "no bridge named '%s'\n", bridge);
@@ -235,6 +252,7 @@ int dpb_ctl_remove_bridge_port(struct dpb_ctl *c, const char *bridge, const char
 		return -ENOENT;
 	}
 	pi = c->ifs[i].port;
+	client = c->ifs[i].vhost_client;
 	br = ctl_vm_port_leave(c, i);
 	c->ifs[i].port = -1;
 	/* No worker polls or sends to it once this snapshot is everyone's. */
@@ -248,8 +266,11 @@ int dpb_ctl_remove_bridge_port(struct dpb_ctl *c, const char *bridge, const char
 		dpb_port_close(p);
 		memset(p, 0, sizeof(*p));
 		socket_path(c, name, path, sizeof(path));
-		unlink(path);
+		if (!client)   /* QEMU's own it leaves */
+			unlink(path);
 	}
+	c->ifs[i].vm_spec[0] = '\0';
+	ctl_vm_save(c);
 	dpb_strbuf_printf(out, "%s: VM port %s removed\n", bridge, name);
 	return 0;
 }

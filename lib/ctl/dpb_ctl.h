@@ -76,8 +76,16 @@ int dpb_ctl_check_status_dir(const char *dir, char *err, size_t errlen);
 int dpb_ctl_run_dir(const char *dir, char *err, size_t errlen);
 
 /**
+ * Makes the coming dpb_ctl_destroy() a handover: the host ports' TAPs stay,
+ * up, with their addresses and routes, for the next dpbond to take over
+ * (their carrier is off in between), and no down hooks run. VM ports'
+ * sockets go as always: the VMs reconnect to the next dpbond. Main lcore.
+ */
+void dpb_ctl_handover(struct dpb_ctl *c);
+
+/**
  * Stops the workers and the ports, reports mbufs not returned to the pool,
- * and frees everything.
+ * and frees everything. A host port's TAP is removed, but at a handover.
  * @return 0, or -EIO when mbufs were missing from the pool at the end.
  */
 int dpb_ctl_destroy(struct dpb_ctl *c);

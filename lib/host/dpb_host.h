@@ -43,6 +43,20 @@ int dpb_host_add_default_route(const char *ifname, int family, const uint8_t *ga
 			       char *why, size_t why_len);
 
 /**
+ * The MAC of kernel interface @p ifname (an Ethernet one), as it is now: a
+ * TAP that a previous dpbond left for this one keeps its MAC.
+ * @return 0, -ENODEV when there is no such interface, or another -errno.
+ */
+int dpb_host_link_mac(const char *ifname, uint8_t mac[6]);
+
+/**
+ * Removes kernel interface @p ifname, as `ip link del IF`: a host port's
+ * persistent TAP at a real stop. One that is not there is fine.
+ * @return 0, or -errno with @p why filled in.
+ */
+int dpb_host_del_link(const char *ifname, char *why, size_t why_len);
+
+/**
  * Sets the MTU of kernel interface @p ifname, as `ip link set IF mtu N`.
  * @return 0, or -errno with @p why filled in.
  */

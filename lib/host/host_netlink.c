@@ -19,9 +19,9 @@
 #include <linux/rtnetlink.h>
 
 #include "dpb_host.h"
+#include "host_priv.h"
 
-/* Sends request @nlh and waits for its acknowledgement. @return 0 or -errno. */
-static int talk(struct nlmsghdr *nlh)
+int host_talk(struct nlmsghdr *nlh)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct mnl_socket *nl = mnl_socket_open(NETLINK_ROUTE);
@@ -103,7 +103,7 @@ int dpb_host_add_addr(const char *ifname, int family, const uint8_t *addr,
 		a = htonl(ntohl(a) | ~mask);
 		mnl_attr_put_u32(nlh, IFA_BROADCAST, a);
 	}
-	rc = talk(nlh);
+	rc = host_talk(nlh);
 	if (rc < 0)
 		snprintf(why, why_len, "adding the address: %s", strerror(-rc));
 	return rc;
@@ -117,7 +117,7 @@ int dpb_host_del_addr(const char *ifname, int family, const uint8_t *addr,
 
 	if (idx < 0)
 		return idx;
-	rc = talk(addr_msg(buf, RTM_DELADDR, idx, family, addr, prefix_len));
+	rc = host_talk(addr_msg(buf, RTM_DELADDR, idx, family, addr, prefix_len));
 	if (rc == -EADDRNOTAVAIL)   /* not there: what was asked */
 		rc = 0;
 	if (rc < 0)
@@ -145,7 +145,7 @@ int dpb_host_add_default_route(const char *ifname, int family, const uint8_t *ga
 	rt->rtm_type = RTN_UNICAST;
 	mnl_attr_put(nlh, RTA_GATEWAY, addr_len(family), gateway);
 	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)idx);
-	rc = talk(nlh);
+	rc = host_talk(nlh);
 	if (rc == -EEXIST)
 		snprintf(why, why_len, "a default route exists already; it is left as it is");
 	else if (rc < 0)
@@ -167,7 +167,7 @@ int dpb_host_set_mtu(const char *ifname, unsigned int mtu, char *why, size_t why
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = idx;
 	mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
-	rc = talk(nlh);
+	rc = host_talk(nlh);
 	if (rc < 0)
 		snprintf(why, why_len, "setting MTU %u: %s", mtu, strerror(-rc));
 	return rc;

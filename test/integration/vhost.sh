@@ -164,7 +164,7 @@ console "add bridge port vmbr1 vhost tst0" "add bridge port vmbr9 vhost vm102" \
 grep -q "vmbr1: cannot add VM port 'tst0': that name is already an interface" "$T/out" ||
 	fail "adding a port named like another interface was not refused"
 grep -q "no bridge named 'vmbr9'" "$T/out" || fail "adding to an unknown bridge was not refused"
-grep -q "vmbr1: cannot add VM port 'vm103:tag=5': not NAME, NAME:tag=VLAN or NAME:trunks=VLANS" "$T/out" ||
+grep -q "vmbr1: cannot add VM port 'vm103:tag=5': not NAME\[:OPTIONS\], OPTIONS tag=VLAN or trunks=VLANS, client" "$T/out" ||
 	fail "a VLAN tag on a bridge that is not VLAN-aware was not refused"
 vm_start vm101 $VM1
 send_check vm101 $VM1 $N $VM1

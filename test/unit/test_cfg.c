@@ -404,7 +404,7 @@ static void test_vhost_ports(void **state)
 			      "  bridge-vhost-ports eth0 a/b\n"), -EINVAL);
 	expect_diag(7, DPB_DIAG_ERROR, "vmbr1: VM port eth0: that name is already an interface");
 	expect_diag(7, DPB_DIAG_ERROR,
-		    "vmbr1: VM port 'a/b' is not NAME, NAME:tag=VLAN or NAME:trunks=VLANS (a name of 1-15 characters, VLANs 1-4094, tag= and trunks= on a VLAN-aware bridge)");
+		    "vmbr1: VM port 'a/b' is not NAME[:OPTIONS], OPTIONS tag=VLAN or trunks=VLANS, client, comma-separated (a name of 1-15 characters, VLANs 1-4094, tag= and trunks= on a VLAN-aware bridge)");
 	assert_int_equal(load("iface eth0 inet manual\n"
 			      "iface vmbr0 inet manual\n  bridge-ports eth0\n"
 			      "  bridge-vhost-ports vm100 vm101\n"), 0);
@@ -427,6 +427,12 @@ static void test_vhost_ports(void **state)
 	assert_int_equal(dpb_cfg_add_vhost_port(&cfg, br, "vm100"), -EEXIST);
 	assert_int_equal(dpb_cfg_add_vhost_port(&cfg, br, "eth0"), -EEXIST);
 	assert_int_equal(dpb_cfg_add_vhost_port(&cfg, br, "bad name"), -EINVAL);
+	/* Options: client once, VLANs only on a VLAN-aware bridge, nothing empty. */
+	assert_int_equal(dpb_cfg_add_vhost_port(&cfg, br, "vm9:client,client"), -EINVAL);
+	assert_int_equal(dpb_cfg_add_vhost_port(&cfg, br, "vm9:client,"), -EINVAL);
+	assert_int_equal(dpb_cfg_add_vhost_port(&cfg, br, "vm9:"), -EINVAL);
+	assert_int_equal(dpb_cfg_add_vhost_port(&cfg, br, "vm9:server"), -EINVAL);
+	assert_int_equal(dpb_cfg_add_vhost_port(&cfg, br, "vm9:client,tag=5"), -EINVAL);
 	assert_int_equal(dpb_cfg_add_vhost_port(&cfg, vm1, "vm102"), -EINVAL);
 	assert_int_equal(cfg.n_diags, 0);
 	vm1 = dpb_cfg_add_vhost_port(&cfg, br, "vm102");
@@ -447,7 +453,7 @@ static void test_vlan_aware(void **state)
 			      "iface bond0 inet manual\n  bond-slaves eth0\n  bond-mode 1\n  bond-miimon 100\n"
 			      "iface vmbr0 inet manual\n  bridge-ports bond0 tst0 tst1\n"
 			      "  bridge-vlan-aware yes\n  bridge-vids 2-4094\n"
-			      "  bridge-vhost-ports vm100:tag=100 vm101:trunks=5;7-8 vm102\n"), 0);
+			      "  bridge-vhost-ports vm100:tag=100 vm101:trunks=5;7-8,client vm102:client\n"), 0);
 	br = dpb_cfg_find(&cfg, "vmbr0");
 	assert_true(cfg.ifaces[br].bridge.vlan_aware);
 	/* The bond takes the bridge's defaults: pvid 1 untagged, 2-4094 tagged. */
@@ -471,6 +477,10 @@ static void test_vlan_aware(void **state)
 	assert_false(dpb_cfg_vid_isset(vids, 6) || dpb_cfg_vid_isset(vids, 9));
 	dpb_cfg_port_vlans(&cfg, dpb_cfg_find(&cfg, "vm102"), &pvid, vids);
 	assert_true(pvid == 1 && dpb_cfg_vid_isset(vids, 2000));
+	/* client: QEMU serves the socket, dpbond connects. */
+	assert_false(cfg.ifaces[dpb_cfg_find(&cfg, "vm100")].vhost_client);
+	assert_true(cfg.ifaces[dpb_cfg_find(&cfg, "vm101")].vhost_client);
+	assert_true(cfg.ifaces[dpb_cfg_find(&cfg, "vm102")].vhost_client);
 	/* The host port (the bridge itself): its pvid only. */
 	dpb_cfg_port_vlans(&cfg, br, &pvid, vids);
 	assert_true(pvid == 1 && dpb_cfg_vid_isset(vids, 1) && !dpb_cfg_vid_isset(vids, 2));
@@ -483,7 +493,7 @@ static void test_vlan_aware(void **state)
 	expect_diag(4, DPB_DIAG_ERROR, "bridge-vids: '0 5000' is not a list of VLANs 1-4094 (e.g. 10 20-30)");
 	expect_diag(5, DPB_DIAG_ERROR, "bridge-pvid: '4095' is not a VLAN from 1 to 4094");
 	expect_diag(6, DPB_DIAG_ERROR,
-		    "vmbr0: VM port 'vm100:tag=7' is not NAME, NAME:tag=VLAN or NAME:trunks=VLANS (a name of 1-15 characters, VLANs 1-4094, tag= and trunks= on a VLAN-aware bridge)");
+		    "vmbr0: VM port 'vm100:tag=7' is not NAME[:OPTIONS], OPTIONS tag=VLAN or trunks=VLANS, client, comma-separated (a name of 1-15 characters, VLANs 1-4094, tag= and trunks= on a VLAN-aware bridge)");
 	expect_diag(11, DPB_DIAG_ERROR, "bridge-vlan-aware: 'maybe' is not yes or no");
 	expect_diag(8, DPB_DIAG_WARNING,
 		    "eth1: vmbr1 is not VLAN-aware (bridge-vlan-aware yes); VLAN options ignored");
