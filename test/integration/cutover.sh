@@ -150,9 +150,13 @@ kernel_again() {
 # dpbond_has_it WHAT: vmbr0 is dpbond's TAP, with the address and routes, and R reaches it.
 dpbond_has_it() {
 	[ "$(kind_of vmbr0)" = tun ] || fail "$1: vmbr0 is a $(kind_of vmbr0), not dpbond's TAP"
-	ip -n "$NS" -4 addr show dev vmbr0 | grep -q "inet 198.51.100.1/24" || fail "$1: no 198.51.100.1/24 on dpbond's vmbr0"
-	ip -n "$NS" route show | grep -q "^default via 198.51.100.254 dev vmbr0" || fail "$1: no default route: $(ip -n "$NS" route)"
-	ip -n "$NS" link show dev "$KPORT" 2>/dev/null | grep -q "master vmbr0" && fail "$1: $KPORT still in a kernel vmbr0"
+	# (whole outputs, not piped into grep -q: a pipe it closes early fails under pipefail)
+	local a r l
+	a=$(ip -n "$NS" -4 addr show dev vmbr0) r=$(ip -n "$NS" route show) l=$(ip -n "$NS" link show dev "$KPORT")
+	grep -q "inet 198.51.100.1/24" <<<"$a" || fail "$1: no 198.51.100.1/24 on dpbond's vmbr0: $a"
+	grep -q "^default via 198.51.100.254 dev vmbr0" <<<"$r" && grep -q "^203.0.113.0/24 via 198.51.100.3 dev vmbr0 metric 50" <<<"$r" ||
+		fail "$1: not the routes: $r"
+	grep -q "master vmbr0" <<<"$l" && fail "$1: $KPORT still in a kernel vmbr0: $l"
 	r_ping "$1"
 	tcp_ok "$1"
 	ok "$1: vmbr0 is dpbond's TAP with 198.51.100.1/24 and the routes; R pings and connects through dpbond"
