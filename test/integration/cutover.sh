@@ -245,3 +245,47 @@ grep -q "rolled back to the kernel's networking: dpbond stopped while starting" 
 	fail "try said: $(cat "$T/o10")"
 grep -q "nosuch0" "$T/dpbond.log" || fail "dpbond's log does not name the missing NIC: $(tail "$T/dpbond.log")"
 kernel_again "dpbond failed to start: rolled back in $SECONDS s, not 60"
+
+# 6. The administrator's own check fails (no answer from 192.0.2.1): rolled
+# back at once, with dpbond up until then.
+set +e
+SECONDS=0
+cut --config "$T/interfaces" --start "$T/start $T/interfaces" --check "ping -c1 -W1 192.0.2.1" \
+	try --timeout 60 > "$T/o11" 2>&1; rc=$?
+set -e
+[ $rc = 1 ] && grep -q "rolled back to the kernel's networking: the check command failed (exit 1)" "$T/o11" ||
+	fail "a failing check: exit $rc: $(cat "$T/o11")"
+kernel_again "the check command failed: rolled back in $SECONDS s, not 60"
+
+# 7. back while try waits: rolled back at once.
+cut --config "$T/interfaces" --start "$T/start $T/interfaces" try --timeout 60 > "$T/o12" 2>&1 ||
+	fail "try: $(cat "$T/o12")"
+dpbond_has_it "try, before back"
+SECONDS=0
+cut back > "$T/o13" 2>&1 || fail "back while waiting: $(cat "$T/o13")"
+grep -qx "back to the kernel's networking" "$T/o13" || fail "back said: $(cat "$T/o13")"
+grep -q "rolled back to the kernel's networking: asked to go back" "$T/state/log" || fail "log: $(cat "$T/state/log")"
+kernel_again "back while try waited: rolled back in $SECONDS s, not 60"
+
+# 8. back with no record (as after a reboot): dpbond stopped, then the
+# ifup command (here the kernel's vmbr0 made as ifup would from its file).
+cut --config "$T/interfaces" --start "$T/start $T/interfaces" try --timeout 60 > "$T/o14" 2>&1 ||
+	fail "try: $(cat "$T/o14")"
+cut confirm > /dev/null || fail "confirm"
+rm -rf "$T/state"
+cat > "$T/ifup" <<EOF
+#!/bin/bash
+ip link add vmbr0 type bridge stp_state 0 forward_delay 0
+ip link set $KPORT master vmbr0
+ip link set vmbr0 up
+ip addr add 198.51.100.1/24 dev vmbr0
+ip route add default via 198.51.100.254
+ip route add 203.0.113.0/24 via 198.51.100.3 metric 50
+EOF
+chmod +x "$T/ifup"
+cut --config "$T/interfaces" --ifup "$T/ifup" back > "$T/o15" 2>&1 || fail "back without a record: $(cat "$T/o15")"
+grep -q "^no record in $T/state: back by dpdk-devbind.py and ifupdown" "$T/o15" || fail "back said: $(cat "$T/o15")"
+dpbond_gone || fail "back without a record: dpbond still runs"
+[ "$(kind_of vmbr0)" = bridge ] || fail "back without a record: vmbr0 is a $(kind_of vmbr0)"
+r_ping "back without a record"
+ok "back without a record: dpbond stopped, the ifup command run, R pings the kernel's vmbr0"
