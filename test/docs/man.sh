@@ -80,8 +80,15 @@ mapfile -t pve_opts < <(names "$src/app/dpbond-pve/dpbond_pve.c" 'struct option 
 need 5 "dpbond-pve option" "${pve_opts[@]}"
 check "$man/dpbond-pve.8" "dpbond-pve option" "${pve_opts[@]}"
 
+# dpbond-cutover is a script: its options are the patterns of its first
+# `case $opt in`, up to the commands.
+mapfile -t cut_opts < <(sed -n '/^\tcase \$opt in/,/^\ttry|confirm/p' "$src/app/dpbond-cutover/dpbond-cutover.in" |
+			grep -oE -- '--[a-z][a-z-]*' | sort -u)
+need 14 "dpbond-cutover option" "${cut_opts[@]}"
+check "$man/dpbond-cutover.8" "dpbond-cutover option" "${cut_opts[@]}"
+
 # Rendering: no warning of any kind (-ww), as man(1) would format the page.
-for page in "$man"/dpbond.8 "$man"/dpbondctl.8 "$man"/dpbond-pve.8 "$man"/dpbond-interfaces.5; do
+for page in "$man"/dpbond.8 "$man"/dpbondctl.8 "$man"/dpbond-pve.8 "$man"/dpbond-cutover.8 "$man"/dpbond-interfaces.5; do
 	if ! warnings=$(LC_ALL=C.UTF-8 groff -man -Tutf8 -ww -z "$page" 2>&1) || [ -n "$warnings" ]; then
 		echo "FAIL: $(basename "$page") does not render cleanly:"
 		echo "$warnings"

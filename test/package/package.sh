@@ -68,14 +68,15 @@ ok "maintainer scripts: nothing stopped before an upgrade, a running dpbond rest
 dpkg -i "$DEB" > "$T/install.log" 2>&1 || { INSTALLED=1; fail "dpkg -i: $(cat "$T/install.log")"; }
 INSTALLED=1
 dpkg -L dpbond > "$T/files"
-for f in /usr/sbin/dpbond /usr/sbin/dpbondctl /usr/sbin/dpbond-pve /lib/systemd/system/dpbond.service \
+for f in /usr/sbin/dpbond /usr/sbin/dpbondctl /usr/sbin/dpbond-pve /usr/sbin/dpbond-cutover /lib/systemd/system/dpbond.service \
 	/usr/share/doc/dpbond/examples/interfaces /usr/share/doc/dpbond/copyright \
 	/usr/share/man/man8/dpbond.8.gz /usr/share/man/man8/dpbondctl.8.gz /usr/share/man/man8/dpbond-pve.8.gz \
+	/usr/share/man/man8/dpbond-cutover.8.gz \
 	/usr/share/man/man5/dpbond-interfaces.5.gz; do
 	grep -qx "$f" "$T/files" || fail "the package lacks $f: $(cat "$T/files")"
 	[ -e "$f" ] || fail "$f is listed but not on disk"
 done
-ok "dpkg -i: dpbond, dpbondctl and dpbond-pve in /usr/sbin, the unit, the example, the man pages"
+ok "dpkg -i: dpbond, dpbondctl, dpbond-pve and dpbond-cutover in /usr/sbin, the unit, the example, the man pages"
 
 [ "$(/usr/sbin/dpbond --version)" = "dpbond $version" ] || fail "dpbond --version: $(/usr/sbin/dpbond --version 2>&1)"
 ok "dpbond --version: dpbond $version"
@@ -84,6 +85,17 @@ ok "dpbond --version: dpbond $version"
 grep -qx "bond bond0: mode active-backup (1), miimon 100 ms, updelay 0 ms, downdelay 0 ms, slaves eth2 eth3" "$T/check" &&
 	grep -q "^/usr/share/doc/dpbond/examples/interfaces: OK (" "$T/check" || fail "--check: $(cat "$T/check")"
 ok "dpbond --check on the installed example: accepted, bond0 as the seed has it"
+[ "$(/usr/sbin/dpbond-cutover --version)" = "dpbond-cutover $version" ] ||
+	fail "dpbond-cutover --version: $(/usr/sbin/dpbond-cutover --version 2>&1)"
+# Its paths are the package's: it checks the example with /usr/sbin/dpbond.
+/usr/sbin/dpbond-cutover --state "$T/cut" --config "$T/nosuch" status > "$T/cut.out" 2>&1 &&
+	grep -qx "phase: none" "$T/cut.out" || fail "dpbond-cutover status: $(cat "$T/cut.out")"
+grep -q "dpbond's file (DPBOND_CUTOVER_CONFIG, default /etc/dpbond/interfaces)" <(/usr/sbin/dpbond-cutover --help) &&
+	grep -q -- "--dpbond PATH        dpbond, for --check (DPBOND_CUTOVER_DPBOND)" <(/usr/sbin/dpbond-cutover --help) ||
+	fail "dpbond-cutover --help: $(/usr/sbin/dpbond-cutover --help)"
+grep -qx "DPBOND=\${DPBOND_CUTOVER_DPBOND:-/usr/sbin/dpbond}" /usr/sbin/dpbond-cutover ||
+	fail "dpbond-cutover's dpbond is not /usr/sbin/dpbond: $(grep '^DPBOND=' /usr/sbin/dpbond-cutover)"
+ok "dpbond-cutover --version and status run; its dpbond is /usr/sbin/dpbond, its file /etc/dpbond/interfaces"
 set +e
 /usr/sbin/dpbondctl --socket "$T/nobody" show bonding bond0 2> "$T/ctl.err"; rc=$?
 set -e
