@@ -23,11 +23,29 @@ ok "systemd-analyze verify: no complaint"
 for line in Type=notify NotifyAccess=main WatchdogSec=10s Restart=on-failure \
 	Wants=dpdk.service After=dpdk.service "Before=network.target network-online.target" \
 	"Before=corosync.service pve-cluster.service pve-guests.service" RuntimeDirectory=dpbond \
-	WantedBy=multi-user.target; do
+	WantedBy=multi-user.target RuntimeDirectoryPreserve=yes; do
 	grep -qx "$line" "$UNIT" || fail "the unit lacks '$line'"
 done
 grep -Eq "^ExecStart=/[^ ]*/sbin/dpbond .* -- -c /[^ ]*etc/dpbond/interfaces" "$UNIT" || fail "ExecStart: $(grep ExecStart "$UNIT")"
 ok "Type=notify with a 10 s watchdog, restarted on failure, after dpdk.service, before the network, corosync and the guests"
+
+# ExecStop: a restart job hands over, anything else quits. Run as systemd
+# runs it, with a systemctl on PATH that lists the job given (this machine
+# has no systemd to ask) and a dpbondctl that says what it was asked.
+stop=$(sed -n 's/^ExecStop=//p' "$UNIT" | sed "s|/[^ ]*/dpbondctl|$T/bin/dpbondctl|g; s|%n|dpbond.service|; s|\\$\\$|\\$|g")
+[ -n "$stop" ] || fail "no ExecStop"
+mkdir -p "$T/bin"
+printf '#!/bin/sh\necho "$*" > %s/asked\n' "$T" > "$T/bin/dpbondctl"
+for job in "restart" "stop" ""; do
+	printf '#!/bin/sh\n[ -n "%s" ] && echo "42 dpbond.service %s running"\nexit 0\n' "$job" "$job" > "$T/bin/systemctl"
+	chmod 755 "$T/bin/dpbondctl" "$T/bin/systemctl"
+	rm -f "$T/asked"
+	PATH="$T/bin:$PATH" eval "$stop" || fail "ExecStop failed for job '$job'"
+	want=quit
+	[ "$job" = restart ] && want="quit handover"
+	[ "$(cat "$T/asked")" = "$want" ] || fail "ExecStop under a '$job' job asked '$(cat "$T/asked")', not '$want'"
+done
+ok "ExecStop: a restart job hands over (quit handover), a stop quits"
 
 sed -i 's/^Type=notify$/Type=notifyy/' "$T/unit/dpbond.service"
 (cd "$T/unit" && systemd-analyze verify --man=no dpbond.service) > "$T/verify" 2>&1 || true
