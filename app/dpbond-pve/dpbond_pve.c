@@ -38,7 +38,7 @@ static void usage(FILE *out, const char *argv0)
 {
 	fprintf(out,
 		"usage: %s [OPTIONS] VMID ports|args|pre-start|post-stop|post-start|pre-stop\n"
-		"  ports       the dpbond VM ports the VM's netN lines ask for (BRIDGE PORT[:tag=|:trunks=])\n"
+		"  ports       the dpbond VM ports the VM's netN lines ask for (BRIDGE PORT:[tag=N,|trunks=LIST,]client)\n"
 		"  args        QEMU's arguments for them, one a line (join them for `qm set VMID --args`)\n"
 		"  pre-start   (hookscript) add the VM ports to dpbond; post-stop: remove them\n"
 		"  --conf FILE       the VM's configuration (default /etc/pve/qemu-server/VMID.conf)\n"

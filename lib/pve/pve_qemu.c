@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * A Proxmox VM's nets as dpbond VM ports, and the QEMU arguments that plug
- * them in over vhost-user: dpbond serves RUN_DIR/tap<VMID>i<N>.sock; QEMU
- * connects to it (and again after dpbond restarts: reconnect=1); vhost-user
- * needs the guest's memory shared with dpbond, so the VM's memory becomes
- * one memfd NUMA node.
+ * them in over vhost-user: QEMU serves RUN_DIR/tap<VMID>i<N>.sock (server=on)
+ * and dpbond's VM port connects to it (NAME:client), at once when dpbond
+ * restarts (measured: test restart); vhost-user needs the guest's memory
+ * shared with dpbond, so the VM's memory becomes one memfd NUMA node.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -53,10 +53,11 @@ int dpb_pve_ports(const struct dpb_pve_vm *vm, bool (*is_ours)(const char *bridg
 		dpb_pve_port_name(vm, net, name);
 		dpb_strbuf_printf(ports, "%s %s", net->bridge, name);
 		if (net->tag)
-			dpb_strbuf_printf(ports, ":tag=%u", net->tag);
+			dpb_strbuf_printf(ports, ":tag=%u,client\n", net->tag);
 		else if (net->trunks[0])
-			dpb_strbuf_printf(ports, ":trunks=%s", net->trunks);
-		dpb_strbuf_puts(ports, "\n");
+			dpb_strbuf_printf(ports, ":trunks=%s,client\n", net->trunks);
+		else
+			dpb_strbuf_puts(ports, ":client\n");
 		if (net->firewall)
 			dpb_strbuf_printf(notes, "net%u: firewall=1: this NIC is not filtered (--unfiltered)\n",
 					  net->index);
@@ -96,7 +97,7 @@ int dpb_pve_qemu_args(const struct dpb_pve_vm *vm, const char *run_dir,
 			dpb_strbuf_puts(args, "-numa\nnode,memdev=dpbond-mem\n");
 		}
 		dpb_pve_port_name(vm, net, name);
-		dpb_strbuf_printf(args, "-chardev\nsocket,id=dpbond-chr%u,path=%s/%s.sock,reconnect=1\n",
+		dpb_strbuf_printf(args, "-chardev\nsocket,id=dpbond-chr%u,path=%s/%s.sock,server=on,wait=off\n",
 				  net->index, run_dir, name);
 		dpb_strbuf_printf(args, "-netdev\nvhost-user,id=dpbond-net%u,chardev=dpbond-chr%u",
 				  net->index, net->index);

@@ -2,8 +2,8 @@
 # The QEMU arguments dpbond-pve makes from a Proxmox VM configuration boot a
 # real guest on the VM port its hookscript phase made: pre-start adds
 # tap100i0 to vmbr0, the test guest starts with `dpbond-pve 100 args` (its
-# memory a shared memfd node, a reconnecting vhost-user chardev, the VM's
-# MAC), the host port (a TAP in a namespace, 198.51.100.1/24) pings it, and
+# memory a shared memfd node, a vhost-user chardev QEMU serves and dpbond's
+# port connects to, the VM's MAC), the host port (a TAP in a namespace, 198.51.100.1/24) pings it, and
 # post-stop takes the port away once the guest is gone. Under software
 # emulation Debian 12's QEMU 7.2 needs the NIC without MSI-X (vectors=0,
 # see lib.sh's start_guest): the test adds that to the generated device.
@@ -42,7 +42,8 @@ mapfile -t args < <(pve args)
 [ "${#args[@]}" = 10 ] || fail "args: ${args[*]}"
 echo "args: ${args[*]}" >> "$T/100.conf"
 pve pre-start || fail "pre-start failed"
-[ -S "$RUN/tap100i0.sock" ] || fail "no socket $RUN/tap100i0.sock"
+# QEMU makes the socket; dpbond's port connects once it is there.
+[ -e "$RUN/tap100i0.sock" ] && fail "a socket before QEMU: $(ls -l "$RUN")"
 for i in "${!args[@]}"; do
 	[[ ${args[$i]} == virtio-net-pci,* ]] && args[$i]+=",vectors=0"
 done
@@ -64,6 +65,6 @@ stop_pid "$GUEST_PID"
 pve post-stop || fail "post-stop failed"
 "$CTL" --socket "$RUN/dpbond.ctl" show bridge vmbr0 > "$T/br" || fail "show bridge failed"
 grep -q "tap100i0" "$T/br" && fail "tap100i0 is still in vmbr0: $(cat "$T/br")"
-[ -e "$RUN/tap100i0.sock" ] && fail "tap100i0's socket is still there"
-ok "the guest stopped; post-stop took its port and socket away"
+[ -e "$RUN/tap100i0.sock" ] && fail "QEMU left tap100i0's socket behind"
+ok "the guest stopped (QEMU took its socket away); post-stop took its port away"
 quit_dpbond

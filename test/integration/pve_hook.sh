@@ -66,11 +66,12 @@ grep -q "^  port 1: tap100i0 " "$T/vmbr0" && grep -q "^  port 2: tap100i2 " "$T/
 	grep -q "^  tap100i0 *20 PVID Egress Untagged$" "$T/vmbr0" &&
 	grep -q "^  tap100i2 *1 PVID Egress Untagged, 10, 30-32$" "$T/vmbr0" &&
 	grep -q "^  port 0: tap100i1 " "$T/vmbr1" || fail "after pre-start: $(cat "$T/vmbr0" "$T/vmbr1")"
-[ -S "$RUN/tap100i0.sock" ] && [ -S "$RUN/tap100i1.sock" ] && [ -S "$RUN/tap100i2.sock" ] ||
-	fail "the VM ports' sockets: $(ls "$RUN")"
+# Clients of the sockets QEMU will serve, kept over a dpbond restart.
+[ "$(sort "$RUN/vm-ports")" = "$(printf '%s\n' "vmbr0 tap100i0:tag=20,client" "vmbr0 tap100i2:trunks=10;30-32,client" "vmbr1 tap100i1:client" | sort)" ] ||
+	fail "the VM ports kept in vm-ports: $(cat "$RUN/vm-ports")"
 grep -q "warning: 100: net0: firewall=1: this NIC is not filtered" "$T/pre.err" &&
 	! grep -q "net3\|net4" "$T/pre.err" || fail "pre-start said: $(cat "$T/pre.err")"
-ok "pre-start --unfiltered: tap100i0 (VLAN 20) and tap100i2 (VLANs 10, 30-32) in vmbr0, tap100i1 in vmbr1, sockets there; net3 (lxcbr0) and the snapshot's net4 left alone; net0 unfiltered, said"
+ok "pre-start --unfiltered: tap100i0 (VLAN 20) and tap100i2 (VLANs 10, 30-32) in vmbr0, tap100i1 in vmbr1, each a client of QEMU's socket, kept in vm-ports; net3 (lxcbr0) and the snapshot's net4 left alone; net0 unfiltered, said"
 
 # A VM that did not stop cleanly leaves its ports: the next start makes them again.
 pve 100 --unfiltered pre-start > /dev/null 2>&1 || fail "a second pre-start failed"
@@ -78,14 +79,14 @@ pve 100 --unfiltered pre-start > /dev/null 2>&1 || fail "a second pre-start fail
 pve 100 post-start || fail "post-start is not a no-op"
 ok "pre-start again finds the ports there and makes them anew; post-start does nothing"
 
-[ "$(paste -sd' ' "$T/args")" = "-object memory-backend-memfd,id=dpbond-mem,size=2048M,share=on -numa node,memdev=dpbond-mem -chardev socket,id=dpbond-chr0,path=$RUN/tap100i0.sock,reconnect=1 -netdev vhost-user,id=dpbond-net0,chardev=dpbond-chr0 -device virtio-net-pci,netdev=dpbond-net0,id=dpbond-dev0,mac=bc:24:11:2d:7e:01 -chardev socket,id=dpbond-chr1,path=$RUN/tap100i1.sock,reconnect=1 -netdev vhost-user,id=dpbond-net1,chardev=dpbond-chr1 -device virtio-net-pci,netdev=dpbond-net1,id=dpbond-dev1,mac=bc:24:11:2d:7e:02,host_mtu=9000 -chardev socket,id=dpbond-chr2,path=$RUN/tap100i2.sock,reconnect=1 -netdev vhost-user,id=dpbond-net2,chardev=dpbond-chr2 -device virtio-net-pci,netdev=dpbond-net2,id=dpbond-dev2,mac=bc:24:11:2d:7e:03" ] ||
+[ "$(paste -sd' ' "$T/args")" = "-object memory-backend-memfd,id=dpbond-mem,size=2048M,share=on -numa node,memdev=dpbond-mem -chardev socket,id=dpbond-chr0,path=$RUN/tap100i0.sock,server=on,wait=off -netdev vhost-user,id=dpbond-net0,chardev=dpbond-chr0 -device virtio-net-pci,netdev=dpbond-net0,id=dpbond-dev0,mac=bc:24:11:2d:7e:01 -chardev socket,id=dpbond-chr1,path=$RUN/tap100i1.sock,server=on,wait=off -netdev vhost-user,id=dpbond-net1,chardev=dpbond-chr1 -device virtio-net-pci,netdev=dpbond-net1,id=dpbond-dev1,mac=bc:24:11:2d:7e:02,host_mtu=9000 -chardev socket,id=dpbond-chr2,path=$RUN/tap100i2.sock,server=on,wait=off -netdev vhost-user,id=dpbond-net2,chardev=dpbond-chr2 -device virtio-net-pci,netdev=dpbond-net2,id=dpbond-dev2,mac=bc:24:11:2d:7e:03" ] ||
 	fail "args: $(cat "$T/args")"
-ok "args: shared memory, then a reconnecting chardev, a vhost-user netdev and a virtio-net-pci with the VM's MAC for each of dpbond's nets"
+ok "args: shared memory, then a chardev QEMU serves, a vhost-user netdev and a virtio-net-pci with the VM's MAC for each of dpbond's nets"
 
 pve 100 post-stop > /dev/null 2>&1 || fail "post-stop failed"
 ctl show bridge vmbr0 | grep -q "tap100i" || ctl show bridge vmbr1 | grep -q "tap100i" && fail "ports left after post-stop"
-[ -e "$RUN/tap100i0.sock" ] && fail "tap100i0's socket left after post-stop"
-ok "post-stop: the VM's ports and sockets gone"
+[ -s "$RUN/vm-ports" ] && fail "ports left in vm-ports after post-stop: $(cat "$RUN/vm-ports")"
+ok "post-stop: the VM's ports gone, and from vm-ports"
 
 cat > "$T/101.conf" <<'CFG'
 memory: 1024

@@ -94,8 +94,8 @@ static void test_ports(void **state)
 	dpb_strbuf_reset(&notes);
 	assert_int_equal(dpb_pve_ports(&vm, dpbond_bridge, NULL, true, &ports, &notes), 2);
 	assert_string_equal(dpb_strbuf_str(&ports),
-			    "vmbr0 tap100i0:tag=20\n"
-			    "vmbr1 tap100i1:trunks=10;20;30-40\n");
+			    "vmbr0 tap100i0:tag=20,client\n"
+			    "vmbr1 tap100i1:trunks=10;20;30-40,client\n");
 	assert_non_null(strstr(dpb_strbuf_str(&notes), "net0: firewall=1: this NIC is not filtered"));
 	assert_null(strstr(dpb_strbuf_str(&notes), "net1:"));
 	/* Every bridge dpbond's: the e1000 cannot be a VM port. */
@@ -120,7 +120,7 @@ static void test_ports(void **state)
 	dpb_strbuf_reset(&ports);
 	dpb_strbuf_reset(&notes);
 	assert_int_equal(dpb_pve_ports(&vm, NULL, NULL, true, &ports, &notes), 2);
-	assert_string_equal(dpb_strbuf_str(&ports), "vmbr0 tap104i0\nvmbr1 tap104i1\n");
+	assert_string_equal(dpb_strbuf_str(&ports), "vmbr0 tap104i0:client\nvmbr1 tap104i1:client\n");
 	assert_non_null(strstr(dpb_strbuf_str(&notes), "net0: rate=: "));
 	assert_non_null(strstr(dpb_strbuf_str(&notes), "net0: link_down=1: "));
 	dpb_strbuf_free(&ports);
@@ -139,10 +139,10 @@ static void test_qemu_args(void **state)
 	assert_string_equal(dpb_strbuf_str(&args),
 			    "-object\nmemory-backend-memfd,id=dpbond-mem,size=2048M,share=on\n"
 			    "-numa\nnode,memdev=dpbond-mem\n"
-			    "-chardev\nsocket,id=dpbond-chr0,path=/run/dpbond/tap100i0.sock,reconnect=1\n"
+			    "-chardev\nsocket,id=dpbond-chr0,path=/run/dpbond/tap100i0.sock,server=on,wait=off\n"
 			    "-netdev\nvhost-user,id=dpbond-net0,chardev=dpbond-chr0\n"
 			    "-device\nvirtio-net-pci,netdev=dpbond-net0,id=dpbond-dev0,mac=bc:24:11:2d:7e:01\n"
-			    "-chardev\nsocket,id=dpbond-chr1,path=/run/dpbond/tap100i1.sock,reconnect=1\n"
+			    "-chardev\nsocket,id=dpbond-chr1,path=/run/dpbond/tap100i1.sock,server=on,wait=off\n"
 			    "-netdev\nvhost-user,id=dpbond-net1,chardev=dpbond-chr1,queues=4\n"
 			    "-device\nvirtio-net-pci,netdev=dpbond-net1,id=dpbond-dev1,mac=bc:24:11:2d:7e:02,host_mtu=9000,mq=on,vectors=10\n");
 	/* hugepages come from Proxmox only with numa: 1: refused, saying why. */
