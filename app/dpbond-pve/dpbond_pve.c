@@ -4,7 +4,9 @@
  * VM's hookscript (`dpbond-pve VMID PHASE`: pre-start adds its VM ports,
  * post-stop removes them, through dpbondctl), or by hand: `ports` lists the
  * ports its netN lines ask for, `args` prints the QEMU arguments that plug
- * the VM into them over vhost-user (for `qm set VMID --args`).
+ * the VM into them over vhost-user (for `qm set VMID --args`), `move` takes
+ * its nets on dpbond's bridges out of Proxmox's way once (so that `qm start`
+ * works) and `back` puts them back.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +18,7 @@
 #include <sys/wait.h>
 
 #include "dpb_pve.h"
+#include "pve_qm.h"
 
 extern char **environ;
 
@@ -28,6 +31,9 @@ struct opts {
 	const char *socket;           /* its --socket, or NULL */
 	const char *bridges;          /* dpbond's bridges, comma separated; NULL: ask dpbond */
 	bool unfiltered;              /* --unfiltered: firewall=1 NICs taken, unfiltered */
+	const char *qm;               /* move, back: the qm to run */
+	const char *hookscript;       /* move: --hookscript VOLUME too */
+	bool dry_run;                 /* move, back: print the qm command */
 	int unreachable;              /* dpbondctl's status when dpbond could not be asked; 0 */
 	unsigned int n_asked;         /* bridges asked, and their answers */
 	char asked[32][DPB_PVE_NAME_LEN];
@@ -37,16 +43,22 @@ struct opts {
 static void usage(FILE *out, const char *argv0)
 {
 	fprintf(out,
-		"usage: %s [OPTIONS] VMID ports|args|pre-start|post-stop|post-start|pre-stop\n"
+		"usage: %s [OPTIONS] VMID ports|args|move|back|pre-start|post-stop|post-start|pre-stop\n"
 		"  ports       the dpbond VM ports the VM's netN lines ask for (BRIDGE PORT:[tag=N,|trunks=LIST,]client)\n"
 		"  args        QEMU's arguments for them, one a line (join them for `qm set VMID --args`)\n"
+		"  move        one `qm set`: the nets on dpbond's bridges leave the netN lines for the\n"
+		"              description (`dpbond netN: ...`), the args get what `args` prints\n"
+		"  back        one `qm set`: those nets back into netN lines, dpbond's args gone\n"
 		"  pre-start   (hookscript) add the VM ports to dpbond; post-stop: remove them\n"
 		"  --conf FILE       the VM's configuration (default /etc/pve/qemu-server/VMID.conf)\n"
 		"  --run-dir DIR     where dpbond serves VM ports' sockets (default /run/dpbond)\n"
 		"  --dpbondctl PATH  the dpbondctl to run (default dpbondctl)\n"
 		"  --socket PATH     dpbond's control socket (dpbondctl's default if not given)\n"
 		"  --bridges LIST    dpbond's bridges, comma separated (default: ask dpbond)\n"
-		"  --unfiltered      take NICs with firewall=1 (Proxmox's firewall cannot filter them)\n",
+		"  --unfiltered      take NICs with firewall=1 (Proxmox's firewall cannot filter them)\n"
+		"  --hookscript VOL  move: set the VM's hookscript too (e.g. local:snippets/dpbond-pve)\n"
+		"  --qm PATH         move, back: the qm to run (default qm)\n"
+		"  --dry-run         move, back: print the qm command instead of running it\n",
 		argv0);
 }
 
@@ -215,6 +227,44 @@ static int check_args(const struct dpb_pve_vm *vm, struct opts *o)
 	return rc < 0 ? rc : 0;
 }
 
+/* move: the nets checked as pre-start would (a refusal moves nothing), then
+ * one qm set; back: one qm set. @return 0, 1 when refused or failed. */
+static int move_or_back(const struct dpb_pve_vm *vm, struct opts *o, bool move)
+{
+	struct dpb_pve_change ch;
+	struct dpb_strbuf ports, notes;
+	int rc;
+
+	dpb_pve_change_init(&ch);
+	dpb_strbuf_init(&ports);
+	dpb_strbuf_init(&notes);
+	if (move) {
+		rc = dpb_pve_ports(vm, is_ours, o, o->unfiltered, &ports, &notes);
+		if (rc >= 0 && !o->unreachable)
+			rc = dpb_pve_move(vm, o->run_dir, is_ours, o, &ch, &notes);
+	} else {
+		rc = dpb_pve_back(vm, &ch);
+	}
+	if (o->unreachable) {
+		fprintf(stderr, "dpbond-pve: error: %u: dpbond cannot be asked which bridges are its own (%s exit %d): is it running, and is --socket right?\n",
+			vm->vmid, o->ctl, o->unreachable);
+		rc = -EIO;
+	}
+	for (const char *p = dpb_strbuf_str(&notes); *p; p += strcspn(p, "\n") + 1)
+		fprintf(stderr, "dpbond-pve: %s %u: %.*s\n", rc < 0 ? "error:" : "warning:", vm->vmid,
+			(int)strcspn(p, "\n"), p);
+	if (rc == 0 && move && ch.args.len == 0)
+		fprintf(stderr, "dpbond-pve: %u: no net on dpbond's bridges: nothing to move\n", vm->vmid);
+	else if (rc == 0 && !move)
+		fprintf(stderr, "dpbond-pve: %u: no net of dpbond's moved: nothing to put back\n", vm->vmid);
+	else if (rc >= 0)
+		rc = pve_qm_set(o->qm, vm->vmid, &ch, move ? o->hookscript : NULL, o->dry_run);
+	dpb_pve_change_free(&ch);
+	dpb_strbuf_free(&ports);
+	dpb_strbuf_free(&notes);
+	return rc < 0 ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longs[] = {
@@ -224,10 +274,13 @@ int main(int argc, char **argv)
 		{ "socket", required_argument, NULL, 's' },
 		{ "bridges", required_argument, NULL, 'b' },
 		{ "unfiltered", no_argument, NULL, 'u' },
+		{ "hookscript", required_argument, NULL, 'k' },
+		{ "qm", required_argument, NULL, 'q' },
+		{ "dry-run", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o = { .run_dir = "/run/dpbond", .ctl = "dpbondctl" };
+	struct opts o = { .run_dir = "/run/dpbond", .ctl = "dpbondctl", .qm = "qm" };
 	struct dpb_strbuf out, notes, err;
 	struct dpb_pve_vm *vm;
 	char conf[64], *end, *text;
@@ -243,6 +296,9 @@ int main(int argc, char **argv)
 		case 's': o.socket = optarg; break;
 		case 'b': o.bridges = optarg; break;
 		case 'u': o.unfiltered = true; break;
+		case 'k': o.hookscript = optarg; break;
+		case 'q': o.qm = optarg; break;
+		case 'n': o.dry_run = true; break;
 		case 'h': usage(stdout, argv[0]); return 0;
 		default: usage(stderr, argv[0]); return 2;
 		}
@@ -257,7 +313,7 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "post-start") == 0 || strcmp(cmd, "pre-stop") == 0)
 		return 0;
 	if (strcmp(cmd, "ports") && strcmp(cmd, "args") && strcmp(cmd, "pre-start") &&
-	    strcmp(cmd, "post-stop")) {
+	    strcmp(cmd, "post-stop") && strcmp(cmd, "move") && strcmp(cmd, "back")) {
 		usage(stderr, argv[0]);
 		return 2;
 	}
@@ -276,6 +332,11 @@ int main(int argc, char **argv)
 	dpb_strbuf_init(&notes);
 	dpb_strbuf_init(&err);
 	rc = dpb_pve_parse(text, o.conf, (unsigned int)vmid, vm, &err);
+	if (rc == 0 && (strcmp(cmd, "move") == 0 || strcmp(cmd, "back") == 0)) {
+		fputs(dpb_strbuf_str(&err), stderr);
+		rc = move_or_back(vm, &o, strcmp(cmd, "move") == 0);
+		goto out;
+	}
 	if (rc == 0 && strcmp(cmd, "args") == 0)
 		rc = dpb_pve_qemu_args(vm, o.run_dir, is_ours, &o, &out, &notes);
 	else if (rc == 0)   /* post-stop takes away whatever it finds */
@@ -301,6 +362,7 @@ int main(int argc, char **argv)
 			rc = hook(&o, cmd, dpb_strbuf_str(&out));
 		}
 	}
+out:
 	dpb_strbuf_free(&out);
 	dpb_strbuf_free(&notes);
 	dpb_strbuf_free(&err);

@@ -4,7 +4,9 @@
  * current configuration first, then `[snapshot]` and `[PENDING]` sections.
  * Read here: memory, hugepages, numa and the netN lines, whose value is a
  * comma list led by MODEL=MAC (net0: virtio=BC:24:11:00:00:01,bridge=vmbr0,
- * tag=20,firewall=1).
+ * tag=20,firewall=1), and the description: the leading `#` lines, each
+ * %-encoded as PVE::Tools::encode_text writes it (':', control and non-ASCII
+ * bytes as %XX), where `dpbond netN: VALUE` keeps a net dpbond-pve moved.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -115,18 +117,28 @@ static int net_item(struct dpb_pve_net *n, char *item)
 	return 0;
 }
 
-static int net_line(struct dpb_pve_vm *vm, unsigned int index, char *value, const char *file,
-		    unsigned int line, struct dpb_strbuf *err)
+static int net_line(struct dpb_pve_vm *vm, unsigned int index, char *value, bool moved,
+		    const char *file, unsigned int line, struct dpb_strbuf *err)
 {
 	struct dpb_pve_net *n;
-	char *save = NULL;
+	char *save = NULL, what[16];
 
 	if (vm->n_nets == DPB_PVE_MAX_NETS)
 		return fail(err, file, line, "net%s: too many network devices", "");
+	snprintf(what, sizeof(what), "net%u", index);
+	for (unsigned int k = 0; k < vm->n_nets; k++)
+		if (vm->nets[k].index == index)
+			return fail(err, file, line,
+				    "%s is there twice: a netN line, and moved into the description by dpbond-pve (dpbond-pve VMID back, or remove one)",
+				    what);
 	n = &vm->nets[vm->n_nets];
 	memset(n, 0, sizeof(*n));
 	n->index = index;
 	n->line = line;
+	n->moved = moved;
+	if (strlen(value) >= sizeof(n->value))
+		return fail(err, file, line, "a network device of more than %s bytes", "255");
+	strcpy(n->value, value);
 	for (char *item = strtok_r(value, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
 		char copy[LINE_MAX_LEN];
 
@@ -159,8 +171,54 @@ static int vm_line(struct dpb_pve_vm *vm, char *key, char *value, const char *fi
 	} else if (strncmp(key, "net", 3) == 0 && number(key + 3, 0, 1000, &n) == 0) {
 		if (n >= DPB_PVE_MAX_NETS)
 			return fail(err, file, line, "%s: Proxmox numbers network devices net0 to net31", key);
-		return net_line(vm, n, value, file, line, err);
+		return net_line(vm, n, value, false, file, line, err);
 	}
+	return 0;
+}
+
+static int hex(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 :
+	       c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* %XX in @s decoded, in place (uri_unescape: a % without two hex digits stays). */
+static void decode(char *s)
+{
+	char *out = s;
+
+	for (; *s; s++) {
+		if (s[0] == '%' && hex(s[1]) >= 0 && hex(s[2]) >= 0) {
+			*out++ = (char)(hex(s[1]) * 16 + hex(s[2]));
+			s += 2;
+		} else {
+			*out++ = *s;
+		}
+	}
+	*out = '\0';
+}
+
+/* A line of the description (after its '#'): dpbond's moved net, or the VM's own words. */
+static int description_line(struct dpb_pve_vm *vm, char *text, const char *file,
+			    unsigned int line, struct dpb_strbuf *err)
+{
+	unsigned int n;
+	char *colon;
+	size_t len = strlen(vm->description);
+
+	decode(text);
+	if (strncmp(text, "dpbond net", 10) == 0 && (colon = strchr(text, ':')) != NULL) {
+		*colon = '\0';
+		if (number(text + 10, 0, DPB_PVE_MAX_NETS - 1, &n) < 0)
+			return fail(err, file, line, "'%s:' is not dpbond net0 to net31", text);
+		colon++;
+		while (*colon == ' ')
+			colon++;
+		return net_line(vm, n, colon, true, file, line, err);
+	}
+	if (len + strlen(text) + 2 > sizeof(vm->description))
+		return fail(err, file, line, "a description longer than %s bytes", "4095");
+	snprintf(vm->description + len, sizeof(vm->description) - len, "%s%s", len ? "\n" : "", text);
 	return 0;
 }
 
@@ -169,6 +227,7 @@ int dpb_pve_parse(const char *text, const char *file, unsigned int vmid, struct 
 {
 	unsigned int line = 0;
 	const char *p = text;
+	bool keys = false;   /* the description is what comes before the first key */
 
 	memset(vm, 0, sizeof(*vm));
 	vm->vmid = vmid;
@@ -189,8 +248,15 @@ int dpb_pve_parse(const char *text, const char *file, unsigned int vmid, struct 
 			buf[--len] = '\0';
 		if (buf[0] == '[')
 			break;   /* a snapshot or pending changes: not what runs */
+		if (buf[0] == '#' && !keys) {
+			rc = description_line(vm, buf + 1, file, line, err);
+			if (rc < 0)
+				return rc;
+			continue;
+		}
 		if (buf[0] == '#' || buf[0] == '\0' || (colon = strchr(buf, ':')) == NULL)
 			continue;
+		keys = true;
 		*colon = '\0';
 		value = colon + 1;
 		while (*value == ' ' || *value == '\t')

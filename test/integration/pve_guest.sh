@@ -1,10 +1,14 @@
 #!/bin/bash
-# The QEMU arguments dpbond-pve makes from a Proxmox VM configuration boot a
-# real guest on the VM port its hookscript phase made: pre-start adds
-# tap100i0 to vmbr0, the test guest starts with `dpbond-pve 100 args` (its
-# memory a shared memfd node, a vhost-user chardev QEMU serves and dpbond's
-# port connects to, the VM's MAC), the host port (a TAP in a namespace, 198.51.100.1/24) pings it, and
-# post-stop takes the port away once the guest is gone. Under software
+# A Proxmox VM configuration through dpbond-pve, to a real guest on dpbond:
+# `dpbond-pve 100 move` makes the one `qm set` that takes net0 (on dpbond's
+# vmbr0) out of Proxmox's way into the description and gives the VM its
+# vhost-user args (applied here as qemu-server writes the file: no Proxmox
+# on this machine, see qm_apply.py); pre-start adds tap100i0 from the moved
+# net; the test guest boots with the file's args (its memory a shared memfd
+# node, a vhost-user chardev QEMU serves and dpbond's port connects to, the
+# VM's MAC); the host port (a TAP in a namespace, 198.51.100.1/24) pings it;
+# post-stop takes the port away once the guest is gone; `back` restores the
+# net0 line, the description and the args as they were. Under software
 # emulation Debian 12's QEMU 7.2 needs the NIC without MSI-X (vectors=0,
 # see lib.sh's start_guest): the test adds that to the generated device.
 BUILD=$1
@@ -24,11 +28,14 @@ iface vmbr0 inet static
     bridge-ports none
 CFG
 cat > "$T/100.conf" <<'CFG'
+#Test guest%3A busybox
+args: -rtc base=utc
 memory: 256
 name: guest
 net0: virtio=BC:24:11:00:00:50,bridge=vmbr0
 ostype: l26
 CFG
+cp "$T/100.conf" "$T/100.orig"
 mkfifo "$T/cmd"
 ip netns exec "$NS" "$DPBOND" $(eal_opts pveg) -- -c "$T/interfaces" --run-dir "$RUN" \
 	-i < "$T/cmd" > "$T/out" 2> "$T/err" &
@@ -37,10 +44,23 @@ exec 3> "$T/cmd"
 console "sleep 100"
 pve() { "$PVE" --conf "$T/100.conf" --run-dir "$RUN" --dpbondctl "$CTL" --socket "$RUN/dpbond.ctl" 100 "$@"; }
 
-# As `qm set 100 --args "$(dpbond-pve 100 args | paste -sd' ')"` would.
-mapfile -t args < <(pve args)
-[ "${#args[@]}" = 10 ] || fail "args: ${args[*]}"
-echo "args: ${args[*]}" >> "$T/100.conf"
+pve pre-start 2> "$T/pre.err" && fail "pre-start took a VM whose args do not plug it in"
+pve --dry-run --hookscript local:snippets/dpbond-pve move > "$T/qm" || fail "move failed"
+grep -q "^qm set 100 --delete net0 --description 'Test guest: busybox$" "$T/qm" &&
+	grep -q "^dpbond net0: virtio=BC:24:11:00:00:50,bridge=vmbr0' --args '-rtc base=utc -object memory-backend-memfd,id=dpbond-mem,size=256M,share=on .*' --hookscript local:snippets/dpbond-pve\$" "$T/qm" ||
+	fail "move's qm set: $(cat "$T/qm")"
+python3 "$(dirname "$0")/qm_apply.py" "$T/100.conf" "$(cat "$T/qm")" || fail "applying $(cat "$T/qm")"
+grep -q "^net0:" "$T/100.conf" && fail "net0 is still a netN line: $(cat "$T/100.conf")"
+grep -qx "#dpbond net0%3A virtio=BC%3A24%3A11%3A00%3A00%3A50,bridge=vmbr0" "$T/100.conf" ||
+	fail "the moved net0 as Proxmox writes it: $(cat "$T/100.conf")"
+pve --dry-run move > "$T/qm2" 2> "$T/qm2.err" || fail "a second move failed"
+grep -q -- "--delete" "$T/qm2" && fail "a second move deletes: $(cat "$T/qm2")"
+grep -q " --args '-rtc base=utc -object memory-backend-memfd" "$T/qm2" || fail "a second move: $(cat "$T/qm2")"
+ok "move: one qm set takes net0 out of Proxmox's way into the description, gives the args and the hookscript; again, it deletes nothing"
+
+# The args as the file has them now: QEMU's, as Proxmox passes them.
+mapfile -t args < <(sed -n 's/^args: //p' "$T/100.conf" | tr ' ' '\n')
+[ "${#args[@]}" = 12 ] || fail "args: ${args[*]}"
 pve pre-start || fail "pre-start failed"
 # QEMU makes the socket; dpbond's port connects once it is there.
 [ -e "$RUN/tap100i0.sock" ] && fail "a socket before QEMU: $(ls -l "$RUN")"
@@ -67,4 +87,10 @@ pve post-stop || fail "post-stop failed"
 grep -q "tap100i0" "$T/br" && fail "tap100i0 is still in vmbr0: $(cat "$T/br")"
 [ -e "$RUN/tap100i0.sock" ] && fail "QEMU left tap100i0's socket behind"
 ok "the guest stopped (QEMU took its socket away); post-stop took its port away"
+
+pve --dry-run back > "$T/qm" || fail "back failed"
+python3 "$(dirname "$0")/qm_apply.py" "$T/100.conf" "$(cat "$T/qm")" || fail "applying $(cat "$T/qm")"
+grep -v "^hookscript:" "$T/100.conf" | diff - "$T/100.orig" > /dev/null ||
+	fail "back did not restore the configuration: $(diff "$T/100.conf" "$T/100.orig")"
+ok "back: net0, the description and the args as they were (the hookscript stays, with nothing to do)"
 quit_dpbond

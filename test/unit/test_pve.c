@@ -176,6 +176,88 @@ static void expect_refused(const char *text, const char *msg)
 	dpb_strbuf_free(&err);
 }
 
+/*
+ * A VM whose net0 dpbond-pve moved: its description as Proxmox writes it
+ * (PVE::Tools::encode_text: ':' as %3A, non-ASCII as UTF-8 %XX), after a
+ * `qm set 101 --delete net0 --description "Web front%0Adpbond net0: ..."`.
+ */
+static const char *vm101_moved =
+	"#Web front, caf%C3%A9 50%25\n"
+	"#dpbond net0%3A virtio=BC%3A24%3A11%3A2D%3A7E%3A11,bridge=vmbr0,tag=20\n"
+	"args: -cpu host -object memory-backend-memfd,id=dpbond-mem,size=1024M,share=on -numa node,memdev=dpbond-mem\n"
+	"memory: 1024\n"
+	"net1: virtio=BC:24:11:2D:7E:12,bridge=vmbr1\n"
+	"net2: virtio=BC:24:11:2D:7E:13,bridge=lxcbr0\n";
+
+static void test_move_and_back(void **state)
+{
+	struct dpb_pve_change ch;
+	struct dpb_strbuf ports, notes;
+
+	(void)state;
+	parse_ok(vm101_moved, 101);
+	assert_int_equal(vm.n_nets, 3);
+	assert_true(vm.nets[0].moved);
+	assert_int_equal(vm.nets[0].index, 0);
+	assert_int_equal(vm.nets[0].tag, 20);
+	assert_int_equal(vm.nets[0].mac[5], 0x11);
+	assert_string_equal(vm.nets[0].value, "virtio=BC:24:11:2D:7E:11,bridge=vmbr0,tag=20");
+	assert_false(vm.nets[1].moved);
+	/* The description is the VM's own words, decoded, without dpbond's line. */
+	assert_string_equal(vm.description, "Web front, caf\xc3\xa9 50%");
+	/* A moved net is a port like any other. */
+	dpb_strbuf_init(&ports);
+	dpb_strbuf_init(&notes);
+	assert_int_equal(dpb_pve_ports(&vm, dpbond_bridge, NULL, false, &ports, &notes), 2);
+	assert_string_equal(dpb_strbuf_str(&ports), "vmbr0 tap101i0:tag=20,client\nvmbr1 tap101i1:client\n");
+
+	/* move: net1 leaves the netN lines too (net2 is not dpbond's); the
+	 * args keep the VM's own (-cpu host), lose dpbond's old ones, and get
+	 * both nets'. */
+	dpb_pve_change_init(&ch);
+	assert_int_equal(dpb_pve_move(&vm, "/run/dpbond", dpbond_bridge, NULL, &ch, &notes), 1);
+	assert_string_equal(ch.del, "net1");
+	assert_string_equal(dpb_strbuf_str(&ch.description),
+			    "Web front, caf\xc3\xa9 50%\n"
+			    "dpbond net0: virtio=BC:24:11:2D:7E:11,bridge=vmbr0,tag=20\n"
+			    "dpbond net1: virtio=BC:24:11:2D:7E:12,bridge=vmbr1");
+	assert_string_equal(dpb_strbuf_str(&ch.args),
+			    "-cpu host -object memory-backend-memfd,id=dpbond-mem,size=1024M,share=on "
+			    "-numa node,memdev=dpbond-mem "
+			    "-chardev socket,id=dpbond-chr0,path=/run/dpbond/tap101i0.sock,server=on,wait=off "
+			    "-netdev vhost-user,id=dpbond-net0,chardev=dpbond-chr0 "
+			    "-device virtio-net-pci,netdev=dpbond-net0,id=dpbond-dev0,mac=bc:24:11:2d:7e:11 "
+			    "-chardev socket,id=dpbond-chr1,path=/run/dpbond/tap101i1.sock,server=on,wait=off "
+			    "-netdev vhost-user,id=dpbond-net1,chardev=dpbond-chr1 "
+			    "-device virtio-net-pci,netdev=dpbond-net1,id=dpbond-dev1,mac=bc:24:11:2d:7e:12");
+	dpb_pve_change_free(&ch);
+
+	/* back: net0 as it was written, the VM's own description and args. */
+	dpb_pve_change_init(&ch);
+	assert_int_equal(dpb_pve_back(&vm, &ch), 1);
+	assert_int_equal(ch.n_set, 1);
+	assert_int_equal(ch.set[0].index, 0);
+	assert_string_equal(ch.set[0].value, "virtio=BC:24:11:2D:7E:11,bridge=vmbr0,tag=20");
+	assert_string_equal(dpb_strbuf_str(&ch.description), "Web front, caf\xc3\xa9 50%");
+	assert_string_equal(dpb_strbuf_str(&ch.args), "-cpu host");
+	assert_string_equal(ch.del, "");
+	dpb_pve_change_free(&ch);
+
+	/* A net both moved and still a netN line is refused, with its line. */
+	{
+		struct dpb_strbuf err;
+
+		dpb_strbuf_init(&err);
+		assert_int_equal(dpb_pve_parse("#dpbond net1%3A virtio,bridge=vmbr0\nnet1: virtio,bridge=vmbr0\n",
+					       "102.conf", 102, &vm, &err), -EINVAL);
+		assert_string_equal(dpb_strbuf_str(&err),
+				    "102.conf:2: net1 is there twice: a netN line, and moved into the description by dpbond-pve (dpbond-pve VMID back, or remove one)\n");
+		dpb_strbuf_free(&err);
+	}
+	dpb_strbuf_free(&ports);
+	dpb_strbuf_free(&notes);
+}
+
 static void test_refused(void **state)
 {
 	(void)state;
@@ -202,6 +284,7 @@ int main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_ports),
 		cmocka_unit_test(test_qemu_args),
+		cmocka_unit_test(test_move_and_back),
 		cmocka_unit_test(test_refused),
 	};
 
