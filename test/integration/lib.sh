@@ -194,9 +194,8 @@ file_is_static() { ! LC_ALL=C ldd "$1" >/dev/null 2>&1; }
 
 # start_guest NAME SOCKET ADDR [DEVICE-OPTIONS]: boots the test guest with one
 # virtio-net NIC on vhost-user socket SOCKET (dpbond's), eth0 given ADDR;
-# its console goes to $T/NAME.out. Sets GUEST_PID. Software emulation unless
-# DPB_QEMU_ACCEL says otherwise (/dev/kvm is there on these machines, but a
-# guest on it was seen hanging before its first word). Without MSI-X
+# its console goes to $T/NAME.out. Sets GUEST_PID. KVM where a guest boots
+# under it, else software emulation (guest_accel). Without MSI-X
 # (vectors=0): Debian 12's QEMU 7.2 under software emulation was seen
 # crashing in msix_set_vector_notifiers as vhost-user started.
 start_guest() {
@@ -212,15 +211,48 @@ start_guest() {
 # (guest_vlan=ID: the address goes on eth0.ID). The guest runs commands
 # sent to $T/NAME.cmd (guest_run).
 start_guest_with() {
-	local name=$1 addr=$2 d="$T/$1-initrd"
-	shift 2
+	local accel
+	accel=$(guest_accel)
+	boot_guest "$accel" "$@"
+}
+
+# guest_accel: kvm when the test guest boots under it on this machine, else
+# tcg; DPB_QEMU_ACCEL decides when set. /dev/kvm is there on these machines,
+# but guests under it were seen hanging before their first word: one trial
+# boot (20 s at most, no NIC) decides, its answer kept in $GUEST_DIR/accel
+# for the rest of this boot of the machine.
+guest_accel() {
+	local f=$GUEST_DIR/accel boot i accel=tcg trial qemu
+	if [ -n "${DPB_QEMU_ACCEL:-}" ]; then echo "$DPB_QEMU_ACCEL"; return; fi
+	boot=$(cat /proc/sys/kernel/random/boot_id)
+	if [ -r "$f" ] && [ "$(awk '{ print $1 }' "$f")" = "$boot" ]; then awk '{ print $2 }' "$f"; return; fi
+	if [ -w /dev/kvm ]; then
+		( boot_guest kvm kvm-trial 192.0.2.9/24; echo "$GUEST_PID" > "$T/kvm-trial.pid"; wait "$GUEST_PID" ) &
+		trial=$!
+		for i in $(seq 200); do
+			tr -d '\r' 2>/dev/null < "$T/kvm-trial.out" | grep -qx "vm: ready" && { accel=kvm; break; }
+			sleep 0.1
+		done
+		qemu=$(cat "$T/kvm-trial.pid" 2>/dev/null)
+		if [ -n "$qemu" ]; then stop_pid "$qemu" 5 2>/dev/null; fi
+		wait "$trial" 2>/dev/null || true
+	fi
+	echo "$boot $accel" > "$f" 2>/dev/null || true
+	echo "guest acceleration: $accel (a trial boot under KVM $( [ $accel = kvm ] && echo came up || echo did not come up in 20 s))" >&2
+	echo "$accel"
+}
+
+# boot_guest ACCEL NAME ADDR QEMU-ARGS...: start_guest_with, under ACCEL.
+boot_guest() {
+	local accel=$1 name=$2 addr=$3 d="$T/$2-initrd"
+	shift 3
 	mkdir -p "$d/bin" "$d/lib/modules"
 	cp /bin/busybox "$d/bin/busybox"
 	cp "$(dirname "${BASH_SOURCE[0]}")/guest-init" "$d/init"
 	chmod 755 "$d/init"
 	cp "$GUEST_DIR"/modules/*.ko "$d/lib/modules/"
 	(cd "$d" && find . | cpio -o -H newc --quiet | gzip -1) > "$T/$name-initrd.gz"
-	qemu-system-x86_64 -machine "accel=${DPB_QEMU_ACCEL:-tcg}" -m 256 -smp 1 \
+	qemu-system-x86_64 -machine "accel=$accel" -m 256 -smp 1 \
 		-kernel "$GUEST_DIR/vmlinuz" -initrd "$T/$name-initrd.gz" \
 		-append "console=ttyS0 panic=-1 quiet guest_addr=$addr ${GUEST_APPEND:-}" \
 		-display none -monitor none -serial "file:$T/$name.out" \
