@@ -227,6 +227,14 @@ static int check_args(const struct dpb_pve_vm *vm, struct opts *o)
 	return rc < 0 ? rc : 0;
 }
 
+static bool has_moved(const struct dpb_pve_vm *vm)
+{
+	for (unsigned int k = 0; k < vm->n_nets; k++)
+		if (vm->nets[k].moved)
+			return true;
+	return false;
+}
+
 /* move: the nets checked as pre-start would (a refusal moves nothing), then
  * one qm set; back: one qm set. @return 0, 1 when refused or failed. */
 static int move_or_back(const struct dpb_pve_vm *vm, struct opts *o, bool move)
@@ -342,6 +350,13 @@ int main(int argc, char **argv)
 	else if (rc == 0)   /* post-stop takes away whatever it finds */
 		rc = dpb_pve_ports(vm, is_ours, &o, o.unfiltered || strcmp(cmd, "post-stop") == 0,
 				   &out, &notes);
+	if (o.unreachable && !has_moved(vm) && strcmp(cmd, "pre-start") == 0) {
+		/* Not dpbond's VM (any more: `back`): its start is Proxmox's business. */
+		fprintf(stderr, "dpbond-pve: %lu: dpbond does not answer, and no net of this VM was moved to it: nothing to do\n",
+			vmid);
+		rc = 0;
+		goto out;
+	}
 	if (o.unreachable) {
 		fprintf(stderr, "dpbond-pve: error: %lu: dpbond cannot be asked which bridges are its own (%s exit %d): is it running, and is --socket right?\n",
 			vmid, o.ctl, o.unreachable);

@@ -3,8 +3,10 @@
 
 dpbond's interfaces are the stanzas of dpbond's own file (policy
 "dpbond-interfaces", default /etc/dpbond/interfaces), which the host's
-/etc/network/interfaces reads with a `source` line. ifupdown2 parses them
-with the rest, and then this addon, in its translate step:
+/etc/network/interfaces reads with a `source` line; while that line is not
+there (a host back on kernel networking), nothing is dpbond's and stanzas of
+the same names are the kernel's again. ifupdown2 parses them with the rest,
+and then this addon, in its translate step:
 
 - empties each one's options (they stay dpbond's: bridge-ports, bond-slaves,
   address, hooks...), so no other addon makes a Linux bridge, a bond or an
@@ -23,6 +25,7 @@ with dpbond's FILE:LINE messages, so ifreload exits non-zero. A dpbond that
 is not running (boot, before dpbond.service) reads its file when it starts.
 """
 
+import glob
 import hashlib
 import json
 import os
@@ -48,6 +51,7 @@ except (ImportError, ModuleNotFoundError):
     import ifupdown.statemanager as statemanager
 
 DEFAULT_FILE = '/etc/dpbond/interfaces'
+HOST_FILE = '/etc/network/interfaces'
 DEFAULT_CTL = '/usr/sbin/dpbondctl'
 DIGEST_FILE = 'dpbond.reloaded'
 
@@ -81,10 +85,28 @@ class dpbond(Addon, moduleBase):
         self.digest = None   # of dpbond's stanzas as this run read them; None: there are none
         self.done = False    # the reload step ran in this process
 
+    def _sourced(self):
+        """Whether the host's file reads dpbond's (a `source` or `source-directory` line of its own)."""
+        try:
+            with open(HOST_FILE) as f:
+                lines = f.read().splitlines()
+        except OSError:
+            return False
+        mine = os.path.realpath(self.path)
+        for line in lines:
+            words = line.split()
+            if len(words) != 2:
+                continue
+            if words[0] == 'source' and mine in {os.path.realpath(p) for p in glob.glob(words[1])}:
+                return True
+            if words[0] == 'source-directory' and os.path.realpath(words[1]) == os.path.dirname(mine):
+                return True
+        return False
+
     def _names(self):
         """The interfaces of dpbond's file, but the loopback (dpbond ignores it)."""
         found = []
-        if not os.path.exists(self.path):
+        if not os.path.exists(self.path) or not self._sourced():
             return set()
         nifaces = networkInterfaces(self.path)
         nifaces.subscribe('iface_found', found.append)

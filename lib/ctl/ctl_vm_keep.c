@@ -23,6 +23,7 @@ static void keep_path(const struct dpb_ctl *c, const char *suffix, char *buf, si
 void ctl_vm_save(const struct dpb_ctl *c)
 {
 	char path[DPB_CFG_PATH_LEN + 32], tmp[DPB_CFG_PATH_LEN + 32];
+	unsigned int n = 0;
 	FILE *f;
 	int rc = 0;
 
@@ -30,6 +31,13 @@ void ctl_vm_save(const struct dpb_ctl *c)
 		return;   /* the file is being read: it is rewritten after */
 	keep_path(c, "", path, sizeof(path));
 	keep_path(c, ".new", tmp, sizeof(tmp));
+	for (unsigned int i = 0; i < c->n_ifs; i++)
+		n += c->ifs[i].added && c->ifs[i].master >= 0 && c->ifs[i].vm_spec[0];
+	if (n == 0) {   /* none: no file */
+		if (unlink(path) < 0 && errno != ENOENT)
+			DPB_LOG(WARNING, VM, "cannot remove %s: %s", path, strerror(errno));
+		return;
+	}
 	f = fopen(tmp, "we");
 	if (f == NULL) {
 		DPB_LOG(WARNING, VM, "cannot write %s: %s; VM ports added at run time are not kept over a restart",

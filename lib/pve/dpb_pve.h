@@ -45,6 +45,7 @@ struct dpb_pve_vm {
 	bool numa;                     /**< `numa: 1` */
 	char args[4096];               /**< `args:`, QEMU's extra arguments ("": none) */
 	char description[4096];        /**< the description (decoded), but dpbond's lines */
+	char hookscript[256];          /**< `hookscript:` ("": none) */
 	unsigned int n_nets;
 	struct dpb_pve_net nets[DPB_PVE_MAX_NETS]; /**< in file order */
 };
@@ -130,8 +131,9 @@ int dpb_pve_move(const struct dpb_pve_vm *vm, const char *run_dir,
 
 /**
  * Puts the nets dpb_pve_move() moved back into netN lines, as they were
- * written; the description and args lose dpbond's (emptied ones deleted).
- * Any thread. @return how many nets come back.
+ * written; the description and args lose dpbond's (emptied ones deleted),
+ * and a hookscript named dpbond-pve goes. Any thread. @return how many nets
+ * come back.
  */
 int dpb_pve_back(const struct dpb_pve_vm *vm, struct dpb_pve_change *ch);
 

@@ -168,6 +168,8 @@ static int vm_line(struct dpb_pve_vm *vm, char *key, char *value, const char *fi
 		vm->numa = is_true(value);
 	} else if (strcmp(key, "args") == 0) {
 		snprintf(vm->args, sizeof(vm->args), "%s", value);
+	} else if (strcmp(key, "hookscript") == 0) {
+		snprintf(vm->hookscript, sizeof(vm->hookscript), "%s", value);
 	} else if (strncmp(key, "net", 3) == 0 && number(key + 3, 0, 1000, &n) == 0) {
 		if (n >= DPB_PVE_MAX_NETS)
 			return fail(err, file, line, "%s: Proxmox numbers network devices net0 to net31", key);

@@ -119,5 +119,8 @@ int dpb_pve_back(const struct dpb_pve_vm *vm, struct dpb_pve_change *ch)
 		add_delete(ch, "description");
 	if (ch->args.len == 0)
 		add_delete(ch, "args");
+	/* dpbond-pve's hookscript would refuse starts once dpbond is gone. */
+	if (strstr(vm->hookscript, "dpbond-pve"))
+		add_delete(ch, "hookscript");
 	return n;
 }

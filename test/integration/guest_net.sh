@@ -198,8 +198,11 @@ else
 fi
 ok "$MODE: $pull's cable pulled under a 20/s ping and an 8 MB transfer: $lost pings lost, the file whole, $keep carries on"
 
-console "set link-up port $pull"
+# The far end first, as a cable's link comes up only once both ends are
+# there: what the bond announces on it as it takes the member back (a
+# fail-back to the primary) must find the switch's port up.
 b set link-up port "$pull" > /dev/null
+console "set link-up port $pull"
 for _ in $(seq 50); do
 	console "show bonding bond0"
 	bond_block "$T/out" "$(grep -c '^dpbond> show bonding' "$T/out")" > "$T/back"

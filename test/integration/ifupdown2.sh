@@ -177,6 +177,16 @@ grep -q "iface vmbr0" "$T/if2.out" && fail "ifquery -a lists dpbond's vmbr0 amon
 if2 ifquery --check ve0 brk0 || fail "ifquery --check ve0 brk0 failed: $(cat "$T/if2.out")"
 ok "ifquery -a: exit 0, the kernel's stanzas, not dpbond's; ifquery --check passes on them"
 
+# A host file that does not source dpbond's (a host back on kernel
+# networking) has a vmbr0 of its own: the addon claims nothing of it.
+cp "$NETIF" "$T/netif.keep"
+{ grep -v "^source " "$T/netif.keep"; printf 'auto vmbr0\niface vmbr0 inet manual\n    bridge-ports none\n'; } > "$NETIF"
+if2 ifquery -a || fail "ifquery -a without the source line failed: $(cat "$T/if2.out")"
+grep -q "iface vmbr0" "$T/if2.out" && grep -q "bridge-ports none" "$T/if2.out" ||
+	fail "without the source line, the kernel's vmbr0 was still taken as dpbond's: $(cat "$T/if2.out")"
+cp "$T/netif.keep" "$NETIF"
+ok "without the source line the kernel's own vmbr0 is the kernel's (ifquery -a lists it)"
+
 # 4. A change of dpbond's stanzas: a second address on vmbr0, bond0's miimon.
 dpbond_file 50 "    address 192.0.2.2/24" > "$T/dpbond/interfaces"
 if2 ifreload -a || fail "ifreload -a (changed) failed: $(cat "$T/if2.out")"

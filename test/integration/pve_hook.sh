@@ -53,11 +53,17 @@ pve 100 args > "$T/args" 2> /dev/null || fail "args failed"
 sed -i "1i args: $(paste -sd' ' "$T/args")" "$T/100.conf"
 pve 100 pre-start > /dev/null 2> "$T/pre1.err" && fail "pre-start took net0's firewall=1"
 grep -q "error: 100: net0: firewall=1: .*--unfiltered" "$T/pre1.err" || fail "pre-start with a firewall said: $(cat "$T/pre1.err")"
-"$PVE" --conf "$T/100.conf" --run-dir "$RUN" --dpbondctl "$CTL" --socket "$T/nothere" --unfiltered 100 pre-start \
+# dpbond unreachable: a VM with a net moved to dpbond (`move`) cannot start
+# without it; one with none (never moved, or moved back) is not dpbond's.
+{ echo "#dpbond net5%3A virtio=BC%3A24%3A11%3A2D%3A7E%3A06,bridge=vmbr1"; cat "$T/100.conf"; } > "$T/105.conf"
+"$PVE" --conf "$T/105.conf" --run-dir "$RUN" --dpbondctl "$CTL" --socket "$T/nothere" --unfiltered 100 pre-start \
 	> /dev/null 2> "$T/pre2.err" && fail "pre-start passed with dpbond unreachable"
 grep -q "error: 100: dpbond cannot be asked which bridges are its own" "$T/pre2.err" || fail "pre-start unreachable said: $(cat "$T/pre2.err")"
+"$PVE" --conf "$T/100.conf" --run-dir "$RUN" --dpbondctl "$CTL" --socket "$T/nothere" --unfiltered 100 pre-start \
+	> /dev/null 2> "$T/pre3.err" || fail "pre-start of a VM with no net moved refused with dpbond unreachable: $(cat "$T/pre3.err")"
+grep -q "100: dpbond does not answer, and no net of this VM was moved to it: nothing to do" "$T/pre3.err" || fail "pre-start unreachable said: $(cat "$T/pre3.err")"
 ctl show bridge vmbr0 | grep -q "tap100i" && fail "a refused pre-start added ports"
-ok "pre-start refused, adding nothing: without the args, with firewall=1, with dpbond unreachable (each said)"
+ok "pre-start refused, adding nothing: without the args, with firewall=1, with a moved net and dpbond unreachable (each said); a VM with no net moved passes when dpbond does not answer"
 
 pve 100 --unfiltered pre-start > "$T/pre.out" 2> "$T/pre.err" || fail "pre-start failed: $(cat "$T/pre.err")"
 ctl show bridge vmbr0 > "$T/vmbr0"

@@ -185,6 +185,7 @@ static const char *vm101_moved =
 	"#Web front, caf%C3%A9 50%25\n"
 	"#dpbond net0%3A virtio=BC%3A24%3A11%3A2D%3A7E%3A11,bridge=vmbr0,tag=20\n"
 	"args: -cpu host -object memory-backend-memfd,id=dpbond-mem,size=1024M,share=on -numa node,memdev=dpbond-mem\n"
+	"hookscript: local:snippets/dpbond-pve\n"
 	"memory: 1024\n"
 	"net1: virtio=BC:24:11:2D:7E:12,bridge=vmbr1\n"
 	"net2: virtio=BC:24:11:2D:7E:13,bridge=lxcbr0\n";
@@ -240,7 +241,7 @@ static void test_move_and_back(void **state)
 	assert_string_equal(ch.set[0].value, "virtio=BC:24:11:2D:7E:11,bridge=vmbr0,tag=20");
 	assert_string_equal(dpb_strbuf_str(&ch.description), "Web front, caf\xc3\xa9 50%");
 	assert_string_equal(dpb_strbuf_str(&ch.args), "-cpu host");
-	assert_string_equal(ch.del, "");
+	assert_string_equal(ch.del, "hookscript");   /* it would refuse starts without dpbond */
 	dpb_pve_change_free(&ch);
 
 	/* A net both moved and still a netN line is refused, with its line. */
