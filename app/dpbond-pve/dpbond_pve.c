@@ -217,8 +217,8 @@ static int check_args(const struct dpb_pve_vm *vm, struct opts *o)
 			if (*c == '\n')
 				*c = ' ';
 		if (strstr(vm->args, joined) == NULL) {
-			fprintf(stderr, "dpbond-pve: error: %u: its args do not plug it into dpbond's VM ports (new VM, or its nets changed): qm set %u --args \"$(dpbond-pve %u args | paste -sd' ')\"\n",
-				vm->vmid, vm->vmid, vm->vmid);
+			fprintf(stderr, "dpbond-pve: error: %u: its args do not plug it into dpbond's VM ports (new VM, or its nets changed): dpbond-pve %u move\n",
+				vm->vmid, vm->vmid);
 			rc = -EINVAL;
 		}
 	}

@@ -5,28 +5,25 @@
 
 #include "cfg_priv.h"
 
-/* The options after a VM port's colon, comma-separated, into @f and @client. */
+/* The options after a VM port's colon: tag=VLAN or trunks=LIST (a list may
+ * use ',' as well as ';'), then ",client"; or "client" alone. */
 static int vhost_options(const char *opts, bool vlan_aware, struct dpb_cfg_iface *f, bool *client)
 {
-	char buf[CFG_RAW_LEN], *save = NULL;
-	bool vlans = false;
+	char buf[CFG_RAW_LEN];
+	size_t n = strlen(opts);
 
-	if (strlen(opts) >= sizeof(buf) || opts[0] == '\0' || opts[strlen(opts) - 1] == ',' ||
-	    strstr(opts, ",,"))
+	if (n >= sizeof(buf))
 		return -EINVAL;
 	strcpy(buf, opts);
-	for (char *o = strtok_r(buf, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
-		if (strcmp(o, "client") == 0) {
-			if (*client)
-				return -EINVAL;
-			*client = true;
-		} else if (vlans || !vlan_aware || cfg_vhost_vlan_spec(f, o) < 0) {
-			return -EINVAL;
-		} else {
-			vlans = true;
-		}
+	if (strcmp(buf, "client") == 0) {
+		*client = true;
+		return 0;
 	}
-	return 0;
+	if (n > 7 && strcmp(buf + n - 7, ",client") == 0) {
+		*client = true;
+		buf[n - 7] = '\0';
+	}
+	return vlan_aware ? cfg_vhost_vlan_spec(f, buf) : -EINVAL;
 }
 
 int dpb_cfg_vhost_spec(const char *spec, bool vlan_aware, char name[DPB_NAME_LEN],

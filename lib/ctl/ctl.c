@@ -111,6 +111,18 @@ static void devargs_of(struct dpb_ctl *c, int iface, char *buf, size_t len)
 	}
 }
 
+/* Whether a TAP of one of the file's host ports is there before dpbond made any. */
+static bool host_ports_left(const struct dpb_ctl *c)
+{
+	uint8_t m[6];
+
+	for (unsigned int i = 0; i < c->n_ifs; i++)
+		if (c->ifs[i].host_port && !c->ifs[i].added && c->file.ifaces[i].devargs[0] == '\0' &&
+		    dpb_host_link_mac(c->ifs[i].name, m) == 0)
+			return true;
+	return false;
+}
+
 void ctl_port_close(struct dpb_ctl *c, struct dpb_port *p)
 {
 	char why[128];
@@ -433,7 +445,14 @@ struct dpb_ctl *dpb_ctl_create(const struct dpb_cfg *cfg)
 	c->n_workers = rte_lcore_count() - 1;
 	c->forwarding = true;
 	atomic_init(&c->snap, NULL);
-	ctl_run_hooks(c, DPB_HOOK_PRE_UP);
+	/* After a handover (or a crash) the interfaces are up with what their
+	 * up hooks did, which no down hook undid: not run twice. */
+	ctl_host_ports_sweep(c);
+	c->took_over = host_ports_left(c);
+	if (c->took_over)
+		DPB_LOG(NOTICE, CTL, "the host ports of a previous dpbond are there: taking over, without running the up hooks again");
+	else
+		ctl_run_hooks(c, DPB_HOOK_PRE_UP);
 	if (create_workers(c) < 0 || attach_ports(c) < 0 || create_pool(c) < 0)
 		goto fail;
 	for (unsigned int i = 0; i < c->n_pollers; i++)
@@ -453,6 +472,7 @@ struct dpb_ctl *dpb_ctl_create(const struct dpb_cfg *cfg)
 		goto fail;
 	if (init_host_ports(c) < 0)
 		goto fail;
+	ctl_host_ports_save(c);
 	/* A VM that is not connected yet reads down from the first snapshot on. */
 	ctl_poll_bridge_links(c, now);
 	c->next_age_ms = now + 1000;
@@ -463,9 +483,11 @@ struct dpb_ctl *dpb_ctl_create(const struct dpb_cfg *cfg)
 	for (unsigned int i = 0; i < c->n_workers; i++)
 		rte_eal_remote_launch(dpb_fwd_worker_main, c->workers[i], c->workers[i]->lcore_id);
 	ctl_vm_restore(c);
-	ctl_run_hooks(c, DPB_HOOK_UP);
-	ctl_run_hooks(c, DPB_HOOK_POST_UP);
-	c->hooks_up = true;
+	if (!c->took_over) {
+		ctl_run_hooks(c, DPB_HOOK_UP);
+		ctl_run_hooks(c, DPB_HOOK_POST_UP);
+	}
+	c->hooks_up = true;   /* (by this dpbond or the one it took over from) */
 	return c;
 fail:
 	dpb_ctl_destroy(c);
@@ -516,8 +538,12 @@ int dpb_ctl_destroy(struct dpb_ctl *c)
 		ctl_port_close(c, &c->ports[i]);
 	if (c->hooks_up && !c->handover)
 		ctl_run_hooks(c, DPB_HOOK_POST_DOWN);
-	if (c->handover)
+	if (c->handover) {
 		DPB_LOG(NOTICE, CTL, "handover: the host ports' TAPs are left, with their addresses and routes, for the next dpbond");
+	} else {
+		c->taps_removed = true;   /* (none: the list goes) */
+		ctl_host_ports_save(c);
+	}
 	/* Frames still between the planes go back to the pool first. */
 	for (unsigned int i = 0; i < c->n_pollers; i++) {
 		struct dpb_worker *w = c->workers[i];

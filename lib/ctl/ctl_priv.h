@@ -129,6 +129,8 @@ struct dpb_ctl {
 	bool forwarding;
 	bool hooks_up;                /* up hooks ran: down hooks run at the end */
 	bool handover;                /* the exit leaves the host ports' TAPs to the next dpbond */
+	bool took_over;               /* started on a previous dpbond's host ports: no up hooks */
+	bool taps_removed;            /* a real quit: the TAPs are gone, and their list */
 	bool restoring;               /* ctl_vm_restore runs: ctl_vm_save waits for it */
 	bool dirty;                             /* a new snapshot is needed */
 	uint64_t next_age_ms;
@@ -211,6 +213,12 @@ int ctl_check_devices(const struct dpb_cfg *cfg, struct dpb_strbuf *out);
 /* VM port @iface's devargs, in @buf: its vhost-user socket under the run
  * directory, dpbond's (server), or QEMU's (client=1) for a client port. */
 void ctl_vm_devargs(struct dpb_ctl *c, int iface, char *buf, size_t len);
+
+/* ctl_host_keep.c: the host ports' TAPs, in RUN_DIR/host-ports. */
+/* Writes their names (none, or after a real quit: no file). */
+void ctl_host_ports_save(const struct dpb_ctl *c);
+/* Removes the TAPs listed there that the file no longer has (at start). */
+void ctl_host_ports_sweep(const struct dpb_ctl *c);
 
 /* ctl_vm_keep.c: the VM ports added at run time, in RUN_DIR/vm-ports. */
 /* Writes them (after every change). */

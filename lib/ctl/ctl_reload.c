@@ -62,8 +62,10 @@ int dpb_ctl_reload_file(struct dpb_ctl *c, struct dpb_strbuf *out)
 		dpb_cfg_drop_host_ports(cfg);
 	rc = dpb_ctl_reload(c, cfg, out);
 	free(cfg);
-	if (rc == 0)
+	if (rc == 0) {
 		ctl_vm_save(c);   /* a bridge that went took its run-time VM ports */
+		ctl_host_ports_save(c);
+	}
 	return rc;
 }
 

@@ -4,7 +4,8 @@
  * no file: RUN_DIR/vm-ports keeps them, a line "BRIDGE SPEC" each, rewritten
  * whenever they change. A dpbond that starts (after a handover, a crash or a
  * stop while the VMs ran on) adds them again, so that the VMs find their
- * ports where they were. systemd removes the run directory at a real stop.
+ * ports where they were (the unit keeps the run directory over a stop too:
+ * VMs that ran on while dpbond was stopped get their ports back).
  */
 #include <errno.h>
 #include <stdio.h>

@@ -44,7 +44,7 @@ struct dpb_pve_vm {
 	unsigned int hugepages_mb;     /**< `hugepages:` 2 or 1024 (any: 2); 0: none */
 	bool numa;                     /**< `numa: 1` */
 	char args[4096];               /**< `args:`, QEMU's extra arguments ("": none) */
-	char description[4096];        /**< the description (decoded), but dpbond's lines */
+	char description[8200];        /**< the description (decoded; Proxmox takes 8 KiB), but dpbond's lines */
 	char hookscript[256];          /**< `hookscript:` ("": none) */
 	unsigned int n_nets;
 	struct dpb_pve_net nets[DPB_PVE_MAX_NETS]; /**< in file order */

@@ -16,7 +16,7 @@
 #include "dpb_mac.h"
 #include "dpb_pve.h"
 
-#define LINE_MAX_LEN 4096
+#define LINE_MAX_LEN 8200   /* a description of 8 KiB on one line, its '#' */
 
 static int fail(struct dpb_strbuf *err, const char *file, unsigned int line, const char *fmt,
 		const char *what)
@@ -209,7 +209,10 @@ static int description_line(struct dpb_pve_vm *vm, char *text, const char *file,
 	size_t len = strlen(vm->description);
 
 	decode(text);
-	if (strncmp(text, "dpbond net", 10) == 0 && (colon = strchr(text, ':')) != NULL) {
+	/* `dpbond netN: ` exactly; any other line is the VM's own words. */
+	if (strncmp(text, "dpbond net", 10) == 0 && (colon = strchr(text, ':')) != NULL &&
+	    colon[1] == ' ' && colon > text + 10 &&
+	    strspn(text + 10, "0123456789") == (size_t)(colon - text - 10)) {
 		*colon = '\0';
 		if (number(text + 10, 0, DPB_PVE_MAX_NETS - 1, &n) < 0)
 			return fail(err, file, line, "'%s:' is not dpbond net0 to net31", text);
@@ -219,7 +222,7 @@ static int description_line(struct dpb_pve_vm *vm, char *text, const char *file,
 		return net_line(vm, n, colon, true, file, line, err);
 	}
 	if (len + strlen(text) + 2 > sizeof(vm->description))
-		return fail(err, file, line, "a description longer than %s bytes", "4095");
+		return fail(err, file, line, "a description longer than %s bytes (Proxmox's limit)", "8192");
 	snprintf(vm->description + len, sizeof(vm->description) - len, "%s%s", len ? "\n" : "", text);
 	return 0;
 }

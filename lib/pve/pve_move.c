@@ -78,7 +78,9 @@ int dpb_pve_move(const struct dpb_pve_vm *vm, const char *run_dir,
 		for (unsigned int k = 0; k < vm->n_nets; k++) {
 			const struct dpb_pve_net *n = &vm->nets[k];
 
-			if (n->index != i || !ours(n, is_ours, ctx))
+			/* A net moved before stays in the description even on a
+			 * bridge that is no longer dpbond's: it is nowhere else. */
+			if (n->index != i || !(n->moved || ours(n, is_ours, ctx)))
 				continue;
 			dpb_strbuf_printf(&ch->description, "%sdpbond net%u: %s",
 					  ch->description.len ? "\n" : "", i, n->value);

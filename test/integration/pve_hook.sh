@@ -46,7 +46,7 @@ ctl() { "$CTL" --socket "$RUN/dpbond.ctl" "$@"; }
 # Not yet set up: its args do not plug it into dpbond, and net0's firewall is
 # Proxmox's; dpbond unreachable: each refuses the start, adding nothing.
 pve 100 --unfiltered pre-start > /dev/null 2> "$T/pre0.err" && fail "pre-start passed without args"
-grep -q "error: 100: its args do not plug it into dpbond's VM ports .*qm set 100 --args" "$T/pre0.err" ||
+grep -q "error: 100: its args do not plug it into dpbond's VM ports .*: dpbond-pve 100 move$" "$T/pre0.err" ||
 	fail "pre-start without args said: $(cat "$T/pre0.err")"
 pve 100 args > "$T/args" 2> /dev/null || fail "args failed"
 # (first: what follows the [snapshot] line is not what runs)

@@ -45,6 +45,8 @@ iface vmbr0 inet static
     gateway 198.51.100.2
     bridge-ports bond0
     bridge-vhost-ports vm0
+    post-up echo up >> $T/hooks.log
+    post-down echo down >> $T/hooks.log
 CFG
 
 # start_dpbond: a dpbond on the file, its console on fd 3 (output appended
@@ -115,9 +117,10 @@ start_dpbond
 t2=$(date +%s%N)
 grep -q "vmbr0: taking over the host port TAP left by the previous dpbond" "$T/err" || fail "the new dpbond did not take vmbr0 over"
 grep -q "1 VM ports added at run time before this start are back" "$T/err" || fail "vm1 was not added again: $(grep vm1 "$T/err" | tail -3)"
+[ "$(cat "$T/hooks.log")" = up ] || fail "hooks across the handover: $(cat "$T/hooks.log")"
 link_state > "$T/after"
 diff "$T/before" "$T/after" > /dev/null || fail "vmbr0 changed across the restart: $(diff "$T/before" "$T/after")"
-ok "quit handover: vmbr0 stayed (index, MAC, address, default route) and the new dpbond took it over ($(( (t1 - t0) / 1000000 )) ms to exit, $(( (t2 - t1) / 1000000 )) ms to start)"
+ok "quit handover: vmbr0 stayed (index, MAC, address, default route) and the new dpbond took it over (its post-up ran once, no post-down) ($(( (t1 - t0) / 1000000 )) ms to exit, $(( (t2 - t1) / 1000000 )) ms to start)"
 
 wait "$P1" || true
 wait "$P2" || true
@@ -146,4 +149,5 @@ ok "both guests are back by themselves: 1 MB over TCP from the remote host each"
 for p in "${EXTRA_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
 quit_dpbond
 ip -n "$NS" link show vmbr0 > /dev/null 2>&1 && fail "a plain quit left vmbr0"
-ok "a plain quit removes vmbr0"
+[ "$(paste -sd' ' "$T/hooks.log")" = "up down" ] || fail "hooks at the end: $(cat "$T/hooks.log")"
+ok "a plain quit removes vmbr0 and runs its post-down"

@@ -8,11 +8,14 @@ BUILD=$1
 . "$(dirname "$0")/lib.sh"
 
 command -v systemd-analyze >/dev/null || { echo "SKIP: systemd-analyze (package systemd) is not installed"; exit 77; }
+needs_netns   # ExecStopPost is run on TAPs in a namespace
 UNIT=$BUILD/config/dpbond.service
 [ -f "$UNIT" ] || fail "meson did not build $UNIT"
 
 mkdir "$T/unit"
-sed "s|^ExecStart=[^ ]*/dpbond |ExecStart=$DPBOND |" "$UNIT" > "$T/unit/dpbond.service"
+STOP_POST=$(cd "$(dirname "$0")/../../config" && pwd)/dpbond-stop-post
+sed "s|^ExecStart=[^ ]*/dpbond |ExecStart=$DPBOND |; s|^ExecStopPost=[^ ]*/dpbond-stop-post |ExecStopPost=$STOP_POST |" \
+	"$UNIT" > "$T/unit/dpbond.service"
 grep -q "^ExecStart=$DPBOND " "$T/unit/dpbond.service" || fail "no ExecStart=.../dpbond in $UNIT"
 (cd "$T/unit" && systemd-analyze verify --man=no dpbond.service) > "$T/verify" 2>&1 ||
 	fail "systemd-analyze verify: $(cat "$T/verify")"
@@ -46,6 +49,38 @@ for job in "restart" "stop" ""; do
 	[ "$(cat "$T/asked")" = "$want" ] || fail "ExecStop under a '$job' job asked '$(cat "$T/asked")', not '$want'"
 done
 ok "ExecStop: a restart job hands over (quit handover), a stop quits"
+
+# ExecStopPost (config/dpbond-stop-post) on real interfaces in a namespace:
+# the TAPs listed in RUN_DIR/host-ports go unless the next dpbond is to
+# take them over; a listed name that is not a TAP (a kernel bridge) stays.
+grep -q "^ExecStopPost=/[^ ]*/lib/dpbond/dpbond-stop-post %n /run/dpbond$" "$UNIT" ||
+	fail "ExecStopPost: $(grep ExecStopPost "$UNIT")"
+NS=dpbt-unit-$$
+ip netns add "$NS"
+post() {   # JOB RESULT STATUS: runs the script as systemd would, in NS
+	printf '#!/bin/sh\n[ -n "%s" ] && echo "42 dpbond.service %s running"\nexit 0\n' "$1" "$1" > "$T/bin/systemctl"
+	ip netns exec "$NS" env PATH="$T/bin:$PATH" SERVICE_RESULT="$2" EXIT_STATUS="$3" \
+		sh "$STOP_POST" dpbond.service "$T/run" > "$T/post.out" 2>&1 ||
+		fail "dpbond-stop-post failed: $(cat "$T/post.out")"
+}
+taps() { ip -n "$NS" -o link show | awk -F': ' '{ print $2 }' | grep -E '^vmbr' | sort | paste -sd' '; }
+mkdir -p "$T/run"
+ip -n "$NS" tuntap add mode tap name vmbr0
+ip -n "$NS" tuntap add mode tap name vmbr1
+ip -n "$NS" link add vmbr9 type bridge
+printf 'vmbr0\nvmbr1\nvmbr9\nvmbr5\n' > "$T/run/host-ports"
+post restart success ""
+[ "$(taps)" = "vmbr0 vmbr1 vmbr9" ] || fail "a restart job removed: $(taps)"
+post "" signal ""
+[ "$(taps)" = "vmbr0 vmbr1 vmbr9" ] || fail "a crash systemd restarts removed: $(taps)"
+post "" exit-code 2
+[ "$(taps)" = vmbr9 ] || fail "after a refused file (status 2): $(taps)"
+[ -e "$T/run/host-ports" ] && fail "the list stayed"
+ip -n "$NS" tuntap add mode tap name vmbr0
+printf 'vmbr0\n' > "$T/run/host-ports"
+post stop timeout ""
+[ "$(taps)" = vmbr9 ] || fail "a stop that timed out left: $(taps)"
+ok "ExecStopPost removes the listed TAPs after a stop (one that timed out too) or a refused file, keeps them for a restart job or a crash systemd restarts, and never removes a kernel bridge"
 
 sed -i 's/^Type=notify$/Type=notifyy/' "$T/unit/dpbond.service"
 (cd "$T/unit" && systemd-analyze verify --man=no dpbond.service) > "$T/verify" 2>&1 || true

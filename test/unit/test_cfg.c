@@ -429,6 +429,7 @@ static void test_vhost_ports(void **state)
 	assert_int_equal(dpb_cfg_add_vhost_port(&cfg, br, "bad name"), -EINVAL);
 	/* Options: client once, VLANs only on a VLAN-aware bridge, nothing empty. */
 	assert_int_equal(dpb_cfg_add_vhost_port(&cfg, br, "vm9:client,client"), -EINVAL);
+	assert_int_equal(dpb_cfg_add_vhost_port(&cfg, br, "vm9:tag=5,client,client"), -EINVAL);
 	assert_int_equal(dpb_cfg_add_vhost_port(&cfg, br, "vm9:client,"), -EINVAL);
 	assert_int_equal(dpb_cfg_add_vhost_port(&cfg, br, "vm9:"), -EINVAL);
 	assert_int_equal(dpb_cfg_add_vhost_port(&cfg, br, "vm9:server"), -EINVAL);
@@ -453,7 +454,7 @@ static void test_vlan_aware(void **state)
 			      "iface bond0 inet manual\n  bond-slaves eth0\n  bond-mode 1\n  bond-miimon 100\n"
 			      "iface vmbr0 inet manual\n  bridge-ports bond0 tst0 tst1\n"
 			      "  bridge-vlan-aware yes\n  bridge-vids 2-4094\n"
-			      "  bridge-vhost-ports vm100:tag=100 vm101:trunks=5;7-8,client vm102:client\n"), 0);
+			      "  bridge-vhost-ports vm100:tag=100 vm101:trunks=5;7-8,client vm102:client vm103:trunks=2-4,10\n"), 0);
 	br = dpb_cfg_find(&cfg, "vmbr0");
 	assert_true(cfg.ifaces[br].bridge.vlan_aware);
 	/* The bond takes the bridge's defaults: pvid 1 untagged, 2-4094 tagged. */
@@ -481,6 +482,10 @@ static void test_vlan_aware(void **state)
 	assert_false(cfg.ifaces[dpb_cfg_find(&cfg, "vm100")].vhost_client);
 	assert_true(cfg.ifaces[dpb_cfg_find(&cfg, "vm101")].vhost_client);
 	assert_true(cfg.ifaces[dpb_cfg_find(&cfg, "vm102")].vhost_client);
+	/* A trunk list with commas, as before client came. */
+	dpb_cfg_port_vlans(&cfg, dpb_cfg_find(&cfg, "vm103"), &pvid, vids);
+	assert_true(dpb_cfg_vid_isset(vids, 3) && dpb_cfg_vid_isset(vids, 10) && !dpb_cfg_vid_isset(vids, 5));
+	assert_false(cfg.ifaces[dpb_cfg_find(&cfg, "vm103")].vhost_client);
 	/* The host port (the bridge itself): its pvid only. */
 	dpb_cfg_port_vlans(&cfg, br, &pvid, vids);
 	assert_true(pvid == 1 && dpb_cfg_vid_isset(vids, 1) && !dpb_cfg_vid_isset(vids, 2));

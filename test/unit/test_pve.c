@@ -244,6 +244,19 @@ static void test_move_and_back(void **state)
 	assert_string_equal(ch.del, "hookscript");   /* it would refuse starts without dpbond */
 	dpb_pve_change_free(&ch);
 
+	/* Notes that only look like dpbond's are the VM's; a net moved before
+	 * stays in the description even on a bridge that is not dpbond's now. */
+	parse_ok("#dpbond network%3A see the wiki\n#dpbond net3%3A virtio=BC%3A24%3A11%3A2D%3A7E%3A14,bridge=vmbr7\n"
+		 "memory: 512\nnet0: virtio=BC:24:11:2D:7E:15,bridge=vmbr0\n", 103);
+	assert_string_equal(vm.description, "dpbond network: see the wiki");
+	dpb_pve_change_init(&ch);
+	assert_int_equal(dpb_pve_move(&vm, "/run/dpbond", dpbond_bridge, NULL, &ch, &notes), 1);
+	assert_string_equal(dpb_strbuf_str(&ch.description),
+			    "dpbond network: see the wiki\n"
+			    "dpbond net0: virtio=BC:24:11:2D:7E:15,bridge=vmbr0\n"
+			    "dpbond net3: virtio=BC:24:11:2D:7E:14,bridge=vmbr7");
+	dpb_pve_change_free(&ch);
+
 	/* A net both moved and still a netN line is refused, with its line. */
 	{
 		struct dpb_strbuf err;
