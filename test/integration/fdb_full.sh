@@ -37,6 +37,15 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 [ "$(awk '/TX-packets/ { print $2 }' "$T/eth1")" = 6000 ] || fail "eth1 sent: $(cat "$T/eth1")"
+# Requests the control lcore has not drained yet are still refused: wait
+# until the count holds still.
+prev=
+for _ in $(seq 50); do
+	now=$(ctl show bridge vmbr0 | sed -n 's/^  fdb: .*, \([0-9]*\) learns refused .*/\1/p')
+	[ -n "$now" ] && [ "$now" = "$prev" ] && break
+	prev=$now
+	sleep 0.2
+done
 ctl show bridge vmbr0 > "$T/br"
 ctl show bridge vmbr0 json > "$T/br.json"
 ctl show drops > "$T/drops"

@@ -144,7 +144,7 @@ dpbond_kept() {
 	[ -z "$(ip -n "$NS" -o link show type bond)" ] || fail "$1: a kernel bond was made"
 }
 kernel_done() {
-	[ "$(addrs ve0)" = "$2" ] || fail "$1: ve0 has '$(addrs ve0)', not '$2'"
+	[ "$(addrs ve0)" = "$2" ] || fail "$1: ve0 has '$(addrs ve0)', not '$2'; ifupdown2 said: $(cat "$T/if2.out"); links: $(ip -n "$NS" -br link)"
 	ip -n "$NS" -d link show brk0 | grep -q "bridge " || fail "$1: brk0 is not a Linux bridge"
 	ip -n "$NS" link show vb0 | grep -q "master brk0" || fail "$1: vb0 is not in brk0"
 	[ "$(addrs brk0)" = 198.51.100.129/25 ] || fail "$1: brk0 has '$(addrs brk0)'"
