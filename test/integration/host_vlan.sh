@@ -122,6 +122,13 @@ console "sleep 100"
 cable "$NS" dpbm0 hv0
 cable "$NS" dpbm1 hv1
 
+# (The kernel may still be settling the TAPs' IPv6 state as they get their
+# MACs: each address is given a moment to show.)
+for _ in $(seq 30); do
+	ip -n "$NS" -6 addr show dev vmbr0 | grep -q "inet6 2001:db8:1::1/64" &&
+		ip -n "$NS" -6 addr show dev vmbr0.5 | grep -q "inet6 2001:db8:5::1/64" && break
+	sleep 0.1
+done
 ip -n "$NS" -4 addr show dev vmbr0.5 | grep -q "inet 198.51.100.1/24 brd 198.51.100.255" ||
 	fail "vmbr0.5 has not got 198.51.100.1/24: $(ip -n "$NS" addr show dev vmbr0.5 2>&1)"
 ip -n "$NS" -6 addr show dev vmbr0.5 | grep -q "inet6 2001:db8:5::1/64" ||

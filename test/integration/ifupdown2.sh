@@ -154,6 +154,13 @@ kernel_done() {
 # handed to dpbond once (dpbond already runs this file: a reload that
 # changes nothing).
 if2 ifup -a || fail "ifup -a failed: $(cat "$T/if2.out")"
+# ifupdown2 3.0 was seen, one run in four, to bring the veth it had just
+# made up without its address, saying nothing: its own race (dpbond's
+# stanzas are not ve0's), said and given one more ifup -a, which must mend it.
+if [ "$(addrs ve0)" != 198.51.100.1/25 ]; then
+	echo "note: ifupdown2 left ve0 without its address ($(cat "$T/if2.out")); ifup -a again"
+	if2 ifup -a || fail "ifup -a again failed: $(cat "$T/if2.out")"
+fi
 kernel_done "ifup -a" 198.51.100.1/25
 dpbond_kept "ifup -a" 192.0.2.1/24
 for _ in $(seq 30); do [ "$(reloads)" = 1 ] && break; sleep 0.1; done
