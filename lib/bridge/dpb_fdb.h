@@ -12,9 +12,11 @@
  * they are alive. A worker that sees an unknown or moved source asks the
  * control lcore to learn it (through a ring, outside this library).
  *
- * Open addressing with linear probing, bounded to DPB_FDB_MAX_PROBE slots;
- * deleted slots become tombstones that later inserts reuse, so entries never
- * move under a reader. A reader checks the key again after reading the port,
+ * Open addressing with linear probing, bounded to DPB_FDB_MAX_PROBE slots,
+ * in twice as many slots as the table may hold entries (at most half full:
+ * probes stay short, and a learn finds room within reach whatever the
+ * hash); deleted slots become tombstones that later inserts reuse, so
+ * entries never move under a reader. A reader checks the key again after reading the port,
  * so it never returns another entry's port.
  *
  * Pure code (C11 atomics, no DPDK, no clock).
@@ -27,7 +29,9 @@
 #include "dpb_mac.h"
 #include "dpb_strbuf.h"
 
-#define DPB_FDB_MAX_PROBE 32
+#define DPB_FDB_MAX_PROBE 128
+#define DPB_FDB_DEFAULT_MAX 65536u      /**< entries, without bridge-fdb-max */
+#define DPB_FDB_LIMIT (1u << 22)        /**< entries at most (8M slots) */
 #define DPB_FDB_KEY_EMPTY 0ull
 #define DPB_FDB_KEY_TOMB 1ull
 #define DPB_FDB_KEY_VALID (1ull << 63)
@@ -45,8 +49,9 @@ struct dpb_fdb_entry {
 
 struct dpb_fdb {
 	uint32_t mask;            /**< slots - 1 */
+	uint32_t max_entries;     /**< what it may hold (permanent entries aside) */
 	uint32_t n_entries;       /**< live entries (writer's count) */
-	uint64_t n_full;          /**< learns refused: no free slot within reach */
+	uint64_t n_full;          /**< learns refused: at max_entries, or no free slot within reach */
 	struct dpb_fdb_entry slots[];
 };
 
@@ -118,10 +123,12 @@ static inline bool dpb_fdb_source_known(struct dpb_fdb *f, uint16_t vlan,
 }
 
 /**
- * Creates an FDB of @p slots slots (rounded up to a power of two, at least
- * 64). Control thread. @return the FDB, or NULL (errno ENOMEM).
+ * Creates an FDB that holds up to @p max_entries learned entries (1 to
+ * DPB_FDB_LIMIT; 0: DPB_FDB_DEFAULT_MAX), in twice as many slots rounded up
+ * to a power of two (a slot is sizeof(struct dpb_fdb_entry) bytes).
+ * Control thread. @return the FDB, or NULL (errno ENOMEM, or EINVAL).
  */
-struct dpb_fdb *dpb_fdb_create(uint32_t slots);
+struct dpb_fdb *dpb_fdb_create(uint32_t max_entries);
 
 /** Frees an FDB no reader can still see. Control thread. */
 void dpb_fdb_free(struct dpb_fdb *f);

@@ -6,12 +6,18 @@
 
 #include "dpb_fdb.h"
 
-struct dpb_fdb *dpb_fdb_create(uint32_t slots)
+struct dpb_fdb *dpb_fdb_create(uint32_t max_entries)
 {
 	uint32_t n = 64;
 	struct dpb_fdb *f;
 
-	while (n < slots && n < (1u << 24))
+	if (max_entries == 0)
+		max_entries = DPB_FDB_DEFAULT_MAX;
+	if (max_entries > DPB_FDB_LIMIT) {
+		errno = EINVAL;
+		return NULL;
+	}
+	while (n < 2 * max_entries)
 		n <<= 1;
 	f = calloc(1, sizeof(*f) + (size_t)n * sizeof(f->slots[0]));
 	if (f == NULL) {
@@ -19,6 +25,7 @@ struct dpb_fdb *dpb_fdb_create(uint32_t slots)
 		return NULL;
 	}
 	f->mask = n - 1;
+	f->max_entries = max_entries;
 	return f;
 }
 
@@ -57,7 +64,8 @@ static enum dpb_fdb_learn_result put(struct dpb_fdb *f, uint16_t vlan,
 			break;
 		}
 	}
-	if (free_slot == NULL) {
+	/* A permanent entry (the host's own MACs) is taken beyond the limit. */
+	if (free_slot == NULL || (!permanent && f->n_entries >= f->max_entries)) {
 		f->n_full++;
 		return DPB_FDB_LEARN_FULL;
 	}

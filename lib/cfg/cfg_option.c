@@ -560,6 +560,13 @@ static void opt_bridge_ageing(struct cfg_parser *p, int i, const struct dpb_cfg_
 	cfg_get_uint(p, loc, opt, val, 0, 1000000, &ifc(p, i)->bridge.ageing_s);
 }
 
+/* dpbond's own: how many MACs the bridge's FDB holds (lib/bridge: 1024 to 4M). */
+static void opt_bridge_fdb_max(struct cfg_parser *p, int i, const struct dpb_cfg_loc *loc,
+			       const char *opt, const char *val)
+{
+	cfg_get_uint(p, loc, opt, val, 1024, 4194304, &ifc(p, i)->bridge.fdb_max);
+}
+
 static const struct opt_desc opts[] = {
 	{ "address", opt_address, DPB_IFACE_PORT, true },
 	{ "netmask", opt_netmask, DPB_IFACE_PORT, true },
@@ -612,6 +619,7 @@ static const struct opt_desc opts[] = {
 	{ "bridge-stp", opt_bridge_stp, DPB_IFACE_BRIDGE },
 	{ "bridge-fd", opt_bridge_fd, DPB_IFACE_BRIDGE },
 	{ "bridge-ageing", opt_bridge_ageing, DPB_IFACE_BRIDGE },
+	{ "bridge-fdb-max", opt_bridge_fdb_max, DPB_IFACE_BRIDGE },
 	{ "bridge-vlan-aware", opt_bridge_vlan_aware, DPB_IFACE_BRIDGE },
 	{ "bridge-vids", cfg_opt_vids, DPB_IFACE_PORT },
 	{ "bridge-pvid", cfg_opt_pvid, DPB_IFACE_PORT },

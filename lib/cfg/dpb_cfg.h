@@ -134,6 +134,7 @@ struct dpb_cfg_bridge {
 	bool stp;
 	unsigned int fd_s;                 /**< forward delay */
 	unsigned int ageing_s;             /**< FDB ageing time, default 300 */
+	unsigned int fdb_max;              /**< bridge-fdb-max: MACs the FDB holds; 0: the default (65536) */
 	bool vlan_aware;                   /**< bridge-vlan-aware yes */
 };
 

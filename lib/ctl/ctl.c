@@ -370,7 +370,7 @@ void ctl_bridge_settings(const struct dpb_ctl *c, struct ctl_bridge *br, int ifa
 int ctl_bridge_build(struct dpb_ctl *c, struct ctl_bridge *br, int iface)
 {
 	ctl_bridge_settings(c, br, iface);
-	br->fdb = dpb_fdb_create(8192);
+	br->fdb = dpb_fdb_create(c->file.ifaces[iface].bridge.fdb_max);
 	return br->fdb == NULL ? -ENOMEM : 0;
 }
 

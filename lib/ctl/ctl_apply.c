@@ -149,7 +149,7 @@ static int prebuild(struct dpb_ctl *c, struct apply *a, uint64_t now)
 		struct ctl_bond *cb;
 
 		if (c->ifs[i].kind == DPB_IFACE_BRIDGE && c->ifs[i].bridge < 0) {
-			a->new_fdb[nb] = dpb_fdb_create(8192);
+			a->new_fdb[nb] = dpb_fdb_create(c->file.ifaces[i].bridge.fdb_max);
 			if (a->new_fdb[nb] == NULL)
 				rc = -ENOMEM;
 		}

@@ -198,6 +198,18 @@ int ctl_diff_refuse_restarts(const struct dpb_ctl *c, const struct apply *a, str
 				  "its device");
 		rc = -EINVAL;
 	}
+	/* A running bridge keeps its FDB (and what it learned): not resized. */
+	for (unsigned int i = 0; i < a->n_old; i++) {
+		const struct dpb_cfg_iface *f = &c->file.ifaces[i];
+
+		if (a->old[i].bridge < 0 || !ctl_diff_same_name(a, c, (int)i) ||
+		    f->kind != DPB_IFACE_BRIDGE ||
+		    a->was->ifaces[i].bridge.fdb_max == f->bridge.fdb_max)
+			continue;
+		dpb_strbuf_printf(out, "%s:%u: error: %s: bridge-fdb-max changed on a running bridge; a reload does not resize its FDB (restart dpbond)\n",
+				  f->loc.file, f->loc.line, f->name);
+		rc = -EINVAL;
+	}
 	return rc;
 }
 

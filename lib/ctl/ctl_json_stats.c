@@ -92,7 +92,12 @@ json_t *ctl_json_drops(const struct dpb_ctl *c)
 		lost += atomic_load_explicit(&c->workers[w]->learn_ring_full, memory_order_relaxed);
 	json_object_set_new(o, "interfaces", by);
 	json_object_set_new(o, "total", json_integer((json_int_t)total));
-	json_object_set_new(o, "learning_requests_lost", json_integer((json_int_t)lost));
+	json_object_set_new(o, "learning_requests_lost",
+			    json_integer((json_int_t)(lost - c->learn_lost_base)));
+	lost = 0;
+	for (unsigned int b = 0; b < c->n_bridges; b++)
+		lost += c->bridges[b].fdb->n_full;
+	json_object_set_new(o, "fdb_refused", json_integer((json_int_t)lost));
 	return o;
 }
 

@@ -126,10 +126,12 @@ json_t *ctl_json_bridge(const struct dpb_ctl *c, int iface)
 	if (x.host >= 0)
 		json_array_append_new(ports, bridge_port_json(c, iface, true, cb->vlan_aware));
 	dpb_fdb_foreach(br->fdb, fdb_item_json, &x);
-	return json_pack("{s:s, s:b, s:b, s:I, s:I, s:I, s:I, s:o, s:o}", "name",
+	return json_pack("{s:s, s:b, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o}", "name",
 			 c->ifs[iface].name, "stp", 0, "vlan_aware", cb->vlan_aware,
 			 "ageing_s", (json_int_t)(br->ageing_ms / 1000),
 			 "fdb_entries", (json_int_t)br->fdb->n_entries,
+			 "fdb_max", (json_int_t)br->fdb->max_entries,
+			 "fdb_refused", (json_int_t)br->fdb->n_full,
 			 "learned", (json_int_t)br->learned, "moved", (json_int_t)br->moved,
 			 "ports", ports, "fdb", x.a);
 }

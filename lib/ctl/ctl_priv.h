@@ -129,6 +129,7 @@ struct dpb_ctl {
 	bool forwarding;
 	bool hooks_up;                /* up hooks ran: down hooks run at the end */
 	bool handover;                /* the exit leaves the host ports' TAPs to the next dpbond */
+	uint64_t learn_lost_base;     /* learning requests lost before `clear port stats all` */
 	bool took_over;               /* started on a previous dpbond's host ports: no up hooks */
 	bool taps_removed;            /* a real quit: the TAPs are gone, and their list */
 	bool restoring;               /* ctl_vm_restore runs: ctl_vm_save waits for it */

@@ -161,6 +161,13 @@ int dpb_ctl_clear_port_stats(struct dpb_ctl *c, struct dpb_strbuf *out)
 		if (c->ifs[i].port >= 0)
 			rte_eth_stats_reset(c->ports[c->ifs[i].port].port_id);
 	}
+	/* The bridges' refusals and the learning requests lost with them. */
+	for (unsigned int b = 0; b < c->n_bridges; b++)
+		c->bridges[b].fdb->n_full = 0;
+	c->learn_lost_base = 0;
+	for (unsigned int w = 0; w < c->n_pollers; w++)
+		c->learn_lost_base += atomic_load_explicit(&c->workers[w]->learn_ring_full,
+							   memory_order_relaxed);
 	dpb_strbuf_puts(out, "port statistics cleared\n");
 	return 0;
 }
@@ -188,6 +195,11 @@ int dpb_ctl_show_drops(struct dpb_ctl *c, struct dpb_strbuf *out)
 	for (unsigned int w = 0; w < c->n_pollers; w++)
 		lost += atomic_load_explicit(&c->workers[w]->learn_ring_full, memory_order_relaxed);
 	dpb_strbuf_printf(out, "Learning requests lost (ring full; frames still forwarded): %lu\n",
+			  (unsigned long)(lost - c->learn_lost_base));
+	lost = 0;
+	for (unsigned int b = 0; b < c->n_bridges; b++)
+		lost += c->bridges[b].fdb->n_full;
+	dpb_strbuf_printf(out, "Learns refused (a bridge's FDB full; frames flooded): %lu\n",
 			  (unsigned long)lost);
 	return 0;
 }
@@ -270,6 +282,8 @@ int dpb_ctl_show_bridge(struct dpb_ctl *c, const char *bridge, struct dpb_strbuf
 			  bridge, br->vlan_aware ? " vlan-aware," : "", (unsigned int)(br->ageing_ms / 1000),
 			  n, br->fdb->n_entries,
 			  (unsigned long)br->learned, (unsigned long)br->moved);
+	dpb_strbuf_printf(out, "  fdb: %u of %u entries (bridge-fdb-max), %lu learns refused (full; those MACs' frames flooded)\n",
+			  br->fdb->n_entries, br->fdb->max_entries, (unsigned long)br->fdb->n_full);
 	for (unsigned int k = 0; k < br->n_ports; k++) {
 		int f = br->ports[k];
 

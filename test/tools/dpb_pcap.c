@@ -3,7 +3,7 @@
  * dpb-pcap: test traffic for dpbond, through libpcap.
  *
  *   dpb-pcap gen FILE --count N --src MAC --dst MAC [--alt-dst MAC] [--tag TAG] [--vlan ID]
- *                [--size BYTES] [--arp-ip A.B.C.D | --na6 IPV6] [--append]
+ *                [--size BYTES] [--arp-ip A.B.C.D | --na6 IPV6] [--src-count K] [--append]
  *   dpb-pcap send IFACE --count N --src MAC --dst MAC [--tag TAG] [--size BYTES] [--gap-us US]
  *   dpb-pcap count FILE [--tag TAG] [--src MAC] [--vlan ID (0: untagged)]
  *   dpb-pcap list FILE
@@ -19,7 +19,8 @@
  * vlan len intact" per frame (vlan 0: untagged; intact: 1, 0 when the
  * pattern is broken, - without one). `digest` prints "len hash" per frame
  * (FNV-1a of all its bytes), to compare frames of any kind across files.
- * --append adds to FILE instead of replacing it.
+ * --append adds to FILE instead of replacing it. With --src-count K, frame
+ * SEQ comes from --src plus SEQ % K in its last three bytes (K hosts).
  * With --arp-ip, gen writes ARP requests instead (sender MAC --src, sender
  * address A.B.C.D, asking for A.B.C.1), to --dst; with --na6, unsolicited
  * IPv6 Neighbor Advertisements for IPV6 from --src, to all nodes.
@@ -55,6 +56,7 @@ struct opts {
 	unsigned char na6[16];
 	int has_na6;
 	size_t size;
+	unsigned long src_count;
 };
 
 /* The pattern byte at @k in the payload of frame @seq. */
@@ -119,6 +121,14 @@ static size_t build(const struct opts *o, unsigned long seq, unsigned char *f)
 		return build_na6(o, f);
 	memcpy(f, o->has_alt && (seq & 1) ? o->alt_dst : o->dst, 6);
 	memcpy(f + 6, o->src, 6);
+	if (o->src_count > 1) {
+		unsigned long low = ((unsigned long)f[9] << 16 | (unsigned long)f[10] << 8 | f[11]) +
+				    seq % o->src_count;
+
+		f[9] = (unsigned char)(low >> 16);
+		f[10] = (unsigned char)(low >> 8);
+		f[11] = (unsigned char)low;
+	}
 	if (o->vlan >= 0) {
 		f[off++] = 0x81;
 		f[off++] = 0x00;
@@ -339,6 +349,7 @@ int main(int argc, char **argv)
 		{ "append", no_argument, NULL, 'A' },
 		{ "na6", required_argument, NULL, '6' },
 		{ "size", required_argument, NULL, 'S' },
+		{ "src-count", required_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .count = 1, .tag = NULL, .vlan = -1 };
@@ -375,6 +386,7 @@ int main(int argc, char **argv)
 		case 'v': o.vlan = atoi(optarg); break;
 		case 'g': o.gap_us = strtoul(optarg, NULL, 10); break;
 		case 'A': o.append = 1; break;
+		case 'K': o.src_count = strtoul(optarg, NULL, 10); break;
 		case 'S':
 			o.size = strtoul(optarg, NULL, 10);
 			if (o.size < 60 || o.size > MAX_FRAME - 4) {

@@ -20,7 +20,8 @@ static void test_learn_lookup_move(void **state)
 
 	(void)state;
 	assert_non_null(f);
-	assert_int_equal(f->mask, 127);
+	assert_int_equal(f->mask, 255);   /* twice 100, rounded up */
+	assert_int_equal(f->max_entries, 100);
 	assert_int_equal(dpb_fdb_lookup(f, 0, mac_a, NULL), -1);
 	assert_false(dpb_fdb_source_known(f, 0, mac_a, 1));
 	assert_int_equal(dpb_fdb_learn(f, 0, mac_a, 1, 0), DPB_FDB_LEARN_NEW);
@@ -73,6 +74,50 @@ static void test_flush_and_full(void **state)
 	assert_int_equal(dpb_fdb_flush_port(f, 1) + dpb_fdb_flush_port(f, 0), 64);
 	assert_int_equal(f->n_entries, 0);
 	dpb_fdb_free(f);
+}
+
+/*
+ * A large network: a million MACs, in sequence as a switch's neighbours'
+ * often are, all learned and found, then one more refused and counted;
+ * the default size and the limit.
+ */
+static void test_million(void **state)
+{
+	struct dpb_fdb *f = dpb_fdb_create(1u << 20);
+	uint8_t m[6] = { 0x02, 0x42, 0, 0, 0, 0 };
+	unsigned int found = 0;
+
+	(void)state;
+	assert_non_null(f);
+	for (uint32_t i = 0; i < (1u << 20); i++) {
+		m[3] = (uint8_t)(i >> 16);
+		m[4] = (uint8_t)(i >> 8);
+		m[5] = (uint8_t)i;
+		if (dpb_fdb_learn(f, (uint16_t)(i & 7), m, i % 3, 0) != DPB_FDB_LEARN_NEW)
+			fail_msg("MAC %u not learned", i);
+	}
+	assert_int_equal(f->n_entries, 1u << 20);
+	assert_int_equal(f->n_full, 0);
+	for (uint32_t i = 0; i < (1u << 20); i++) {
+		m[3] = (uint8_t)(i >> 16);
+		m[4] = (uint8_t)(i >> 8);
+		m[5] = (uint8_t)i;
+		found += dpb_fdb_lookup(f, (uint16_t)(i & 7), m, NULL) == (int)(i % 3);
+	}
+	assert_int_equal(found, 1u << 20);
+	m[2] = 1;
+	assert_int_equal(dpb_fdb_learn(f, 0, m, 0, 0), DPB_FDB_LEARN_FULL);
+	assert_int_equal(f->n_full, 1);
+	/* The host's own MAC is taken all the same. */
+	assert_int_equal(dpb_fdb_add_permanent(f, 0, m, 0), 0);
+	dpb_fdb_free(f);
+
+	f = dpb_fdb_create(0);
+	assert_int_equal(f->max_entries, DPB_FDB_DEFAULT_MAX);
+	dpb_fdb_free(f);
+	errno = 0;
+	assert_null(dpb_fdb_create(DPB_FDB_LIMIT + 1));
+	assert_int_equal(errno, EINVAL);
 }
 
 static void test_show(void **state)
@@ -179,6 +224,7 @@ int main(void)
 		cmocka_unit_test(test_learn_lookup_move),
 		cmocka_unit_test(test_ageing_with_hits),
 		cmocka_unit_test(test_flush_and_full),
+		cmocka_unit_test(test_million),
 		cmocka_unit_test(test_show),
 		cmocka_unit_test(test_permanent),
 		cmocka_unit_test(test_ipv4_and_foreach),
