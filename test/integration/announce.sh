@@ -78,7 +78,7 @@ ok "eth1 sent 3 rounds: RARP for $VM0 and the host's $host, gratuitous ARP 192.0
 span=$(awk -v s=$VM0 '$1 == s { t[n++] = $5 } END { printf "%d", (t[2] - t[0]) * 1000 }' "$T/ann")
 [ "$span" -ge 380 ] && [ "$span" -le 900 ] || fail "rounds of $VM0 span $span ms, not about 400"
 ok "the rounds are bond-peer-notif-delay apart (first to third: $span ms)"
-tshark -r "$T/eth0.pcap" -Y "arp.opcode == 3 or arp.dst.proto_ipv4 == 192.0.2.11" 2>/dev/null | grep -q . &&
+tshark -r "$T/eth0.pcap" -Y "arp.opcode == 3 or arp.dst.proto_ipv4 == 192.0.2.11" 2>/dev/null | matches . &&
 	fail "eth0 (pulled) sent announcements"
 # The unsolicited NAs for VM0's IPv6 address, one per round, checksums good.
 tshark -r "$T/eth1.pcap" -Y "icmpv6.type == 136" -T fields -e eth.src -e ipv6.dst \

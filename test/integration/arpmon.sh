@@ -136,7 +136,7 @@ b=$(show)
 [ "$(bond_field eth0 "MII Status" <<< "$b")" = down ] || fail "eth0 is not down: $b"
 [ "$(bond_field eth0 "Link Failure Count" <<< "$b")" = $((failures0 + 1)) ] ||
 	fail "eth0's link failure count is not $((failures0 + 1)): $b"
-ip -n "$NS" link show dpbm0 | grep -q "LOWER_UP" || fail "dpbm0 lost its carrier; the test meant to keep it"
+ip -n "$NS" link show dpbm0 | matches "LOWER_UP" || fail "dpbm0 lost its carrier; the test meant to keep it"
 # Linux's bound is 350 ms; the console's polling (a show every 100 ms or so) adds its own.
 [ "$ms" -le 1000 ] || fail "failover took $ms ms (arp_interval 100 x missed_max 2 allows about 350)"
 ok "eth0's path dead behind a good carrier: bond0 failed over to eth1 (seen after $ms ms), eth0 down, one more failure"

@@ -51,7 +51,7 @@ GUEST_APPEND="guest_vlan=10" GUEST_NO_REBOOT="" \
 B_PID=$GUEST_PID
 guest_up a
 guest_up b
-tr -d '\r' < "$T/a.out" | grep -qx "vm: eth0 mtu 9000" && tr -d '\r' < "$T/b.out" | grep -qx "vm: eth0 mtu 9000" ||
+tr -d '\r' < "$T/a.out" | matches -x "vm: eth0 mtu 9000" && tr -d '\r' < "$T/b.out" | matches -x "vm: eth0 mtu 9000" ||
 	fail "the guests' MTU: $(grep -h 'vm: eth0' "$T/a.out" "$T/b.out")"
 guest_run b "ip addr add 203.0.113.51/24 dev eth0" > /dev/null || fail "guest b's untagged address"
 for vm in vm0 vm1; do
@@ -86,7 +86,7 @@ mkdir -p "$T/www"
 head -c 2097152 /dev/urandom > "$T/www/blob"
 ip netns exec "$NS" python3 -m http.server -b 198.51.100.1 -d "$T/www" 8080 > "$T/http.log" 2>&1 &
 EXTRA_PIDS+=("$!")
-for _ in $(seq 50); do ip netns exec "$NS" ss -ltn | grep -q ':8080 ' && break; sleep 0.1; done
+for _ in $(seq 50); do ip netns exec "$NS" ss -ltn | matches ':8080 ' && break; sleep 0.1; done
 guest_run a "wget -q -O - http://198.51.100.1:8080/blob | md5sum" > "$T/hsum" || fail "a's wget from the host: $(cat "$T/hsum")"
 [ "$(awk '{ print $1 }' "$T/hsum")" = "$(md5sum < "$T/www/blob" | awk '{ print $1 }')" ] || fail "a got the host's file damaged"
 console "show drops"

@@ -147,7 +147,7 @@ for peer in "$NS 198.51.100.1 host port" "$P 198.51.100.2 remote host"; do
 	ip netns exec "$n" ping -c 3 -i 0.2 -W 3 198.51.100.50 > "$T/ping" 2>&1 || fail "the $who does not ping the guest: $(cat "$T/ping")"
 	[ "$(fetch "$n" http://198.51.100.50/blob)" = "$gsum" ] || fail "the $who did not get the guest's file whole"
 	sum=$(md5sum < "$T/www-$n/blob" | awk '{ print $1 }')
-	for _ in $(seq 50); do ip netns exec "$n" ss -ltn | grep -q ':8080 ' && break; sleep 0.1; done
+	for _ in $(seq 50); do ip netns exec "$n" ss -ltn | matches ':8080 ' && break; sleep 0.1; done
 	guest_run vm "wget -q -O - http://$addr:8080/blob | md5sum" > "$T/wget" || fail "the guest's wget from the $who: $(cat "$T/wget")"
 	[ "$(awk '{ print $1 }' "$T/wget")" = "$sum" ] || fail "the guest did not get the $who's file whole: $(cat "$T/wget")"
 	ok "guest <-> $who ($addr): pings both ways, 2 MB over TCP both ways"

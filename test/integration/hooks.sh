@@ -58,7 +58,7 @@ exec 3> "$T/cmd"
 console "sleep 100"
 
 [ "$(ip netns exec "$NS" cat /proc/sys/net/ipv4/ip_forward)" = 1 ] || fail "post-up did not enable forwarding"
-ip netns exec "$NS" iptables -t nat -S POSTROUTING | grep -qx -- "-A POSTROUTING -s 203.0.113.0/24 -o uplink -j MASQUERADE" ||
+ip netns exec "$NS" iptables -t nat -S POSTROUTING | matches -x -- "-A POSTROUTING -s 203.0.113.0/24 -o uplink -j MASQUERADE" ||
 	fail "post-up did not add the MASQUERADE rule: $(ip netns exec "$NS" iptables -t nat -S 2>&1)"
 ok "the admin guide's NAT example: forwarding on and the MASQUERADE rule in place while dpbond runs"
 
@@ -81,7 +81,7 @@ ok "a failing command is reported with its file:line; one from a file everyone m
 cmd quit
 wait "$DPB_PID" || fail "dpbond exited with an error"
 DPB_PID=""
-ip netns exec "$NS" iptables -t nat -S POSTROUTING | grep -q MASQUERADE &&
+ip netns exec "$NS" iptables -t nat -S POSTROUTING | matches MASQUERADE &&
 	fail "post-down did not remove the MASQUERADE rule"
 [ "$(cat "$T/post-down.link")" = gone ] || fail "post-down ran while vmbr0 still existed: $(cat "$T/post-down.link")"
 ok "dpbond quit: post-down removed the rule, once the host port was gone"

@@ -39,9 +39,9 @@ CFG
 dpbond_on_taps hp
 
 # The host port exists, named like the bridge, with the stanza's address and route.
-ip -n "$NS" -4 addr show dev vmbr0 | grep -q "inet 198.51.100.1/24 brd 198.51.100.255" ||
+ip -n "$NS" -4 addr show dev vmbr0 | matches "inet 198.51.100.1/24 brd 198.51.100.255" ||
 	fail "vmbr0 has not got 198.51.100.1/24: $(ip -n "$NS" addr show dev vmbr0 2>&1)"
-ip -n "$NS" route show default | grep -q "default via 198.51.100.254 dev vmbr0" ||
+ip -n "$NS" route show default | matches "default via 198.51.100.254 dev vmbr0" ||
 	fail "no default route via 198.51.100.254: $(ip -n "$NS" route 2>&1)"
 ok "vmbr0 is a TAP in dpbond's namespace with 198.51.100.1/24 and the default route via 198.51.100.254"
 mac=$(ip -n "$NS" link show dev vmbr0 | awk '/link\/ether/ { print $2 }')
@@ -74,7 +74,7 @@ active() { console "show bonding bond0"; bond_block "$T/out" "$1" | bond_field -
 ping_ok "before failover"
 tcp_ok "before failover"
 [ "$(active 1)" = eth0 ] || fail "eth0 is not the active member at start"
-ip netns exec "$R" ip neigh show 198.51.100.1 | grep -q "$mac" ||
+ip netns exec "$R" ip neigh show 198.51.100.1 | matches "$mac" ||
 	fail "R did not learn the host's MAC $mac for 198.51.100.1"
 [ "$(bond_block "$T/out" 1 | bond_field eth0 'Permanent HW addr')" = "$mac" ] ||
 	fail "the host port's MAC $mac is not the bond's (eth0's)"

@@ -125,20 +125,20 @@ cable "$NS" dpbm1 hv1
 # (The kernel may still be settling the TAPs' IPv6 state as they get their
 # MACs: each address is given a moment to show.)
 for _ in $(seq 30); do
-	ip -n "$NS" -6 addr show dev vmbr0 | grep -q "inet6 2001:db8:1::1/64" &&
-		ip -n "$NS" -6 addr show dev vmbr0.5 | grep -q "inet6 2001:db8:5::1/64" && break
+	ip -n "$NS" -6 addr show dev vmbr0 | matches "inet6 2001:db8:1::1/64" &&
+		ip -n "$NS" -6 addr show dev vmbr0.5 | matches "inet6 2001:db8:5::1/64" && break
 	sleep 0.1
 done
-ip -n "$NS" -4 addr show dev vmbr0.5 | grep -q "inet 198.51.100.1/24 brd 198.51.100.255" ||
+ip -n "$NS" -4 addr show dev vmbr0.5 | matches "inet 198.51.100.1/24 brd 198.51.100.255" ||
 	fail "vmbr0.5 has not got 198.51.100.1/24: $(ip -n "$NS" addr show dev vmbr0.5 2>&1)"
-ip -n "$NS" -6 addr show dev vmbr0.5 | grep -q "inet6 2001:db8:5::1/64" ||
+ip -n "$NS" -6 addr show dev vmbr0.5 | matches "inet6 2001:db8:5::1/64" ||
 	fail "vmbr0.5 has not got 2001:db8:5::1/64: $(ip -n "$NS" addr show dev vmbr0.5 2>&1)"
-ip -n "$NS" -6 addr show dev vmbr0 | grep -q "inet6 2001:db8:1::1/64" ||
+ip -n "$NS" -6 addr show dev vmbr0 | matches "inet6 2001:db8:1::1/64" ||
 	fail "vmbr0 has not got 2001:db8:1::1/64: $(ip -n "$NS" addr show dev vmbr0 2>&1)"
-ip -n "$NS" -4 addr show dev vmbr0 | grep -q inet && fail "vmbr0 (inet manual) has an IPv4 address"
-ip -n "$NS" route show default | grep -q "default via 198.51.100.254 dev vmbr0.5" ||
+ip -n "$NS" -4 addr show dev vmbr0 | matches inet && fail "vmbr0 (inet manual) has an IPv4 address"
+ip -n "$NS" route show default | matches "default via 198.51.100.254 dev vmbr0.5" ||
 	fail "no IPv4 default route via vmbr0.5: $(ip -n "$NS" route 2>&1)"
-ip -n "$NS" -6 route show default | grep -q "default via 2001:db8:5::fe dev vmbr0.5" ||
+ip -n "$NS" -6 route show default | matches "default via 2001:db8:5::fe dev vmbr0.5" ||
 	fail "no IPv6 default route via vmbr0.5: $(ip -n "$NS" -6 route 2>&1)"
 mac() { ip -n "$1" link show dev "$2" | awk '/link\/ether/ { print $2 }'; }
 [ "$(mac "$NS" vmbr0.5)" = 02:00:00:00:0a:05 ] && [ "$(mac "$NS" vmbr0)" = 02:00:00:00:0a:05 ] ||
@@ -149,8 +149,8 @@ ok "TAPs vmbr0.5 (198.51.100.1/24, 2001:db8:5::1/64, both default routes) and vm
 
 # IPv6 addresses are usable once duplicate address detection is done.
 for _ in $(seq 50); do
-	ip -n "$NS" -6 addr show tentative | grep -q inet6 ||
-		ip -n "$S" -6 addr show tentative | grep -q inet6 || break
+	ip -n "$NS" -6 addr show tentative | matches inet6 ||
+		ip -n "$S" -6 addr show tentative | matches inet6 || break
 	sleep 0.1
 done
 # The ARP monitor took the members down while the cables were not there yet;

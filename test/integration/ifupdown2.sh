@@ -127,14 +127,14 @@ addrs() { ip -n "$NS" -4 -br addr show dev "$1" | awk '{ $1 = ""; $2 = ""; print
 for _ in $(seq 50); do [ "$(addrs vmbr0 2>/dev/null)" = 192.0.2.1/24 ] && break; sleep 0.1; done
 [ "$(addrs vmbr0)" = 192.0.2.1/24 ] || fail "dpbond's vmbr0 did not get 192.0.2.1/24"
 tap_index=$(ip -n "$NS" -o link show vmbr0 | cut -d: -f1)
-ip -n "$NS" -d link show vmbr0 | grep -q " tun " || fail "vmbr0 is not dpbond's TAP"
+ip -n "$NS" -d link show vmbr0 | matches " tun " || fail "vmbr0 is not dpbond's TAP"
 
 # dpbond's interfaces as dpbond has them; called after each ifupdown2 command.
 dpbond_kept() {
 	local a n
 	[ "$(ip -n "$NS" -o link show vmbr0 | cut -d: -f1)" = "$tap_index" ] || fail "$1: vmbr0 is no longer dpbond's TAP"
-	ip -n "$NS" -d link show vmbr0 | grep -q " tun " || fail "$1: vmbr0 is no longer a TAP"
-	ip -n "$NS" link show vmbr0 | grep -q "[<,]UP[,>]" || fail "$1: vmbr0 was taken down"
+	ip -n "$NS" -d link show vmbr0 | matches " tun " || fail "$1: vmbr0 is no longer a TAP"
+	ip -n "$NS" link show vmbr0 | matches "[<,]UP[,>]" || fail "$1: vmbr0 was taken down"
 	a=$(addrs vmbr0)
 	[ "$a" = "$2" ] || fail "$1: vmbr0 has '$a', not '$2'"
 	for n in bond0 eth0 eth1; do
@@ -145,8 +145,8 @@ dpbond_kept() {
 }
 kernel_done() {
 	[ "$(addrs ve0)" = "$2" ] || fail "$1: ve0 has '$(addrs ve0)', not '$2'; ifupdown2 said: $(cat "$T/if2.out"); links: $(ip -n "$NS" -br link)"
-	ip -n "$NS" -d link show brk0 | grep -q "bridge " || fail "$1: brk0 is not a Linux bridge"
-	ip -n "$NS" link show vb0 | grep -q "master brk0" || fail "$1: vb0 is not in brk0"
+	ip -n "$NS" -d link show brk0 | matches "bridge " || fail "$1: brk0 is not a Linux bridge"
+	ip -n "$NS" link show vb0 | matches "master brk0" || fail "$1: vb0 is not in brk0"
 	[ "$(addrs brk0)" = 198.51.100.129/25 ] || fail "$1: brk0 has '$(addrs brk0)'"
 }
 
@@ -165,7 +165,7 @@ kernel_done "ifup -a" 198.51.100.1/25
 dpbond_kept "ifup -a" 192.0.2.1/24
 for _ in $(seq 30); do [ "$(reloads)" = 1 ] && break; sleep 0.1; done
 [ "$(reloads)" = 1 ] || fail "ifup -a: $(reloads) reloads, not 1"
-grep "configuration reloaded" "$T/err" | grep -q "added\|removed\|built again\|changed" &&
+grep "configuration reloaded" "$T/err" | matches "added\|removed\|built again\|changed" &&
 	fail "ifup -a: the first reload changed something: $(grep "configuration reloaded" "$T/err")"
 ok "ifup -a: exit 0, ve0 and bridge brk0 made, vmbr0 still dpbond's TAP with its address, no kernel bond; one reload, changing nothing"
 
@@ -201,7 +201,7 @@ for _ in $(seq 30); do [ "$(reloads)" = 2 ] && break; sleep 0.1; done
 [ "$(reloads)" = 2 ] || fail "a changed stanza did not reload dpbond ($(reloads) reloads)"
 for _ in $(seq 30); do [ "$(addrs vmbr0)" = "192.0.2.1/24 192.0.2.2/24" ] && break; sleep 0.1; done
 dpbond_kept "ifreload -a (changed)" "192.0.2.1/24 192.0.2.2/24"
-ctl show bonding bond0 | grep -qx "MII Polling Interval (ms): 50" || fail "bond0's miimon is not 50: $(ctl show bonding bond0)"
+ctl show bonding bond0 | matches -x "MII Polling Interval (ms): 50" || fail "bond0's miimon is not 50: $(ctl show bonding bond0)"
 kernel_done "ifreload -a (changed)" 198.51.100.1/25
 ok "ifreload -a, dpbond's stanzas changed: exit 0, one reload; vmbr0 has 192.0.2.2/24 too and bond0 miimon 50"
 
@@ -214,7 +214,7 @@ if2 ifreload -a || rc=$?
 grep -q "$T/dpbond/interfaces:$line: error: " "$T/if2.out" ||
 	fail "ifreload did not say dpbond's file:line: $(cat "$T/if2.out")"
 dpbond_kept "ifreload -a (bad)" "192.0.2.1/24 192.0.2.2/24"
-ctl show bonding bond0 | grep -q "^Bonding Mode: fault-tolerance (active-backup)" || fail "bond0's mode changed"
+ctl show bonding bond0 | matches "^Bonding Mode: fault-tolerance (active-backup)" || fail "bond0's mode changed"
 kernel_done "ifreload -a (bad)" 198.51.100.1/25
 ok "ifreload -a, a bad bond-mode: exit $rc, dpbond's interfaces:$line reported, nothing changed"
 sed -n "/interfaces:$line/p" "$T/if2.out" | head -2

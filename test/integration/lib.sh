@@ -29,6 +29,10 @@ WATCHDOG=$!
 
 fail() { echo "FAIL: $*" >&2; [ -f "$T/out" ] && { echo "--- dpbond stdout:"; tail -60 "$T/out"; } >&2; [ -f "$T/err" ] && { echo "--- dpbond stderr:"; tail -30 "$T/err"; } >&2; exit 1; }
 ok() { echo "ok - $*"; }
+# `CMD | matches [GREP-OPTIONS] PATTERN`: grep -q that reads all of its input
+# first. Under pipefail, `CMD | matches` fails at random: grep leaves at the
+# first match and CMD, still writing, dies of SIGPIPE.
+matches() { local in; in=$(cat); grep -q "$@" <<< "$in"; }
 
 cleanup() {
 	local rc=$?
@@ -230,7 +234,7 @@ guest_accel() {
 		( boot_guest kvm kvm-trial 192.0.2.9/24; echo "$GUEST_PID" > "$T/kvm-trial.pid"; wait "$GUEST_PID" ) &
 		trial=$!
 		for i in $(seq 200); do
-			tr -d '\r' 2>/dev/null < "$T/kvm-trial.out" | grep -qx "vm: ready" && { accel=kvm; break; }
+			tr -d '\r' 2>/dev/null < "$T/kvm-trial.out" | matches -x "vm: ready" && { accel=kvm; break; }
 			sleep 0.1
 		done
 		qemu=$(cat "$T/kvm-trial.pid" 2>/dev/null)
@@ -270,7 +274,7 @@ guest_run() { python3 "$(dirname "${BASH_SOURCE[0]}")/guest.py" "$T/$1.cmd" "$2"
 # guest_up NAME: waits (90 s) for guest NAME to say it is ready, or fails.
 guest_up() {
 	local i
-	for i in $(seq 900); do tr -d '\r' 2>/dev/null < "$T/$1.out" | grep -qx "vm: ready" && return 0; sleep 0.1; done
+	for i in $(seq 900); do tr -d '\r' 2>/dev/null < "$T/$1.out" | matches -x "vm: ready" && return 0; sleep 0.1; done
 	fail "guest $1 did not come up: $(tail -20 "$T/$1.out" 2>/dev/null) $(cat "$T/$1.qemu")"
 }
 

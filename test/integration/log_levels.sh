@@ -36,7 +36,7 @@ BAD=${ETH}0101""0113${ACTOR}""0214$(zeros 18)""0310$(zeros 14)""0000$(zeros 50)
 OTHER=${ETH}0a01$(zeros 108)
 [ ${#GOOD} = 248 ] && [ ${#BAD} = 248 ] && [ ${#OTHER} = 248 ] || fail "frames are not 124 bytes"
 pcap "$T/rx.pcap" "$GOOD" "$BAD" "$OTHER"
-tshark -r "$T/rx.pcap" -Y lacp 2>/dev/null | grep -q . 2>/dev/null || ! command -v tshark >/dev/null ||
+tshark -r "$T/rx.pcap" -Y lacp 2>/dev/null | matches . 2>/dev/null || ! command -v tshark >/dev/null ||
 	fail "tshark reads no LACP in the test's pcap"
 
 cat > "$T/interfaces" <<'CFG'

@@ -102,7 +102,7 @@ for d in vmbr0 eth0 eth1; do
 		fail "no warning that $d (net_tap) runs MTU 1500: $(cat "$T/err")"
 done
 for d in vmbr0 dpbm0 dpbm1; do
-	ip -n "$NS" link show dev $d | grep -q " mtu 1500 " ||
+	ip -n "$NS" link show dev $d | matches " mtu 1500 " ||
 		fail "$d has not got MTU 1500: $(ip -n "$NS" link show dev $d)"
 done
 ok "net_tap takes 1522-byte frames at most in DPDK 22.11: the TAPs run MTU 1500, said as warnings"

@@ -68,7 +68,7 @@ for i in "${!args[@]}"; do
 	[[ ${args[$i]} == virtio-net-pci,* ]] && args[$i]+=",vectors=0"
 done
 start_guest_with vm 198.51.100.50/24 "${args[@]}"
-guest_said() { tr -d '\r' < "$T/vm.out" | grep -qx -- "$1"; }
+guest_said() { tr -d '\r' < "$T/vm.out" | matches -x -- "$1"; }
 for _ in $(seq 900); do guest_said "vm: ready" && break; sleep 0.1; done
 guest_said "vm: ready" ||
 	fail "the guest did not come up: $(tail -20 "$T/vm.out" 2>/dev/null) $(cat "$T/vm.qemu")"

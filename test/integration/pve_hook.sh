@@ -62,7 +62,7 @@ grep -q "error: 100: dpbond cannot be asked which bridges are its own" "$T/pre2.
 "$PVE" --conf "$T/100.conf" --run-dir "$RUN" --dpbondctl "$CTL" --socket "$T/nothere" --unfiltered 100 pre-start \
 	> /dev/null 2> "$T/pre3.err" || fail "pre-start of a VM with no net moved refused with dpbond unreachable: $(cat "$T/pre3.err")"
 grep -q "100: dpbond does not answer, and no net of this VM was moved to it: nothing to do" "$T/pre3.err" || fail "pre-start unreachable said: $(cat "$T/pre3.err")"
-ctl show bridge vmbr0 | grep -q "tap100i" && fail "a refused pre-start added ports"
+ctl show bridge vmbr0 | matches "tap100i" && fail "a refused pre-start added ports"
 ok "pre-start refused, adding nothing: without the args, with firewall=1, with a moved net and dpbond unreachable (each said); a VM with no net moved passes when dpbond does not answer"
 
 pve 100 --unfiltered pre-start > "$T/pre.out" 2> "$T/pre.err" || fail "pre-start failed: $(cat "$T/pre.err")"
@@ -90,7 +90,7 @@ ok "pre-start again finds the ports there and makes them anew; post-start does n
 ok "args: shared memory, then a chardev QEMU serves, a vhost-user netdev and a virtio-net-pci with the VM's MAC for each of dpbond's nets"
 
 pve 100 post-stop > /dev/null 2>&1 || fail "post-stop failed"
-ctl show bridge vmbr0 | grep -q "tap100i" || ctl show bridge vmbr1 | grep -q "tap100i" && fail "ports left after post-stop"
+ctl show bridge vmbr0 | matches "tap100i" || ctl show bridge vmbr1 | matches "tap100i" && fail "ports left after post-stop"
 [ -s "$RUN/vm-ports" ] && fail "ports left in vm-ports after post-stop: $(cat "$RUN/vm-ports")"
 ok "post-stop: the VM's ports gone, and from vm-ports"
 
@@ -103,7 +103,7 @@ CFG
 echo "args: $(pve 101 args 2>/dev/null | paste -sd' ')" >> "$T/101.conf"
 pve 101 pre-start > /dev/null 2> "$T/pre101.err" && fail "a VM with an e1000 on dpbond's bridge was started"
 grep -q "error: 101: net1: model e1000: .*make it virtio" "$T/pre101.err" || fail "pre-start 101 said: $(cat "$T/pre101.err")"
-ctl show bridge vmbr0 | grep -q "tap101i0" && fail "pre-start 101 added ports though it failed"
+ctl show bridge vmbr0 | matches "tap101i0" && fail "pre-start 101 added ports though it failed"
 echo 'net0: virtio=BC:24:11:2D:7F:01,bridge=vmbr0,tag=5000' > "$T/102.conf"
 pve 102 pre-start > /dev/null 2> "$T/pre102.err" && fail "a net with tag=5000 was taken"
 grep -q "102.conf:1: cannot read 'tag=5000'" "$T/pre102.err" || fail "pre-start 102 said: $(cat "$T/pre102.err")"

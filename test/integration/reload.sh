@@ -76,8 +76,8 @@ exec 3> "$T/cmd"
 console "sleep 200"
 for d in dpa0 dpa1 dpa2 dpa3 dpt0 dpt1; do ip -n "$NS" link set "$d" arp off up; done
 ctl() { ip netns exec "$NS" "$CTL" --socket "$T/run/ctl.sock" "$@"; }
-ctl show bonding bond1 | grep -q "^Slave Interface: eth3" || fail "bond1 did not start with eth3"
-ip -n "$NS" -4 addr show dev vmbr1 | grep -q "inet 192.0.2.1/24" || fail "vmbr1's host port has no 192.0.2.1/24"
+ctl show bonding bond1 | matches "^Slave Interface: eth3" || fail "bond1 did not start with eth3"
+ip -n "$NS" -4 addr show dev vmbr1 | matches "inet 192.0.2.1/24" || fail "vmbr1's host port has no 192.0.2.1/24"
 ok "dpbond runs vmbr0 (bond0 + tst0) and vmbr1 (bond1 of eth2 and eth3 + tst1, 192.0.2.1/24) on TAPs"
 
 # A VM port the console adds (as Proxmox's VM start will) stays through every reload.
@@ -99,7 +99,7 @@ ip -n "$NS" link set dpa4 arp off up
 grep -q "added: eth4 vm1" "$T/reload1" && grep -q "built again: bond1" "$T/reload1" &&
 	grep -q "bridges changed: vmbr1" "$T/reload1" && grep -q "removed:.* bond2" "$T/reload1" &&
 	! grep -q "bond0\|vmbr0" "$T/reload1" || fail "reload 1 said: $(cat "$T/reload1")"
-ctl show bonding bond1 | grep -c "^Slave Interface:" | grep -qx 3 || fail "bond1 has not 3 members: $(ctl show bonding bond1)"
+ctl show bonding bond1 | grep -c "^Slave Interface:" | matches -x 3 || fail "bond1 has not 3 members: $(ctl show bonding bond1)"
 [ -S "$T/run/vm1.sock" ] || fail "no VM socket $T/run/vm1.sock"
 ip -n "$NS" -4 addr show dev vmbr1 > "$T/addr1"
 grep -q "inet 198.51.100.1/24" "$T/addr1" && ! grep -q "192.0.2.1" "$T/addr1" || fail "vmbr1's addresses: $(cat "$T/addr1")"
@@ -164,10 +164,10 @@ line=$(grep "configuration reloaded" "$T/err" | sed -n 3p)
 [[ $line == *"; added:"*" eth3"*"; removed: eth4;"* && $line == *"; added:"*" eth5"*"; removed:"* &&
    $line == *"; added:"*" bond2"*"; removed:"* ]] || fail "SIGHUP did not reload as asked: $line"
 kill -0 "$STREAM_PID" 2> /dev/null || fail "the streams ended before the last reload was done"
-ctl show bonding bond1 | grep "^Slave Interface:" | paste -sd' ' | grep -qx "Slave Interface: eth2 Slave Interface: eth3" ||
+ctl show bonding bond1 | grep "^Slave Interface:" | paste -sd' ' | matches -x "Slave Interface: eth2 Slave Interface: eth3" ||
 	fail "bond1 after SIGHUP: $(ctl show bonding bond1)"
-ip -n "$NS" -4 addr show dev vmbr1 | grep -q "inet 192.0.2.1/24" || fail "vmbr1 did not get 192.0.2.1/24 back"
-ctl show bonding bond1 | grep -q "^Bonding Mode: load balancing (xor)$" && ctl show bridge vmbr1 | grep -q "^bridge vmbr1: stp off, ageing" ||
+ip -n "$NS" -4 addr show dev vmbr1 | matches "inet 192.0.2.1/24" || fail "vmbr1 did not get 192.0.2.1/24 back"
+ctl show bonding bond1 | matches "^Bonding Mode: load balancing (xor)$" && ctl show bridge vmbr1 | matches "^bridge vmbr1: stp off, ageing" ||
 	fail "bond1's mode or vmbr1's VLANs not back: $(ctl show bonding bond1; ctl show bridge vmbr1)"
 ok "SIGHUP: the first file back (bond1 of eth2 and eth3 in balance-xor, vmbr1 not VLAN-aware, at 192.0.2.1/24)"
 
@@ -179,7 +179,7 @@ ok "not one of bond0's $sent0 frames lost across five reloads of the others (two
 diff <(grep -v "^Link Failure Count\|^Slave queue ID" "$T/bond0.before") <(ctl show bonding bond0 | grep -v "^Link Failure Count\|^Slave queue ID") > /dev/null ||
 	fail "bond0 changed: $(ctl show bonding bond0)"
 ok "bond0 as before: same members, same active member"
-ctl show bridge vmbr0 | grep -q "^  port 2: vm200 " && [ -S "$T/run/vm200.sock" ] ||
+ctl show bridge vmbr0 | matches "^  port 2: vm200 " && [ -S "$T/run/vm200.sock" ] ||
 	fail "the console's VM port vm200 did not stay in vmbr0: $(ctl show bridge vmbr0)"
 ok "the console's VM port vm200 stayed in vmbr0, its socket there, through the five reloads"
 quit_dpbond

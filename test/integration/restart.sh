@@ -139,7 +139,7 @@ mkdir -p "$T/www"
 head -c 1048576 /dev/urandom > "$T/www/blob"
 ip netns exec "$R" python3 -m http.server -b 198.51.100.2 -d "$T/www" 8080 > "$T/http.log" 2>&1 &
 EXTRA_PIDS+=("$!")
-for _ in $(seq 50); do ip netns exec "$R" ss -ltn | grep -q ':8080 ' && break; sleep 0.1; done
+for _ in $(seq 50); do ip netns exec "$R" ss -ltn | matches ':8080 ' && break; sleep 0.1; done
 for g in vm vmc; do
 	guest_run "$g" "wget -q -O - http://198.51.100.2:8080/blob | md5sum" > "$T/sum" || fail "$g's wget after the restart: $(cat "$T/sum")"
 	[ "$(awk '{ print $1 }' "$T/sum")" = "$(md5sum < "$T/www/blob" | awk '{ print $1 }')" ] || fail "$g got the file damaged"

@@ -32,7 +32,7 @@ exec 3> "$T/cmd"
 
 
 console "sleep 200"
-for _ in $(seq 50); do ip netns exec "$NS" ip link show dpbt0 2>/dev/null | grep -q UP && break; sleep 0.1; done
+for _ in $(seq 50); do ip netns exec "$NS" ip link show dpbt0 2>/dev/null | matches UP && break; sleep 0.1; done
 
 N=40
 # sends N tagged frames from the test port; checks they all left via $2 only.

@@ -63,7 +63,7 @@ mkfifo "$T/cmds"
 NOTIFY_SOCKET="@dpbt-notify-$$" WATCHDOG_USEC=400000 start_dpbond svc --cmdline-file "$T/cmds"
 wait_message "$LOG" "READY=1" 60
 grep -q "READY=1|STATUS=forwarding" "$LOG" || fail "READY=1 came without its status: $(cat "$LOG")"
-cat "$T/out" "$T/err" | grep -q "loaded; forwarding" || fail "READY=1 before dpbond said it was forwarding"
+cat "$T/out" "$T/err" | matches "loaded; forwarding" || fail "READY=1 before dpbond said it was forwarding"
 [ -S "$T/svc.ctl" ] || fail "READY=1 before the control socket was there"
 ok "READY=1 once the ports are started (its control socket there, forwarding)"
 

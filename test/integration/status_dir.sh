@@ -103,7 +103,7 @@ done
 ok "the sysfs files hold Linux's contents; proc/net/bonding/BOND is show bonding's text; a crashed run's files are gone"
 
 # A free port on loopback for each node exporter.
-free_port() { local p; for p in $(shuf -i 20000-29999 -n 50); do ss -ltn | grep -q ":$p " || { echo "$p"; return; }; done; }
+free_port() { local p; for p in $(shuf -i 20000-29999 -n 50); do ss -ltn | matches ":$p " || { echo "$p"; return; }; done; }
 NE_OUT=$T/ne.out
 start_ne() {  # start_ne PORT ARGS...: a node exporter, its pid in NE_PID
 	local port=$1

@@ -128,7 +128,7 @@ send_check() {
 	got=$(eth0_count "$tag" "$src")
 	[ "$got" -eq "$want" ] || { console "show port stats all"; fail "$tag: eth0 sent $got frames from $src, not $want"; }
 }
-for _ in $(seq 50); do ip netns exec "$NS" ip link show dpbt0 2>/dev/null | grep -q UP && break; sleep 0.1; done
+for _ in $(seq 50); do ip netns exec "$NS" ip link show dpbt0 2>/dev/null | matches UP && break; sleep 0.1; done
 
 VM0=02:00:00:00:10:00 VM1=02:00:00:00:10:01
 vm_start vm100 $VM0
@@ -142,7 +142,7 @@ if [ "$VMQ" -gt 1 ]; then
 fi
 
 vm_stop
-for _ in $(seq 30); do grep -c "vm100: link down" "$T/err" | grep -q 2 && break; sleep 0.1; done
+for _ in $(seq 30); do grep -c "vm100: link down" "$T/err" | matches 2 && break; sleep 0.1; done
 [ "$(grep -c "vm100: link down" "$T/err")" -eq 2 ] || fail "vm100: no link down after the VM left"
 console "show bridge vmbr1"
 grep -q "port 2: vm100 (ethdev [0-9]*, down)" "$T/out" || fail "show bridge: vm100 not down"

@@ -53,7 +53,7 @@ guest() {
 }
 guest a "$RUN/vma.sock"
 A_PID=$GUEST_PID
-guest_said() { [ -f "$T/$1.out" ] && tr -d '\r' < "$T/$1.out" | grep -qx -- "$2"; }
+guest_said() { [ -f "$T/$1.out" ] && tr -d '\r' < "$T/$1.out" | matches -x -- "$2"; }
 for _ in $(seq 900); do guest_said a "vm: ready" && break; sleep 0.1; done
 guest_said a "vm: ready" || fail "guest A did not come up: $(tail -20 "$T/a.out") $(cat "$T/a.qemu")"
 ip netns exec "$NS" ping -c 3 -i 0.2 -W 3 198.51.100.50 > "$T/ping0" 2>&1 || fail "no ping to guest A: $(cat "$T/ping0")"
@@ -107,7 +107,7 @@ stop_pid "$CAP"
 n=$(tshark -r "$T/announce.pcapng" -Y "eth.type == 0x8035 || (arp.opcode == 1 && arp.src.proto_ipv4 == arp.dst.proto_ipv4)" 2>/dev/null | wc -l)
 [ "$n" -ge 1 ] || fail "the guest's announcement did not leave through bond0: $(tshark -r "$T/announce.pcapng" 2>&1 | head)"
 # ...and they were the guest's: bond0 itself announced nothing (its members never changed).
-"$CTL" --socket "$RUN/dpbond.ctl" show bridge vmbr0 | grep -q "Peer notifications (bridged MACs): 0 rounds," ||
+"$CTL" --socket "$RUN/dpbond.ctl" show bridge vmbr0 | matches "Peer notifications (bridged MACs): 0 rounds," ||
 	fail "bond0 sent announcements of its own: $("$CTL" --socket "$RUN/dpbond.ctl" show bridge vmbr0)"
 ok "the guest's announcement after the migration ($n frames from $MAC: RARP or gratuitous ARP) left through bond0"
 stop_pid "$A_PID"

@@ -33,7 +33,7 @@ console "sleep 100"
 
 start_guest vm "$RUN/vm0.sock" 198.51.100.50/24 "mac=02:00:00:00:50:50,host_mtu=1400"
 # The guest's console ends its lines with CR LF.
-guest_said() { tr -d '\r' < "$T/vm.out" | grep -qx -- "$1"; }
+guest_said() { tr -d '\r' < "$T/vm.out" | matches -x -- "$1"; }
 for _ in $(seq 900); do guest_said "vm: ready" && break; sleep 0.1; done
 guest_said "vm: ready" ||
 	fail "the guest did not come up: $(tail -20 "$T/vm.out" 2>/dev/null) $(cat "$T/vm.qemu")"
