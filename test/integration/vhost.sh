@@ -191,6 +191,16 @@ grep -q "port 2: vm101 (ethdev" "$T/out" || fail "show bridge: vm101 did not mov
 ok "vm100 removed: its socket is gone, vm101 (now port 2) keeps forwarding"
 vm_stop
 
+# A name removed comes back: its new port reports the VM's link and forwards.
+for name in vm102 vm100; do
+	console "add bridge port vmbr1 vhost $name"
+	grep -q "vmbr1: VM port $name added" "$T/out" || fail "$name could not be added again"
+	vm_start $name $VM0
+	send_check "$name-again" $VM0 $N $VM0
+	vm_stop
+done
+ok "vm102 and vm100, removed before, added again: each reports its VM's link up and forwards"
+
 cmd quit
 rc=0
 wait "$DPB_PID" || rc=$?
