@@ -11,6 +11,11 @@
  * ifupdown2 reports it, and the others still run. A reload runs the down
  * commands of the interfaces it removes and the up commands of those it
  * adds (ctl_reload.c).
+ *
+ * The control lcore waits for each command (at most 60 s; workers go on
+ * forwarding): LACP, link monitoring and the console wait with it. The
+ * service manager's watchdog is told it is alive meanwhile, so a slow hook
+ * during a reload does not get the host's network restarted.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +24,7 @@
 
 #include "ctl_priv.h"
 #include "dpb_host.h"
+#include "dpb_notify.h"
 
 #define HOOK_TIMEOUT_S 60
 #define HOOK_MAX_ENV 64
@@ -29,6 +35,26 @@ static int rank(enum dpb_iface_kind k)
 	return k == DPB_IFACE_PORT ? 0 : k == DPB_IFACE_BOND ? 1 : k == DPB_IFACE_BRIDGE ? 2 : 3;
 }
 
+/* While a hook runs: the watchdog petted at its pace, and a word after 5 s. */
+struct hook_wait {
+	const char *what;           /* "FILE:LINE: IFACE: PHASE command" */
+	unsigned long last_pet_ms;
+};
+
+static void hook_waiting(void *arg, unsigned long waited_ms)
+{
+	struct hook_wait *hw = arg;
+	uint64_t half = dpb_notify_watchdog_ms() / 2;
+
+	if (half != 0 && waited_ms - hw->last_pet_ms >= half) {
+		hw->last_pet_ms = waited_ms;
+		dpb_notify_send("WATCHDOG=1");
+	}
+	if (waited_ms == 5000)
+		DPB_LOG(WARNING, HOST, "%s still runs after 5 s; the control plane waits for it (at most %d s)",
+			hw->what, HOOK_TIMEOUT_S);
+}
+
 static void run_one(const struct dpb_cfg *cfg, const struct dpb_cfg_hook *h)
 {
 	const struct dpb_cfg_iface *f = &cfg->ifaces[h->iface];
@@ -36,6 +62,8 @@ static void run_one(const struct dpb_cfg *cfg, const struct dpb_cfg_hook *h)
 	char *envp[HOOK_MAX_ENV + 1];
 	enum dpb_addr_method m = h->family == AF_INET6 ? f->inet6 : f->inet;
 	bool up = h->phase <= DPB_HOOK_POST_UP;
+	char what[DPB_CFG_PATH_LEN + 64];
+	struct hook_wait hw = { .what = what, .last_pet_ms = 0 };
 	unsigned int n = 0;
 	int rc;
 
@@ -61,7 +89,9 @@ static void run_one(const struct dpb_cfg *cfg, const struct dpb_cfg_hook *h)
 	for (unsigned int k = 0; k < n; k++)
 		envp[k] = vars[k];
 	envp[n] = NULL;
-	rc = dpb_host_run(h->cmd, envp, HOOK_TIMEOUT_S);
+	snprintf(what, sizeof(what), "%s:%u: %s: %s command", h->loc.file, h->loc.line, f->name,
+		 dpb_hook_phase_name(h->phase));
+	rc = dpb_host_run(h->cmd, envp, HOOK_TIMEOUT_S, hook_waiting, &hw);
 	if (rc == 0)
 		return;
 	if (rc > 0)

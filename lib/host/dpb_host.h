@@ -70,12 +70,17 @@ int dpb_host_set_mtu(const char *ifname, unsigned int mtu, char *why, size_t why
 int dpb_host_set_ipv6_conf(const char *ifname, const char *key, const char *value,
 			   char *why, size_t why_len);
 
+/** Called every 10 ms while dpb_host_run() waits, with the time waited so far. */
+typedef void (*dpb_host_waiting_fn)(void *arg, unsigned long waited_ms);
+
 /**
  * Runs @p cmd through `/bin/sh -c` with @p envp as its whole environment and
- * waits for it, at most @p timeout_s seconds (then it is killed).
+ * waits for it, at most @p timeout_s seconds (then it is killed), calling
+ * @p waiting (unless NULL) with @p arg every 10 ms meanwhile. Any thread.
  * @return its exit status (0-255; 128 + N when killed by signal N),
  *   -ETIMEDOUT, or -errno when it could not be started.
  */
-int dpb_host_run(const char *cmd, char *const envp[], unsigned int timeout_s);
+int dpb_host_run(const char *cmd, char *const envp[], unsigned int timeout_s,
+		 dpb_host_waiting_fn waiting, void *arg);
 
 #endif

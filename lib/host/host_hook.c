@@ -10,7 +10,8 @@
 
 #include "dpb_host.h"
 
-int dpb_host_run(const char *cmd, char *const envp[], unsigned int timeout_s)
+int dpb_host_run(const char *cmd, char *const envp[], unsigned int timeout_s,
+		 dpb_host_waiting_fn waiting, void *arg)
 {
 	char *const argv[] = { "/bin/sh", "-c", (char *)cmd, NULL };
 	struct timespec tick = { .tv_nsec = 10 * 1000 * 1000 };
@@ -35,6 +36,8 @@ int dpb_host_run(const char *cmd, char *const envp[], unsigned int timeout_s)
 		}
 		nanosleep(&tick, NULL);
 		waited_ms += 10;
+		if (waiting != NULL)
+			waiting(arg, waited_ms);
 	}
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);

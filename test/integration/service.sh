@@ -7,7 +7,8 @@
 #   none while it is blocked (here: reading a command file, a fifo, that has
 #   no next line yet), then again once it turns;
 # - an abstract socket (@name) and a path both work; WATCHDOG_PID naming
-#   another process means no watchdog.
+#   another process means no watchdog;
+# - a reload waiting on a slow hook command keeps WATCHDOG=1 coming.
 BUILD=$1
 . "$(dirname "$0")/lib.sh"
 
@@ -111,3 +112,33 @@ DPB_PID=""
 wait_message "$LOG" "STOPPING=1" 5
 [ "$(count "$LOG" WATCHDOG=1 0 9999999999)" -eq 0 ] || fail "WATCHDOG=1 for another process's watchdog: $(cat "$LOG")"
 ok "NOTIFY_SOCKET as a path: READY=1, STOPPING=1; no WATCHDOG=1 when WATCHDOG_PID is another's"
+
+# 3. A reload whose new interface has a slow hook (2 s, with a 400 ms
+# watchdog): the control lcore waits for it, but tells the manager it is
+# alive meanwhile, so a slow hook does not get the network restarted.
+LOG=$T/notify3.log
+listen "@dpbt-notify3-$$" "$LOG"
+NOTIFY_SOCKET="@dpbt-notify3-$$" WATCHDOG_USEC=400000 start_dpbond svc3 --port "eth2=net_pcap2,tx_pcap=$T/svc3-eth2.pcap"
+wait_message "$LOG" "READY=1" 60
+cat >> "$T/interfaces" <<CFG
+iface eth2 inet manual
+    post-up sleep 2
+auto bond1
+iface bond1 inet manual
+    bond-slaves eth2
+    bond-miimon 100
+auto vmbr1
+iface vmbr1 inet manual
+    bridge-ports bond1
+CFG
+t0=$(now)
+"$CTL" --socket "$T/svc3.ctl" reload > "$T/reload3" 2>&1 || fail "the reload was refused: $(cat "$T/reload3")"
+t1=$(now)
+took=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+awk -v t="$took" 'BEGIN { exit !(t >= 2) }' || fail "the reload took $took s: the 2 s hook did not run"
+n=$(count "$LOG" WATCHDOG=1 "$(plus "$t0" 0.3)" "$(plus "$t1" -0.3)")
+[ "$n" -ge 4 ] || fail "$n WATCHDOG=1 while the reload waited $took s on a hook: $(cat "$LOG")"
+ok "a reload waiting $took s on eth2's post-up hook keeps WATCHDOG=1 coming ($n meanwhile)"
+kill -TERM "$DPB_PID"
+wait "$DPB_PID" || fail "dpbond exited $? on SIGTERM"
+DPB_PID=""
