@@ -273,6 +273,9 @@ int main(int argc, char **argv)
 	char **app_argv;
 	bool ours = false;
 
+	/* A SIGHUP while dpbond starts (systemctl reload) is kept for the
+	 * control loop, not the default action's end of the process. */
+	signal(SIGHUP, on_hangup);
 	/* Under systemd, each message to the journal once, with its priority. */
 	if (dpb_log_open() > 0)
 		atexit(dpb_log_close);
@@ -388,7 +391,6 @@ int main(int argc, char **argv)
 	if (o.test_clock)
 		dpb_ctl_allow_warp(ctl);
 	dpb_ctl_set_source(o.config, o.ports, o.n_ports, o.no_host_ports);
-	signal(SIGHUP, on_hangup);
 	if (dpb_ctl_set_status(ctl, o.status_dir, o.prom_file) < 0) {
 		dpb_cli_sock_close();
 		dpb_ctl_destroy(ctl);

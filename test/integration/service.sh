@@ -8,7 +8,8 @@
 #   no next line yet), then again once it turns;
 # - an abstract socket (@name) and a path both work; WATCHDOG_PID naming
 #   another process means no watchdog;
-# - a reload waiting on a slow hook command keeps WATCHDOG=1 coming.
+# - a SIGHUP while dpbond starts is kept for its loop; a reload waiting on
+#   a slow hook command keeps WATCHDOG=1 coming.
 BUILD=$1
 . "$(dirname "$0")/lib.sh"
 
@@ -119,7 +120,15 @@ ok "NOTIFY_SOCKET as a path: READY=1, STOPPING=1; no WATCHDOG=1 when WATCHDOG_PI
 LOG=$T/notify3.log
 listen "@dpbt-notify3-$$" "$LOG"
 NOTIFY_SOCKET="@dpbt-notify3-$$" WATCHDOG_USEC=400000 start_dpbond svc3 --port "eth2=net_pcap2,tx_pcap=$T/svc3-eth2.pcap"
+# A SIGHUP while it starts (EAL, ports) is kept for the control loop: not
+# the end of the process, and the file read again once it runs.
+sleep 0.05
+kill -HUP "$DPB_PID"
 wait_message "$LOG" "READY=1" 60
+for _ in $(seq 50); do grep -q "configuration reloaded" "$T/err" && break; sleep 0.1; done
+kill -0 "$DPB_PID" && grep -q "configuration reloaded" "$T/err" ||
+	fail "a SIGHUP while dpbond started: $(tail -5 "$T/err")"
+ok "a SIGHUP while dpbond starts is kept: it runs, and reads the file again once its loop turns"
 cat >> "$T/interfaces" <<CFG
 iface eth2 inet manual
     post-up sleep 2
