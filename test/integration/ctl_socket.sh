@@ -65,7 +65,7 @@ ok "dpbondctl as a console from a pipe: each line answered in turn"
 # line, one connects and leaves.
 yes "show bridge vmbr0" | head -20000 | nc -U "$SOCK" | sleep 20 &
 EXTRA_PIDS+=($!)
-head -c 5000 /dev/zero | tr '\0' x | nc -U -q 1 "$SOCK" > /dev/null 2>&1 || true
+head -c 5000 /dev/zero | tr '\0' x | nc -U -q 1 "$SOCK" > "$T/endless" 2>&1 || true
 nc -U -q 0 "$SOCK" < /dev/null > /dev/null 2>&1 || true
 sleep 0.5
 # Five at once, and each answered within a second meanwhile.
@@ -88,6 +88,19 @@ sleep 5.5
 grep -q "^control socket $SOCK: 1 client, [0-9]* accepted, [0-9]* closed, 2 dropped" "$T/f" ||
 	fail "show ctl: $(cat "$T/f")"
 ok "the stalled client and the endless line were dropped; dpbond answers on: $(cat "$T/f")"
+grep -qx "a command line over 1023 bytes: dropped" "$T/endless" ||
+	fail "the endless line's client was told: $(head -c 200 "$T/endless")"
+printf 'echo a\0b\n' | nc -U -q 1 "$SOCK" > "$T/nul" 2>&1 || true
+grep -qx "a NUL byte in the command: refused" "$T/nul" || fail "a NUL byte: $(cat -v "$T/nul")"
+# Sixteen clients that say nothing hold every place; the seventeenth is told why.
+idle=()
+for i in $(seq 16); do sleep 3 | nc -U -q 0 "$SOCK" > /dev/null 2>&1 & idle+=($!); EXTRA_PIDS+=($!); done
+sleep 0.5
+nc -U -q 1 "$SOCK" < /dev/null > "$T/17th" 2>&1 || true
+grep -qx "too many clients at once (16): try again" "$T/17th" || fail "the 17th client: $(cat "$T/17th")"
+for p in "${idle[@]}"; do wait "$p" || true; done
+"$CTL" --socket "$SOCK" echo after > "$T/after" && grep -qx after "$T/after" || fail "no answer after the 16 left"
+ok "each refused client is told why: a line over 1023 bytes, a NUL byte, a 17th client at once"
 
 "$CTL" --socket "$SOCK" quit > /dev/null || fail "quit over the socket: exit $?"
 wait "$DPB_PID" || fail "dpbond exited with an error"
