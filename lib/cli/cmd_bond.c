@@ -103,6 +103,26 @@ static cmdline_parse_inst_t cmd_set_mode = {
 		    (void *)&t_sm_mode, (void *)&t_sm_bond, NULL },
 };
 
+static void set_policy_cb(void *parsed, struct cmdline *cl, void *data)
+{
+	struct set_mode_args *a = parsed;
+	struct dpb_strbuf sb;
+
+	(void)data;
+	dpb_strbuf_init(&sb);
+	cli_reply(cl, dpb_ctl_set_hash_policy(cli.ctl, a->mode, a->bond, &sb), &sb);
+}
+
+static cmdline_parse_token_string_t t_sx_word =
+	TOKEN_STRING_INITIALIZER(struct set_mode_args, word, "xmit_hash_policy");
+
+static cmdline_parse_inst_t cmd_set_policy = {
+	.f = set_policy_cb,
+	.help_str = "set bonding xmit_hash_policy <policy> <bond>: change the hash policy (name or number) while running",
+	.tokens = { (void *)&t_sm_set, (void *)&t_sm_bonding, (void *)&t_sx_word,
+		    (void *)&t_sm_mode, (void *)&t_sm_bond, NULL },
+};
+
 static void show_lacp_cb(void *parsed, struct cmdline *cl, void *data)
 {
 	struct show_bonding_args *a = parsed;
@@ -123,5 +143,5 @@ static cmdline_parse_inst_t cmd_show_lacp = {
 };
 
 cmdline_parse_inst_t *cli_bond_cmds[] = {
-	&cmd_show_bonding, &cmd_show_lacp, &cmd_set_primary, &cmd_set_mode, NULL,
+	&cmd_show_bonding, &cmd_show_lacp, &cmd_set_primary, &cmd_set_mode, &cmd_set_policy, NULL,
 };

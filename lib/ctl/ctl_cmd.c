@@ -105,6 +105,27 @@ int dpb_ctl_set_mode(struct dpb_ctl *c, const char *mode, const char *bond,
 	return 0;
 }
 
+int dpb_ctl_set_hash_policy(struct dpb_ctl *c, const char *policy, const char *bond,
+			    struct dpb_strbuf *out)
+{
+	int iface = ctl_find_iface(c, bond), p;
+
+	if (iface < 0 || c->ifs[iface].bond < 0) {
+		dpb_strbuf_printf(out, "no bond named '%s'\n", bond);
+		return -ENOENT;
+	}
+	p = dpb_xmit_hash_policy_parse(policy);
+	if (p < 0) {
+		dpb_strbuf_printf(out, "unknown xmit_hash_policy '%s'\n", policy);
+		return -EINVAL;
+	}
+	c->bonds[c->ifs[iface].bond].bond.xmit_hash_policy = (enum dpb_xmit_hash_policy)p;
+	ctl_publish(c);
+	dpb_strbuf_printf(out, "%s: xmit_hash_policy %s\n", bond,
+			  dpb_xmit_hash_policy_name((enum dpb_xmit_hash_policy)p));
+	return 0;
+}
+
 int dpb_ctl_set_forwarding(struct dpb_ctl *c, bool on, struct dpb_strbuf *out)
 {
 	c->forwarding = on;

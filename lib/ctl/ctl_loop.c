@@ -406,6 +406,19 @@ bool dpb_ctl_run(struct dpb_ctl *c)
 	return true;
 }
 
+int dpb_ctl_bond_xmit(struct dpb_ctl *c, const char *bond, struct rte_mbuf **pkts, uint16_t n)
+{
+	int iface = ctl_find_iface(c, bond);
+
+	if (iface < 0 || c->ifs[iface].bond < 0)
+		return -ENOENT;
+	if (c->n_workers != 0)
+		return -EBUSY;
+	dpb_fwd_bond_burst(c->workers[0], atomic_load_explicit(&c->snap, memory_order_relaxed),
+			   (uint16_t)c->ifs[iface].bond, pkts, n);
+	return n;
+}
+
 void dpb_ctl_run_for(struct dpb_ctl *c, unsigned int ms)
 {
 	uint64_t end = rte_get_tsc_cycles() + c->tsc_hz * ms / 1000;

@@ -18,6 +18,8 @@
 #include "dpb_cfg.h"
 #include "dpb_strbuf.h"
 
+struct rte_mbuf;
+
 struct dpb_ctl;
 
 /**
@@ -191,6 +193,25 @@ int dpb_ctl_set_primary(struct dpb_ctl *c, const char *member, const char *bond,
 int dpb_ctl_set_mode(struct dpb_ctl *c, const char *mode, const char *bond,
 		     struct dpb_strbuf *out);
 int dpb_ctl_set_forwarding(struct dpb_ctl *c, bool on, struct dpb_strbuf *out);
+
+/**
+ * `set bonding xmit_hash_policy POLICY BOND`: the hashing modes' policy
+ * (Linux's names or numbers), changed while the bond runs, as Linux's sysfs
+ * allows; it stays until the bond's stanza changes in a reload. Control lcore.
+ * @return 0, -ENOENT (no such bond) or -EINVAL (no such policy), with the
+ * console's message in @p out.
+ */
+int dpb_ctl_set_hash_policy(struct dpb_ctl *c, const char *policy, const char *bond,
+			    struct dpb_strbuf *out);
+
+/**
+ * Sends @p n frames through bond @p bond's transmit, as a worker does after
+ * its bridge lookup (members chosen by the mode, per-member bursts), on the
+ * main lcore's worker: dpb-bench's bond stage. Main lcore, only when it
+ * forwards itself (no worker lcores). @return frames handed to the members'
+ * tx buffers and counted drops together (n), or -ENOENT / -EBUSY.
+ */
+int dpb_ctl_bond_xmit(struct dpb_ctl *c, const char *bond, struct rte_mbuf **pkts, uint16_t n);
 
 /**
  * Adds VM port @p name to @p bridge: dpbond serves vhost-user socket

@@ -279,6 +279,15 @@ struct dpb_worker {
 void dpb_fwd_poll(struct dpb_worker *w, const struct dpb_fwd_snapshot *s);
 
 /**
+ * Sends @p n frames through bond @p bond of @p s as the bridge does (its
+ * mode's transmit, or tx-no-slave drops when no member transmits), then
+ * flushes every member's tx buffer: the bond stage alone, for dpb-bench.
+ * Worker (or main) lcore.
+ */
+void dpb_fwd_bond_burst(struct dpb_worker *w, const struct dpb_fwd_snapshot *s, uint16_t bond,
+			struct rte_mbuf **pkts, uint16_t n);
+
+/**
  * The worker lcore's main loop (rte_eal_remote_launch): polls until
  * w->quit, reporting a quiescent state to RCU after every pass.
  * @return 0.

@@ -376,3 +376,17 @@ int dpb_fwd_worker_main(void *arg)
 	rte_rcu_qsbr_thread_unregister(w->qsbr, tid);
 	return 0;
 }
+
+void dpb_fwd_bond_burst(struct dpb_worker *w, const struct dpb_fwd_snapshot *s, uint16_t bond,
+			struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct dpb_fwd_bond *b = &s->bonds[bond % DPB_FWD_MAX_BONDS];
+
+	if (b->n_tx == 0) {
+		drop_burst(w, b->iface, DPB_DROP_TX_NO_SLAVE, pkts, n);
+		return;
+	}
+	for (uint16_t i = 0; i < n; i++)
+		b->tx(w, s, b, pkts[i]);
+	flush_dirty(w, s);
+}

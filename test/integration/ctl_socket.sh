@@ -47,6 +47,10 @@ set +e
 "$CTL" --socket "$SOCK" frobnicate the bond > /dev/null 2> "$T/c.err"; rc=$?
 set -e
 [ $rc = 1 ] && grep -q "bad command: frobnicate the bond" "$T/c.err" || fail "a bad command: exit $rc, '$(cat "$T/c.err")'"
+set +e
+"$CTL" --socket "$SOCK" set bonding xmit_hash_policy layer9 bond0 > /dev/null 2> "$T/p.err"; rc=$?
+set -e
+[ $rc = 1 ] && grep -qx "unknown xmit_hash_policy 'layer9'" "$T/p.err" || fail "a bad policy: exit $rc, '$(cat "$T/p.err")'"
 ok "a refused command exits 1 with the reason on stderr; so does one dpbond does not know"
 set +e
 "$CTL" --socket "$T/nobody" show bonding bond0 2> /dev/null; rc1=$?
@@ -65,7 +69,8 @@ ok "dpbondctl as a console from a pipe: each line answered in turn"
 # line, one connects and leaves.
 yes "show bridge vmbr0" | head -20000 | nc -U "$SOCK" | sleep 20 &
 EXTRA_PIDS+=($!)
-head -c 5000 /dev/zero | tr '\0' x | nc -U -q 1 "$SOCK" > "$T/endless" 2>&1 || true
+# (one write, then it only reads: writing on, it could die of EPIPE unanswered)
+{ head -c 1100 /dev/zero | tr '\0' x; sleep 1; } | nc -U -q 1 "$SOCK" > "$T/endless" 2>&1 || true
 nc -U -q 0 "$SOCK" < /dev/null > /dev/null 2>&1 || true
 sleep 0.5
 # Five at once, and each answered within a second meanwhile.

@@ -105,6 +105,12 @@ done
 [ "$("$PCAP" count "$T/eth0.pcap" --tag rr)" -eq $((N / 2)) ] || fail "rr after mode change: eth0 did not send half"
 [ "$("$PCAP" count "$T/eth1.pcap" --tag rr)" -eq $((N / 2)) ] || fail "rr after mode change: eth1 did not send half"
 ok "set bonding mode balance-rr: the next $N frames alternate over eth0 and eth1"
+console "set bonding mode balance-xor bond1" "set bonding xmit_hash_policy layer3+4 bond1" "show bonding bond1"
+[ "$(bond_field - 'Transmit Hash Policy' <<<"$(bond_block "$T/out" 8)")" = "layer3+4 (1)" ] ||
+	fail "xmit_hash_policy not changed: $(bond_block "$T/out" 8)"
+console "set bonding xmit_hash_policy 0 bond1" "set bonding mode balance-rr bond1" "show bonding bond1"
+grep -q "^bond1: xmit_hash_policy layer2$" "$T/out" || fail "xmit_hash_policy 0 was not layer2"
+ok "set bonding xmit_hash_policy: layer3+4 by name, layer2 by number, while running"
 
 console "show drops" "show bridge vmbr1"
 grep -qE '^  eth1 +rx-inactive-slave +10$' "$T/out" || fail "eth1's 10 frames not counted as rx-inactive-slave"
