@@ -270,7 +270,7 @@ static void iface_files(struct dpb_ctl *c, struct ctl_status *st, int i, bool st
 	const struct ctl_iface *f = &c->ifs[i];
 	char rel[PATH_MAX], mac[DPB_MAC_STR_LEN];
 	struct ctl_sums s;
-	uint64_t dropped = 0;
+	uint64_t dropped[2] = { 0, 0 };   /* by enum dpb_drop_dir */
 	bool up;
 	struct dpb_mac addr;
 	unsigned int mtu;
@@ -300,15 +300,16 @@ static void iface_files(struct dpb_ctl *c, struct ctl_status *st, int i, bool st
 	if (!stats)
 		return;
 	ctl_sums_of(c, i, &s);
+	/* As Linux: a frame lost on its way out (no member, link down, queue
+	 * full) is tx_dropped of the interface it was to leave by. */
 	for (unsigned int r = 0; r < DPB_DROP_COUNT; r++)
-		dropped += s.drops[r];
-	/* dpbond's drops are not split by direction: all are counted as received. */
+		dropped[dpb_drop_reason_dir(r) == DPB_DROP_DIR_TX] += s.drops[r];
 	IF("statistics/rx_packets", false, "%lu\n", (unsigned long)s.rx_pkts);
 	IF("statistics/tx_packets", false, "%lu\n", (unsigned long)s.tx_pkts);
 	IF("statistics/rx_bytes", false, "%lu\n", (unsigned long)s.rx_bytes);
 	IF("statistics/tx_bytes", false, "%lu\n", (unsigned long)s.tx_bytes);
-	IF("statistics/rx_dropped", false, "%lu\n", (unsigned long)dropped);
-	IF("statistics/tx_dropped", false, "%u\n", 0);
+	IF("statistics/rx_dropped", false, "%lu\n", (unsigned long)dropped[DPB_DROP_DIR_RX]);
+	IF("statistics/tx_dropped", false, "%lu\n", (unsigned long)dropped[DPB_DROP_DIR_TX]);
 #undef IF
 }
 

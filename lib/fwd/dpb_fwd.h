@@ -40,39 +40,49 @@
 #define DPB_FWD_NO_IFACE UINT16_MAX
 #define DPB_FWD_TLB_BUCKETS 256   /* = DPB_BOND_TLB_BUCKETS */
 
-/** Why a frame was not forwarded: id, name shown, what it means. */
+/**
+ * Why a frame was not forwarded: id, name shown, the side it is counted on
+ * (RX: the interface it came in on, Linux's rx_dropped; TX: the interface it
+ * was to leave by, Linux's tx_dropped), what it means. no-mbuf is counted
+ * on whichever interface needed the copy, but under RX.
+ */
 #define DPB_DROP_REASONS(X)                                                        \
-	X(RX_LINK_DOWN, "rx-link-down", "received on a port whose cable is pulled")   \
-	X(RX_INACTIVE_SLAVE, "rx-inactive-slave", "received on a bond member that does not receive (backup)") \
-	X(RX_NO_BRIDGE, "rx-no-bridge", "received on a port that is in no bridge")   \
-	X(RX_RUNT, "rx-runt", "shorter than an Ethernet header")                     \
-	X(RX_SPLIT_HEADER, "rx-split-header", "its Ethernet header and VLAN tag do not lie in its first segment") \
-	X(RX_BAD_SOURCE, "rx-bad-source", "source MAC is multicast or zero")         \
-	X(LINK_LOCAL, "link-local", "to an IEEE 802.1D reserved group address but STP's (not bridged)") \
-	X(SAME_PORT, "same-port", "destination is on the port it came in on")        \
-	X(NO_OTHER_PORT, "no-other-port", "flooded on a bridge with no other port")  \
-	X(VLAN_FILTERED, "vlan-filtered", "its VLAN (or no tag, without a pvid) is not allowed on the port") \
-	X(NO_MBUF, "no-mbuf", "no mbuf for a copy of a shared frame whose VLAN tag must be pushed or taken off") \
-	X(TX_NO_SLAVE, "tx-no-slave", "bond has no member that transmits")           \
-	X(TX_LINK_DOWN, "tx-link-down", "sent to a port whose cable is pulled")      \
-	X(TX_FULL, "tx-full", "the device did not take it: its transmit queue full, or it refused the frame (a TAP set down from the kernel side)") \
-	X(TX_CHAINED, "tx-chained", "a frame in several segments, to a device that sends only one") \
-	X(TX_MTU, "tx-mtu", "longer than the egress port's MTU allows (its Ethernet header, and a VLAN tag if it has one, besides)") \
-	X(PUNT_FULL, "punt-full", "slow-protocol frame lost: the control lcore's ring was full") \
-	X(SLOW_MALFORMED, "slow-malformed", "a LACPDU or Marker PDU to an 802.3ad member that does not decode (its length, version or TLVs)") \
-	X(SLOW_UNKNOWN, "slow-unknown", "a slow-protocol frame to an 802.3ad member that is neither LACP nor Marker (OAM, ESMC, ...)")
+	X(RX_LINK_DOWN, "rx-link-down", RX, "received on a port whose cable is pulled")   \
+	X(RX_INACTIVE_SLAVE, "rx-inactive-slave", RX, "received on a bond member that does not receive (backup)") \
+	X(RX_NO_BRIDGE, "rx-no-bridge", RX, "received on a port that is in no bridge")   \
+	X(RX_RUNT, "rx-runt", RX, "shorter than an Ethernet header")                     \
+	X(RX_SPLIT_HEADER, "rx-split-header", RX, "its Ethernet header and VLAN tag do not lie in its first segment") \
+	X(RX_BAD_SOURCE, "rx-bad-source", RX, "source MAC is multicast or zero")         \
+	X(LINK_LOCAL, "link-local", RX, "to an IEEE 802.1D reserved group address but STP's (not bridged)") \
+	X(SAME_PORT, "same-port", RX, "destination is on the port it came in on")        \
+	X(NO_OTHER_PORT, "no-other-port", RX, "flooded on a bridge with no other port")  \
+	X(VLAN_FILTERED, "vlan-filtered", RX, "its VLAN (or no tag, without a pvid) is not allowed on the port") \
+	X(NO_MBUF, "no-mbuf", RX, "no mbuf for a copy of a shared frame whose VLAN tag must be pushed or taken off") \
+	X(TX_NO_SLAVE, "tx-no-slave", TX, "bond has no member that transmits")           \
+	X(TX_LINK_DOWN, "tx-link-down", TX, "sent to a port whose cable is pulled")      \
+	X(TX_FULL, "tx-full", TX, "the device did not take it: its transmit queue full, or it refused the frame (a TAP set down from the kernel side)") \
+	X(TX_CHAINED, "tx-chained", TX, "a frame in several segments, to a device that sends only one") \
+	X(TX_MTU, "tx-mtu", TX, "longer than the egress port's MTU allows (its Ethernet header, and a VLAN tag if it has one, besides)") \
+	X(PUNT_FULL, "punt-full", RX, "slow-protocol frame lost: the control lcore's ring was full") \
+	X(SLOW_MALFORMED, "slow-malformed", RX, "a LACPDU or Marker PDU to an 802.3ad member that does not decode (its length, version or TLVs)") \
+	X(SLOW_UNKNOWN, "slow-unknown", RX, "a slow-protocol frame to an 802.3ad member that is neither LACP nor Marker (OAM, ESMC, ...)")
 
 enum dpb_drop_reason {
-#define X(id, name, desc) DPB_DROP_##id,
+#define X(id, name, dir, desc) DPB_DROP_##id,
 	DPB_DROP_REASONS(X)
 #undef X
 	DPB_DROP_COUNT
 };
 
+/** Which counter of Linux's a drop reason adds to. */
+enum dpb_drop_dir { DPB_DROP_DIR_RX, DPB_DROP_DIR_TX };
+
 /** Name of a drop reason ("rx-inactive-slave"). */
 const char *dpb_drop_reason_name(enum dpb_drop_reason r);
 /** One-line meaning of a drop reason. */
 const char *dpb_drop_reason_desc(enum dpb_drop_reason r);
+/** Whether reason @p r drops a frame received (rx_dropped) or being sent (tx_dropped). Any thread. */
+enum dpb_drop_dir dpb_drop_reason_dir(enum dpb_drop_reason r);
 
 /** A worker's counters for one interface (port or bond). One writer: the worker. */
 struct dpb_if_counters {

@@ -16,13 +16,19 @@
 #include "fwd_priv.h"
 
 static const char *const drop_names[] = {
-#define X(id, name, desc) [DPB_DROP_##id] = name,
+#define X(id, name, dir, desc) [DPB_DROP_##id] = name,
 	DPB_DROP_REASONS(X)
 #undef X
 };
 
 static const char *const drop_descs[] = {
-#define X(id, name, desc) [DPB_DROP_##id] = desc,
+#define X(id, name, dir, desc) [DPB_DROP_##id] = desc,
+	DPB_DROP_REASONS(X)
+#undef X
+};
+
+static const enum dpb_drop_dir drop_dirs[] = {
+#define X(id, name, dir, desc) [DPB_DROP_##id] = DPB_DROP_DIR_##dir,
 	DPB_DROP_REASONS(X)
 #undef X
 };
@@ -35,6 +41,11 @@ const char *dpb_drop_reason_name(enum dpb_drop_reason r)
 const char *dpb_drop_reason_desc(enum dpb_drop_reason r)
 {
 	return (unsigned int)r < DPB_DROP_COUNT ? drop_descs[r] : "unknown";
+}
+
+enum dpb_drop_dir dpb_drop_reason_dir(enum dpb_drop_reason r)
+{
+	return (unsigned int)r < DPB_DROP_COUNT ? drop_dirs[r] : DPB_DROP_DIR_RX;
 }
 
 /* A device that sends one segment per frame: its chained frames are dropped. */
