@@ -117,18 +117,20 @@ pid_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 # needs is another process's: the machine is shared); dpbond_cpu: the share
 # of a CPU dpbond had (its lcore should have a whole one).
 run() {
-	local r=$DP_R rev="" j gbit retr b0 t0 b1 t1 p0=0 p1=0 extra=""
+	local r=$DP_R rev="" j gbit retr b0 t0 b1 t1 p0=0 p1=0 w0 w1 extra=""
 	[ "$1" = linux ] && r=$LB_R
 	[ "$3" = from-host ] && rev=-R
 	j="$T/iperf3-$1-$2-$3-$4.json"
 	read -r b0 t0 < <(cpu_ticks)
 	[ "$1" = dpbond ] && p0=$(pid_ticks "$DPB_PID")
+	w0=$(date +%s%N)
 	ip netns exec "$r" iperf3 -c 198.51.100.1 -B 198.51.100.2 -t "$SECS" -A "$IPERF_CPU" $rev -J > "$j" ||
 		fail "iperf3 $1 MTU $2 $3 failed: $(jq -r '.error // empty' "$j" 2>/dev/null)"
 	read -r b1 t1 < <(cpu_ticks)
+	w1=$(date +%s%N)
 	if [ "$1" = dpbond ]; then
 		p1=$(pid_ticks "$DPB_PID")
-		extra=" dpbond_cpu=$(awk -v p=$((p1 - p0)) -v t=$((t1 - t0)) -v n="$(nproc)" 'BEGIN { printf "%.2f", p * n / t }')"
+		extra=" dpbond_cpu=$(awk -v p=$((p1 - p0)) -v w=$((w1 - w0)) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", p / hz / (w / 1e9) }')"
 	fi
 	gbit=$(jq -r '.end.sum_received.bits_per_second / 1e9 | . * 1000 | round / 1000' "$j")
 	retr=$(jq -r '.end.sum_sent.retransmits' "$j")
@@ -175,6 +177,8 @@ answer "show port stats all json" | jq -c '.[] | select(.name == "eth0" or .name
 	{name, rx_packets, tx_packets, rx_missed, rx_errors, rx_nombuf, tx_errors, dropped}' | sed 's/^/dpbond port: /'
 echo "dpbond drops: $(answer "show drops json" | jq -c .)"
 echo "dpbond workers: $(answer "show workers json" | jq -c .)"
+echo "dpbond threads, CPU seconds: $(for t in /proc/"$DPB_PID"/task/*; do
+	printf '%s=%s ' "$(tr ' ' _ < "$t/comm")" "$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "$t/stat")"; done)"
 read -r dp0_rx1 dp0_tx1 < <(kernel_drops "$NS" dpbm0)
 read -r vm_rx1 vm_tx1 < <(kernel_drops "$NS" vmbr0)
 echo "kernel drops over the runs: dpbm0 (eth0's TAP) rx $((dp0_rx1 - dp0_rx0)) tx $((dp0_tx1 - dp0_tx0)), vmbr0 (host port TAP) rx $((vm_rx1 - vm_rx0)) tx $((vm_tx1 - vm_tx0))"
