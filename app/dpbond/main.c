@@ -47,7 +47,7 @@ struct app_opts {
 	const char *status_dir;        /* --status-dir: /proc/net/bonding and sysfs files */
 	const char *prom_file;         /* --prom-file: node exporter textfile */
 	bool test_clock;               /* --test-clock: `time warp` may move the clock */
-	unsigned int mbufs;            /* --mbufs: the pool's size; 0: enough for every port */
+	unsigned int mbufs;            /* --mbufs: each NUMA node's pool's size; 0: enough for its ports */
 	unsigned int n_ports;
 	struct dpb_cfg_port_arg ports[MAX_PORT_ARGS];
 };
@@ -68,7 +68,7 @@ static void usage(FILE *out, const char *prog)
 		"  --status-dir DIR      keep DIR/proc/net/bonding/BOND and DIR/sys/class/net/... as Linux's\n"
 		"  --prom-file FILE      keep FILE for node exporter's textfile collector\n"
 		"  --test-clock          let the console's `time warp` move the clock (tests only)\n"
-		"  --mbufs N             the mbuf pool's size (default: enough for every port's queues)\n"
+		"  --mbufs N             each NUMA node's mbuf pool's size (default: enough for its ports' queues)\n"
 		"  --check               validate the configuration and the host, print the model, exit\n"
 		"  -v, --version         print the version\n",
 		prog, prog);

@@ -223,6 +223,7 @@ static void show_ctl_cb(void *parsed, struct cmdline *cl, void *data)
 	dpb_strbuf_init(&sb);
 	cli_sock_show(&sb);
 	dpb_ctl_show_status(cli.ctl, &sb);
+	dpb_ctl_show_pools(cli.ctl, &sb);
 	cli_reply(cl, 0, &sb);
 }
 
@@ -233,7 +234,7 @@ static cmdline_parse_token_string_t t_show_ctl_ctl =
 
 static cmdline_parse_inst_t cmd_show_ctl = {
 	.f = show_ctl_cb,
-	.help_str = "show ctl: the control socket and its clients",
+	.help_str = "show ctl: the control socket and its clients, the mbuf pools (one per NUMA node) and the workers",
 	.tokens = { (void *)&t_show_ctl_show, (void *)&t_show_ctl_ctl, NULL },
 };
 

@@ -16,7 +16,6 @@
 #include "ctl_status.h"
 #include "dpb_host.h"
 
-#define MBUF_CACHE 256
 #define LEARN_RING_SIZE 4096
 
 /* ethN without a device of its own is the Nth port EAL probed. */
@@ -183,31 +182,27 @@ int ctl_attach_port(struct dpb_ctl *c, int iface)
 	return 0;
 }
 
-static int create_pool(struct dpb_ctl *c)
-{
-	unsigned int n = 4096;
-
-	for (unsigned int i = 0; i < c->n_ports; i++)
-		n += ctl_port_mbufs(c, false);
-	/* VM ports added at run time. */
-	n += 8 * ctl_port_mbufs(c, true);
-	n += c->n_pollers * MBUF_CACHE * 2;
-	/* --mbufs: a size of the operator's (or a test's that runs it dry). */
-	if (c->file.n_mbufs)
-		n = c->file.n_mbufs;
-	c->pool = rte_pktmbuf_pool_create("dpb_mbufs", n, n / 8 < MBUF_CACHE ? n / 8 : MBUF_CACHE, 0,
-					  RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
-	if (c->pool == NULL) {
-		DPB_LOG(ERR, CTL, "cannot create a pool of %u mbufs: %s", n,
-			rte_strerror(rte_errno));
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-static int create_workers(struct dpb_ctl *c)
+/* The pollers' lcores, and the nodes of theirs and of the main lcore (c->numa). */
+static void place_pollers(struct dpb_ctl *c, unsigned int *lcores)
 {
 	unsigned int lcore, k = 0;
+
+	if (c->n_workers) {
+		RTE_LCORE_FOREACH_WORKER(lcore)
+			lcores[k++] = lcore;
+	} else {
+		lcores[0] = rte_get_main_lcore();
+	}
+	c->numa.main_node = (int)rte_lcore_to_socket_id(rte_get_main_lcore());
+	c->numa.n_workers = c->n_pollers;
+	for (unsigned int i = 0; i < c->n_pollers; i++)
+		c->numa.worker_node[i] = (int)rte_lcore_to_socket_id(lcores[i]);
+}
+
+/* The pollers, each in memory of its own node where it has some. */
+static int create_workers(struct dpb_ctl *c)
+{
+	unsigned int lcores[DPB_FWD_MAX_WORKERS];
 
 	c->n_pollers = c->n_workers ? c->n_workers : 1;
 	if (c->n_pollers > DPB_FWD_MAX_WORKERS) {
@@ -215,6 +210,7 @@ static int create_workers(struct dpb_ctl *c)
 			DPB_FWD_MAX_WORKERS);
 		return -EINVAL;
 	}
+	place_pollers(c, lcores);
 	if (c->n_workers) {
 		size_t sz = rte_rcu_qsbr_get_memsize(c->n_workers);
 
@@ -223,12 +219,18 @@ static int create_workers(struct dpb_ctl *c)
 			return -ENOMEM;
 	}
 	for (unsigned int i = 0; i < c->n_pollers; i++) {
-		struct dpb_worker *w = rte_zmalloc("dpb_worker", sizeof(*w), RTE_CACHE_LINE_SIZE);
+		int node = c->numa.worker_node[i];
+		struct dpb_worker *w = rte_zmalloc_socket("dpb_worker", sizeof(*w),
+							  RTE_CACHE_LINE_SIZE, node);
 		char name[32];
 
 		if (w == NULL)
+			w = rte_zmalloc("dpb_worker", sizeof(*w), RTE_CACHE_LINE_SIZE);
+		if (w == NULL)
 			return -ENOMEM;
+		c->workers[i] = w;
 		w->idx = i;
+		w->lcore_id = lcores[i];
 		w->qsbr = c->qsbr;
 		w->snapshot = &c->snap;
 		atomic_init(&w->quit, false);
@@ -251,13 +253,6 @@ static int create_workers(struct dpb_ctl *c)
 			if (w->inject_ring == NULL || w->announce_ring == NULL)
 				return -ENOMEM;
 		}
-		c->workers[i] = w;
-	}
-	if (c->n_workers) {
-		RTE_LCORE_FOREACH_WORKER(lcore)
-			c->workers[k++]->lcore_id = lcore;
-	} else {
-		c->workers[0]->lcore_id = rte_get_main_lcore();
 	}
 	return 0;
 }
@@ -453,10 +448,8 @@ struct dpb_ctl *dpb_ctl_create(const struct dpb_cfg *cfg)
 		DPB_LOG(NOTICE, CTL, "the host ports of a previous dpbond are there: taking over, without running the up hooks again");
 	else
 		ctl_run_hooks(c, DPB_HOOK_PRE_UP);
-	if (create_workers(c) < 0 || attach_ports(c) < 0 || create_pool(c) < 0)
+	if (create_workers(c) < 0 || attach_ports(c) < 0 || ctl_pools_create(c) < 0)
 		goto fail;
-	for (unsigned int i = 0; i < c->n_pollers; i++)
-		c->workers[i]->pool = c->pool;
 	for (unsigned int i = 0; i < c->n_ports; i++)
 		if (ctl_port_up(c, &c->ports[i]) < 0)
 			goto fail;
@@ -556,23 +549,8 @@ int dpb_ctl_destroy(struct dpb_ctl *c)
 		while (w && w->announce_ring && rte_ring_dequeue(w->announce_ring, (void **)&m) == 0)
 			rte_pktmbuf_free(m);
 	}
-	if (c->pool) {
-		unsigned int avail, lcore;
-
-		/* Every lcore has stopped: what their caches hold goes back to
-		 * the pool's driver now, so that it sees every mbuf once. */
-		RTE_LCORE_FOREACH(lcore)
-			rte_mempool_cache_flush(rte_mempool_default_cache(c->pool, lcore), c->pool);
-		avail = rte_mempool_avail_count(c->pool);
-
-		DPB_LOG(INFO, CTL, "mbufs: %u of %u back in the pool", avail, c->pool->size);
-		if (avail != c->pool->size) {
-			DPB_LOG(ERR, CTL, "error: %u mbufs were not returned to the pool",
-				c->pool->size - avail);
-			rc = -EIO;
-		}
-		rte_mempool_free(c->pool);
-	}
+	if (ctl_pools_free(c) < 0)
+		rc = -EIO;
 	for (unsigned int i = 0; i < c->n_bonds; i++) {
 		dpb_lacp_destroy(c->bonds[i].lacp);
 		free(c->bonds[i].rlb);

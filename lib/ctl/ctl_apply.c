@@ -81,10 +81,12 @@ static int open_ports(struct dpb_ctl *c, struct apply *a, struct dpb_strbuf *out
 	return 0;
 }
 
-/* The pool was sized at start: the new ports' queues must fit in what it has free. */
+/* The pools were sized at start: the new ports' queues must fit in what each
+ * has free (a new port's node is known once it is probed: any may take it). */
 static int check_mbufs(const struct dpb_ctl *c, const struct dpb_cfg *next, struct dpb_strbuf *out)
 {
-	unsigned int need = 0, avail = rte_mempool_avail_count(c->pool);
+	const char *pool = "";
+	unsigned int need = 0, avail = ctl_pools_min_avail(c, &pool);
 
 	for (unsigned int i = 0; i < next->n_ifaces; i++) {
 		const struct dpb_cfg_iface *f = &next->ifaces[i];
@@ -96,8 +98,8 @@ static int check_mbufs(const struct dpb_ctl *c, const struct dpb_cfg *next, stru
 	}
 	if (need + RELOAD_MBUF_RESERVE <= avail)
 		return 0;
-	dpb_strbuf_printf(out, "error: the new ports need about %u mbufs and the pool has %u free (sized when dpbond started): restart dpbond to take them, or give --mbufs\n",
-			  need, avail);
+	dpb_strbuf_printf(out, "error: the new ports need about %u mbufs and pool %s has %u free (sized when dpbond started): restart dpbond to take them, or give --mbufs\n",
+			  need, pool, avail);
 	return -ENOBUFS;
 }
 

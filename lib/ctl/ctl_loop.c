@@ -141,29 +141,6 @@ static void fill_bridge(const struct dpb_ctl *c, const struct ctl_bridge *cbr,
 	}
 }
 
-/* Spreads every (port, rx queue) of the running ports over the pollers. */
-static void assign_queues(const struct dpb_ctl *c, struct dpb_fwd_snapshot *s)
-{
-	unsigned int k = 0;
-
-	for (unsigned int i = 0; i < c->n_ifs; i++) {
-		const struct dpb_port *p;
-
-		if (c->ifs[i].port < 0)
-			continue;
-		p = &c->ports[c->ifs[i].port];
-		for (uint16_t q = 0; p->started && q < p->n_rxq; q++) {
-			unsigned int w = k++ % c->n_pollers;
-
-			if (s->n_rxq[w] == DPB_FWD_MAX_RXQ)
-				continue;
-			s->rxq[w][s->n_rxq[w]].port_id = p->port_id;
-			s->rxq[w][s->n_rxq[w]].queue = q;
-			s->n_rxq[w]++;
-		}
-	}
-}
-
 static struct dpb_fwd_snapshot *build_snapshot(struct dpb_ctl *c)
 {
 	struct dpb_fwd_snapshot *s = calloc(1, sizeof(*s));
@@ -218,7 +195,7 @@ static struct dpb_fwd_snapshot *build_snapshot(struct dpb_ctl *c)
 	}
 	for (unsigned int i = 0; i < c->n_bridges; i++)
 		fill_bridge(c, &c->bridges[i], &s->bridges[i], s);
-	assign_queues(c, s);
+	ctl_numa_assign_queues(c, s);
 	return s;
 }
 

@@ -13,6 +13,7 @@
 #include "dpb_fwd.h"
 #include "dpb_lacp.h"
 #include "dpb_log.h"
+#include "dpb_numa.h"
 #include "dpb_port.h"
 #include "dpb_rlb.h"
 
@@ -119,7 +120,9 @@ struct dpb_ctl {
 	struct ctl_bond bonds[DPB_FWD_MAX_BONDS];
 	unsigned int n_bridges;
 	struct ctl_bridge bridges[DPB_FWD_MAX_BRIDGES];
-	struct rte_mempool *pool;
+	struct rte_mempool *pool;               /* the main lcore's node's: control frames, VM ports */
+	struct rte_mempool *pools[DPB_NUMA_MAX_NODES]; /* by NUMA node; NULL: none there */
+	struct dpb_numa_layout numa;            /* the main lcore's and each poller's node */
 	unsigned int n_workers;                 /* worker lcores; 0: main forwards */
 	struct dpb_worker *workers[RTE_MAX_LCORE];
 	unsigned int n_pollers;                 /* workers, or 1 (the main lcore) */
@@ -209,6 +212,26 @@ int ctl_bridge_build(struct dpb_ctl *c, struct ctl_bridge *br, int iface);
 /* Each device @cfg puts in a bond or bridge has one; else `file:line: error:` in @out
  * (NULL: the log). @return 0 or -ENODEV. */
 int ctl_check_devices(const struct dpb_cfg *cfg, struct dpb_strbuf *out);
+
+/* ctl_numa.c: the mbuf pools, one per NUMA node, and the rx queues to workers of their node. */
+/* The node port @p's frames live on (the main lcore's for a virtual device). */
+int ctl_port_node(const struct dpb_ctl *c, const struct dpb_port *p);
+/* The pool port @p's rx queues fill from: its node's, else (a node that had
+ * no pool at start) the main lcore's. */
+struct rte_mempool *ctl_port_pool(const struct dpb_ctl *c, const struct dpb_port *p);
+/* The pools for the attached ports and the workers (c->numa), each sized by
+ * what it feeds or by --mbufs (each pool that many); c->pool and each
+ * worker's pool set. @return 0, -EINVAL or -ENOMEM (logged). */
+int ctl_pools_create(struct dpb_ctl *c);
+/* Port @p's node has no worker lcore: a warning, once per port. */
+void ctl_numa_check_port(const struct dpb_ctl *c, struct dpb_port *p);
+/* Every rx queue of the running ports to a poller of its port's node (lib/numa). */
+void ctl_numa_assign_queues(const struct dpb_ctl *c, struct dpb_fwd_snapshot *s);
+/* After every lcore stopped: the caches flushed, each pool checked full and
+ * freed, the sum logged. @return 0, or -EIO when mbufs are missing. */
+int ctl_pools_free(struct dpb_ctl *c);
+/* The free mbufs of the emptiest pool, its name in @name (unset when no pool). */
+unsigned int ctl_pools_min_avail(const struct dpb_ctl *c, const char **name);
 
 /* ctl_vm.c */
 /* VM port @iface's devargs, in @buf: its vhost-user socket under the run

@@ -73,11 +73,13 @@ void ctl_vm_devargs(struct dpb_ctl *c, int iface, char *buf, size_t len)
 int ctl_port_up(struct dpb_ctl *c, struct dpb_port *p)
 {
 	int iface = ctl_find_name(c, p->name);
-	int rc = dpb_port_configure(p, (uint16_t)c->n_pollers, c->pool,
+	int rc = dpb_port_configure(p, (uint16_t)c->n_pollers, ctl_port_pool(c, p),
 				    iface >= 0 ? c->ifs[iface].mtu : 0);
 
 	if (rc == 0)
 		rc = dpb_port_start(p);
+	if (rc == 0)
+		ctl_numa_check_port(c, p);
 	if (rc == 0)
 		ctl_kernel_mtu(p);
 	if (rc == 0 && iface >= 0 && c->ifs[iface].vhost && !c->ifs[iface].vhost_client) {

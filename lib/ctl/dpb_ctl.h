@@ -64,6 +64,13 @@ bool dpb_ctl_status_info(const struct dpb_ctl *c, const char **dir, const char *
 void dpb_ctl_show_status(const struct dpb_ctl *c, struct dpb_strbuf *out);
 
 /**
+ * The mbuf pools, one per NUMA node (`pool dpb_mbufs_s0: NUMA node 0, N
+ * mbufs, M free`), and each worker's lcore, node and rx queues, for `show
+ * ctl`. Main lcore.
+ */
+void dpb_ctl_show_pools(const struct dpb_ctl *c, struct dpb_strbuf *out);
+
+/**
  * Whether @p dir can take the status tree (created if missing). For a
  * refusal before anything starts. @return 0, or -errno with why in @p err.
  */

@@ -28,6 +28,7 @@ struct dpb_port {
 	char name[DPB_NAME_LEN];          /**< interface name from the config */
 	char devargs[DPB_CFG_DEVARGS_LEN];/**< how it was found ("" = EAL probed it) */
 	uint16_t port_id;
+	int socket;                       /**< its device's NUMA node; SOCKET_ID_ANY (-1): a virtual one */
 	bool probed_here;                 /**< we called rte_dev_probe: detach at exit */
 	bool configured;
 	bool started;
@@ -40,6 +41,7 @@ struct dpb_port {
 	unsigned int mtu;                 /**< what dpbond runs it with (set on the device where it can be) */
 	unsigned int peer_mtu;            /**< a VM's negotiated MTU (VIRTIO_NET_F_MTU); 0: none */
 	bool mtu_warned;                  /**< the device's limits were said once */
+	bool numa_warned;                 /**< no worker on its node: said once */
 	bool slow_steered;                /**< rte_flow puts ethertype 0x8809 on slow_rxq */
 	uint16_t slow_rxq;                /**< the control lcore's rx queue, when steered */
 	uint16_t slow_txq;                /**< and its tx queue */

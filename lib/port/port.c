@@ -62,6 +62,7 @@ int dpb_port_attach(struct dpb_port *p, const char *name, const char *devargs, i
 		return -ENODEV;
 	}
 	p->port_id = pid;
+	p->socket = rte_eth_dev_socket_id(pid);
 	rte_eth_macaddr_get(pid, &p->perm_addr);
 	atomic_init(&p->cable_out, false);
 	return 0;

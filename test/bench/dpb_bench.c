@@ -148,6 +148,14 @@ static void fill_frame(struct rte_mempool *mp, void *arg, void *obj, unsigned in
 	memcpy((uint8_t *)m->buf_addr + RTE_PKTMBUF_HEADROOM, frame, sizeof(frame));
 }
 
+/* dpbond's pools, one per NUMA node (dpb_mbufs_s0, ...): every mbuf filled. */
+static void fill_dpbond_pool(struct rte_mempool *mp, void *arg)
+{
+	(void)arg;
+	if (strncmp(mp->name, "dpb_mbufs_s", 11) == 0)
+		rte_mempool_obj_iter(mp, fill_frame, NULL);
+}
+
 static const struct {
 	const char *name;       /* dpbond's mode name */
 	uint8_t dpdk_mode;      /* DPDK's BONDING_MODE_* */
@@ -214,7 +222,7 @@ static struct dpb_ctl *dpbond(bool vlan)
 	ctl = dpb_ctl_create(&cfg);
 	if (ctl == NULL)
 		exit(1);
-	rte_mempool_obj_iter(rte_mempool_lookup("dpb_mbufs"), fill_frame, NULL);
+	rte_mempool_walk(fill_dpbond_pool, NULL);
 	return ctl;
 }
 

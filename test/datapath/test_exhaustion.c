@@ -25,6 +25,7 @@
 
 #include <rte_eth_ring.h>
 #include <rte_ethdev.h>
+#include <rte_lcore.h>
 #include <rte_mbuf.h>
 #include <rte_memcpy.h>
 #include <rte_ring.h>
@@ -88,6 +89,29 @@ static unsigned long drops(const char *iface, const char *reason)
 		n = strtoul(p + strlen(key), NULL, 10);
 	dpb_strbuf_free(&sb);
 	return n;
+}
+
+/* One pool on the node of the ports (net_ring's, made on node 0) and of the
+ * main lcore, which forwards (-l 0): --mbufs' size, all four rx queues its. */
+static void test_pool_per_node(void **state)
+{
+	const struct rte_mempool *mp = rte_mempool_lookup("dpb_mbufs_s0");
+	struct dpb_strbuf sb;
+	char want[160];
+
+	(void)state;
+	assert_int_equal(rte_lcore_to_socket_id(rte_get_main_lcore()), 0);
+	assert_non_null(mp);
+	assert_int_equal(mp->size, POOL);
+	assert_null(rte_mempool_lookup("dpb_mbufs_s1"));
+	dpb_strbuf_init(&sb);
+	dpb_ctl_show_pools(ctl, &sb);
+	snprintf(want, sizeof(want), "pool dpb_mbufs_s0: NUMA node 0, %u mbufs, ", POOL);
+	assert_non_null(strstr(dpb_strbuf_str(&sb), want));
+	snprintf(want, sizeof(want), "\nworker 0: lcore %u, NUMA node 0, 4 rx queues\n",
+		 rte_get_main_lcore());
+	assert_non_null(strstr(dpb_strbuf_str(&sb), want));
+	dpb_strbuf_free(&sb);
 }
 
 static void test_run_dry(void **state)
@@ -173,6 +197,7 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pool_per_node),
 		cmocka_unit_test(test_run_dry),
 		cmocka_unit_test(test_recovers),
 		cmocka_unit_test(test_every_mbuf_back),

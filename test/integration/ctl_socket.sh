@@ -93,6 +93,10 @@ sleep 5.5
 grep -q "^control socket $SOCK: 1 client, [0-9]* accepted, [0-9]* closed, 2 dropped" "$T/f" ||
 	fail "show ctl: $(cat "$T/f")"
 ok "the stalled client and the endless line were dropped; dpbond answers on: $(cat "$T/f")"
+grep -q '^pool dpb_mbufs_s[0-9]*: NUMA node [0-9]*, [1-9][0-9]* mbufs, [0-9]* free$' "$T/f" &&
+	grep -q '^worker 0: lcore [0-9]*, NUMA node [0-9]*, [0-9]* rx queues$' "$T/f" ||
+	fail "show ctl: no pool or worker line: $(cat "$T/f")"
+ok "show ctl: the pools and the workers: $(grep -c '^pool ' "$T/f") pool(s), $(grep -c '^worker ' "$T/f") worker(s)"
 grep -qx "a command line over 1023 bytes: dropped" "$T/endless" ||
 	fail "the endless line's client was told: $(head -c 200 "$T/endless")"
 printf 'echo a\0b\n' | nc -U -q 1 "$SOCK" > "$T/nul" 2>&1 || true
