@@ -126,14 +126,21 @@ static void drop(struct sock_client *c, bool misbehaved)
 		sock.closed++;
 }
 
-/* A refusal, framed as an answer, sent once without waiting (the client is going). */
+/*
+ * A refusal, framed as an answer, sent once without waiting (the client is
+ * going). What the client sent and dpbond did not read is read away first
+ * (up to 64 KiB, never waiting): a unix socket closed with unread data
+ * resets its peer, whose read may then lose the refusal.
+ */
 static void refuse(int fd, const char *why)
 {
-	char msg[160];
+	char msg[160], sink[4096];
 	int n = snprintf(msg, sizeof(msg), "1 %zu\n%s\n", strlen(why) + 1, why);
 
 	if (n > 0)
 		(void)!send(fd, msg, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL);
+	for (int i = 0; i < 16 && recv(fd, sink, sizeof(sink), MSG_DONTWAIT) > 0; i++)
+		;
 }
 
 /* Runs one command line; its answer, framed, goes to @c's buffer. */
