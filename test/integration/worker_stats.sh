@@ -35,6 +35,9 @@ text_of() {
 }
 stats() { "$CTL" --socket "$SOCK" show worker stats > "$T/$1.txt" &&
 	  "$CTL" --socket "$SOCK" show worker stats json > "$T/$1.json"; }
+# $1 / $2 in hundredths, rounded half up, in integers (printf's %.2f rounds
+# the binary value: 2948.915 would be 2948.91)
+hundredths() { local x=$(( ($1 * 200 + $2) / ($2 * 2) )); printf '%d.%02d' $(( x / 100 )) $(( x % 100 )); }
 # true when $1 <= $2 as numbers (the JSON prints 25.0 for the text's 25.00)
 le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 <= b + 0) }'; }
 
@@ -72,8 +75,8 @@ run() {
 	[ "$busy" -gt 0 ] && [ "$idle" -gt 0 ] || fail "-l $lcores: busy $busy, idle $idle: $(cat "$T/b.txt")"
 	le 1 "$ppb" && le "$ppb" 32 || fail "-l $lcores: $ppb packets per burst"
 	# packets per burst and cycles per packet are the counters' quotients, in hundredths
-	[ "$ppb" = "$(awk -v r=$N -v b="$(text_of "$T/b.txt" $w "rx bursts")" 'BEGIN { printf "%.2f", r / b }')" ] &&
-		[ "$(text_of "$T/b.txt" $w "cycles per packet")" = "$(awk -v c="$busy" -v r=$N 'BEGIN { printf "%.2f", c / r }')" ] ||
+	[ "$ppb" = "$(hundredths $N "$(text_of "$T/b.txt" $w "rx bursts")")" ] &&
+		[ "$(text_of "$T/b.txt" $w "cycles per packet")" = "$(hundredths "$busy" $N)" ] ||
 		fail "-l $lcores: derived figures: $(cat "$T/b.txt")"
 	[ "$(text_of "$T/b.txt" $w "tx packets")" -ge $N ] || fail "-l $lcores: tx: $(cat "$T/b.txt")"
 	ok "-l $lcores: busy cycles $busy, idle cycles $idle, $ppb frames a burst (rx bursts' quotient), cycles per packet busy / rx"
