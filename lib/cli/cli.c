@@ -77,7 +77,8 @@ static bool turn(void)
 int cli_ctx_build(void)
 {
 	cmdline_parse_inst_t **lists[] = {
-		cli_json_cmds, cli_bond_cmds, cli_port_cmds, cli_bridge_cmds, cli_misc_cmds,
+		cli_json_cmds, cli_bond_cmds, cli_port_cmds, cli_worker_cmds, cli_bridge_cmds,
+		cli_misc_cmds,
 	};
 	size_t n = 0, k = 0;
 

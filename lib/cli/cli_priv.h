@@ -52,6 +52,7 @@ int cli_ctx_build(void);
 extern cmdline_parse_inst_t *cli_json_cmds[];
 extern cmdline_parse_inst_t *cli_bond_cmds[];
 extern cmdline_parse_inst_t *cli_port_cmds[];
+extern cmdline_parse_inst_t *cli_worker_cmds[];
 extern cmdline_parse_inst_t *cli_bridge_cmds[];
 extern cmdline_parse_inst_t *cli_misc_cmds[];
 

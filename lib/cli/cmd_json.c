@@ -4,6 +4,7 @@
  *   show bonding|lacp|bridge <name> json
  *   show port stats <name|number|all> json
  *   show drops|workers|ctl json
+ *   show worker stats json
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -153,6 +154,40 @@ static cmdline_parse_inst_t cmd_show_plain_json = {
 	.tokens = { (void *)&t_pj_show, (void *)&t_pj_what, (void *)&t_pj_json, NULL },
 };
 
+struct worker_json_args {
+	cmdline_fixed_string_t show;
+	cmdline_fixed_string_t worker;
+	cmdline_fixed_string_t stats;
+	cmdline_fixed_string_t json;
+};
+
+static void worker_json_cb(void *parsed, struct cmdline *cl, void *data)
+{
+	struct dpb_strbuf sb;
+
+	(void)parsed;
+	(void)data;
+	dpb_strbuf_init(&sb);
+	cli_reply(cl, dpb_ctl_show_json(cli.ctl, DPB_VIEW_WORKER_STATS, "", &sb), &sb);
+}
+
+static cmdline_parse_token_string_t t_wj_show =
+	TOKEN_STRING_INITIALIZER(struct worker_json_args, show, "show");
+static cmdline_parse_token_string_t t_wj_worker =
+	TOKEN_STRING_INITIALIZER(struct worker_json_args, worker, "worker");
+static cmdline_parse_token_string_t t_wj_stats =
+	TOKEN_STRING_INITIALIZER(struct worker_json_args, stats, "stats");
+static cmdline_parse_token_string_t t_wj_json =
+	TOKEN_STRING_INITIALIZER(struct worker_json_args, json, "json");
+
+static cmdline_parse_inst_t cmd_show_worker_json = {
+	.f = worker_json_cb,
+	.help_str = "show worker stats json: each worker's load as JSON (doc/json.md)",
+	.tokens = { (void *)&t_wj_show, (void *)&t_wj_worker, (void *)&t_wj_stats,
+		    (void *)&t_wj_json, NULL },
+};
+
 cmdline_parse_inst_t *cli_json_cmds[] = {
-	&cmd_show_named_json, &cmd_show_stats_json, &cmd_show_plain_json, NULL,
+	&cmd_show_named_json, &cmd_show_stats_json, &cmd_show_plain_json, &cmd_show_worker_json,
+	NULL,
 };

@@ -101,6 +101,43 @@ json_t *ctl_json_drops(const struct dpb_ctl *c)
 	return o;
 }
 
+/* Hundredths as a JSON number, 1234 as 12.34 (dpb_ctl_show_json prints 15 digits). */
+static json_t *x100_json(uint64_t v)
+{
+	return json_real((double)v / 100.0);
+}
+
+json_t *ctl_json_worker_load(const struct dpb_ctl *c, unsigned int w)
+{
+	const struct dpb_worker *wk = c->workers[w];
+	bool main_lcore = ctl_main_forwards(c);
+	struct dpb_load_figures f;
+	struct dpb_load l;
+
+	ctl_worker_load(c, w, &l);
+	dpb_load_figures(&l, &f);
+	return json_pack("{s:I, s:I, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:I}",
+		"worker", (json_int_t)wk->idx, "lcore", (json_int_t)wk->lcore_id,
+		"main_lcore", main_lcore, "polls", (json_int_t)l.polls,
+		"rx_packets", (json_int_t)l.rx_pkts, "tx_packets", (json_int_t)l.tx_pkts,
+		"rx_bursts", (json_int_t)l.rx_bursts, "busy_cycles", (json_int_t)l.busy_tsc,
+		"idle_cycles", (json_int_t)l.idle_tsc,
+		"control_cycles", main_lcore ? json_integer((json_int_t)l.ctl_tsc) : json_null(),
+		"busy_percent", x100_json(f.busy_pct_x100),
+		"packets_per_burst", x100_json(f.pkts_per_burst_x100),
+		"cycles_per_packet", x100_json(f.tsc_per_pkt_x100),
+		"tsc_hz", (json_int_t)c->tsc_hz);
+}
+
+json_t *ctl_json_worker_stats(const struct dpb_ctl *c)
+{
+	json_t *a = json_array();
+
+	for (unsigned int w = 0; w < c->n_pollers; w++)
+		json_array_append_new(a, ctl_json_worker_load(c, w));
+	return a;
+}
+
 json_t *ctl_json_workers(const struct dpb_ctl *c)
 {
 	json_t *a = json_array();
@@ -117,13 +154,14 @@ json_t *ctl_json_workers(const struct dpb_ctl *c)
 			for (unsigned int r = 0; r < DPB_DROP_COUNT; r++)
 				dropped += atomic_load_explicit(&k->drops[r], memory_order_relaxed);
 		}
-		json_array_append_new(a, json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+		json_array_append_new(a, json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
 			"worker", (json_int_t)wk->idx, "lcore", (json_int_t)wk->lcore_id,
 			"loops", (json_int_t)atomic_load_explicit(&wk->loops, memory_order_relaxed),
 			"rx_packets", (json_int_t)rx, "tx_packets", (json_int_t)tx,
 			"dropped", (json_int_t)dropped,
 			"learning_requests_lost",
-			(json_int_t)atomic_load_explicit(&wk->learn_ring_full, memory_order_relaxed)));
+			(json_int_t)atomic_load_explicit(&wk->learn_ring_full, memory_order_relaxed),
+			"load", ctl_json_worker_load(c, w)));
 	}
 	return a;
 }

@@ -186,6 +186,8 @@ json_t *ctl_view_json(struct dpb_ctl *c, enum dpb_ctl_view view, const char *arg
 		return ctl_json_drops(c);
 	if (view == DPB_VIEW_WORKERS)
 		return ctl_json_workers(c);
+	if (view == DPB_VIEW_WORKER_STATS)
+		return ctl_json_worker_stats(c);
 	if (view == DPB_VIEW_PORT_STATS && strcmp(arg, "all") == 0)
 		return port_stats_all(c);
 	i = view_iface(c, view, arg, err);
@@ -211,7 +213,8 @@ int dpb_ctl_show_json(struct dpb_ctl *c, enum dpb_ctl_view view, const char *arg
 
 	if (o == NULL)
 		return out->len ? -ENOENT : -ENOMEM;
-	text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	/* 15 digits: a figure in hundredths reads 12.34, not 12.339999999999999. */
+	text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 	json_decref(o);
 	if (text == NULL)
 		return -ENOMEM;

@@ -367,14 +367,30 @@ void ctl_tick(struct dpb_ctl *c)
 	ctl_status_refresh(c, now);
 }
 
+/*
+ * The main lcore forwarding itself (no worker lcores), at TSC @start: one
+ * pass, counted busy or idle as a worker's; the time since its last pass,
+ * spent on control work (ticks, the console), is counted apart.
+ */
+static void main_poll(struct dpb_ctl *c, uint64_t start)
+{
+	struct dpb_worker *w = c->workers[0];
+	uint32_t n = dpb_fwd_poll(w, atomic_load_explicit(&c->snap, memory_order_relaxed));
+	uint64_t end = rte_get_tsc_cycles();
+
+	if (c->main_poll_end)
+		c->ctl_tsc += start - c->main_poll_end;
+	dpb_fwd_account(w, n, end - start);
+	c->main_poll_end = end;
+}
+
 bool dpb_ctl_run(struct dpb_ctl *c)
 {
 	uint64_t tsc = rte_get_tsc_cycles();
 
-	if (c->n_workers == 0) {
-		dpb_fwd_poll(c->workers[0], atomic_load_explicit(&c->snap, memory_order_relaxed));
-		dpb_ctr_add(&c->workers[0]->loops, 1);
-	} else
+	if (c->n_workers == 0)
+		main_poll(c, tsc);
+	else
 		rte_delay_us_sleep(100);  /* the control lcore need not spin */
 	if (tsc < c->next_tick_tsc)
 		return false;
@@ -415,10 +431,8 @@ int dpb_ctl_warp(struct dpb_ctl *c, unsigned int ms, unsigned int step_ms, struc
 		step_ms = 1;
 	for (unsigned int done = 0; done < ms; done += step_ms) {
 		c->warp_ms += ms - done < step_ms ? ms - done : step_ms;
-		if (c->n_workers == 0) {
-			dpb_fwd_poll(c->workers[0], atomic_load_explicit(&c->snap, memory_order_relaxed));
-			dpb_ctr_add(&c->workers[0]->loops, 1);
-		}
+		if (c->n_workers == 0)
+			main_poll(c, rte_get_tsc_cycles());
 		ctl_tick(c);
 	}
 	if (out)

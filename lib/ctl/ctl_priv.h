@@ -12,6 +12,7 @@
 #include "dpb_fdb.h"
 #include "dpb_fwd.h"
 #include "dpb_lacp.h"
+#include "dpb_load.h"
 #include "dpb_log.h"
 #include "dpb_numa.h"
 #include "dpb_port.h"
@@ -133,6 +134,12 @@ struct dpb_ctl {
 	bool hooks_up;                /* up hooks ran: down hooks run at the end */
 	bool handover;                /* the exit leaves the host ports' TAPs to the next dpbond */
 	uint64_t learn_lost_base;     /* learning requests lost before `clear port stats all` */
+	/* Worker load (ctl_load.c). The main lcore forwarding itself: the TSC
+	 * cycles of its control work, and when its last poll ended (0: none). */
+	uint64_t ctl_tsc;
+	uint64_t main_poll_end;
+	struct dpb_load load_base[RTE_MAX_LCORE]; /* each poller's at `clear worker stats` */
+	uint64_t load_base_tsc;                   /* when (the start: 0) */
 	bool took_over;               /* started on a previous dpbond's host ports: no up hooks */
 	bool taps_removed;            /* a real quit: the TAPs are gone, and their list */
 	bool restoring;               /* ctl_vm_restore runs: ctl_vm_save waits for it */
@@ -150,6 +157,12 @@ struct dpb_ctl {
 	uint64_t warp_ms;                       /* the clock's lead on the wall clock (tests) */
 	bool warp_allowed;                      /* --test-clock */
 };
+
+/* ctl_load.c */
+/* Poller @w's load since the start or `clear worker stats`. */
+void ctl_worker_load(const struct dpb_ctl *c, unsigned int w, struct dpb_load *l);
+/* The main lcore forwards itself (no worker lcores): its one poller. */
+bool ctl_main_forwards(const struct dpb_ctl *c);
 
 /* ctl_model.c: the runtime model's interfaces. */
 /* Slot @i's structure as the file (c->file) has it; its port, bond and bridge are kept. */
@@ -352,6 +365,10 @@ json_t *ctl_json_bridge(const struct dpb_ctl *c, int iface);
 json_t *ctl_json_port_stats(const struct dpb_ctl *c, int iface);
 json_t *ctl_json_drops(const struct dpb_ctl *c);
 json_t *ctl_json_workers(const struct dpb_ctl *c);
+/* Poller @w's load since the start or `clear worker stats` (`show worker stats json`). */
+json_t *ctl_json_worker_load(const struct dpb_ctl *c, unsigned int w);
+/* Every poller's load, an array. */
+json_t *ctl_json_worker_stats(const struct dpb_ctl *c);
 /* Whether interface @p iface has counters of its own (a port, or a bond). */
 bool ctl_has_stats(const struct dpb_ctl *c, int iface);
 /* View @p view of @p arg; NULL with the console's message in @p err when

@@ -11,12 +11,14 @@
  *
  * Telemetry's data is flatter than JSON: names of [A-Za-z0-9_/] only
  * (other characters become '_'), no booleans (1 or 0), no null (the field is
- * left out), no real numbers, and arrays of scalars only; so an array of
+ * left out), no real numbers (a real, always in hundredths here, becomes
+ * the string "12.34"), and arrays of scalars only; so an array of
  * objects becomes an object keyed by each element's "name" (or its index),
  * and a bridge's FDB is given as its size, not its entries.
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -52,7 +54,7 @@ static const struct tel_cmd tel_cmds[] = {
 	{ "/dpbond/drops", TEL_VIEW, DPB_VIEW_DROPS, false,
 	  "Frames not forwarded, by interface and reason, as `show drops json`." },
 	{ "/dpbond/workers", TEL_VIEW, DPB_VIEW_WORKERS, false,
-	  "Each worker's counters, as `show workers json`." },
+	  "Each worker's counters and load, as `show workers json`." },
 };
 
 static struct {
@@ -154,6 +156,13 @@ static void tel_put(struct rte_tel_data *d, const char *key, json_t *v)
 	case JSON_FALSE:
 		rte_tel_data_add_dict_u64(d, name, json_is_true(v));
 		break;
+	case JSON_REAL: {    /* hundredths (the workers' load): "12.34" */
+		char num[32];
+
+		snprintf(num, sizeof(num), "%.2f", json_real_value(v));
+		rte_tel_data_add_dict_string(d, name, num);
+		break;
+	}
 	case JSON_ARRAY:
 	case JSON_OBJECT:
 		if (json_is_array(v) && scalar_array(v)) {
@@ -169,7 +178,7 @@ static void tel_put(struct rte_tel_data *d, const char *key, json_t *v)
 		if (rte_tel_data_add_dict_container(d, name, c, 0) < 0)
 			rte_tel_data_free(c);
 		break;
-	default:   /* null, reals: left out */
+	default:   /* null: left out */
 		break;
 	}
 }

@@ -179,6 +179,7 @@ enum dpb_ctl_view {
 	DPB_VIEW_PORT_STATS, /**< show port stats NAME|all */
 	DPB_VIEW_DROPS,      /**< show drops */
 	DPB_VIEW_WORKERS,    /**< the workers' counters */
+	DPB_VIEW_WORKER_STATS, /**< show worker stats */
 };
 
 /**
@@ -192,6 +193,14 @@ int dpb_ctl_show_json(struct dpb_ctl *c, enum dpb_ctl_view view, const char *arg
 int dpb_ctl_show_port_stats(struct dpb_ctl *c, const char *name, struct dpb_strbuf *out);
 int dpb_ctl_clear_port_stats(struct dpb_ctl *c, struct dpb_strbuf *out);
 int dpb_ctl_show_drops(struct dpb_ctl *c, struct dpb_strbuf *out);
+/**
+ * `show worker stats`: each worker's polls, frames, busy and idle cycles,
+ * frames per rx burst and cycles per frame (doc/usage.md), since the start
+ * or the last dpb_ctl_clear_worker_stats(). Control lcore. @return 0.
+ */
+int dpb_ctl_show_worker_stats(struct dpb_ctl *c, struct dpb_strbuf *out);
+/** `clear worker stats`: the workers' load counts from zero again. Control lcore. @return 0. */
+int dpb_ctl_clear_worker_stats(struct dpb_ctl *c, struct dpb_strbuf *out);
 int dpb_ctl_show_lacp(struct dpb_ctl *c, const char *bond, struct dpb_strbuf *out);
 int dpb_ctl_show_bridge(struct dpb_ctl *c, const char *bridge, struct dpb_strbuf *out);
 int dpb_ctl_set_link(struct dpb_ctl *c, const char *port, bool up, struct dpb_strbuf *out);

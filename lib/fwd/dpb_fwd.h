@@ -271,7 +271,12 @@ struct dpb_worker {
 	struct rte_ring *announce_ring;        /**< worker 0 only: mbufs for a bond; m->port = bond */
 	_Atomic uint64_t learn_ring_full;      /**< learn requests lost (not frames) */
 	_Atomic uint64_t rlb_host_requests;    /**< ARP requests the alb host ports sent (rlb) */
-	_Atomic uint64_t loops;                /**< iterations, for `show fwd` */
+	/* Its load (`show worker stats`, dpb_load.h), counted per pass. */
+	_Atomic uint64_t loops;                /**< passes over its rx queues */
+	_Atomic uint64_t rx_bursts;            /**< rx bursts that returned frames */
+	_Atomic uint64_t rx_burst_pkts;        /**< the frames they returned */
+	_Atomic uint64_t busy_tsc;             /**< TSC cycles of passes that received frames */
+	_Atomic uint64_t idle_tsc;             /**< TSC cycles of passes that received nothing */
 	uint32_t rr_counter[DPB_FWD_MAX_BONDS];/**< balance-rr position, per bond */
 	/** balance-tlb/alb: bytes sent per bond and bucket (read by control). */
 	_Atomic uint64_t tlb_bytes[DPB_FWD_MAX_BONDS][DPB_FWD_TLB_BUCKETS];
@@ -285,8 +290,9 @@ struct dpb_worker {
 /**
  * One pass over the worker's rx queues with snapshot @p s, then transmits
  * what it queued. Worker lcore (or the main lcore when it forwards itself).
+ * @return the frames its rx bursts returned (0: an idle pass).
  */
-void dpb_fwd_poll(struct dpb_worker *w, const struct dpb_fwd_snapshot *s);
+uint32_t dpb_fwd_poll(struct dpb_worker *w, const struct dpb_fwd_snapshot *s);
 
 /**
  * Sends @p n frames through bond @p bond of @p s as the bridge does (its
@@ -309,6 +315,16 @@ static inline void dpb_ctr_add(_Atomic uint64_t *c, uint64_t n)
 	/* One writer: a plain load and store, never a locked instruction. */
 	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + n,
 			      memory_order_relaxed);
+}
+
+/**
+ * Counts a pass of @p tsc cycles that received @p n_rx frames: busy when
+ * it received any, idle when not. Whoever polls @p w (its lcore).
+ */
+static inline void dpb_fwd_account(struct dpb_worker *w, uint32_t n_rx, uint64_t tsc)
+{
+	dpb_ctr_add(n_rx ? &w->busy_tsc : &w->idle_tsc, tsc);
+	dpb_ctr_add(&w->loops, 1);
 }
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <rte_arp.h>
+#include <rte_cycles.h>
 #include <rte_ip.h>
 #include <rte_ethdev.h>
 #include <rte_ether.h>
@@ -311,9 +312,10 @@ static void flush_dirty(struct dpb_worker *w, const struct dpb_fwd_snapshot *s)
 	w->n_dirty = 0;
 }
 
-void dpb_fwd_poll(struct dpb_worker *w, const struct dpb_fwd_snapshot *s)
+uint32_t dpb_fwd_poll(struct dpb_worker *w, const struct dpb_fwd_snapshot *s)
 {
 	struct rte_mbuf *pkts[DPB_FWD_BURST];
+	uint32_t rx = 0, bursts = 0;
 
 	if (w->inject_ring) {
 		inject(w, s);
@@ -321,7 +323,7 @@ void dpb_fwd_poll(struct dpb_worker *w, const struct dpb_fwd_snapshot *s)
 	}
 	if (!s->forwarding) {
 		flush_dirty(w, s);   /* what the control lcore queued still leaves */
-		return;
+		return 0;
 	}
 	for (uint16_t q = 0; q < s->n_rxq[w->idx]; q++) {
 		uint16_t pid = s->rxq[w->idx][q].port_id;
@@ -332,6 +334,8 @@ void dpb_fwd_poll(struct dpb_worker *w, const struct dpb_fwd_snapshot *s)
 
 		if (n == 0)
 			continue;
+		rx += n;
+		bursts++;
 		for (uint16_t i = 0; i < n; i++)
 			bytes += rte_pktmbuf_pkt_len(pkts[i]);
 		dpb_ctr_add(&w->ctr[iface].rx_pkts, n);
@@ -366,22 +370,34 @@ void dpb_fwd_poll(struct dpb_worker *w, const struct dpb_fwd_snapshot *s)
 			fwd_bridge_burst(w, s, in, iface, pkts, n);
 	}
 	flush_dirty(w, s);
+	if (rx) {
+		dpb_ctr_add(&w->rx_bursts, bursts);
+		dpb_ctr_add(&w->rx_burst_pkts, rx);
+	}
+	return rx;
 }
 
 int dpb_fwd_worker_main(void *arg)
 {
 	struct dpb_worker *w = arg;
 	unsigned int tid = w->idx;
+	uint64_t start;
 
 	rte_rcu_qsbr_thread_register(w->qsbr, tid);
 	rte_rcu_qsbr_thread_online(w->qsbr, tid);
+	/* One TSC read a pass: each pass's end is the next one's start, so
+	 * busy + idle is every cycle the loop ran. */
+	start = rte_rdtsc();
 	while (!atomic_load_explicit(&w->quit, memory_order_relaxed)) {
 		const struct dpb_fwd_snapshot *s =
 			atomic_load_explicit(w->snapshot, memory_order_acquire);
+		uint32_t n = dpb_fwd_poll(w, s);
+		uint64_t end;
 
-		dpb_fwd_poll(w, s);
-		dpb_ctr_add(&w->loops, 1);
 		rte_rcu_qsbr_quiescent(w->qsbr, tid);
+		end = rte_rdtsc();
+		dpb_fwd_account(w, n, end - start);
+		start = end;
 	}
 	rte_rcu_qsbr_thread_offline(w->qsbr, tid);
 	rte_rcu_qsbr_thread_unregister(w->qsbr, tid);

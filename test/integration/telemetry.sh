@@ -2,7 +2,8 @@
 # dpbond's /dpbond/... telemetry commands, read over DPDK's telemetry socket
 # with dpdk-telemetry.py (Debian's dpdk-dev) and held against what the
 # console says: bonds and their members' MII and LACP state, a bridge's
-# ports and FDB size, port counters, drops by reason, the workers; a
+# ports and FDB size, port counters, drops by reason, the workers and their
+# load; a
 # failover followed; unknown names answered with an error.
 BUILD=$1
 . "$(dirname "$0")/lib.sh"
@@ -107,6 +108,23 @@ stats_agree ||
 [ "$(sed -n 3p "$T/counters" | jq -r '."/dpbond/workers"."0".rx_packets')" = 60 ] ||
 	fail "workers: $(sed -n 3p "$T/counters")"
 ok "/dpbond/stats,all, /dpbond/drops and /dpbond/workers: the console's counts (eth1's 30 frames dropped as a backup's)"
+
+# The worker's load: the 60 frames, busy and idle cycles; its figures in
+# hundredths as strings, as `show worker stats` prints them (they hold still:
+# nothing comes in any more).
+tel /dpbond/workers | jq '."/dpbond/workers"."0".load' > "$T/load.tel"
+"$CTL" --socket "$SOCK" show worker stats > "$T/load.txt"
+load_text() { awk -F': ' -v k="  $1" '$1 == k { split($2, v, " "); print v[1] }' "$T/load.txt"; }
+[ "$(jq -r .rx_packets "$T/load.tel")" = 60 ] && [ "$(load_text "rx packets")" = 60 ] &&
+	[ "$(jq -r .busy_cycles "$T/load.tel")" -gt 0 ] && [ "$(jq -r .idle_cycles "$T/load.tel")" -gt 0 ] &&
+	[ "$(jq -r .control_cycles "$T/load.tel")" -gt 0 ] && [ "$(jq -r .main_lcore "$T/load.tel")" = 1 ] &&
+	[ "$(jq -r .busy_cycles "$T/load.tel")" = "$(load_text "busy cycles")" ] &&
+	[ "$(jq -r .rx_bursts "$T/load.tel")" = "$(load_text "rx bursts")" ] &&
+	[ "$(jq -r .packets_per_burst "$T/load.tel")" = "$(load_text "packets per burst")" ] &&
+	[ "$(jq -r .cycles_per_packet "$T/load.tel")" = "$(load_text "cycles per packet")" ] &&
+	jq -r .busy_percent "$T/load.tel" | matches -x '[0-9]*\.[0-9][0-9]' ||
+	fail "workers' load: $(cat "$T/load.tel") vs $(cat "$T/load.txt")"
+ok "/dpbond/workers' load: the 60 frames, busy and idle cycles, frames per burst and cycles per frame as show worker stats says"
 
 "$CTL" --socket "$SOCK" set link-down port eth0 > /dev/null
 for _ in $(seq 50); do
