@@ -62,8 +62,12 @@ MARGIN_MS = 30
 # seen when the scheduler runs the two busy-polling dpbonds first on the two
 # cores) is not counted against dpbond: its counters were read at some time
 # between its sending and its answer. The figures printed are from the answer,
-# so they are upper bounds.
-ALLOW_MS = 2
+# so they are upper bounds. SCHED_MS: on these 2-core machines the two
+# busy-polling dpbonds, the VMs and the test share the cores, and dpbond's
+# monitor was seen to run 28 ms after the one before at miimon 20: its
+# control loop descheduled for 8 ms. A run fails beyond that.
+SCHED_MS = 10
+ALLOW_MS = 2 + SCHED_MS
 # From that poll on, the member whose link is down must be handed nothing
 # and one that is up must send: within TRAFFIC_MS, the source's 2 ms between
 # bursts and two more polls.
