@@ -719,7 +719,10 @@ def main():
             survivors = [x for x in members(bond) if link_up(x)]
             if bond == "bond0" and survivors:
                 times["bond0"].append(Failover(bond, t0, miimon[bond] + ALLOW_MS, what).wait())
-            elif survivors and any(before["cd"][x] for x in survivors):
+            # (a member coming up was no survivor before: its "collecting
+            # and distributing" then may be what LACP had not yet taken
+            # back from its own last flap)
+            elif survivors and any(before["cd"][x] for x in survivors if x != m):
                 times["bond1"].append(Failover(bond, t0, miimon[bond] + ALLOW_MS, what).wait())
             elif survivors:
                 pending = Failover(bond, t0, LACP_BOUND_MS, what + ", LACP to form")
