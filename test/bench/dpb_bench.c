@@ -1,121 +1,249 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * dpb-bench: forwarding rate on one core, three ways, in one process and
- * interleaved rounds so that a noisy machine affects all alike:
+ * dpb-bench: what dpbond forwards on one core, against DPDK's own bonding
+ * PMD and the no-bond ceiling, every case in one process, in interleaved
+ * rounds, so that a noisy machine weighs on all alike (bench_rig.c draws the
+ * rig). For each number of members (2 and 4):
  *
- *   ceiling   net_null rx -> net_null tx, nothing in between
- *   touch     the same, reading each frame's Ethernet header (what any
- *             bridge must do; the others above and below do not)
- *   dpdk-bond net_null rx -> DPDK's bonding PMD over two net_null members,
- *             in each mode both have (active-backup, balance-rr, balance-xor
- *             layer2, broadcast, balance-tlb)
- *   dpbond    net_null rx -> dpbond's appliance path: bridge (learn check,
- *             FDB lookup, flood) -> bond in the same mode -> member tx
- *   vlan      dpbond in active-backup behind a VLAN-aware bridge, the source
- *             and the bond both access ports of VLAN 100: every frame takes
- *             the VLAN path (classification, filtering, FDB by VLAN, flood
- *             by VLAN) but no tag is pushed, since net_null hands out the
- *             same buffers again and a pushed tag would rewrite them; against
- *             the plain active-backup bridge in the same rounds
+ *   ceiling  frames from a ring port straight to another: the I/O alone
+ *   bond     the bond stage: a burst through dpbond's transmit for the mode
+ *            (dpb_ctl_bond_xmit: members chosen, per-member bursts, no
+ *            bridge), against DPDK's bond in the same mode and policy where
+ *            it has them; 802.3ad negotiated, dpbond's bondl and DPDK's
+ *            mode-4 bond each other's partner
+ *   path     dpbond's whole path: the VM port's frames through the bridge
+ *            (learned sources, destinations known in the FDB) and the bond
+ *            to the members (tx), the wire's through the bond to the VM
+ *            port (rx), or both at once; every mode at 1k MACs, and
+ *            active-backup and 802.3ad at 1, 1k, 64k and 1M MACs a side
+ *   flood    the path to a destination nobody has
  *
- * Prints Mpps (frames taken in and sent on), TSC cycles per frame and the
- * ratios. Not a test: numbers for
- * doc/performance.md. Usage:
- *   dpb-bench [EAL options] -- [--seconds S] [--rounds R]
+ * Frames are made into rings before each timed slice and counted where they
+ * leave (the members' or the VM port's transmit rings) after it; only the
+ * forwarding is timed. Prints one line a case:
+ *   BENCH case=MODE[-POLICY] stage=bond|path|flood members=N macs=N
+ *     dir=tx|rx|both ours_mpps=X [pmd_mpps=Y] ceiling_mpps=Z
+ *     [ours_vs_pmd=R] ours_vs_ceiling=R cycles_per_frame=C
+ * medians over the rounds (ratios taken within each round). Not a test:
+ * figures for doc/performance.md. Usage:
+ *   dpb-bench [EAL options] -- [--seconds S] [--rounds R] [--members 2,4]
+ *             [--macs 1,1k,64k,1M] [--quick]
  */
 #include <getopt.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_eth_bond.h>
 #include <rte_ethdev.h>
-#include <rte_mbuf.h>
-#include <rte_prefetch.h>
 
-#include "dpb_cfg.h"
-#include "dpb_ctl.h"
+#include "bench.h"
 
-#define BURST 32
+#define MAX_ROUNDS 16
+#define MAX_CASES 64
 
-struct result {
-	double mpps[16];
-	double cpp[16];
-	unsigned int n;
+enum stage { ST_BOND, ST_PATH, ST_FLOOD };
+
+struct bcase {
+	const char *mode, *policy;   /* dpbond's names; policy NULL: the mode's own */
+	int pmd_mode, pmd_policy;    /* DPDK's BONDING_MODE_ and policy, -1: none */
+	enum stage stage;
+	enum bench_dir dir;
+	uint32_t macs;
+	double ours[MAX_ROUNDS], pmd[MAX_ROUNDS], cpf[MAX_ROUNDS], vs_pmd[MAX_ROUNDS],
+	       vs_ceil[MAX_ROUNDS];
 };
 
-static struct rte_mempool *pool;
+static const struct {
+	const char *mode, *policy;
+	int pmd_mode, pmd_policy;
+} modes[] = {
+	{ "active-backup", NULL, BONDING_MODE_ACTIVE_BACKUP, -1 },
+	{ "balance-rr", NULL, BONDING_MODE_ROUND_ROBIN, -1 },
+	{ "balance-xor", "layer2", BONDING_MODE_BALANCE, BALANCE_XMIT_POLICY_LAYER2 },
+	{ "balance-xor", "layer2+3", BONDING_MODE_BALANCE, BALANCE_XMIT_POLICY_LAYER23 },
+	{ "balance-xor", "layer3+4", BONDING_MODE_BALANCE, BALANCE_XMIT_POLICY_LAYER34 },
+	{ "balance-xor", "encap2+3", -1, -1 },
+	{ "balance-xor", "encap3+4", -1, -1 },
+	{ "balance-xor", "vlan+srcmac", -1, -1 },
+	{ "broadcast", NULL, BONDING_MODE_BROADCAST, -1 },
+	{ "802.3ad", NULL, BONDING_MODE_8023AD, BALANCE_XMIT_POLICY_LAYER2 },
+	{ "balance-tlb", NULL, BONDING_MODE_TLB, -1 },
+	{ "balance-alb", NULL, BONDING_MODE_ALB, -1 },
+};
 
-static int start_port(uint16_t pid)
+static struct {
+	double secs;
+	unsigned int rounds, n_members, members[2], n_macs;
+	uint32_t macs[4];
+} opt = { 0.2, 3, 2, { 2, 4 }, 4, { 1, 1024, 65536, 1048576 } };
+
+static bool is_lacp(const struct bcase *c)
 {
-	struct rte_eth_conf conf;
-
-	memset(&conf, 0, sizeof(conf));
-	if (rte_eth_dev_configure(pid, 1, 1, &conf) < 0 ||
-	    rte_eth_rx_queue_setup(pid, 0, 1024, 0, NULL, pool) < 0 ||
-	    rte_eth_tx_queue_setup(pid, 0, 1024, 0, NULL) < 0 || rte_eth_dev_start(pid) < 0)
-		return -1;
-	return 0;
+	return strcmp(c->mode, "802.3ad") == 0;
 }
 
-static uint16_t probe(const char *devargs)
+static struct bcase *add(struct bcase *cs, unsigned int *n, unsigned int m, enum stage st,
+			 enum bench_dir dir, uint32_t macs)
 {
-	uint16_t pid;
-	char name[32];
+	struct bcase *c = &cs[(*n)++];
 
-	snprintf(name, sizeof(name), "%.*s", (int)strcspn(devargs, ","), devargs);
-	if (rte_dev_probe(devargs) < 0 || rte_eth_dev_get_port_by_name(name, &pid) != 0) {
-		fprintf(stderr, "cannot probe %s\n", devargs);
-		exit(1);
-	}
-	return pid;
+	memset(c, 0, sizeof(*c));
+	c->mode = modes[m].mode;
+	c->policy = modes[m].policy;
+	c->pmd_mode = st == ST_BOND ? modes[m].pmd_mode : -1;
+	c->pmd_policy = modes[m].pmd_policy;
+	c->stage = st;
+	c->dir = dir;
+	c->macs = macs;
+	return c;
 }
 
-static volatile uint8_t sink;
-
-/* rx on @src, tx on @dst, for @secs (reading each frame's destination MAC
- * when @touch); @return packets sent. */
-static uint64_t pump(uint16_t src, uint16_t dst, double secs, bool touch, uint64_t *cycles)
+/* The cases, grouped by mode so that bonds change mode once a round. */
+static unsigned int make_cases(struct bcase *cs)
 {
-	struct rte_mbuf *pkts[BURST];
-	uint64_t hz = rte_get_tsc_hz(), t0 = rte_get_tsc_cycles(), end = t0 + (uint64_t)(secs * hz);
-	uint64_t sent = 0, now;
+	unsigned int n = 0;
 
-	do {
-		uint16_t n = rte_eth_rx_burst(src, 0, pkts, BURST);
-		uint16_t k;
+	for (unsigned int m = 0; m < RTE_DIM(modes); m++) {
+		bool sweep = strcmp(modes[m].mode, "active-backup") == 0 ||
+			     strcmp(modes[m].mode, "802.3ad") == 0;
 
-		if (touch) {
-			uint8_t x = 0;
-
-			for (uint16_t i = 0; i < n; i++)
-				rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
-			for (uint16_t i = 0; i < n; i++)
-				x ^= rte_pktmbuf_mtod(pkts[i], const uint8_t *)[5];
-			sink = x;
+		add(cs, &n, m, ST_BOND, DIR_TX, 1024);
+		if (!sweep) {
+			add(cs, &n, m, ST_PATH, DIR_TX, 1024);
+			continue;
 		}
-		k = rte_eth_tx_burst(dst, 0, pkts, n);
-
-		if (k < n)
-			rte_pktmbuf_free_bulk(pkts + k, n - k);
-		sent += k;
-		now = rte_get_tsc_cycles();
-	} while (now < end);
-	*cycles = now - t0;
-	return sent;
+		for (unsigned int k = 0; k < opt.n_macs; k++)
+			for (int d = DIR_TX; d <= DIR_BOTH; d++)
+				add(cs, &n, m, ST_PATH, (enum bench_dir)d, opt.macs[k]);
+		if (m == 0)
+			add(cs, &n, m, ST_FLOOD, DIR_TX, 1024);
+	}
+	return n;
 }
 
-static void record(struct result *r, uint64_t pkts, uint64_t cycles)
-{
-	double secs = (double)cycles / (double)rte_get_tsc_hz();
+struct meas {
+	uint64_t frames, cycles;
+};
 
-	r->mpps[r->n] = (double)pkts / secs / 1e6;
-	r->cpp[r->n] = pkts ? (double)cycles / (double)pkts : 0;
-	r->n++;
+static uint64_t budget(void)
+{
+	return (uint64_t)(opt.secs * (double)rte_get_tsc_hz());
+}
+
+/* Frames out of a bond's members: dpbond's bonda or bondl, or DPDK's L (D's are counted). */
+static uint64_t drain_members(struct bench_rig *g, bool lacp, bool pmd)
+{
+	uint64_t n = 0;
+
+	for (unsigned int i = 0; i < g->n; i++)
+		n += pmd ? bench_drain_keep_slow(g->to_ml[i])
+			 : (lacp ? bench_drain_keep_slow(g->from_ml[i]) : bench_drain(g->ma_out[i]));
+	return n;
+}
+
+/* src -> sink (@to < 0), src -> DPDK's bond @to, or src -> dpbond's bond @bond. */
+static void run_stage(struct bench_rig *g, int to, const char *bond, bool lacp, struct meas *m)
+{
+	struct bench_stream st = { .n = 1024 };
+
+	while (m->cycles < budget()) {
+		struct rte_mbuf *pkts[BENCH_BURST];
+		uint64_t t0, d_sent;
+		uint16_t n;
+
+		bench_gen(g->src_in, g->pool, &st, BENCH_SLICE);
+		d_sent = bench_d_sent(g);
+		t0 = rte_get_tsc_cycles();
+		while ((n = rte_eth_rx_burst(g->src, 0, pkts, BENCH_BURST)) > 0) {
+			uint16_t k = n;
+
+			if (bond != NULL)
+				dpb_ctl_bond_xmit(g->ctl, bond, pkts, n);
+			else
+				k = rte_eth_tx_burst(to < 0 ? g->sink : (uint16_t)to, 0, pkts, n);
+			if (k < n)
+				rte_pktmbuf_free_bulk(pkts + k, n - k);
+		}
+		m->cycles += rte_get_tsc_cycles() - t0;
+		if (to < 0 && bond == NULL)
+			m->frames += bench_drain(g->sink_out);
+		else if (bond == NULL && !lacp)   /* DPDK's D: its net_null members count */
+			m->frames += bench_d_sent(g) - d_sent;
+		else
+			m->frames += drain_members(g, lacp, bond == NULL);
+		if (lacp)
+			bench_lacp_converse(g, 1);
+	}
+}
+
+/* dpbond's whole path for case @c. */
+static void run_path(struct bench_rig *g, const struct bcase *c, struct meas *m)
+{
+	bool lacp = is_lacp(c);
+	struct rte_ring *vm_in = lacp ? g->vml_in : g->vma_in, *vm_out = lacp ? g->vml_out : g->vma_out;
+	struct bench_stream tx = { .n = c->macs, .flood = c->stage == ST_FLOOD };
+	struct bench_stream rx = { .n = c->macs, .from_wire = true };
+
+	while (m->cycles < budget()) {
+		uint64_t t0;
+		bool busy = true;
+
+		if (c->dir != DIR_RX)
+			bench_gen(vm_in, g->pool, &tx, BENCH_SLICE);
+		/* the wire sends to active-backup's active member, to every 802.3ad port */
+		for (unsigned int i = 0; c->dir != DIR_TX && i < (lacp ? g->n : 1); i++)
+			bench_gen(lacp ? g->to_ml[i] : g->ma_in[i], g->pool, &rx,
+				  BENCH_SLICE / (lacp ? g->n : 1));
+		t0 = rte_get_tsc_cycles();
+		while (busy) {
+			dpb_ctl_run(g->ctl);
+			busy = rte_ring_count(vm_in) != 0;
+			for (unsigned int i = 0; i < g->n && !busy; i++)
+				busy = rte_ring_count(lacp ? g->to_ml[i] : g->ma_in[i]) != 0;
+			if (busy && rte_get_tsc_cycles() - t0 > rte_get_tsc_hz()) {
+				fprintf(stderr, "dpb-bench: warning: %s: dpbond left frames unread for 1 s\n",
+					c->mode);
+				break;
+			}
+		}
+		m->cycles += rte_get_tsc_cycles() - t0;
+		m->frames += drain_members(g, lacp, false) + bench_drain(vm_out);
+		if (lacp)
+			bench_lacp_converse(g, 1);
+	}
+}
+
+static double mpps(const struct meas *m)
+{
+	return m->cycles ? (double)m->frames * (double)rte_get_tsc_hz() / (double)m->cycles / 1e6 : 0;
+}
+
+/* Bonda (and DPDK's D) in @c's mode and policy. @return 0 or -1. */
+static int set_mode(struct bench_rig *g, const struct bcase *c)
+{
+	struct dpb_strbuf sb;
+	int rc;
+
+	if (is_lacp(c))
+		return 0;
+	dpb_strbuf_init(&sb);
+	rc = dpb_ctl_set_mode(g->ctl, c->mode, "bonda", &sb);
+	if (rc == 0)
+		rc = dpb_ctl_set_hash_policy(g->ctl, c->policy ? c->policy : "layer2", "bonda", &sb);
+	/* active-backup on ma0, where the wire's frames arrive */
+	if (rc == 0 && strcmp(c->mode, "active-backup") == 0)
+		rc = dpb_ctl_set_primary(g->ctl, "ma0", "bonda", &sb);
+	if (rc != 0)
+		fprintf(stderr, "dpb-bench: %s", dpb_strbuf_str(&sb));
+	dpb_strbuf_free(&sb);
+	if (rc == 0 && c->pmd_mode >= 0)
+		rc = bench_pmd_mode(g, (uint8_t)c->pmd_mode,
+				    (uint8_t)(c->pmd_policy < 0 ? 0 : c->pmd_policy));
+	dpb_ctl_run_for(g->ctl, 20);
+	return rc;
 }
 
 static int cmp(const void *a, const void *b)
@@ -125,216 +253,173 @@ static int cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static double median(double *v, unsigned int n)
+static double median(const double *v, unsigned int n)
 {
-	qsort(v, n, sizeof(*v), cmp);
-	return n ? v[n / 2] : 0;
+	double s[MAX_ROUNDS];
+
+	memcpy(s, v, n * sizeof(*v));
+	qsort(s, n, sizeof(*s), cmp);
+	return n ? s[n / 2] : 0;
 }
 
-/* Every mbuf of @mp carries a valid Ethernet header where rx will put data:
- * net_null does not write packet data. */
-static void fill_frame(struct rte_mempool *mp, void *arg, void *obj, unsigned int idx)
+static void report(const struct bcase *c, unsigned int members, const double *ceil)
 {
-	static const uint8_t frame[14] = {
-		0x02, 0, 0, 0, 0x02, 0x02,  /* dst: unknown, flooded */
-		0x02, 0, 0, 0, 0x01, 0x01,  /* src: learned once */
-		0x88, 0xb5,
-	};
-	struct rte_mbuf *m = obj;
+	static const char *const dirs[] = { "tx", "rx", "both" };
+	static const char *const stages[] = { "bond", "path", "flood" };
 
-	(void)mp;
-	(void)arg;
-	(void)idx;
-	memcpy((uint8_t *)m->buf_addr + RTE_PKTMBUF_HEADROOM, frame, sizeof(frame));
+	printf("BENCH case=%s%s%s stage=%s members=%u macs=%u dir=%s ours_mpps=%.2f", c->mode,
+	       c->policy ? "-" : "", c->policy ? c->policy : "", stages[c->stage], members, c->macs,
+	       dirs[c->dir], median(c->ours, opt.rounds));
+	if (c->pmd_mode >= 0)
+		printf(" pmd_mpps=%.2f", median(c->pmd, opt.rounds));
+	printf(" ceiling_mpps=%.2f", median(ceil, opt.rounds));
+	if (c->pmd_mode >= 0)
+		printf(" ours_vs_pmd=%.2f", median(c->vs_pmd, opt.rounds));
+	printf(" ours_vs_ceiling=%.2f cycles_per_frame=%.1f\n", median(c->vs_ceil, opt.rounds),
+	       median(c->cpf, opt.rounds));
 }
 
-/* dpbond's pools, one per NUMA node (dpb_mbufs_s0, ...): every mbuf filled. */
-static void fill_dpbond_pool(struct rte_mempool *mp, void *arg)
+/* Every case for @members, opt.rounds times over. @return 0 or -1. */
+static int phase(unsigned int members)
 {
-	(void)arg;
-	if (strncmp(mp->name, "dpb_mbufs_s", 11) == 0)
-		rte_mempool_obj_iter(mp, fill_frame, NULL);
-}
+	static struct bcase cs[MAX_CASES];
+	double ceil[MAX_ROUNDS];
+	unsigned int n = make_cases(cs);
+	uint32_t max_macs = opt.macs[opt.n_macs - 1];
+	struct bench_rig g;
+	unsigned int have;
 
-static const struct {
-	const char *name;       /* dpbond's mode name */
-	uint8_t dpdk_mode;      /* DPDK's BONDING_MODE_* */
-} modes[] = {
-	{ "active-backup", BONDING_MODE_ACTIVE_BACKUP },
-	{ "balance-rr", BONDING_MODE_ROUND_ROBIN },
-	{ "balance-xor", BONDING_MODE_BALANCE },
-	{ "broadcast", BONDING_MODE_BROADCAST },
-	{ "balance-tlb", BONDING_MODE_TLB },
-};
-#define N_MODES (sizeof(modes) / sizeof(modes[0]))
-
-static uint64_t ipackets(uint16_t pid)
-{
-	struct rte_eth_stats st;
-
-	rte_eth_stats_get(pid, &st);
-	return st.ipackets;
-}
-
-static uint16_t dpdk_bond(unsigned int k)
-{
-	char name[32], m[2][32];
-	uint16_t members[2];
-	int bond;
-
-	snprintf(name, sizeof(name), "net_bonding%u", k);
-	for (int i = 0; i < 2; i++) {
-		snprintf(m[i], sizeof(m[i]), "net_null%u,no-rx=1", 20 + 2 * k + (unsigned int)i);
-		members[i] = probe(m[i]);
+	if (bench_rig_up(&g, members, max_macs) < 0) {
+		bench_rig_down(&g);
+		return -1;
 	}
-	bond = rte_eth_bond_create(name, modes[k].dpdk_mode, 0);
-	if (bond < 0 || rte_eth_bond_slave_add((uint16_t)bond, members[0]) ||
-	    rte_eth_bond_slave_add((uint16_t)bond, members[1]) || start_port((uint16_t)bond)) {
-		fprintf(stderr, "DPDK bond in mode %s: setup failed\n", modes[k].name);
-		exit(1);
+	for (int l = 0; l < 2; l++) {
+		have = bench_learn(&g, l, max_macs);
+		fprintf(stderr, "dpb-bench: %u members: %s learned %u MACs of %u\n", members,
+			l ? "brl" : "bra", have, 2 * max_macs);
 	}
-	return (uint16_t)bond;
+	for (unsigned int r = 0; r < opt.rounds; r++) {
+		struct meas cm = { 0, 0 };
+		const char *mode = NULL, *policy = NULL;
+
+		run_stage(&g, -1, NULL, false, &cm);
+		ceil[r] = mpps(&cm);
+		for (unsigned int k = 0; k < n; k++) {
+			struct bcase *c = &cs[k];
+			struct meas om = { 0, 0 }, pm = { 0, 0 };
+
+			if (mode != c->mode || policy != c->policy) {
+				if (set_mode(&g, c) < 0)
+					goto out;
+				mode = c->mode;
+				policy = c->policy;
+			}
+			if (c->stage == ST_BOND)
+				run_stage(&g, -1, is_lacp(c) ? "bondl" : "bonda", is_lacp(c), &om);
+			else
+				run_path(&g, c, &om);
+			if (c->pmd_mode >= 0)
+				run_stage(&g, is_lacp(c) ? g.bond_l : g.bond_d, NULL, is_lacp(c), &pm);
+			c->ours[r] = mpps(&om);
+			c->pmd[r] = mpps(&pm);
+			c->cpf[r] = om.frames ? (double)om.cycles / (double)om.frames : 0;
+			c->vs_pmd[r] = c->pmd[r] > 0 ? c->ours[r] / c->pmd[r] : 0;
+			c->vs_ceil[r] = ceil[r] > 0 ? c->ours[r] / ceil[r] : 0;
+			bench_lacp_converse(&g, 2);   /* LACPDUs both ways between cases */
+		}
+		fprintf(stderr, "dpb-bench: %u members: round %u of %u done\n", members, r + 1, opt.rounds);
+	}
+	if (!bench_lacp_converse(&g, 10))
+		fprintf(stderr, "dpb-bench: warning: 802.3ad no longer distributing at the end\n");
+	for (unsigned int k = 0; k < n; k++)
+		report(&cs[k], members, ceil);
+	fflush(stdout);
+	bench_rig_down(&g);
+	return 0;
+out:
+	bench_rig_down(&g);
+	return -1;
 }
 
-/* dpbond on src0 and bond0 = m0 + m1 (active-backup); VLAN-aware: both access ports of VLAN 100. */
-static struct dpb_ctl *dpbond(bool vlan)
+/* "1,1k,64k,1M" into @v (at most @max). @return how many, or 0 when malformed. */
+static unsigned int parse_list(const char *s, uint32_t *v, unsigned int max)
 {
-	static struct dpb_cfg cfg;
-	char path[] = "/tmp/dpb-bench-XXXXXX";
-	struct dpb_ctl *ctl;
-	int fd = mkstemp(path);
-	FILE *f = fdopen(fd, "w");
+	unsigned int n = 0;
 
-	fprintf(f, "iface src0 inet manual\n  dpdk-devargs net_null5\n%s"
-		   "iface m0 inet manual\n  dpdk-devargs net_null6,no-rx=1\n"
-		   "iface m1 inet manual\n  dpdk-devargs net_null7,no-rx=1\n"
-		   "iface bond0 inet manual\n  bond-slaves m0 m1\n  bond-mode active-backup\n"
-		   "  bond-miimon 100\n%s"
-		   "iface br0 inet manual\n  bridge-ports src0 bond0\n%s",
-		vlan ? "  bridge-access 100\n" : "", vlan ? "  bridge-access 100\n" : "",
-		vlan ? "  bridge-vlan-aware yes\n" : "");
-	fclose(f);
-	if (dpb_cfg_load(&cfg, path, NULL, 0) < 0) {
-		dpb_cfg_print_diags(&cfg, stderr);
-		exit(1);
+	while (*s && n < max) {
+		char *end;
+		unsigned long x = strtoul(s, &end, 10);
+
+		if (end == s)
+			return 0;
+		if (*end == 'k') {
+			x *= 1024;
+			end++;
+		} else if (*end == 'M') {
+			x *= 1048576;
+			end++;
+		}
+		if (x == 0 || x > 1048576 || (*end != ',' && *end != '\0'))
+			return 0;
+		v[n++] = (uint32_t)x;
+		s = *end ? end + 1 : end;
 	}
-	unlink(path);
-	ctl = dpb_ctl_create(&cfg);
-	if (ctl == NULL)
-		exit(1);
-	rte_mempool_walk(fill_dpbond_pool, NULL);
-	return ctl;
+	return *s ? 0 : n;
 }
 
-int main(int argc, char **argv)
+static int options(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "seconds", required_argument, NULL, 's' },
 		{ "rounds", required_argument, NULL, 'r' },
+		{ "members", required_argument, NULL, 'm' },
+		{ "macs", required_argument, NULL, 'M' },
+		{ "quick", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct result ceil = { .n = 0 }, touch = { .n = 0 };
-	struct result pmd[N_MODES], dpb[N_MODES], vl[2];
-	uint16_t c_src, c_dst, b_src, bonds[N_MODES], d_src;
-	double secs = 2, cm, tm;
-	unsigned int rounds = 3;
-	int ret = rte_eal_init(argc, argv), opt;
-	struct dpb_ctl *ctl;
+	uint32_t mem[2];
+	int o;
+
+	while ((o = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (o == 's' && atof(optarg) > 0) {
+			opt.secs = atof(optarg);
+		} else if (o == 'r' && atoi(optarg) > 0) {
+			opt.rounds = RTE_MIN((unsigned int)atoi(optarg), (unsigned int)MAX_ROUNDS);
+		} else if (o == 'm' && (opt.n_members = parse_list(optarg, mem, 2)) > 0 &&
+			   (mem[0] == 2 || mem[0] == 4) && (opt.n_members == 1 || mem[1] == 2 || mem[1] == 4)) {
+			opt.members[0] = mem[0];
+			opt.members[1] = mem[1];
+		} else if (o == 'M' && (opt.n_macs = parse_list(optarg, opt.macs, 4)) > 0) {
+			continue;
+		} else if (o == 'q') {
+			/* a smoke run: every case once, briefly */
+			opt.secs = 0.005;
+			opt.rounds = 1;
+			opt.n_macs = 2;
+			opt.macs[1] = 1024;
+		} else {
+			fprintf(stderr, "usage: dpb-bench [EAL options] -- [--seconds S] [--rounds R] "
+					"[--members 2,4] [--macs 1,1k,64k,1M] [--quick]\n");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int ret = rte_eal_init(argc, argv), rc = 0;
 
 	if (ret < 0)
 		return 1;
-	argc -= ret;
-	argv += ret;
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (opt == 's')
-			secs = atof(optarg);
-		else if (opt == 'r')
-			rounds = (unsigned int)atoi(optarg);
-		else
-			return 2;
+	if (options(argc - ret, argv + ret) < 0) {
+		rte_eal_cleanup();
+		return 2;
 	}
-	if (rounds > 16)
-		rounds = 16;
-	memset(pmd, 0, sizeof(pmd));
-	memset(dpb, 0, sizeof(dpb));
-	memset(vl, 0, sizeof(vl));
-	pool = rte_pktmbuf_pool_create("bench", 16383, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
-	if (pool == NULL)
-		return 1;
-	c_src = probe("net_null0");
-	c_dst = probe("net_null1,no-rx=1");
-	b_src = probe("net_null2");
-	if (start_port(c_src) || start_port(c_dst) || start_port(b_src))
-		return 1;
-	for (unsigned int k = 0; k < N_MODES; k++)
-		bonds[k] = dpdk_bond(k);
-	ctl = dpbond(false);
-	rte_eth_dev_get_port_by_name("net_null5", &d_src);
-
-	printf("dpb-bench: %u rounds of %.1f s per case, one core, 64-byte frames, burst %d\n",
-	       rounds, secs, BURST);
-	for (unsigned int r = 0; r < rounds; r++) {
-		uint64_t cyc, pkts, before, t0;
-
-		pkts = pump(c_src, c_dst, secs, false, &cyc);
-		record(&ceil, pkts, cyc);
-		pkts = pump(c_src, c_dst, secs, true, &cyc);
-		record(&touch, pkts, cyc);
-		for (unsigned int k = 0; k < N_MODES; k++) {
-			struct dpb_strbuf sb;
-
-			pkts = pump(b_src, bonds[k], secs, false, &cyc);
-			record(&pmd[k], pkts, cyc);
-			dpb_strbuf_init(&sb);
-			if (dpb_ctl_set_mode(ctl, modes[k].name, "bond0", &sb) < 0)
-				return 1;
-			dpb_strbuf_free(&sb);
-			dpb_ctl_run_for(ctl, 50);   /* settle: learning, a miimon tick */
-			before = ipackets(d_src);
-			t0 = rte_get_tsc_cycles();
-			dpb_ctl_run_for(ctl, (unsigned int)(secs * 1000));
-			cyc = rte_get_tsc_cycles() - t0;
-			record(&dpb[k], ipackets(d_src) - before, cyc);
-		}
-		printf("round %u done\n", r + 1);
-		fflush(stdout);
-	}
-	cm = median(ceil.mpps, ceil.n);
-	tm = median(touch.mpps, touch.n);
-	printf("\nceiling %.2f Mpps (%.1f cycles/frame); touch %.2f Mpps (%.1f cycles/frame)\n\n",
-	       cm, median(ceil.cpp, ceil.n), tm, median(touch.cpp, touch.n));
-	printf("%-14s %12s %10s %12s %10s %16s %12s\n", "mode", "dpdk-bond", "cyc/frame",
-	       "dpbond", "cyc/frame", "dpbond/dpdk-bond", "dpbond/ceil");
-	for (unsigned int k = 0; k < N_MODES; k++) {
-		double pm = median(pmd[k].mpps, pmd[k].n), dm = median(dpb[k].mpps, dpb[k].n);
-
-		printf("%-14s %12.2f %10.1f %12.2f %10.1f %16.2f %12.2f\n", modes[k].name, pm,
-		       median(pmd[k].cpp, pmd[k].n), dm, median(dpb[k].cpp, dpb[k].n), dm / pm,
-		       dm / cm);
-	}
-	dpb_ctl_destroy(ctl);
-
-	/* The VLAN path against the plain one, each round on a fresh appliance. */
-	for (unsigned int r = 0; r < rounds; r++) {
-		for (int vlan = 0; vlan < 2; vlan++) {
-			uint64_t before, t0, cyc;
-
-			ctl = dpbond(vlan);
-			rte_eth_dev_get_port_by_name("net_null5", &d_src);
-			dpb_ctl_run_for(ctl, 50);
-			before = ipackets(d_src);
-			t0 = rte_get_tsc_cycles();
-			dpb_ctl_run_for(ctl, (unsigned int)(secs * 1000));
-			cyc = rte_get_tsc_cycles() - t0;
-			record(&vl[vlan], ipackets(d_src) - before, cyc);
-			if (dpb_ctl_destroy(ctl) < 0)
-				return 1;
-		}
-	}
-	printf("\n%-34s %10.2f Mpps %6.1f cyc/frame\n%-34s %10.2f Mpps %6.1f cyc/frame  (%.2f of plain)\n",
-	       "active-backup, plain bridge", median(vl[0].mpps, vl[0].n), median(vl[0].cpp, vl[0].n),
-	       "active-backup, VLAN-aware (access)", median(vl[1].mpps, vl[1].n),
-	       median(vl[1].cpp, vl[1].n), median(vl[1].mpps, vl[1].n) / median(vl[0].mpps, vl[0].n));
+	printf("dpb-bench: %u rounds of %.3f s per case and side, one core, 64-byte frames, burst %d\n",
+	       opt.rounds, opt.secs, BENCH_BURST);
+	for (unsigned int i = 0; i < opt.n_members && rc == 0; i++)
+		rc = phase(opt.members[i]);
 	rte_eal_cleanup();
-	return 0;
+	return rc == 0 ? 0 : 1;
 }

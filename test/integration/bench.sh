@@ -1,0 +1,41 @@
+#!/bin/bash
+# dpb-bench runs every case once, briefly (--quick: 2 and 4 members, 1 and
+# 1k MACs), and ends cleanly: exit 0 (before, one run in three died of a
+# segmentation fault when DPDK's bond's alarm fired after EAL's cleanup),
+# one parseable BENCH line per case with the fields the case has, every case
+# forwarding, 802.3ad negotiated between dpbond and DPDK's bond. It times
+# nothing: the figures are doc/performance.md's, from a full run.
+BUILD=$1
+. "$(dirname "$0")/lib.sh"
+
+BENCH="$BUILD/test/dpb-bench"
+[ -x "$BENCH" ] || fail "no $BENCH"
+set +e
+timeout -k 5 150 "$BENCH" $(eal_opts bench | sed 's/-m 256/-m 1024/') --log-level=pmd.net.bonding:error \
+	-- --quick > "$T/out" 2> "$T/err"
+rc=$?
+set -e
+[ "$rc" -eq 0 ] || fail "dpb-bench exited $rc: $(tail -5 "$T/err")"
+ok "dpb-bench --quick exits 0"
+
+# Per number of members: 12 bond stages (9 with DPDK's bond beside), 10
+# modes' whole path, 2 modes x 2 MAC counts x 3 directions, 1 flood.
+for n in 2 4; do
+	lines=$(grep -c "^BENCH .* members=$n " "$T/out" || true)
+	[ "$lines" -eq 35 ] || fail "$lines BENCH lines for $n members, not 35: $(cat "$T/out")"
+	pmd=$(grep "^BENCH .* members=$n " "$T/out" | grep -c " pmd_mpps=" || true)
+	[ "$pmd" -eq 9 ] || fail "$pmd cases against DPDK's bond for $n members, not 9"
+done
+ok "35 BENCH lines for each of 2 and 4 members, 9 of them against DPDK's bond"
+
+re='^BENCH case=[a-z0-9.+-]+ stage=(bond|path|flood) members=[24] macs=[0-9]+ dir=(tx|rx|both) ours_mpps=[0-9.]+( pmd_mpps=[0-9.]+)? ceiling_mpps=[0-9.]+( ours_vs_pmd=[0-9.]+)? ours_vs_ceiling=[0-9.]+ cycles_per_frame=[0-9.]+$'
+bad=$(grep "^BENCH" "$T/out" | grep -Ev "$re" || true)
+[ -z "$bad" ] || fail "lines not in the format: $bad"
+zero=$(grep "^BENCH" "$T/out" | grep -E " (ours_mpps|pmd_mpps|ceiling_mpps)=0\.00( |$)" || true)
+[ -z "$zero" ] || fail "cases that forwarded nothing: $zero"
+grep -q "^BENCH case=802.3ad stage=bond members=4 .* pmd_mpps=" "$T/out" ||
+	fail "no 802.3ad case against DPDK's mode-4 bond"
+grep -q "warning" "$T/err" && fail "dpb-bench warned: $(grep warning "$T/err")"
+grep -q "brl learned 2048 MACs of 2048" "$T/err" && grep -q "bra learned 2048 MACs of 2048" "$T/err" ||
+	fail "the bridges did not learn every MAC: $(grep learned "$T/err")"
+ok "every line parses, every case forwards, every MAC learned, 802.3ad negotiated with DPDK's bond"
