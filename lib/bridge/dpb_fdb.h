@@ -184,6 +184,18 @@ void dpb_fdb_foreach(const struct dpb_fdb *f, dpb_fdb_visit_t fn, void *ctx);
  */
 unsigned int dpb_fdb_age(struct dpb_fdb *f, uint64_t now_ms, uint64_t ageing_ms);
 
+/**
+ * The ageing pass over @p n slots from *@p cursor on (wrapping; *@p cursor
+ * moves past them), so that a large table is aged a slice a tick rather
+ * than all at once: a million MACs are 112 MB of slots. Control thread only.
+ * @return how many were removed.
+ */
+unsigned int dpb_fdb_age_slots(struct dpb_fdb *f, uint32_t *cursor, uint32_t n, uint64_t now_ms,
+			       uint64_t ageing_ms);
+
+/** How many slots @p f has (what a whole ageing pass covers). */
+uint32_t dpb_fdb_slots(const struct dpb_fdb *f);
+
 /** Removes every learned entry on @p port. Control thread only. @return how many. */
 unsigned int dpb_fdb_flush_port(struct dpb_fdb *f, uint32_t port);
 

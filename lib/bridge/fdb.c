@@ -169,12 +169,27 @@ static void remove_entry(struct dpb_fdb *f, struct dpb_fdb_entry *e)
 	f->n_entries--;
 }
 
+uint32_t dpb_fdb_slots(const struct dpb_fdb *f)
+{
+	return f->mask + 1;
+}
+
 unsigned int dpb_fdb_age(struct dpb_fdb *f, uint64_t now_ms, uint64_t ageing_ms)
+{
+	uint32_t cursor = 0;
+
+	return dpb_fdb_age_slots(f, &cursor, f->mask + 1, now_ms, ageing_ms);
+}
+
+unsigned int dpb_fdb_age_slots(struct dpb_fdb *f, uint32_t *cursor, uint32_t n, uint64_t now_ms,
+			       uint64_t ageing_ms)
 {
 	unsigned int removed = 0;
 
-	for (uint32_t i = 0; i <= f->mask; i++) {
-		struct dpb_fdb_entry *e = &f->slots[i];
+	if (n > f->mask + 1)
+		n = f->mask + 1;
+	for (uint32_t k = 0; k < n; k++) {
+		struct dpb_fdb_entry *e = &f->slots[(*cursor + k) & f->mask];
 
 		if (!(atomic_load_explicit(&e->key, memory_order_relaxed) & DPB_FDB_KEY_VALID) ||
 		    e->permanent)
@@ -187,6 +202,7 @@ unsigned int dpb_fdb_age(struct dpb_fdb *f, uint64_t now_ms, uint64_t ageing_ms)
 			removed++;
 		}
 	}
+	*cursor = (*cursor + n) & f->mask;
 	return removed;
 }
 

@@ -468,7 +468,7 @@ struct dpb_ctl *dpb_ctl_create(const struct dpb_cfg *cfg)
 	ctl_host_ports_save(c);
 	/* A VM that is not connected yet reads down from the first snapshot on. */
 	ctl_poll_bridge_links(c, now);
-	c->next_age_ms = now + 1000;
+	c->last_age_ms = now;
 	c->next_rebalance_ms = now + CTL_REBALANCE_MS;
 	ctl_publish(c);
 	if (ctl_telemetry_init(c) < 0)

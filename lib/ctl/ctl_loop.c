@@ -355,10 +355,18 @@ void ctl_tick(struct dpb_ctl *c)
 	ctl_lacp_tick(c, now);
 	ctl_announce_tick(c, now);
 	ctl_poll_bridge_links(c, now);
-	if (now >= c->next_age_ms) {
-		for (unsigned int i = 0; i < c->n_bridges; i++)
-			dpb_fdb_age(c->bridges[i].fdb, now, c->bridges[i].ageing_ms);
-		c->next_age_ms = now + 1000;
+	/* Ageing a slice a tick, each slot once a second: a whole pass over a
+	 * large FDB at once held the lcore for a third of a second. */
+	if (now > c->last_age_ms) {
+		uint64_t ms = RTE_MIN(now - c->last_age_ms, (uint64_t)1000);
+
+		for (unsigned int i = 0; i < c->n_bridges; i++) {
+			struct ctl_bridge *br = &c->bridges[i];
+			uint32_t n = (uint32_t)(dpb_fdb_slots(br->fdb) * ms / 1000) + 1;
+
+			dpb_fdb_age_slots(br->fdb, &br->age_cursor, n, now, br->ageing_ms);
+		}
+		c->last_age_ms = now;
 	}
 	if (c->dirty)
 		ctl_publish(c);

@@ -94,6 +94,7 @@ struct ctl_bridge {
 	int ports[DPB_CFG_MAX_BR_PORTS];
 	struct dpb_fdb *fdb;
 	uint64_t ageing_ms;
+	uint32_t age_cursor;             /* where the next ageing slice starts */
 	uint64_t learned;                /* new entries */
 	uint64_t moved;                  /* entries that changed port */
 };
@@ -144,7 +145,7 @@ struct dpb_ctl {
 	bool taps_removed;            /* a real quit: the TAPs are gone, and their list */
 	bool restoring;               /* ctl_vm_restore runs: ctl_vm_save waits for it */
 	bool dirty;                             /* a new snapshot is needed */
-	uint64_t next_age_ms;
+	uint64_t last_age_ms;                   /* the last ageing slice */
 	uint64_t next_rebalance_ms;
 	uint64_t next_port_poll_ms;
 	uint64_t rlb_requests_seen;             /* the workers' rlb_host_requests, summed */

@@ -5,7 +5,9 @@
  * rounds, so that a noisy machine weighs on all alike (bench_rig.c draws the
  * rig). For each number of members (2 and 4):
  *
- *   ceiling  frames from a ring port straight to another: the I/O alone
+ *   ceiling  frames from a ring port to another, each one's Ethernet header
+ *            read (what any forwarder does): the I/O and the frame's cache
+ *            lines, no bond, no bridge
  *   bond     the bond stage: a burst through dpbond's transmit for the mode
  *            (dpb_ctl_bond_xmit: members chosen, per-member bursts, no
  *            bridge), against DPDK's bond in the same mode and policy where
@@ -38,6 +40,7 @@
 #include <rte_eal.h>
 #include <rte_eth_bond.h>
 #include <rte_ethdev.h>
+#include <rte_prefetch.h>
 
 #include "bench.h"
 
@@ -144,6 +147,20 @@ static uint64_t drain_members(struct bench_rig *g, bool lacp, bool pmd)
 	return n;
 }
 
+static volatile uint8_t sink_byte;
+
+/* Reads each frame's destination MAC. */
+static void touch(struct rte_mbuf **pkts, uint16_t n)
+{
+	uint8_t x = 0;
+
+	for (uint16_t i = 0; i < n; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	for (uint16_t i = 0; i < n; i++)
+		x ^= rte_pktmbuf_mtod(pkts[i], const uint8_t *)[5];
+	sink_byte = x;
+}
+
 /* src -> sink (@to < 0), src -> DPDK's bond @to, or src -> dpbond's bond @bond. */
 static void run_stage(struct bench_rig *g, int to, const char *bond, bool lacp, struct meas *m)
 {
@@ -160,10 +177,13 @@ static void run_stage(struct bench_rig *g, int to, const char *bond, bool lacp, 
 		while ((n = rte_eth_rx_burst(g->src, 0, pkts, BENCH_BURST)) > 0) {
 			uint16_t k = n;
 
-			if (bond != NULL)
+			if (bond != NULL) {
 				dpb_ctl_bond_xmit(g->ctl, bond, pkts, n);
-			else
+			} else {
+				if (to < 0)   /* the ceiling reads each header, as any forwarder must */
+					touch(pkts, n);
 				k = rte_eth_tx_burst(to < 0 ? g->sink : (uint16_t)to, 0, pkts, n);
+			}
 			if (k < n)
 				rte_pktmbuf_free_bulk(pkts + k, n - k);
 		}

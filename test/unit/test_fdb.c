@@ -57,6 +57,36 @@ static void test_ageing_with_hits(void **state)
 	dpb_fdb_free(f);
 }
 
+/* Ageing a slice at a time: every slot visited once per whole pass, the cursor wrapping. */
+static void test_ageing_in_slices(void **state)
+{
+	struct dpb_fdb *f = dpb_fdb_create(1024);
+	uint32_t slots = dpb_fdb_slots(f), cursor = slots - 5, removed = 0;
+	uint8_t mac[6] = { 0x02, 0, 0, 0, 0, 0 };
+
+	(void)state;
+	assert_int_equal(slots, 2048);
+	for (unsigned int i = 0; i < 1000; i++) {
+		mac[4] = (uint8_t)(i >> 8);
+		mac[5] = (uint8_t)i;
+		dpb_fdb_learn(f, 0, mac, 1, 0);
+	}
+	/* Not yet old: a whole pass in slices of 300 removes nothing. */
+	for (uint32_t done = 0; done < slots; done += 300)
+		removed += dpb_fdb_age_slots(f, &cursor, 300, 1000, 300000);
+	assert_int_equal(removed, 0);
+	/* Old: slices that cover the table once remove all 1000, the cursor back where it began. */
+	cursor = slots - 5;
+	for (uint32_t done = 0; done < slots; done += 512)
+		removed += dpb_fdb_age_slots(f, &cursor, 512, 300000, 300000);
+	assert_int_equal(removed, 1000);
+	assert_int_equal(cursor, slots - 5);
+	assert_int_equal(f->n_entries, 0);
+	/* A slice larger than the table is the table once. */
+	assert_int_equal(dpb_fdb_age_slots(f, &cursor, 10 * slots, 400000, 300000), 0);
+	dpb_fdb_free(f);
+}
+
 static void test_flush_and_full(void **state)
 {
 	struct dpb_fdb *f = dpb_fdb_create(64);
@@ -223,6 +253,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_learn_lookup_move),
 		cmocka_unit_test(test_ageing_with_hits),
+		cmocka_unit_test(test_ageing_in_slices),
 		cmocka_unit_test(test_flush_and_full),
 		cmocka_unit_test(test_million),
 		cmocka_unit_test(test_show),
