@@ -355,14 +355,17 @@ void ctl_tick(struct dpb_ctl *c)
 	ctl_lacp_tick(c, now);
 	ctl_announce_tick(c, now);
 	ctl_poll_bridge_links(c, now);
-	/* Ageing a slice a tick, each slot once a second: a whole pass over a
-	 * large FDB at once held the lcore for a third of a second. */
+	/* Ageing a slice a tick: each slot once a second, or once in as many
+	 * seconds as the table has millions of slots, so that at most about a
+	 * thousand slots (56 KB) are read a millisecond. A whole pass at once
+	 * over a large FDB held the lcore for a third of a second. */
 	if (now > c->last_age_ms) {
 		uint64_t ms = RTE_MIN(now - c->last_age_ms, (uint64_t)1000);
 
 		for (unsigned int i = 0; i < c->n_bridges; i++) {
 			struct ctl_bridge *br = &c->bridges[i];
-			uint32_t n = (uint32_t)(dpb_fdb_slots(br->fdb) * ms / 1000) + 1;
+			uint64_t slots = dpb_fdb_slots(br->fdb), pass_ms = RTE_MAX(slots / 1000, (uint64_t)1000);
+			uint32_t n = (uint32_t)(slots * ms / pass_ms) + 1;
 
 			dpb_fdb_age_slots(br->fdb, &br->age_cursor, n, now, br->ageing_ms);
 		}
