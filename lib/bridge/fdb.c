@@ -3,13 +3,18 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "dpb_fdb.h"
+
+#define HUGE_PAGE (2u << 20)
 
 struct dpb_fdb *dpb_fdb_create(uint32_t max_entries)
 {
 	uint32_t n = 64;
 	struct dpb_fdb *f;
+	size_t slots_len, len;
+	void *map;
 
 	if (max_entries == 0)
 		max_entries = DPB_FDB_DEFAULT_MAX;
@@ -19,11 +24,25 @@ struct dpb_fdb *dpb_fdb_create(uint32_t max_entries)
 	}
 	while (n < 2 * max_entries)
 		n <<= 1;
-	f = calloc(1, sizeof(*f) + (size_t)n * sizeof(f->slots[0]));
+	f = calloc(1, sizeof(*f));
 	if (f == NULL) {
 		errno = ENOMEM;
 		return NULL;
 	}
+	/* One zeroed mapping: the slots, then the writer's fields. */
+	slots_len = (size_t)n * sizeof(f->slots[0]);
+	len = slots_len + (size_t)n * sizeof(f->info[0]);
+	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (map == MAP_FAILED) {
+		free(f);
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (len >= HUGE_PAGE)
+		(void)madvise(map, len, MADV_HUGEPAGE);  /* a hint: 4 KB pages do too */
+	f->slots = map;
+	f->info = (struct dpb_fdb_info *)((char *)map + slots_len);
+	f->map_len = len;
 	f->mask = n - 1;
 	f->max_entries = max_entries;
 	return f;
@@ -31,6 +50,9 @@ struct dpb_fdb *dpb_fdb_create(uint32_t max_entries)
 
 void dpb_fdb_free(struct dpb_fdb *f)
 {
+	if (f == NULL)
+		return;
+	munmap(f->slots, f->map_len);
 	free(f);
 }
 
@@ -39,43 +61,48 @@ static enum dpb_fdb_learn_result put(struct dpb_fdb *f, uint16_t vlan,
 				     uint64_t now_ms, bool permanent)
 {
 	uint64_t key = dpb_fdb_key(vlan, mac);
-	uint32_t h = dpb_fdb_hash(key);
-	struct dpb_fdb_entry *free_slot = NULL;
+	uint32_t h = dpb_fdb_hash(key), free_at = UINT32_MAX;
+	struct dpb_fdb_slot *e;
+	struct dpb_fdb_info *in;
 
 	for (uint32_t i = 0; i < DPB_FDB_MAX_PROBE; i++) {
-		struct dpb_fdb_entry *e = &f->slots[(h + i) & f->mask];
-		uint64_t k = atomic_load_explicit(&e->key, memory_order_relaxed);
+		uint32_t at = (h + i) & f->mask;
+		uint64_t k = atomic_load_explicit(&f->slots[at].key, memory_order_relaxed);
 
+		e = &f->slots[at];
+		in = &f->info[at];
 		if (k == key) {
-			if (e->permanent && !permanent)
+			if (in->permanent && !permanent)
 				return DPB_FDB_LEARN_PERMANENT;
-			e->permanent = permanent;
-			e->updated_ms = now_ms;
+			in->permanent = permanent;
+			in->updated_ms = now_ms;
 			if (atomic_load_explicit(&e->port, memory_order_relaxed) == port)
 				return DPB_FDB_LEARN_REFRESHED;
 			atomic_store_explicit(&e->port, port, memory_order_release);
 			return DPB_FDB_LEARN_MOVED;
 		}
-		if (k == DPB_FDB_KEY_TOMB && free_slot == NULL)
-			free_slot = e;
+		if (k == DPB_FDB_KEY_TOMB && free_at == UINT32_MAX)
+			free_at = at;
 		if (k == DPB_FDB_KEY_EMPTY) {
-			if (free_slot == NULL)
-				free_slot = e;
+			if (free_at == UINT32_MAX)
+				free_at = at;
 			break;
 		}
 	}
 	/* A permanent entry (the host's own MACs) is taken beyond the limit. */
-	if (free_slot == NULL || (!permanent && f->n_entries >= f->max_entries)) {
+	if (free_at == UINT32_MAX || (!permanent && f->n_entries >= f->max_entries)) {
 		f->n_full++;
 		return DPB_FDB_LEARN_FULL;
 	}
-	free_slot->updated_ms = now_ms;
-	free_slot->permanent = permanent;
-	free_slot->ipv4 = 0;
-	free_slot->has_ipv6 = false;
-	atomic_store_explicit(&free_slot->hit, 0, memory_order_relaxed);
-	atomic_store_explicit(&free_slot->port, port, memory_order_relaxed);
-	atomic_store_explicit(&free_slot->key, key, memory_order_release);
+	e = &f->slots[free_at];
+	in = &f->info[free_at];
+	in->updated_ms = now_ms;
+	in->permanent = permanent;
+	in->ipv4 = 0;
+	in->has_ipv6 = false;
+	atomic_store_explicit(&e->hit, 0, memory_order_relaxed);
+	atomic_store_explicit(&e->port, port, memory_order_relaxed);
+	atomic_store_explicit(&e->key, key, memory_order_release);
 	f->n_entries++;
 	return DPB_FDB_LEARN_NEW;
 }
@@ -93,16 +120,17 @@ int dpb_fdb_add_permanent(struct dpb_fdb *f, uint16_t vlan, const uint8_t mac[DP
 	return put(f, vlan, mac, port, 0, true) == DPB_FDB_LEARN_FULL ? -ENOSPC : 0;
 }
 
-static struct dpb_fdb_entry *find(struct dpb_fdb *f, uint64_t key)
+/* The writer's fields of (vlan, mac), or NULL. */
+static struct dpb_fdb_info *find(struct dpb_fdb *f, uint64_t key)
 {
 	uint32_t h = dpb_fdb_hash(key);
 
 	for (uint32_t i = 0; i < DPB_FDB_MAX_PROBE; i++) {
-		struct dpb_fdb_entry *e = &f->slots[(h + i) & f->mask];
-		uint64_t k = atomic_load_explicit(&e->key, memory_order_relaxed);
+		uint32_t at = (h + i) & f->mask;
+		uint64_t k = atomic_load_explicit(&f->slots[at].key, memory_order_relaxed);
 
 		if (k == key)
-			return e;
+			return &f->info[at];
 		if (k == DPB_FDB_KEY_EMPTY)
 			break;
 	}
@@ -112,7 +140,7 @@ static struct dpb_fdb_entry *find(struct dpb_fdb *f, uint64_t key)
 int dpb_fdb_set_ipv4(struct dpb_fdb *f, uint16_t vlan, const uint8_t mac[DPB_MAC_LEN],
 		     uint32_t ipv4)
 {
-	struct dpb_fdb_entry *e = find(f, dpb_fdb_key(vlan, mac));
+	struct dpb_fdb_info *e = find(f, dpb_fdb_key(vlan, mac));
 
 	if (e == NULL)
 		return -ENOENT;
@@ -128,7 +156,7 @@ static bool is_link_local6(const uint8_t a[16])
 int dpb_fdb_set_ipv6(struct dpb_fdb *f, uint16_t vlan, const uint8_t mac[DPB_MAC_LEN],
 		     const uint8_t ipv6[16])
 {
-	struct dpb_fdb_entry *e = find(f, dpb_fdb_key(vlan, mac));
+	struct dpb_fdb_info *e = find(f, dpb_fdb_key(vlan, mac));
 
 	if (e == NULL)
 		return -ENOENT;
@@ -148,7 +176,8 @@ static void key_mac(uint64_t k, struct dpb_mac *mac)
 void dpb_fdb_foreach(const struct dpb_fdb *f, dpb_fdb_visit_t fn, void *ctx)
 {
 	for (uint32_t i = 0; i <= f->mask; i++) {
-		const struct dpb_fdb_entry *e = &f->slots[i];
+		const struct dpb_fdb_slot *e = &f->slots[i];
+		const struct dpb_fdb_info *in = &f->info[i];
 		uint64_t k = atomic_load_explicit(&e->key, memory_order_relaxed);
 		struct dpb_fdb_item item;
 
@@ -157,13 +186,13 @@ void dpb_fdb_foreach(const struct dpb_fdb *f, dpb_fdb_visit_t fn, void *ctx)
 		key_mac(k, &item.mac);
 		item.vlan = (uint16_t)((k >> 48) & 0xfff);
 		item.port = atomic_load_explicit(&e->port, memory_order_relaxed);
-		item.ipv4 = e->ipv4;
-		item.ipv6 = e->has_ipv6 ? e->ipv6 : NULL;
+		item.ipv4 = in->ipv4;
+		item.ipv6 = in->has_ipv6 ? in->ipv6 : NULL;
 		fn(ctx, &item);
 	}
 }
 
-static void remove_entry(struct dpb_fdb *f, struct dpb_fdb_entry *e)
+static void remove_entry(struct dpb_fdb *f, struct dpb_fdb_slot *e)
 {
 	atomic_store_explicit(&e->key, DPB_FDB_KEY_TOMB, memory_order_release);
 	f->n_entries--;
@@ -189,15 +218,17 @@ unsigned int dpb_fdb_age_slots(struct dpb_fdb *f, uint32_t *cursor, uint32_t n, 
 	if (n > f->mask + 1)
 		n = f->mask + 1;
 	for (uint32_t k = 0; k < n; k++) {
-		struct dpb_fdb_entry *e = &f->slots[(*cursor + k) & f->mask];
+		uint32_t at = (*cursor + k) & f->mask;
+		struct dpb_fdb_slot *e = &f->slots[at];
+		struct dpb_fdb_info *in = &f->info[at];
 
 		if (!(atomic_load_explicit(&e->key, memory_order_relaxed) & DPB_FDB_KEY_VALID) ||
-		    e->permanent)
+		    in->permanent)
 			continue;
 		if (atomic_load_explicit(&e->hit, memory_order_relaxed)) {
 			atomic_store_explicit(&e->hit, 0, memory_order_relaxed);
-			e->updated_ms = now_ms;
-		} else if (now_ms - e->updated_ms >= ageing_ms) {
+			in->updated_ms = now_ms;
+		} else if (now_ms - in->updated_ms >= ageing_ms) {
 			remove_entry(f, e);
 			removed++;
 		}
@@ -211,10 +242,10 @@ static unsigned int remove_port(struct dpb_fdb *f, uint32_t port, bool permanent
 	unsigned int removed = 0;
 
 	for (uint32_t i = 0; i <= f->mask; i++) {
-		struct dpb_fdb_entry *e = &f->slots[i];
+		struct dpb_fdb_slot *e = &f->slots[i];
 
 		if ((atomic_load_explicit(&e->key, memory_order_relaxed) & DPB_FDB_KEY_VALID) &&
-		    (permanent_too || !e->permanent) &&
+		    (permanent_too || !f->info[i].permanent) &&
 		    atomic_load_explicit(&e->port, memory_order_relaxed) == port) {
 			remove_entry(f, e);
 			removed++;
@@ -237,7 +268,8 @@ int dpb_fdb_show(const struct dpb_fdb *f, const char *bridge, const char *const 
 		 uint32_t n_ports, bool vlan_aware, uint64_t now_ms, struct dpb_strbuf *out)
 {
 	for (uint32_t i = 0; i <= f->mask; i++) {
-		const struct dpb_fdb_entry *e = &f->slots[i];
+		const struct dpb_fdb_slot *e = &f->slots[i];
+		const struct dpb_fdb_info *in = &f->info[i];
 		uint64_t k = atomic_load_explicit(&e->key, memory_order_relaxed);
 		uint32_t port = atomic_load_explicit(&e->port, memory_order_relaxed);
 		struct dpb_mac mac;
@@ -250,11 +282,11 @@ int dpb_fdb_show(const struct dpb_fdb *f, const char *bridge, const char *const 
 				  port < n_ports ? port_names[port] : "?");
 		if (vlan_aware)
 			dpb_strbuf_printf(out, " vlan %u", (unsigned int)(k >> 48) & 0xfff);
-		if (e->permanent)
+		if (in->permanent)
 			dpb_strbuf_printf(out, " master %s permanent\n", bridge);
 		else
 			dpb_strbuf_printf(out, " master %s ageing %llu s\n", bridge,
-					  (unsigned long long)((now_ms - e->updated_ms) / 1000));
+					  (unsigned long long)((now_ms - in->updated_ms) / 1000));
 	}
 	return out->oom ? -ENOMEM : 0;
 }
