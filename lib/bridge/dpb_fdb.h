@@ -87,15 +87,14 @@ static inline uint32_t dpb_fdb_hash(uint64_t key)
 }
 
 /**
- * Asks for the cache line where the probe for (vlan, mac) starts, so that
- * the lookups of a burst, each a likely miss in a large table, overlap
- * rather than wait one after another: call it for each frame, then look
- * them up. Any thread.
+ * Asks for the cache line where the probe for @p key (dpb_fdb_key()) starts,
+ * so that the lookups of a burst, each a likely miss in a large table,
+ * overlap rather than wait one after another: call it for each frame, then
+ * look them up. Any thread.
  */
-static inline void dpb_fdb_prefetch(const struct dpb_fdb *f, uint16_t vlan,
-				    const uint8_t mac[DPB_MAC_LEN])
+static inline void dpb_fdb_prefetch_key(const struct dpb_fdb *f, uint64_t key)
 {
-	const void *p = &f->slots[dpb_fdb_hash(dpb_fdb_key(vlan, mac)) & f->mask];
+	const void *p = &f->slots[dpb_fdb_hash(key) & f->mask];
 
 	/* gcc 12 at -O2 drops a __builtin_prefetch of this address (the
 	 * hash's multiply before it): the instruction itself, then. */
@@ -106,14 +105,19 @@ static inline void dpb_fdb_prefetch(const struct dpb_fdb *f, uint16_t vlan,
 #endif
 }
 
+/** dpb_fdb_prefetch_key() for (vlan, mac). Any thread. */
+static inline void dpb_fdb_prefetch(const struct dpb_fdb *f, uint16_t vlan,
+				    const uint8_t mac[DPB_MAC_LEN])
+{
+	dpb_fdb_prefetch_key(f, dpb_fdb_key(vlan, mac));
+}
+
 /**
- * Looks up (vlan, mac). Any thread.
+ * Looks up @p key (dpb_fdb_key()). Any thread.
  * @return the bridge port index, or -1 when unknown.
  */
-static inline int dpb_fdb_lookup(struct dpb_fdb *f, uint16_t vlan, const uint8_t mac[DPB_MAC_LEN],
-				 struct dpb_fdb_slot **entry)
+static inline int dpb_fdb_lookup_key(struct dpb_fdb *f, uint64_t key, struct dpb_fdb_slot **entry)
 {
-	uint64_t key = dpb_fdb_key(vlan, mac);
 	uint32_t h = dpb_fdb_hash(key);
 
 	for (uint32_t i = 0; i < DPB_FDB_MAX_PROBE; i++) {
@@ -137,20 +141,36 @@ static inline int dpb_fdb_lookup(struct dpb_fdb *f, uint16_t vlan, const uint8_t
 }
 
 /**
- * For a frame's source: true when (vlan, mac) is known on @p port (and marks
- * the entry alive); false when the control plane must learn or move it.
- * Any thread.
+ * Looks up (vlan, mac). Any thread.
+ * @return the bridge port index, or -1 when unknown.
  */
-static inline bool dpb_fdb_source_known(struct dpb_fdb *f, uint16_t vlan,
-					const uint8_t mac[DPB_MAC_LEN], uint32_t port)
+static inline int dpb_fdb_lookup(struct dpb_fdb *f, uint16_t vlan, const uint8_t mac[DPB_MAC_LEN],
+				 struct dpb_fdb_slot **entry)
+{
+	return dpb_fdb_lookup_key(f, dpb_fdb_key(vlan, mac), entry);
+}
+
+/**
+ * For a frame's source, @p key (dpb_fdb_key()): true when it is known on
+ * @p port (and marks the entry alive); false when the control plane must
+ * learn or move it. Any thread.
+ */
+static inline bool dpb_fdb_source_known_key(struct dpb_fdb *f, uint64_t key, uint32_t port)
 {
 	struct dpb_fdb_slot *e;
 
-	if (dpb_fdb_lookup(f, vlan, mac, &e) != (int)port)
+	if (dpb_fdb_lookup_key(f, key, &e) != (int)port)
 		return false;
 	if (!atomic_load_explicit(&e->hit, memory_order_relaxed))
 		atomic_store_explicit(&e->hit, 1, memory_order_relaxed);
 	return true;
+}
+
+/** dpb_fdb_source_known_key() for (vlan, mac). Any thread. */
+static inline bool dpb_fdb_source_known(struct dpb_fdb *f, uint16_t vlan,
+					const uint8_t mac[DPB_MAC_LEN], uint32_t port)
+{
+	return dpb_fdb_source_known_key(f, dpb_fdb_key(vlan, mac), port);
 }
 
 /**

@@ -58,6 +58,8 @@ static void fill_bond(const struct dpb_ctl *c, const struct ctl_bond *cb,
 
 	fb->tx = dpb_fwd_bond_tx_for(cb->bond.mode,
 				     tlb ? cb->bond.tlb_dynamic_lb : cb->bond.n_buckets > 0);
+	fb->tx_burst = dpb_fwd_bond_tx_burst_for(cb->bond.mode,
+						 tlb ? cb->bond.tlb_dynamic_lb : cb->bond.n_buckets > 0);
 	fb->packets_per_slave = (uint16_t)cb->bond.packets_per_slave;
 	fb->xmit_hash_policy = cb->bond.xmit_hash_policy;
 	fb->n_tx = fb->tx ? (uint16_t)n : 0;

@@ -118,8 +118,14 @@ struct dpb_worker;
 typedef void (*dpb_fwd_bond_tx_t)(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 				  const struct dpb_fwd_bond *bond, struct rte_mbuf *m);
 
+/** A bond mode's transmit of a burst: what @p tx does, for each frame. */
+typedef void (*dpb_fwd_bond_tx_burst_t)(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
+					const struct dpb_fwd_bond *bond, struct rte_mbuf **pkts,
+					uint16_t n);
+
 struct dpb_fwd_bond {
 	dpb_fwd_bond_tx_t tx;          /**< the mode's transmit, set with the mode */
+	dpb_fwd_bond_tx_burst_t tx_burst; /**< the same for a burst */
 	uint16_t idx;                  /**< index in the snapshot's bonds */
 	uint16_t iface;                /**< counters index of the bond */
 	uint16_t n_tx;                 /**< members that transmit now */
@@ -137,6 +143,9 @@ struct dpb_fwd_bond {
  * a modulo, for hashing modes), or NULL when it is not built.
  */
 dpb_fwd_bond_tx_t dpb_fwd_bond_tx_for(enum dpb_bond_mode mode, bool buckets);
+
+/** The burst transmit of a bond mode, as dpb_fwd_bond_tx_for() picks the frame's. */
+dpb_fwd_bond_tx_burst_t dpb_fwd_bond_tx_burst_for(enum dpb_bond_mode mode, bool buckets);
 
 /** The balance-tlb/alb bucket of a source MAC in a VLAN. Any thread. */
 static inline uint32_t dpb_fwd_tlb_bucket(uint16_t vlan, const uint8_t *src_mac)

@@ -2,12 +2,16 @@
 /*
  * Each bond mode's transmit, chosen once when the snapshot is built: which
  * member(s) a frame leaves through. Members are those that transmit now
- * (bond->tx_port), in slave order.
+ * (bond->tx_port), in slave order. Each mode sends a frame at a time (a
+ * flood, an announcement) or a burst (what the bridge sends to the bond):
+ * a burst's frames are asked for at once and their members picked with no
+ * call a frame, as DPDK's bond does.
  */
 #include <netinet/in.h>
 #include <stddef.h>
 
 #include <rte_ip.h>
+#include <rte_prefetch.h>
 #include <rte_random.h>
 
 #include "dpb_bond_hash.h"
@@ -58,44 +62,46 @@ static inline uint32_t xmit_hash(const struct dpb_fwd_bond *bond, const struct r
 
 	if (unlikely(len < DPB_XMIT_HASH_MAX_READ && len < rte_pktmbuf_pkt_len(m)))
 		return xmit_hash_chained(bond, m);
-	return dpb_xmit_hash(bond->xmit_hash_policy, rte_pktmbuf_mtod(m, const uint8_t *), len);
+	return dpb_xmit_hash_inline(bond->xmit_hash_policy, rte_pktmbuf_mtod(m, const uint8_t *), len);
 }
 
 /*
+ * The member of each frame, for the modes that pick one by the frame:
+ *
  * balance-rr: Linux's counter, per bond and here per worker (no shared
  * state): incremented before use, divided by packets_per_slave; 0 picks a
  * random member. IGMP goes through one member, the first that transmits,
  * as Linux sends it through its active slave, so that a switch snooping
  * IGMP sees the host's memberships on one port.
  */
-static void tx_balance_rr(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
-			  const struct dpb_fwd_bond *bond, struct rte_mbuf *m)
+static inline uint16_t pick_rr(struct dpb_worker *w, const struct dpb_fwd_bond *bond,
+			       struct rte_mbuf *m)
 {
 	uint32_t id;
 
-	if (unlikely(is_igmp(m))) {
-		to_port(w, s, bond->tx_port[0], m);
-		return;
-	}
+	if (unlikely(is_igmp(m)))
+		return bond->tx_port[0];
 	if (bond->packets_per_slave == 0)
 		id = (uint32_t)rte_rand();
 	else
 		id = rte_reciprocal_divide(++w->rr_counter[bond->idx], bond->pps_div);
-	to_port(w, s, bond->tx_port[mod_n_tx(bond, id)], m);
+	return bond->tx_port[mod_n_tx(bond, id)];
 }
 
 /* balance-xor: the transmit hash policy, modulo the members that transmit. */
-static void tx_balance_xor(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
-			   const struct dpb_fwd_bond *bond, struct rte_mbuf *m)
+static inline uint16_t pick_xor(struct dpb_worker *w, const struct dpb_fwd_bond *bond,
+				struct rte_mbuf *m)
 {
-	to_port(w, s, bond->tx_port[mod_n_tx(bond, xmit_hash(bond, m))], m);
+	RTE_SET_USED(w);
+	return bond->tx_port[mod_n_tx(bond, xmit_hash(bond, m))];
 }
 
 /* balance-xor with hash buckets: the bucket's member. */
-static void tx_balance_xor_buckets(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
-				   const struct dpb_fwd_bond *bond, struct rte_mbuf *m)
+static inline uint16_t pick_xor_buckets(struct dpb_worker *w, const struct dpb_fwd_bond *bond,
+					struct rte_mbuf *m)
 {
-	to_port(w, s, bond->bucket_port[xmit_hash(bond, m) & bond->bucket_mask], m);
+	RTE_SET_USED(w);
+	return bond->bucket_port[xmit_hash(bond, m) & bond->bucket_mask];
 }
 
 /*
@@ -103,15 +109,27 @@ static void tx_balance_xor_buckets(struct dpb_worker *w, const struct dpb_fwd_sn
  * stays on one member; the bytes are counted for the control lcore's
  * rebalancing.
  */
-static void tx_tlb(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
-		   const struct dpb_fwd_bond *bond, struct rte_mbuf *m)
+static inline uint16_t pick_tlb(struct dpb_worker *w, const struct dpb_fwd_bond *bond,
+				struct rte_mbuf *m)
 {
 	const uint8_t *eth = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint32_t bucket = dpb_fwd_tlb_bucket(0, eth + 6);
 
 	dpb_ctr_add(&w->tlb_bytes[bond->idx][bucket], rte_pktmbuf_pkt_len(m));
-	to_port(w, s, bond->bucket_port[bucket], m);
+	return bond->bucket_port[bucket];
 }
+
+#define TX_ONE(name, pick)                                                                \
+	static void name(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,          \
+			 const struct dpb_fwd_bond *bond, struct rte_mbuf *m)             \
+	{                                                                                 \
+		to_port(w, s, pick(w, bond, m), m);                                       \
+	}
+
+TX_ONE(tx_balance_rr, pick_rr)
+TX_ONE(tx_balance_xor, pick_xor)
+TX_ONE(tx_balance_xor_buckets, pick_xor_buckets)
+TX_ONE(tx_tlb, pick_tlb)
 
 /* broadcast: one reference per member, no copies. */
 static void tx_broadcast(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
@@ -123,19 +141,93 @@ static void tx_broadcast(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 		to_port(w, s, bond->tx_port[i], m);
 }
 
-dpb_fwd_bond_tx_t dpb_fwd_bond_tx_for(enum dpb_bond_mode mode, bool buckets)
+/*
+ * A burst, for the modes that pick by the frame: every frame's first line
+ * asked for at once, then each frame's member picked (the hashes, one
+ * after another, none waiting on a queue), then the frames queued.
+ */
+#define TX_BURST(name, pick)                                                              \
+	static void name(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,          \
+			 const struct dpb_fwd_bond *bond, struct rte_mbuf **pkts, uint16_t n) \
+	{                                                                                 \
+		uint16_t pid[DPB_FWD_BURST];                                              \
+                                                                                          \
+		for (uint16_t i = 0; i < n; i++)                                          \
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));                 \
+		while (n > 0) {                                                           \
+			uint16_t k = RTE_MIN(n, (uint16_t)DPB_FWD_BURST);                 \
+                                                                                          \
+			for (uint16_t i = 0; i < k; i++)                                  \
+				pid[i] = pick(w, bond, pkts[i]);                          \
+			for (uint16_t i = 0; i < k; i++)                                  \
+				to_port(w, s, pid[i], pkts[i]);                           \
+			pkts += k;                                                        \
+			n = (uint16_t)(n - k);                                            \
+		}                                                                         \
+	}
+
+/* active-backup: the burst as it is, to the active member. */
+static void txb_active_backup(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
+			      const struct dpb_fwd_bond *bond, struct rte_mbuf **pkts, uint16_t n)
+{
+	to_port_bulk(w, s, bond->tx_port[0], pkts, n);
+}
+
+/* broadcast: a reference per member on each frame, then the burst to each. */
+static void txb_broadcast(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
+			  const struct dpb_fwd_bond *bond, struct rte_mbuf **pkts, uint16_t n)
+{
+	if (bond->n_tx > 1)
+		for (uint16_t i = 0; i < n; i++)
+			fwd_ref(pkts[i], (uint16_t)(bond->n_tx - 1));
+	for (uint16_t k = 0; k < bond->n_tx; k++)
+		to_port_bulk(w, s, bond->tx_port[k], pkts, n);
+}
+
+TX_BURST(txb_balance_rr, pick_rr)
+TX_BURST(txb_balance_xor, pick_xor)
+TX_BURST(txb_balance_xor_buckets, pick_xor_buckets)
+TX_BURST(txb_tlb, pick_tlb)
+
+/* The way each mode sends, a frame or a burst at a time. */
+enum tx_kind { TX_NONE, TX_AB, TX_RR, TX_XOR, TX_XOR_BUCKETS, TX_TLB, TX_BROADCAST };
+
+static const struct {
+	dpb_fwd_bond_tx_t one;
+	dpb_fwd_bond_tx_burst_t burst;
+} tx_fns[] = {
+	[TX_NONE] = { NULL, NULL },
+	[TX_AB] = { tx_active_backup, txb_active_backup },
+	[TX_RR] = { tx_balance_rr, txb_balance_rr },
+	[TX_XOR] = { tx_balance_xor, txb_balance_xor },
+	[TX_XOR_BUCKETS] = { tx_balance_xor_buckets, txb_balance_xor_buckets },
+	[TX_TLB] = { tx_tlb, txb_tlb },
+	[TX_BROADCAST] = { tx_broadcast, txb_broadcast },
+};
+
+static enum tx_kind tx_kind(enum dpb_bond_mode mode, bool buckets)
 {
 	switch (mode) {
-	case DPB_BOND_MODE_ACTIVE_BACKUP: return tx_active_backup;
-	case DPB_BOND_MODE_BALANCE_RR: return tx_balance_rr;
+	case DPB_BOND_MODE_ACTIVE_BACKUP: return TX_AB;
+	case DPB_BOND_MODE_BALANCE_RR: return TX_RR;
 	case DPB_BOND_MODE_BALANCE_XOR:
 	case DPB_BOND_MODE_8023AD:  /* over the distributing members */
-		return buckets ? tx_balance_xor_buckets : tx_balance_xor;
-	case DPB_BOND_MODE_BROADCAST: return tx_broadcast;
+		return buckets ? TX_XOR_BUCKETS : TX_XOR;
+	case DPB_BOND_MODE_BROADCAST: return TX_BROADCAST;
 	case DPB_BOND_MODE_BALANCE_TLB:
 	case DPB_BOND_MODE_BALANCE_ALB:
 		/* With tlb_dynamic_lb=0, by the xmit hash policy, as Linux. */
-		return buckets ? tx_tlb : tx_balance_xor;
-	default: return NULL;
+		return buckets ? TX_TLB : TX_XOR;
+	default: return TX_NONE;
 	}
+}
+
+dpb_fwd_bond_tx_t dpb_fwd_bond_tx_for(enum dpb_bond_mode mode, bool buckets)
+{
+	return tx_fns[tx_kind(mode, buckets)].one;
+}
+
+dpb_fwd_bond_tx_burst_t dpb_fwd_bond_tx_burst_for(enum dpb_bond_mode mode, bool buckets)
+{
+	return tx_fns[tx_kind(mode, buckets)].burst;
 }

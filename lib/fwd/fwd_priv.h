@@ -4,6 +4,8 @@
 
 /* Internal to lib/fwd: moving frames to a port's tx buffer. */
 
+#include <string.h>
+
 #include <rte_ether.h>
 
 #include "dpb_fwd.h"
@@ -78,6 +80,33 @@ static inline void to_port(struct dpb_worker *w, const struct dpb_fwd_snapshot *
 	b->pkts[b->n++] = m;
 	if (b->n == DPB_FWD_TXBUF)
 		fwd_flush_port(w, s, pid);
+}
+
+/* Queues @n frames (one reference each) for transmission on ethdev @pid. */
+static inline void to_port_bulk(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
+				uint16_t pid, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct dpb_fwd_txbuf *b = &w->txbuf[pid];
+
+	if (s->tx_down[pid]) {
+		dpb_ctr_add(&w->ctr[s->port_iface[pid]].drops[DPB_DROP_TX_LINK_DOWN], n);
+		rte_pktmbuf_free_bulk(pkts, n);
+		return;
+	}
+	if (!b->dirty) {
+		b->dirty = true;
+		w->dirty[w->n_dirty++] = pid;
+	}
+	while (n > 0) {
+		uint16_t k = RTE_MIN(n, (uint16_t)(DPB_FWD_TXBUF - b->n));
+
+		memcpy(&b->pkts[b->n], pkts, k * sizeof(pkts[0]));
+		b->n = (uint16_t)(b->n + k);
+		pkts += k;
+		n = (uint16_t)(n - k);
+		if (b->n == DPB_FWD_TXBUF)
+			fwd_flush_port(w, s, pid);
+	}
 }
 
 /* Tags @p m with @p vid in front (on a copy when shared). @return false when dropped. */
@@ -186,6 +215,43 @@ static inline const struct rte_ether_hdr *fwd_admit(struct dpb_worker *w,
 		return NULL;
 	}
 	return eth;
+}
+
+/*
+ * Before a burst's lookups: asks for the FDB lines of each frame's source
+ * and destination, so that in a large table their misses overlap rather
+ * than come one after another. On a VLAN-aware bridge (@vlan_aware) the
+ * VLAN is the frame's tag's, else @pvid. With @keys (a plain bridge: the
+ * VLAN is 0), the keys are kept there, source and destination of frame i
+ * at 2i and 2i + 1. Frames too short are left to fwd_admit.
+ */
+static inline void fwd_prefetch_fdb(const struct dpb_fdb *fdb, struct rte_mbuf **pkts, uint16_t n,
+				    bool vlan_aware, uint16_t pvid, uint64_t *keys)
+{
+	for (uint16_t i = 0; i < n; i++) {
+		const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(pkts[i], const struct rte_ether_hdr *);
+		uint64_t src, dst;
+		uint16_t vid = 0;
+
+		if (unlikely(rte_pktmbuf_data_len(pkts[i]) < RTE_ETHER_HDR_LEN))
+			continue;
+		if (vlan_aware && rte_pktmbuf_data_len(pkts[i]) >= FWD_HDR_LEN) {
+			const struct rte_vlan_hdr *tag = (const struct rte_vlan_hdr *)(eth + 1);
+
+			vid = eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN) ?
+			      rte_be_to_cpu_16(tag->vlan_tci) & 0xfff : 0;
+			if (vid == 0)
+				vid = pvid;
+		}
+		src = dpb_fdb_key(vid, eth->src_addr.addr_bytes);
+		dst = dpb_fdb_key(vid, eth->dst_addr.addr_bytes);
+		dpb_fdb_prefetch_key(fdb, src);
+		dpb_fdb_prefetch_key(fdb, dst);
+		if (keys) {
+			keys[2 * i] = src;
+			keys[2 * i + 1] = dst;
+		}
+	}
 }
 
 /* Asks the control lcore to learn @src in @vlan on @br_port. */

@@ -193,19 +193,73 @@ void fwd_snoop_addr(struct dpb_worker *w, const struct rte_mbuf *m,
 		send_learn(w, &req, &eth->src_addr);
 }
 
+static void drop_burst(struct dpb_worker *w, uint16_t iface, enum dpb_drop_reason r,
+		       struct rte_mbuf **pkts, uint16_t n)
+{
+	dpb_ctr_add(&w->ctr[iface].drops[r], n);
+	rte_pktmbuf_free_bulk(pkts, n);
+}
+
+/*
+ * A burst's known unicast frames for one bond, handed to the bond's burst
+ * transmit together (its members picked with no call a frame).
+ */
+struct bond_batch {
+	const struct dpb_fwd_brport *bp;
+	uint16_t n;
+	struct rte_mbuf *pkts[DPB_FWD_BURST];
+};
+
+static void batch_flush(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
+			struct bond_batch *bb)
+{
+	const struct dpb_fwd_bond *bond;
+
+	if (bb->n == 0)
+		return;
+	bond = &s->bonds[bb->bp->bond];
+	if (bond->n_tx == 0)
+		drop_burst(w, bond->iface, DPB_DROP_TX_NO_SLAVE, bb->pkts, bb->n);
+	else
+		bond->tx_burst(w, s, bond, bb->pkts, bb->n);
+	bb->n = 0;
+}
+
+/* Sends @m to bridge port @bp: a bond's frames wait in @bb for the burst's end. */
+static inline void to_brport_batched(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
+				     const struct dpb_fwd_brport *bp, struct bond_batch *bb,
+				     struct rte_mbuf *m)
+{
+	if (bp->kind != DPB_BRPORT_BOND || bp->push_vid || bp->local_vid) {
+		to_brport(w, s, bp, m);
+		return;
+	}
+	if (bb->n == DPB_FWD_BURST || (bb->n && bb->bp != bp))
+		batch_flush(w, s, bb);
+	bb->bp = bp;
+	bb->pkts[bb->n++] = m;
+}
+
 void fwd_bridge_burst(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 		      const struct dpb_fwd_in *in, uint16_t in_iface, struct rte_mbuf **pkts,
 		      uint16_t n)
 {
 	const struct dpb_fwd_bridge *br = &s->bridges[in->bridge];
+	uint64_t keys[2 * DPB_FWD_BURST];
+	struct bond_batch bb;
 
 	/* Ask for every header of the burst at once: the misses overlap. */
 	for (uint16_t i = 0; i < n; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	if (br->vlan_aware) {
+		fwd_prefetch_fdb(br->fdb, pkts, n, true, br->ports[in->br_port].pvid, NULL);
 		fwd_bridge_burst_vlan(w, s, in, in_iface, pkts, n);
 		return;
 	}
+	RTE_ASSERT(n <= DPB_FWD_BURST);
+	fwd_prefetch_fdb(br->fdb, pkts, n, false, 0, keys);
+	bb.n = 0;
+	bb.bp = NULL;
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		const struct rte_ether_hdr *eth = fwd_admit(w, in, in_iface, m);
@@ -214,35 +268,32 @@ void fwd_bridge_burst(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 		if (eth == NULL)
 			continue;
 		/* A VLAN host port shares the host's MAC, held where the bridge's is. */
-		if (!in->tag_in && !dpb_fdb_source_known(br->fdb, 0, eth->src_addr.addr_bytes,
-							 in->br_port))
+		if (!in->tag_in && !dpb_fdb_source_known_key(br->fdb, keys[2 * i], in->br_port))
 			fwd_learn(w, &eth->src_addr, 0, in->bridge, in->br_port);
 		if (in->snoop_addr)
 			fwd_snoop_addr(w, m, eth, 0, in->bridge, in->br_port);
 		if (rte_is_multicast_ether_addr(&eth->dst_addr)) {
-			if (is_link_local(&eth->dst_addr))
+			if (is_link_local(&eth->dst_addr)) {
 				drop(w, in_iface, DPB_DROP_LINK_LOCAL, m);
-			else
+			} else {
+				batch_flush(w, s, &bb);   /* what went before leaves first */
 				flood(w, s, br, in->br_port, in_iface, m);
+			}
 			continue;
 		}
-		out = dpb_fdb_lookup(br->fdb, 0, eth->dst_addr.addr_bytes, NULL);
-		if (out < 0 || out >= br->n_ports)
+		out = dpb_fdb_lookup_key(br->fdb, keys[2 * i + 1], NULL);
+		if (out < 0 || out >= br->n_ports) {
+			batch_flush(w, s, &bb);
 			flood(w, s, br, in->br_port, in_iface, m);
-		else if (out == in->br_port)
+		} else if (out == in->br_port) {
 			drop(w, in_iface, DPB_DROP_SAME_PORT, m);
-		else if (unlikely(br->has_local_vlans) && br->ports[out].local)
+		} else if (unlikely(br->has_local_vlans) && br->ports[out].local) {
 			fwd_to_local(w, s, br, in_iface, m);
-		else
-			to_brport(w, s, &br->ports[out], m);
+		} else {
+			to_brport_batched(w, s, &br->ports[out], &bb, m);
+		}
 	}
-}
-
-static void drop_burst(struct dpb_worker *w, uint16_t iface, enum dpb_drop_reason r,
-		       struct rte_mbuf **pkts, uint16_t n)
-{
-	dpb_ctr_add(&w->ctr[iface].drops[r], n);
-	rte_pktmbuf_free_bulk(pkts, n);
+	batch_flush(w, s, &bb);
 }
 
 /*
@@ -413,7 +464,6 @@ void dpb_fwd_bond_burst(struct dpb_worker *w, const struct dpb_fwd_snapshot *s, 
 		drop_burst(w, b->iface, DPB_DROP_TX_NO_SLAVE, pkts, n);
 		return;
 	}
-	for (uint16_t i = 0; i < n; i++)
-		b->tx(w, s, b, pkts[i]);
+	b->tx_burst(w, s, b, pkts, n);
 	flush_dirty(w, s);
 }

@@ -274,6 +274,61 @@ static void test_truncated(void **state)
 			(void)dpb_xmit_hash(p, f.b, n);
 }
 
+static uint32_t rnd(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return (uint32_t)*x;
+}
+
+/*
+ * dpb_xmit_hash_inline() is dpb_xmit_hash() for any bytes: 200,000 frames
+ * of random bytes, most made to look like what the inline path takes
+ * (untagged IPv4 TCP/UDP) with one field or another then off (a tag, an
+ * option, a fragment, another protocol, too short), under every policy.
+ */
+static void test_inline(void **state)
+{
+	static const enum dpb_xmit_hash_policy policies[] = {
+		DPB_XMIT_HASH_LAYER2, DPB_XMIT_HASH_LAYER23, DPB_XMIT_HASH_LAYER34,
+		DPB_XMIT_HASH_ENCAP23, DPB_XMIT_HASH_ENCAP34, DPB_XMIT_HASH_VLAN_SRCMAC,
+	};
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	unsigned int ip_like = 0;
+
+	(void)state;
+	for (unsigned int k = 0; k < 200000; k++) {
+		uint8_t b[96];
+		size_t len = rnd(&x) % 8 ? 64 + rnd(&x) % 33 : rnd(&x) % 64;
+		uint32_t r = rnd(&x);
+
+		for (size_t i = 0; i < sizeof(b); i++)
+			b[i] = (uint8_t)rnd(&x);
+		if (r % 8) {   /* IPv4 TCP/UDP, then perhaps one thing off */
+			b[12] = 0x08, b[13] = 0x00, b[14] = 0x45;
+			b[20] &= 0x80, b[21] = 0;
+			b[23] = r & 8 ? 6 : 17;
+			switch (r >> 4 & 15) {
+			case 0: b[12] = 0x81; b[13] = 0x00; break;
+			case 1: b[12] = 0x88; b[13] = 0xa8; break;
+			case 2: b[14] = 0x46; break;
+			case 3: b[20] |= 0x20; break;   /* MF */
+			case 4: b[21] = 1; break;       /* an offset */
+			case 5: b[23] = (uint8_t)r; break;
+			case 6: b[13] = 0xdd; b[12] = 0x86; break;
+			default: ip_like++; break;
+			}
+		}
+		for (size_t p = 0; p < sizeof(policies) / sizeof(policies[0]); p++)
+			if (dpb_xmit_hash_inline(policies[p], b, len) != dpb_xmit_hash(policies[p], b, len))
+				fail_msg("policy %d, frame %u (len %zu): inline %#x, dpb_xmit_hash %#x",
+					 (int)policies[p], k, len, dpb_xmit_hash_inline(policies[p], b, len),
+					 dpb_xmit_hash(policies[p], b, len));
+	}
+	assert_true(ip_like > 80000);   /* the inline path was taken, often */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -285,6 +340,7 @@ int main(void)
 		cmocka_unit_test(test_encap),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_max_read),
+		cmocka_unit_test(test_inline),
 	};
 
 	return cmocka_run_group_tests_name("bond_hash", tests, NULL, NULL);
