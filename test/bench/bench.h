@@ -58,12 +58,14 @@ unsigned int bench_drain_keep_slow(struct rte_ring *r);
 /* The devices, bonds and dpbond for one number of members. */
 struct bench_rig {
 	unsigned int n;                              /* members per bond */
+	uint32_t max_macs;                           /* hosts a side the FDBs are sized for */
+	uint16_t ma[BENCH_MAX_MEMBERS], ml[BENCH_MAX_MEMBERS]; /* bonda's, bondl's members */
 	struct rte_mempool *pool;                    /* the traffic's frames */
 	struct dpb_ctl *ctl;
 	/* the bench's own source and sink (ceiling, bond stages) */
 	uint16_t src, sink;
 	struct rte_ring *src_in, *sink_out;
-	/* dpbond: bra = vma + bonda (every mode but 802.3ad) */
+	/* dpbond: bra = vma + bonda (every mode but 802.3ad); bondn (bond stage) */
 	struct rte_ring *vma_in, *vma_out, *ma_in[BENCH_MAX_MEMBERS], *ma_out[BENCH_MAX_MEMBERS];
 	/* dpbond: brl = vml + bondl (802.3ad), members cabled to DPDK's bond L */
 	struct rte_ring *vml_in, *vml_out;
@@ -72,6 +74,7 @@ struct bench_rig {
 	 * sets its members' MACs, which ring ports cannot take), L (mode 4) */
 	uint16_t bond_d, bond_l;                     /* UINT16_MAX: not made */
 	uint16_t d[BENCH_MAX_MEMBERS];
+	uint16_t mn[BENCH_MAX_MEMBERS];              /* dpbond's bondn: net_null, as D's */
 	uint16_t ports[32];                          /* every port the bench made */
 	unsigned int n_ports;
 	struct rte_ring *rings[64];                  /* every ring the bench made */
@@ -85,8 +88,8 @@ struct bench_rig {
  */
 int bench_rig_up(struct bench_rig *g, unsigned int n, uint32_t max_macs);
 
-/** Frames DPDK's bond D's members have sent so far (their opackets). */
-uint64_t bench_d_sent(const struct bench_rig *g);
+/** Frames the net_null members of DPDK's bond D (@p ours: of dpbond's bondn) have sent so far. */
+uint64_t bench_null_sent(const struct bench_rig *g, bool ours);
 
 /** Stops and closes everything bench_rig_up() made, dpbond first. */
 void bench_rig_down(struct bench_rig *g);
@@ -99,6 +102,21 @@ bool bench_lacp_converse(struct bench_rig *g, unsigned int ms);
 
 /** Sets DPDK's bond D to @p mode (DPDK's number) and xmit @p policy; waits for its members. */
 int bench_pmd_mode(struct bench_rig *g, uint8_t mode, uint8_t policy);
+
+/**
+ * Sets bonda's and bondl's miimon to @p ms, as an operator would: the file
+ * written again and reloaded (ports kept). @return 0 or -1.
+ */
+int bench_set_miimon(struct bench_rig *g, unsigned int ms);
+
+/**
+ * Failover under load (bench_failover.c): a steady stream of @p mpps from
+ * the VM port through bra and bonda (@p lacp: brl and bondl, 802.3ad), the
+ * first member's link taken down (as its device reports it) and brought up
+ * again. Prints a FAILOVER line: the frames lost (sent to the dead link)
+ * and the time from link down to traffic on the survivors. @return 0 or -1.
+ */
+int bench_failover(struct bench_rig *g, bool lacp, unsigned int miimon, double mpps);
 
 /**
  * Teaches dpbond's bridge bra (@p lacp: brl) hosts [0, n) of both sides.

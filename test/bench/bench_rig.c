@@ -6,12 +6,15 @@
  *   src -> (the bench) -> sink                       the ceiling
  *   src -> DPDK's bond D (d0..dn-1 -> sinks)         DPDK's bond, any mode but 4
  *   src -> DPDK's bond L (pl0..pln-1, cabled)         DPDK's bond in mode 4
- *   src -> dpbond's bonda / bondl transmit alone     dpbond's bond stage
+ *   src -> dpbond's bondn (mn0..mnn-1, net_null)     dpbond's bond stage, as D
+ *   src -> dpbond's bondl transmit alone              dpbond's bond stage, as L
  *   vma <-> bra <-> bonda (ma0..man-1 -> sinks)      dpbond's whole path
  *   vml <-> brl <-> bondl (ml0..mln-1 <-> pl0..)     dpbond's whole path, 802.3ad
  *
- * bondl and L are each other's LACP partner over the cables; D and bonda
- * change mode between cases. stop and close for every device at the end:
+ * bondl and L are each other's LACP partner over the cables; D, bonda and
+ * bondn change mode between cases. D and bondn send to net_null ports (D
+ * sets its members' MACs, which ring ports cannot take), which free each
+ * frame as they send it: both pay that alike. stop and close for every device at the end:
  * DPDK's bonds' alarms must not outlive EAL.
  */
 #include <ctype.h>
@@ -59,12 +62,12 @@ static int ring_port(struct bench_rig *g, const char *what, unsigned int i, stru
 	return 0;
 }
 
-/* A net_null port that sends into nothing and receives nothing: a member of D. */
-static int null_port(struct bench_rig *g, unsigned int i, uint16_t *pid)
+/* A net_null port that sends into nothing and receives nothing: a member of D or bondn. */
+static int null_port(struct bench_rig *g, const char *what, unsigned int i, uint16_t *pid)
 {
 	char name[64], args[80];
 
-	snprintf(name, sizeof(name), "net_null_b%ud%u", g->n, i);
+	snprintf(name, sizeof(name), "net_null_b%u%s%u", g->n, what, i);
 	snprintf(args, sizeof(args), "%s,no-rx=1", name);
 	if (rte_dev_probe(args) != 0 || rte_eth_dev_get_port_by_name(name, pid) != 0) {
 		fprintf(stderr, "dpb-bench: cannot make %s\n", args);
@@ -74,14 +77,14 @@ static int null_port(struct bench_rig *g, unsigned int i, uint16_t *pid)
 	return 0;
 }
 
-uint64_t bench_d_sent(const struct bench_rig *g)
+uint64_t bench_null_sent(const struct bench_rig *g, bool ours)
 {
 	uint64_t n = 0;
 
 	for (unsigned int i = 0; i < g->n; i++) {
 		struct rte_eth_stats st;
 
-		if (rte_eth_stats_get(g->d[i], &st) == 0)
+		if (rte_eth_stats_get(ours ? g->mn[i] : g->d[i], &st) == 0)
 			n += st.opackets;
 	}
 	return n;
@@ -123,18 +126,15 @@ static int pmd_bond(struct bench_rig *g, const char *name, uint8_t mode, const u
 	return 0;
 }
 
-/* dpbond's file: bra (vma + bonda) and brl (vml + bondl, 802.3ad). */
-static int dpbond_up(struct bench_rig *g, uint32_t max_macs)
+/* dpbond's file, at @path: bra (vma + bonda) and brl (vml + bondl, 802.3ad), bondn; @miimon ms. */
+static int write_config(const struct bench_rig *g, const char *path, unsigned int miimon)
 {
-	static struct dpb_cfg cfg;
-	char path[] = "/tmp/dpb-bench-XXXXXX";
-	int fd = mkstemp(path);
-	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+	FILE *f = fopen(path, "w");
 	unsigned int fdb_max = 1024;
 
 	if (f == NULL)
 		return -1;
-	while (fdb_max < 2 * max_macs + 64 && fdb_max < 4194304)
+	while (fdb_max < 2 * g->max_macs + 64 && fdb_max < 4194304)
 		fdb_max *= 2;
 	for (int l = 0; l < 2; l++) {
 		const char *s = l ? "l" : "a";
@@ -146,20 +146,63 @@ static int dpbond_up(struct bench_rig *g, uint32_t max_macs)
 		fprintf(f, "iface bond%s inet manual\n  bond-slaves", s);
 		for (unsigned int i = 0; i < g->n; i++)
 			fprintf(f, " m%s%u", s, i);
-		fprintf(f, "\n  bond-mode %s\n  bond-miimon 100\n%s", l ? "802.3ad" : "active-backup",
-			l ? "  bond-lacp-rate fast\n  bond-ad-actor-system 02:00:00:00:0b:00\n" : "");
+		fprintf(f, "\n  bond-mode %s\n  bond-miimon %u\n%s", l ? "802.3ad" : "active-backup",
+			miimon, l ? "  bond-lacp-rate fast\n  bond-ad-actor-system 02:00:00:00:0b:00\n" : "");
 		fprintf(f, "iface br%s inet manual\n  bridge-ports vm%s bond%s\n"
 			   "  bridge-fdb-max %u\n  bridge-ageing 100000\n", s, s, s, fdb_max);
 	}
-	fclose(f);
-	if (dpb_cfg_load(&cfg, path, NULL, 0) < 0) {
-		dpb_cfg_print_diags(&cfg, stderr);
-		unlink(path);
+	for (unsigned int i = 0; i < g->n; i++)
+		fprintf(f, "iface mn%u inet manual\n  dpdk-devargs net_null_b%umn%u\n", i, g->n, i);
+	fprintf(f, "iface bondn inet manual\n  bond-slaves");
+	for (unsigned int i = 0; i < g->n; i++)
+		fprintf(f, " mn%u", i);
+	fprintf(f, "\n  bond-mode active-backup\n  bond-miimon 100\n");
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+/* Reads the file @miimon makes into @cfg. @return 0, or -1 with the diagnostics on stderr. */
+static int load_config(const struct bench_rig *g, unsigned int miimon, struct dpb_cfg *cfg)
+{
+	char path[] = "/tmp/dpb-bench-XXXXXX";
+	int fd = mkstemp(path), rc = -1;
+
+	if (fd < 0)
 		return -1;
+	close(fd);
+	if (write_config(g, path, miimon) == 0) {
+		rc = dpb_cfg_load(cfg, path, NULL, 0) < 0 ? -1 : 0;
+		if (rc < 0)
+			dpb_cfg_print_diags(cfg, stderr);
 	}
 	unlink(path);
+	return rc;
+}
+
+static int dpbond_up(struct bench_rig *g)
+{
+	static struct dpb_cfg cfg;
+
+	if (load_config(g, 100, &cfg) < 0)
+		return -1;
 	g->ctl = dpb_ctl_create(&cfg);
 	return g->ctl ? 0 : -1;
+}
+
+int bench_set_miimon(struct bench_rig *g, unsigned int ms)
+{
+	static struct dpb_cfg cfg;
+	struct dpb_strbuf sb;
+	int rc;
+
+	if (load_config(g, ms, &cfg) < 0)
+		return -1;
+	dpb_strbuf_init(&sb);
+	rc = dpb_ctl_reload(g->ctl, &cfg, &sb);
+	if (rc < 0)
+		fprintf(stderr, "dpb-bench: reload for miimon %u: %s", ms, dpb_strbuf_str(&sb));
+	dpb_strbuf_free(&sb);
+	dpb_ctl_run_for(g->ctl, 20);
+	return rc < 0 ? -1 : 0;
 }
 
 int bench_rig_up(struct bench_rig *g, unsigned int n, uint32_t max_macs)
@@ -170,6 +213,7 @@ int bench_rig_up(struct bench_rig *g, unsigned int n, uint32_t max_macs)
 
 	memset(g, 0, sizeof(*g));
 	g->n = n;
+	g->max_macs = max_macs;
 	g->bond_d = g->bond_l = UINT16_MAX;   /* none yet */
 	g->pool = rte_pktmbuf_pool_create("bench", 32767, 256, 0, 256 + RTE_PKTMBUF_HEADROOM,
 					  (int)rte_socket_id());
@@ -187,12 +231,12 @@ int bench_rig_up(struct bench_rig *g, unsigned int n, uint32_t max_macs)
 	for (unsigned int i = 0; i < n; i++) {
 		if ((g->ma_in[i] = ring(g, "main", i)) == NULL ||
 		    (g->ma_out[i] = ring(g, "maout", i)) == NULL ||
-		    ring_port(g, "ma", i, g->ma_in[i], g->ma_out[i], &pid) ||
+		    ring_port(g, "ma", i, g->ma_in[i], g->ma_out[i], &g->ma[i]) ||
 		    (g->to_ml[i] = ring(g, "toml", i)) == NULL ||
 		    (g->from_ml[i] = ring(g, "fromml", i)) == NULL ||
-		    ring_port(g, "ml", i, g->to_ml[i], g->from_ml[i], &pid) ||
+		    ring_port(g, "ml", i, g->to_ml[i], g->from_ml[i], &g->ml[i]) ||
 		    ring_port(g, "pl", i, g->from_ml[i], g->to_ml[i], &pl[i]) ||
-		    null_port(g, i, &g->d[i]))
+		    null_port(g, "d", i, &g->d[i]) || null_port(g, "mn", i, &g->mn[i]))
 			return -1;
 	}
 	snprintf(name, sizeof(name), "net_bonding_b%ud", n);
@@ -201,7 +245,7 @@ int bench_rig_up(struct bench_rig *g, unsigned int n, uint32_t max_macs)
 	snprintf(name, sizeof(name), "net_bonding_b%ul", n);
 	if (pmd_bond(g, name, BONDING_MODE_8023AD, pl, 2, &g->bond_l))
 		return -1;
-	if (dpbond_up(g, max_macs) < 0)
+	if (dpbond_up(g) < 0)
 		return -1;
 	for (int t = 0; t < 30; t++)
 		if (bench_lacp_converse(g, 500))
@@ -227,9 +271,11 @@ int bench_rig_up(struct bench_rig *g, unsigned int n, uint32_t max_macs)
 
 void bench_rig_down(struct bench_rig *g)
 {
-	if (g->ctl)
-		dpb_ctl_destroy(g->ctl);
-	g->ctl = NULL;
+	/* Frames dpbond made (announcements, LACPDUs) back to its pool before
+	 * it counts its mbufs as it ends: those in the rings, and those DPDK's
+	 * bonds hold (L keeps the LACPDUs it has not read yet). */
+	for (unsigned int i = 0; i < g->n_rings; i++)
+		bench_drain(g->rings[i]);
 	for (int b = 0; b < 2; b++) {
 		uint16_t bond = b ? g->bond_l : g->bond_d;
 		char name[RTE_ETH_NAME_MAX_LEN];
@@ -239,6 +285,9 @@ void bench_rig_down(struct bench_rig *g)
 		rte_eth_dev_stop(bond);
 		rte_eth_bond_free(name);
 	}
+	if (g->ctl)
+		dpb_ctl_destroy(g->ctl);
+	g->ctl = NULL;
 	for (unsigned int i = 0; i < g->n_ports; i++) {
 		if (!rte_eth_dev_is_valid_port(g->ports[i]))
 			continue;   /* dpbond closed its ports */

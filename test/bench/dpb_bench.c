@@ -11,8 +11,9 @@
  *   bond     the bond stage: a burst through dpbond's transmit for the mode
  *            (dpb_ctl_bond_xmit: members chosen, per-member bursts, no
  *            bridge), against DPDK's bond in the same mode and policy where
- *            it has them; 802.3ad negotiated, dpbond's bondl and DPDK's
- *            mode-4 bond each other's partner
+ *            it has them, both over net_null members (bondn and D); 802.3ad
+ *            negotiated, dpbond's bondl and DPDK's mode-4 bond each other's
+ *            partner over ring cables
  *   path     dpbond's whole path: the VM port's frames through the bridge
  *            (learned sources, destinations known in the FDB) and the bond
  *            to the members (tx), the wire's through the bond to the VM
@@ -29,7 +30,12 @@
  * medians over the rounds (ratios taken within each round). Not a test:
  * figures for doc/performance.md. Usage:
  *   dpb-bench [EAL options] -- [--seconds S] [--rounds R] [--members 2,4]
- *             [--macs 1,1k,64k,1M] [--quick]
+ *             [--macs 1,1k,64k,1M] [--mode MODE] [--stage bond|path|flood|failover]
+ *             [--no-failover] [--quick]
+ * (--mode and --stage: only those cases, to look at one closely, without
+ * the failover cases). Then, for each number of members, failover under
+ * load (bench_failover.c): active-backup and 802.3ad at a steady 10 Mpps,
+ * miimon 100 and 1, one FAILOVER line each.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -46,6 +52,7 @@
 
 #define MAX_ROUNDS 16
 #define MAX_CASES 64
+#define FAILOVER_MPPS 10.0   /* the steady stream of the failover cases */
 
 enum stage { ST_BOND, ST_PATH, ST_FLOOD };
 
@@ -81,7 +88,13 @@ static struct {
 	double secs;
 	unsigned int rounds, n_members, members[2], n_macs;
 	uint32_t macs[4];
-} opt = { 0.2, 3, 2, { 2, 4 }, 4, { 1, 1024, 65536, 1048576 } };
+	const char *mode;   /* only this mode's cases (--mode), or NULL */
+	int stage;          /* only this stage's cases (--stage), or -1 */
+	bool failover;      /* the failover cases (not with --mode/--stage, or --no-failover) */
+} opt = { 0.2, 3, 2, { 2, 4 }, 4, { 1, 1024, 65536, 1048576 }, NULL, -1, true };
+
+/* The stages' names; "failover" (--stage failover): the failover cases alone. */
+static const char *const stages[] = { "bond", "path", "flood", "failover" };
 
 static bool is_lacp(const struct bcase *c)
 {
@@ -91,8 +104,12 @@ static bool is_lacp(const struct bcase *c)
 static struct bcase *add(struct bcase *cs, unsigned int *n, unsigned int m, enum stage st,
 			 enum bench_dir dir, uint32_t macs)
 {
-	struct bcase *c = &cs[(*n)++];
+	static struct bcase skipped;
+	struct bcase *c;
 
+	if ((opt.mode && strcmp(opt.mode, modes[m].mode) != 0) || (opt.stage >= 0 && opt.stage != (int)st))
+		return &skipped;
+	c = &cs[(*n)++];
 	memset(c, 0, sizeof(*c));
 	c->mode = modes[m].mode;
 	c->policy = modes[m].policy;
@@ -172,7 +189,7 @@ static void run_stage(struct bench_rig *g, int to, const char *bond, bool lacp, 
 		uint16_t n;
 
 		bench_gen(g->src_in, g->pool, &st, BENCH_SLICE);
-		d_sent = bench_d_sent(g);
+		d_sent = bench_null_sent(g, bond != NULL);
 		t0 = rte_get_tsc_cycles();
 		while ((n = rte_eth_rx_burst(g->src, 0, pkts, BENCH_BURST)) > 0) {
 			uint16_t k = n;
@@ -190,8 +207,8 @@ static void run_stage(struct bench_rig *g, int to, const char *bond, bool lacp, 
 		m->cycles += rte_get_tsc_cycles() - t0;
 		if (to < 0 && bond == NULL)
 			m->frames += bench_drain(g->sink_out);
-		else if (bond == NULL && !lacp)   /* DPDK's D: its net_null members count */
-			m->frames += bench_d_sent(g) - d_sent;
+		else if (!lacp)   /* DPDK's D, dpbond's bondn: their net_null members count */
+			m->frames += bench_null_sent(g, bond != NULL) - d_sent;
 		else
 			m->frames += drain_members(g, lacp, bond == NULL);
 		if (lacp)
@@ -245,14 +262,18 @@ static double mpps(const struct meas *m)
 static int set_mode(struct bench_rig *g, const struct bcase *c)
 {
 	struct dpb_strbuf sb;
-	int rc;
+	int rc = 0;
 
 	if (is_lacp(c))
 		return 0;
 	dpb_strbuf_init(&sb);
-	rc = dpb_ctl_set_mode(g->ctl, c->mode, "bonda", &sb);
-	if (rc == 0)
-		rc = dpb_ctl_set_hash_policy(g->ctl, c->policy ? c->policy : "layer2", "bonda", &sb);
+	for (int b = 0; b < 2 && rc == 0; b++) {
+		const char *bond = b ? "bondn" : "bonda";
+
+		rc = dpb_ctl_set_mode(g->ctl, c->mode, bond, &sb);
+		if (rc == 0)
+			rc = dpb_ctl_set_hash_policy(g->ctl, c->policy ? c->policy : "layer2", bond, &sb);
+	}
 	/* active-backup on ma0, where the wire's frames arrive */
 	if (rc == 0 && strcmp(c->mode, "active-backup") == 0)
 		rc = dpb_ctl_set_primary(g->ctl, "ma0", "bonda", &sb);
@@ -263,6 +284,7 @@ static int set_mode(struct bench_rig *g, const struct bcase *c)
 		rc = bench_pmd_mode(g, (uint8_t)c->pmd_mode,
 				    (uint8_t)(c->pmd_policy < 0 ? 0 : c->pmd_policy));
 	dpb_ctl_run_for(g->ctl, 20);
+	drain_members(g, false, false);   /* the announcements of the change */
 	return rc;
 }
 
@@ -285,7 +307,6 @@ static double median(const double *v, unsigned int n)
 static void report(const struct bcase *c, unsigned int members, const double *ceil)
 {
 	static const char *const dirs[] = { "tx", "rx", "both" };
-	static const char *const stages[] = { "bond", "path", "flood" };
 
 	printf("BENCH case=%s%s%s stage=%s members=%u macs=%u dir=%s ours_mpps=%.2f", c->mode,
 	       c->policy ? "-" : "", c->policy ? c->policy : "", stages[c->stage], members, c->macs,
@@ -335,7 +356,7 @@ static int phase(unsigned int members)
 				policy = c->policy;
 			}
 			if (c->stage == ST_BOND)
-				run_stage(&g, -1, is_lacp(c) ? "bondl" : "bonda", is_lacp(c), &om);
+				run_stage(&g, -1, is_lacp(c) ? "bondl" : "bondn", is_lacp(c), &om);
 			else
 				run_path(&g, c, &om);
 			if (c->pmd_mode >= 0)
@@ -354,6 +375,16 @@ static int phase(unsigned int members)
 	for (unsigned int k = 0; k < n; k++)
 		report(&cs[k], members, ceil);
 	fflush(stdout);
+	/* Failover under load, with miimon 100 and then 1 (the file reloaded). */
+	for (unsigned int m = 0; m < 2 && opt.failover; m++) {
+		unsigned int miimon = m ? 1 : 100;
+
+		if (bench_set_miimon(&g, miimon) < 0)
+			goto out;
+		for (int l = 0; l < 2; l++)
+			if (bench_failover(&g, l, miimon, FAILOVER_MPPS) < 0)
+				goto out;
+	}
 	bench_rig_down(&g);
 	return 0;
 out:
@@ -387,6 +418,14 @@ static unsigned int parse_list(const char *s, uint32_t *v, unsigned int max)
 	return *s ? 0 : n;
 }
 
+static int stage_named(const char *name)
+{
+	for (unsigned int i = 0; i < RTE_DIM(stages); i++)
+		if (strcmp(name, stages[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
 static int options(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -395,6 +434,9 @@ static int options(int argc, char **argv)
 		{ "members", required_argument, NULL, 'm' },
 		{ "macs", required_argument, NULL, 'M' },
 		{ "quick", no_argument, NULL, 'q' },
+		{ "mode", required_argument, NULL, 'o' },
+		{ "stage", required_argument, NULL, 'S' },
+		{ "no-failover", no_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint32_t mem[2];
@@ -411,6 +453,13 @@ static int options(int argc, char **argv)
 			opt.members[1] = mem[1];
 		} else if (o == 'M' && (opt.n_macs = parse_list(optarg, opt.macs, 4)) > 0) {
 			continue;
+		} else if (o == 'o') {
+			opt.mode = optarg;
+			opt.failover = false;
+		} else if (o == 'S' && (opt.stage = stage_named(optarg)) >= 0) {
+			opt.failover = strcmp(optarg, "failover") == 0;
+		} else if (o == 'F') {
+			opt.failover = false;
 		} else if (o == 'q') {
 			/* a smoke run: every case once, briefly */
 			opt.secs = 0.005;
@@ -419,7 +468,8 @@ static int options(int argc, char **argv)
 			opt.macs[1] = 1024;
 		} else {
 			fprintf(stderr, "usage: dpb-bench [EAL options] -- [--seconds S] [--rounds R] "
-					"[--members 2,4] [--macs 1,1k,64k,1M] [--quick]\n");
+					"[--members 2,4] [--macs 1,1k,64k,1M] [--mode MODE] "
+					"[--stage bond|path|flood|failover] [--no-failover] [--quick]\n");
 			return -1;
 		}
 	}

@@ -13,9 +13,9 @@
 #   heap_mib  what EAL's heap has handed out (telemetry /eal/heap_info,0)
 #   rss_mib   its resident memory outside the hugepages (VmRSS, which
 #             leaves hugetlb pages out)
-#   fdb_maps_mib  anonymous maps of 7 MiB and more but threads' 8 MiB
-#             stacks: the FDBs, ordinary memory (calloc takes it from mmap),
-#             resident only as entries are used
+#   fdb_maps_mib  anonymous maps of 6 MiB and more but threads' 8 MiB
+#             stacks: the FDBs, ordinary memory (a map each, transparent
+#             huge pages from 2 MB), resident only as entries are used
 #   mbufs     the mbuf pool's size (dpbond's last words at quit)
 # The cases: the seed's configuration (four NICs, bonds bond0 and bond1,
 # bridges vmbr0 and vmbr1 with host ports; its addresses replaced with test
@@ -73,14 +73,15 @@ ports() {
 	for i in $(seq 0 $(($1 - 1))); do printf -- '--port eth%s=net_null%s,no-rx=1 ' "$i" "$i"; done
 }
 
-# fdb_maps PID: MiB in anonymous maps of 7 MiB and more, threads' stacks
-# (8 MiB exactly) aside: the FDBs (56 bytes a slot and a page of header).
+# fdb_maps PID: MiB in anonymous maps of 6 MiB and more, threads' stacks
+# (8 MiB exactly) aside: the FDBs (48 bytes a slot, in a map of their own;
+# the kernel may join two bridges' into one).
 fdb_maps() {
 	local range perm off dev ino rest mib t=0
 	while read -r range perm off dev ino rest; do
 		[ "$perm" = rw-p ] && [ "$ino" = 0 ] && [ -z "$rest" ] || continue
 		mib=$(( (16#${range#*-} - 16#${range%-*}) >> 20 ))
-		[ "$mib" -lt 7 ] || [ $(( 16#${range#*-} - 16#${range%-*} )) -eq 8388608 ] || t=$((t + mib))
+		[ "$mib" -lt 6 ] || [ $(( 16#${range#*-} - 16#${range%-*} )) -eq 8388608 ] || t=$((t + mib))
 	done < "/proc/$1/maps"
 	echo "$t"
 }
@@ -104,7 +105,7 @@ measure() {
 	heap=$(echo "/eal/heap_info,0" | dpdk-telemetry.py -f "$prefix" 2>/dev/null |
 		jq -r '."/eal/heap_info" | .Alloc_size / 1048576 | . * 10 | round / 10' 2>/dev/null || echo "?")
 	rss=$(awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$pid/status")
-	# The FDBs: anonymous maps of at least 7 MiB (calloc's mmap), by size.
+	# The FDBs: anonymous maps of at least 6 MiB, by size.
 	fdbmap=$(fdb_maps "$pid")
 	cmd quit
 	wait "$DPB_PID" || fail "$name: dpbond exited with an error: $(tail -5 "$T/err")"

@@ -3,8 +3,10 @@
 # 1k MACs), and ends cleanly: exit 0 (before, one run in three died of a
 # segmentation fault when DPDK's bond's alarm fired after EAL's cleanup),
 # one parseable BENCH line per case with the fields the case has, every case
-# forwarding, 802.3ad negotiated between dpbond and DPDK's bond. It times
-# nothing: the figures are doc/performance.md's, from a full run.
+# forwarding, 802.3ad negotiated between dpbond and DPDK's bond; and the
+# failover cases, each with traffic on the survivors after the link went
+# down. It times nothing: the figures are doc/performance.md's, from a full
+# run.
 BUILD=$1
 . "$(dirname "$0")/lib.sh"
 
@@ -39,3 +41,18 @@ grep -q "warning" "$T/err" && fail "dpb-bench warned: $(grep warning "$T/err")"
 grep -q "brl learned 2048 MACs of 2048" "$T/err" && grep -q "bra learned 2048 MACs of 2048" "$T/err" ||
 	fail "the bridges did not learn every MAC: $(grep learned "$T/err")"
 ok "every line parses, every case forwards, every MAC learned, 802.3ad negotiated with DPDK's bond"
+
+# Failover under load: active-backup and 802.3ad, miimon 100 and 1, each
+# member count: the stream ran, and after the first member's link went down
+# its traffic reached the survivors (to_survivor_ms is -1 when it never did).
+# The times are figures, not checked here.
+fre='^FAILOVER case=(active-backup|802\.3ad) members=[24] miimon=(100|1) mpps=[0-9.]+ lost=[0-9]+ to_survivor_ms=[0-9.]+ bound_ms=[0-9.]+ within=(yes|no)$'
+for n in 2 4; do
+	lines=$(grep -c "^FAILOVER .* members=$n " "$T/out" || true)
+	[ "$lines" -eq 4 ] || fail "$lines FAILOVER lines for $n members, not 4: $(grep -v '^BENCH' "$T/out")"
+done
+bad=$(grep "^FAILOVER" "$T/out" | grep -Ev "$fre" || true)
+[ -z "$bad" ] || fail "failover lines not in the format, or traffic never on the survivors: $bad"
+zero=$(grep "^FAILOVER" "$T/out" | grep -E " mpps=0\.[0-4]" || true)
+[ -z "$zero" ] || fail "failover cases whose stream did not run: $zero"
+ok "8 FAILOVER lines: active-backup and 802.3ad, miimon 100 and 1, 2 and 4 members, traffic on the survivors each time"
