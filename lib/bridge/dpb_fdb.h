@@ -232,6 +232,14 @@ typedef void (*dpb_fdb_visit_t)(void *ctx, const struct dpb_fdb_item *item);
 void dpb_fdb_foreach(const struct dpb_fdb *f, dpb_fdb_visit_t fn, void *ctx);
 
 /**
+ * Calls @p fn for every entry in slots [@p first, @p first + @p n), clipped
+ * to the table: a walk of a large table a slice at a time. Control thread
+ * only. @return the slot after the slice (dpb_fdb_slots() at the table's end).
+ */
+uint32_t dpb_fdb_foreach_from(const struct dpb_fdb *f, uint32_t first, uint32_t n,
+			      dpb_fdb_visit_t fn, void *ctx);
+
+/**
  * Ageing pass: entries hit since the last pass are refreshed to @p now_ms;
  * entries not seen for @p ageing_ms are removed. Control thread only.
  * @return how many were removed.

@@ -8,6 +8,7 @@
 #include "dpb_fdb.h"
 
 #define HUGE_PAGE (2u << 20)
+#define MIN_U32(a, b) ((a) < (b) ? (a) : (b))
 
 struct dpb_fdb *dpb_fdb_create(uint32_t max_entries)
 {
@@ -175,7 +176,15 @@ static void key_mac(uint64_t k, struct dpb_mac *mac)
 
 void dpb_fdb_foreach(const struct dpb_fdb *f, dpb_fdb_visit_t fn, void *ctx)
 {
-	for (uint32_t i = 0; i <= f->mask; i++) {
+	dpb_fdb_foreach_from(f, 0, f->mask + 1, fn, ctx);
+}
+
+uint32_t dpb_fdb_foreach_from(const struct dpb_fdb *f, uint32_t first, uint32_t n,
+			      dpb_fdb_visit_t fn, void *ctx)
+{
+	uint32_t end = first > f->mask ? first : first + MIN_U32(n, f->mask + 1 - first);
+
+	for (uint32_t i = first; i < end; i++) {
 		const struct dpb_fdb_slot *e = &f->slots[i];
 		const struct dpb_fdb_info *in = &f->info[i];
 		uint64_t k = atomic_load_explicit(&e->key, memory_order_relaxed);
@@ -190,6 +199,7 @@ void dpb_fdb_foreach(const struct dpb_fdb *f, dpb_fdb_visit_t fn, void *ctx)
 		item.ipv6 = in->has_ipv6 ? in->ipv6 : NULL;
 		fn(ctx, &item);
 	}
+	return end;
 }
 
 static void remove_entry(struct dpb_fdb *f, struct dpb_fdb_slot *e)

@@ -21,6 +21,13 @@
 #include "ctl_priv.h"
 #include "dpb_announce.h"
 
+/* FDB slots a round reads a tick at most (512 KB): a default table's round takes 4 ticks. */
+#define ANNOUNCE_SLOTS_PER_CALL 32768u
+/* Slots read at a time, each chunk only while the worker's announcement
+ * ring has room for all it may make (two frames an entry): a round goes at
+ * the pace the worker sends, rather than making frames the ring refuses. */
+#define ANNOUNCE_CHUNK 256u
+
 /* Whether the bond sends by source-MAC bucket (balance-tlb/alb by load). */
 static bool by_mac_bucket(const struct ctl_bond *cb)
 {
@@ -90,6 +97,10 @@ void ctl_announce_changes(struct dpb_ctl *c, const struct dpb_fwd_snapshot *old,
 		}
 		cb->notify_left = rounds;
 		cb->notify_next_ms = now;
+		/* A round under way starts again: its frames went by the old members. */
+		cb->notify_br = 0;
+		cb->notify_port = 0;
+		cb->notify_slot = 0;
 	}
 }
 
@@ -192,15 +203,22 @@ static void announce_vlan_hosts(struct dpb_ctl *c, struct ctl_bond *cb)
 /*
  * One round: every MAC learned beyond the bond's bridges, on the bridge over
  * the bond itself and on those over its VLANs (Proxmox's vmbr0v5 over
- * bond0.5, tagged), and the host's addresses on the bond's VLANs.
+ * bond0.5, tagged), and the host's addresses on the bond's VLANs. A round
+ * reads at most @budget FDB slots a call, and no more than the worker's
+ * announcement ring has room for, and goes on from there at the next
+ * (cb->notify_br, _port, _slot): a bridge of a million MACs has millions of
+ * slots, and the control lcore (with -l 0, the forwarding too) must not
+ * stop for them, nor make frames the ring cannot take. @return whether the
+ * round is done.
  */
-static void send_round(struct dpb_ctl *c, struct ctl_bond *cb)
+static bool round_step(struct dpb_ctl *c, struct ctl_bond *cb, uint32_t budget)
 {
-	for (unsigned int i = 0; i < c->n_bridges; i++) {
-		const struct ctl_bridge *br = &c->bridges[i];
+	for (; cb->notify_br < c->n_bridges; cb->notify_br++, cb->notify_port = 0) {
+		const struct ctl_bridge *br = &c->bridges[cb->notify_br];
 		struct round r = { .c = c, .cb = cb, .br = br };
 
-		for (unsigned int k = 0; k < br->n_ports; k++) {
+		for (; cb->notify_port < br->n_ports; cb->notify_port++, cb->notify_slot = 0) {
+			unsigned int k = cb->notify_port;
 			const struct ctl_iface *p = &c->ifs[br->ports[k]];
 
 			if (br->ports[k] == cb->iface) {
@@ -214,10 +232,24 @@ static void send_round(struct dpb_ctl *c, struct ctl_bond *cb)
 			r.via = k;
 			if (br->vlan_aware)
 				ctl_port_vlans(c, cb->iface, &r.bond_pvid, r.bond_vids);
-			dpb_fdb_foreach(c->bridges[i].fdb, announce_one, &r);
+			while (cb->notify_slot < dpb_fdb_slots(br->fdb)) {
+				uint32_t from = cb->notify_slot;
+
+				if (budget == 0 ||
+				    rte_ring_free_count(c->workers[0]->announce_ring) < 2 * ANNOUNCE_CHUNK)
+					return false;   /* on at the next tick */
+				cb->notify_slot = dpb_fdb_foreach_from(br->fdb, from,
+								       RTE_MIN(budget, ANNOUNCE_CHUNK),
+								       announce_one, &r);
+				budget -= cb->notify_slot - from;
+			}
 		}
 	}
 	announce_vlan_hosts(c, cb);
+	cb->notify_br = 0;
+	cb->notify_port = 0;
+	cb->notify_slot = 0;
+	return true;
 }
 
 void ctl_announce_tick(struct dpb_ctl *c, uint64_t now)
@@ -226,9 +258,9 @@ void ctl_announce_tick(struct dpb_ctl *c, uint64_t now)
 		struct ctl_bond *cb = &c->bonds[i];
 		unsigned int gap = cb->bond.peer_notif_delay * cb->bond.miimon_ms;
 
-		if (cb->notify_left == 0 || now < cb->notify_next_ms)
+		if (cb->notify_left == 0 || now < cb->notify_next_ms ||
+		    !round_step(c, cb, ANNOUNCE_SLOTS_PER_CALL))
 			continue;
-		send_round(c, cb);
 		cb->notify_left--;
 		cb->notify_rounds++;
 		cb->notify_last_ms = now;

@@ -69,6 +69,8 @@ struct ctl_bond {
 	bool notify_all;                         /* every MAC moved (else: notify_moved's) */
 	uint64_t notify_moved[DPB_FWD_TLB_BUCKETS / 64]; /* tlb/alb: buckets that moved */
 	uint64_t notify_next_ms;
+	unsigned int notify_br, notify_port;     /* a round under way: where it goes on */
+	uint32_t notify_slot;
 	uint64_t notify_rounds, notify_rarp, notify_garp, notify_na, notify_lost;
 	uint64_t notify_last_ms;                 /* when the last round went; 0: never */
 	/* ARP/NS monitor (ctl_arpmon.c): each target's probe source, what members look for. */

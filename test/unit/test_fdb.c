@@ -248,6 +248,48 @@ static void test_ipv4_and_foreach(void **state)
 	dpb_fdb_free(f);
 }
 
+static void count_visit(void *ctx, const struct dpb_fdb_item *it)
+{
+	unsigned int *seen = ctx;
+
+	seen[it->mac.b[4] << 8 | it->mac.b[5]]++;
+}
+
+/* dpb_fdb_foreach_from: slices of any size visit every entry once, and stop at the table's end. */
+static void test_foreach_in_slices(void **state)
+{
+	static unsigned int seen[1000];
+	struct dpb_fdb *f = dpb_fdb_create(1000);   /* 2048 slots */
+	uint8_t m[6] = { 0x02, 0, 0, 0, 0, 0 };
+
+	(void)state;
+	for (unsigned int i = 0; i < 700; i++) {
+		m[4] = (uint8_t)(i >> 8);
+		m[5] = (uint8_t)i;
+		assert_int_equal(dpb_fdb_learn(f, 0, m, 1, 0), DPB_FDB_LEARN_NEW);
+	}
+	for (uint32_t slice = 1; slice <= 4096; slice *= 7) {
+		uint32_t at = 0, calls = 0;
+
+		memset(seen, 0, sizeof(seen));
+		while (at < dpb_fdb_slots(f)) {
+			uint32_t next = dpb_fdb_foreach_from(f, at, slice, count_visit, seen);
+
+			assert_true(next > at && next - at <= slice);
+			at = next;
+			calls++;
+		}
+		assert_int_equal(at, dpb_fdb_slots(f));
+		assert_int_equal(calls, (dpb_fdb_slots(f) + slice - 1) / slice);
+		for (unsigned int i = 0; i < 1000; i++)
+			assert_int_equal(seen[i], i < 700 ? 1 : 0);
+	}
+	/* past the end: nothing, and the end again */
+	assert_int_equal(dpb_fdb_foreach_from(f, dpb_fdb_slots(f), 10, count_visit, seen),
+			 dpb_fdb_slots(f));
+	dpb_fdb_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -259,6 +301,7 @@ int main(void)
 		cmocka_unit_test(test_show),
 		cmocka_unit_test(test_permanent),
 		cmocka_unit_test(test_ipv4_and_foreach),
+		cmocka_unit_test(test_foreach_in_slices),
 	};
 
 	return cmocka_run_group_tests_name("fdb", tests, NULL, NULL);
