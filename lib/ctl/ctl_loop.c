@@ -15,8 +15,10 @@
 #include "dpb_notify.h"
 
 #define LEARN_BATCH 64
-/* Batches per worker per turn (about a millisecond): up to a million new
- * MACs a second learned, the ring (4096) drained in four turns. */
+/* Batches per worker per turn of the control loop: a turn is a pass of the
+ * main lcore's forwarding (-l 0) or 100 us (with workers), so up to ten
+ * million new MACs a second with workers, the ring (4096) drained in four
+ * turns. */
 #define LEARN_ROUNDS 16
 
 uint64_t dpb_ctl_now_ms(const struct dpb_ctl *c)
@@ -397,6 +399,22 @@ static void main_poll(struct dpb_ctl *c, uint64_t start)
 	c->main_poll_end = end;
 }
 
+/*
+ * Learning each turn, not each tick: a stream of new MACs fills a worker's
+ * ring (4096) in a fraction of a millisecond, and what does not fit is
+ * lost until the MAC sends again. Measured with dpb-bench's LEARN case
+ * (doc/performance.md).
+ */
+static void learn_turn(struct dpb_ctl *c)
+{
+	for (unsigned int w = 0; w < c->n_pollers; w++) {
+		if (rte_ring_count(c->workers[w]->learn_ring) != 0) {
+			drain_learning(c, dpb_ctl_now_ms(c), 0);
+			return;
+		}
+	}
+}
+
 bool dpb_ctl_run(struct dpb_ctl *c)
 {
 	uint64_t tsc = rte_get_tsc_cycles();
@@ -405,6 +423,7 @@ bool dpb_ctl_run(struct dpb_ctl *c)
 		main_poll(c, tsc);
 	else
 		rte_delay_us_sleep(100);  /* the control lcore need not spin */
+	learn_turn(c);
 	if (tsc < c->next_tick_tsc)
 		return false;
 	c->next_tick_tsc = tsc + c->tsc_hz / 1000;

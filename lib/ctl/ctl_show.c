@@ -265,6 +265,15 @@ static void show_vlans(const struct dpb_ctl *c, int bridge, struct dpb_strbuf *o
 		port_vlans(c, c->ifs[bridge].name, bridge, out);
 }
 
+int dpb_ctl_fdb_entries(const struct dpb_ctl *c, const char *bridge)
+{
+	int iface = ctl_find_iface(c, bridge);
+
+	if (iface < 0 || c->ifs[iface].bridge < 0)
+		return -ENOENT;
+	return (int)c->bridges[c->ifs[iface].bridge].fdb->n_entries;
+}
+
 int dpb_ctl_show_bridge(struct dpb_ctl *c, const char *bridge, struct dpb_strbuf *out)
 {
 	int iface = ctl_find_iface(c, bridge);

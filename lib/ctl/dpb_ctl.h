@@ -203,6 +203,11 @@ int dpb_ctl_show_worker_stats(struct dpb_ctl *c, struct dpb_strbuf *out);
 int dpb_ctl_clear_worker_stats(struct dpb_ctl *c, struct dpb_strbuf *out);
 int dpb_ctl_show_lacp(struct dpb_ctl *c, const char *bond, struct dpb_strbuf *out);
 int dpb_ctl_show_bridge(struct dpb_ctl *c, const char *bridge, struct dpb_strbuf *out);
+/**
+ * The entries in bridge @p bridge's FDB now (what `show bridge` counts,
+ * without rendering them). Control lcore. @return the count, or -ENOENT.
+ */
+int dpb_ctl_fdb_entries(const struct dpb_ctl *c, const char *bridge);
 int dpb_ctl_set_link(struct dpb_ctl *c, const char *port, bool up, struct dpb_strbuf *out);
 int dpb_ctl_set_primary(struct dpb_ctl *c, const char *member, const char *bond,
 			struct dpb_strbuf *out);
