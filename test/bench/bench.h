@@ -35,6 +35,7 @@ struct bench_stream {
 	uint32_t n;          /* hosts on each side (>= 1) */
 	bool from_wire;      /* wire -> VM (the rx direction) */
 	bool flood;          /* to an unknown destination */
+	bool fresh;          /* frame k from host k: a new source each frame */
 	uint64_t k;          /* the next frame's number */
 };
 
@@ -58,6 +59,7 @@ unsigned int bench_drain_keep_slow(struct rte_ring *r);
 /* The devices, bonds and dpbond for one number of members. */
 struct bench_rig {
 	unsigned int n;                              /* members per bond */
+	unsigned int id;                             /* in its devices' names: b<id>... */
 	uint32_t max_macs;                           /* hosts a side the FDBs are sized for */
 	uint16_t ma[BENCH_MAX_MEMBERS], ml[BENCH_MAX_MEMBERS]; /* bonda's, bondl's members */
 	struct rte_mempool *pool;                    /* the traffic's frames */

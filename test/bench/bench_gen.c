@@ -80,7 +80,7 @@ unsigned int bench_gen(struct rte_ring *r, struct rte_mempool *mp, struct bench_
 		if (rte_pktmbuf_alloc_bulk(mp, pkts, n) != 0)
 			break;
 		for (unsigned int i = 0; i < n; i++, st->k++) {
-			uint32_t src = (uint32_t)(st->k % st->n);
+			uint32_t src = (uint32_t)(st->fresh ? st->k : st->k % st->n);
 			uint32_t dst = (uint32_t)((st->k * 40503u + st->k / st->n) % st->n);
 
 			write_frame(pkts[i], here, src, st->flood ? 0x0c : there, dst);
@@ -93,22 +93,10 @@ unsigned int bench_gen(struct rte_ring *r, struct rte_mempool *mp, struct bench_
 unsigned int bench_gen_sources(struct rte_ring *r, struct rte_mempool *mp, bool wire,
 			       uint32_t first, unsigned int count)
 {
-	struct rte_mbuf *pkts[BENCH_BURST];
-	unsigned int done = 0;
+	/* To nobody's MAC: each is flooded to the other side once. */
+	struct bench_stream st = { .n = 1, .from_wire = wire, .flood = true, .fresh = true, .k = first };
 
-	if (count > rte_ring_free_count(r))
-		count = rte_ring_free_count(r);
-	while (done < count) {
-		unsigned int n = RTE_MIN(count - done, (unsigned int)BENCH_BURST);
-
-		if (rte_pktmbuf_alloc_bulk(mp, pkts, n) != 0)
-			break;
-		/* To nobody's MAC: each is flooded to the other side once. */
-		for (unsigned int i = 0; i < n; i++)
-			write_frame(pkts[i], wire ? 0x0b : 0x0a, first + done + i, 0x0c, 0);
-		done += put(r, pkts, n);
-	}
-	return done;
+	return bench_gen(r, mp, &st, count);
 }
 
 unsigned int bench_drain(struct rte_ring *r)

@@ -30,12 +30,13 @@
  * medians over the rounds (ratios taken within each round). Not a test:
  * figures for doc/performance.md. Usage:
  *   dpb-bench [EAL options] -- [--seconds S] [--rounds R] [--members 2,4]
- *             [--macs 1,1k,64k,1M] [--mode MODE] [--stage bond|path|flood|failover]
+ *             [--macs 1,1k,64k,1M] [--mode MODE] [--stage bond|path|flood|failover|learn]
  *             [--no-failover] [--quick]
  * (--mode and --stage: only those cases, to look at one closely, without
  * the failover cases). Then, for each number of members, failover under
  * load (bench_failover.c): active-backup and 802.3ad at a steady 10 Mpps,
- * miimon 100 and 1, one FAILOVER line each.
+ * miimon 100 and 1, one FAILOVER line each; and first of all, learning at
+ * full rate (a new source MAC each frame into an empty FDB): a LEARN line.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -91,10 +92,11 @@ static struct {
 	const char *mode;   /* only this mode's cases (--mode), or NULL */
 	int stage;          /* only this stage's cases (--stage), or -1 */
 	bool failover;      /* the failover cases (not with --mode/--stage, or --no-failover) */
-} opt = { 0.2, 3, 2, { 2, 4 }, 4, { 1, 1024, 65536, 1048576 }, NULL, -1, true };
+	bool learn;         /* the learning case (not with --mode/--stage) */
+} opt = { 0.2, 3, 2, { 2, 4 }, 4, { 1, 1024, 65536, 1048576 }, NULL, -1, true, true };
 
-/* The stages' names; "failover" (--stage failover): the failover cases alone. */
-static const char *const stages[] = { "bond", "path", "flood", "failover" };
+/* The stages' names; "failover" and "learn" (--stage): those cases alone. */
+static const char *const stages[] = { "bond", "path", "flood", "failover", "learn" };
 
 static bool is_lacp(const struct bcase *c)
 {
@@ -216,6 +218,76 @@ static void run_stage(struct bench_rig *g, int to, const char *bond, bool lacp, 
 	}
 }
 
+/* "Learning requests lost" of `show drops`, or 0. */
+static uint64_t learn_lost(struct bench_rig *g)
+{
+	struct dpb_strbuf sb;
+	const char *p;
+	uint64_t n = 0;
+
+	dpb_strbuf_init(&sb);
+	if (dpb_ctl_show_drops(g->ctl, &sb) == 0 &&
+	    (p = strstr(dpb_strbuf_str(&sb), "Learning requests lost")) != NULL &&
+	    (p = strstr(p, "): ")) != NULL)
+		n = strtoull(p + 3, NULL, 10);
+	dpb_strbuf_free(&sb);
+	return n;
+}
+
+/*
+ * Learning at full rate, on bra's empty FDB: hosts [0, @n) behind the VM
+ * port each send one frame (to nobody: flooded), as fast as dpbond takes
+ * them, and dpbond runs on until the FDB has them all or learns nothing
+ * more for 5 ms; only dpbond's turns are timed. Prints a LEARN line: the
+ * stream's rate, the entries learned, the requests the learning ring lost
+ * (a host that sends again asks again), and the entries learned per second
+ * (to the last one learned).
+ */
+static void learn_rate(struct bench_rig *g, uint32_t n)
+{
+	struct bench_stream st = { .n = 1, .flood = true, .fresh = true };
+	uint64_t cycles = 0, stream, lost0 = learn_lost(g), hz = rte_get_tsc_hz();
+	unsigned int have0 = (unsigned int)dpb_ctl_fdb_entries(g->ctl, "bra"), have;
+	double secs;
+
+	while (st.k < n && cycles < 5 * hz) {
+		uint64_t t0;
+
+		bench_gen(g->vma_in, g->pool, &st, (unsigned int)RTE_MIN((uint64_t)BENCH_SLICE, n - st.k));
+		t0 = rte_get_tsc_cycles();
+		while (rte_ring_count(g->vma_in) != 0)
+			dpb_ctl_run(g->ctl);
+		cycles += rte_get_tsc_cycles() - t0;
+		drain_members(g, false, false);
+		bench_drain(g->vma_out);
+	}
+	stream = cycles;
+	/* Then on until what was asked is learned, or nothing more comes for 5 ms. */
+	{
+		uint64_t t0 = rte_get_tsc_cycles(), last = t0;
+		int was = dpb_ctl_fdb_entries(g->ctl, "bra");
+
+		while (rte_get_tsc_cycles() - last < 5 * hz / 1000 &&
+		       (unsigned int)was < have0 + (unsigned int)st.k) {
+			int now;
+
+			dpb_ctl_run(g->ctl);
+			if ((now = dpb_ctl_fdb_entries(g->ctl, "bra")) != was) {
+				was = now;
+				last = rte_get_tsc_cycles();
+			}
+		}
+		cycles += last - t0;
+	}
+	have = (unsigned int)dpb_ctl_fdb_entries(g->ctl, "bra") - have0;
+	secs = (double)cycles / (double)hz;
+	printf("LEARN members=%u macs=%lu stream_mpps=%.2f learned=%u lost_requests=%lu "
+	       "learned_per_s=%.0f\n", g->n, (unsigned long)st.k,
+	       stream ? (double)st.k * (double)hz / (double)stream / 1e6 : 0, have,
+	       (unsigned long)(learn_lost(g) - lost0), secs > 0 ? have / secs : 0);
+	fflush(stdout);
+}
+
 /* dpbond's whole path for case @c. */
 static void run_path(struct bench_rig *g, const struct bcase *c, struct meas *m)
 {
@@ -334,6 +406,8 @@ static int phase(unsigned int members)
 		bench_rig_down(&g);
 		return -1;
 	}
+	if (opt.learn)
+		learn_rate(&g, max_macs);
 	for (int l = 0; l < 2; l++) {
 		have = bench_learn(&g, l, max_macs);
 		fprintf(stderr, "dpb-bench: %u members: %s learned %u MACs of %u\n", members,
@@ -375,21 +449,39 @@ static int phase(unsigned int members)
 	for (unsigned int k = 0; k < n; k++)
 		report(&cs[k], members, ceil);
 	fflush(stdout);
-	/* Failover under load, with miimon 100 and then 1 (the file reloaded). */
-	for (unsigned int m = 0; m < 2 && opt.failover; m++) {
-		unsigned int miimon = m ? 1 : 100;
 
-		if (bench_set_miimon(&g, miimon) < 0)
-			goto out;
-		for (int l = 0; l < 2; l++)
-			if (bench_failover(&g, l, miimon, FAILOVER_MPPS) < 0)
-				goto out;
-	}
 	bench_rig_down(&g);
 	return 0;
 out:
 	bench_rig_down(&g);
 	return -1;
+}
+
+/*
+ * Failover under load for @members, on a rig of its own with 1k hosts a
+ * side (a stream of 10 Mpps must not wait on FDB misses): miimon 100, then
+ * 1 (the file reloaded). @return 0 or -1.
+ */
+static int failover_phase(unsigned int members)
+{
+	struct bench_rig g;
+	int rc = 0;
+
+	if (bench_rig_up(&g, members, 1024) < 0) {
+		bench_rig_down(&g);
+		return -1;
+	}
+	for (int l = 0; l < 2; l++)
+		bench_learn(&g, l, 1024);
+	for (unsigned int m = 0; m < 2 && rc == 0; m++) {
+		unsigned int miimon = m ? 1 : 100;
+
+		rc = bench_set_miimon(&g, miimon);
+		for (int l = 0; l < 2 && rc == 0; l++)
+			rc = bench_failover(&g, l, miimon, FAILOVER_MPPS);
+	}
+	bench_rig_down(&g);
+	return rc;
 }
 
 /* "1,1k,64k,1M" into @v (at most @max). @return how many, or 0 when malformed. */
@@ -455,9 +547,10 @@ static int options(int argc, char **argv)
 			continue;
 		} else if (o == 'o') {
 			opt.mode = optarg;
-			opt.failover = false;
+			opt.failover = opt.learn = false;
 		} else if (o == 'S' && (opt.stage = stage_named(optarg)) >= 0) {
 			opt.failover = strcmp(optarg, "failover") == 0;
+			opt.learn = strcmp(optarg, "learn") == 0;
 		} else if (o == 'F') {
 			opt.failover = false;
 		} else if (o == 'q') {
@@ -469,7 +562,7 @@ static int options(int argc, char **argv)
 		} else {
 			fprintf(stderr, "usage: dpb-bench [EAL options] -- [--seconds S] [--rounds R] "
 					"[--members 2,4] [--macs 1,1k,64k,1M] [--mode MODE] "
-					"[--stage bond|path|flood|failover] [--no-failover] [--quick]\n");
+					"[--stage bond|path|flood|failover|learn] [--no-failover] [--quick]\n");
 			return -1;
 		}
 	}
@@ -488,8 +581,11 @@ int main(int argc, char **argv)
 	}
 	printf("dpb-bench: %u rounds of %.3f s per case and side, one core, 64-byte frames, burst %d\n",
 	       opt.rounds, opt.secs, BENCH_BURST);
-	for (unsigned int i = 0; i < opt.n_members && rc == 0; i++)
+	for (unsigned int i = 0; i < opt.n_members && rc == 0; i++) {
 		rc = phase(opt.members[i]);
+		if (rc == 0 && opt.failover)
+			rc = failover_phase(opt.members[i]);
+	}
 	rte_eal_cleanup();
 	return rc == 0 ? 0 : 1;
 }

@@ -56,3 +56,15 @@ bad=$(grep "^FAILOVER" "$T/out" | grep -Ev "$fre" || true)
 zero=$(grep "^FAILOVER" "$T/out" | grep -E " mpps=0\.[0-4]" || true)
 [ -z "$zero" ] || fail "failover cases whose stream did not run: $zero"
 ok "8 FAILOVER lines: active-backup and 802.3ad, miimon 100 and 1, 2 and 4 members, traffic on the survivors each time"
+
+# Learning at full rate: a LEARN line per member count, every fresh source
+# either learned or its request counted lost (a request may also be in
+# flight or refused, so at most: the sum never exceeds what was sent).
+lre='^LEARN members=[24] macs=1024 stream_mpps=[0-9.]+ learned=[0-9]+ lost_requests=[0-9]+ learned_per_s=[0-9]+$'
+[ "$(grep -c "^LEARN" "$T/out")" -eq 2 ] && [ -z "$(grep "^LEARN" "$T/out" | grep -Ev "$lre")" ] ||
+	fail "LEARN lines: $(grep "^LEARN" "$T/out")"
+while read -r _ _ _ _ learned lost _; do
+	learned=${learned#learned=} lost=${lost#lost_requests=}
+	[ "$learned" -gt 0 ] && [ $((learned + lost)) -le 1024 ] || fail "learned $learned, lost $lost of 1024"
+done < <(grep "^LEARN" "$T/out")
+ok "a LEARN line for 2 and 4 members: sources learned at full rate, lost requests counted"
