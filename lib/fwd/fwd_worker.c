@@ -248,6 +248,12 @@ void fwd_bridge_burst(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 	uint64_t keys[2 * DPB_FWD_BURST];
 	struct bond_batch bb;
 
+	if (unlikely(n > DPB_FWD_BURST)) {   /* a burst at a time: keys[] holds one */
+		fwd_bridge_burst(w, s, in, in_iface, pkts, DPB_FWD_BURST);
+		fwd_bridge_burst(w, s, in, in_iface, pkts + DPB_FWD_BURST,
+				 (uint16_t)(n - DPB_FWD_BURST));
+		return;
+	}
 	/* Ask for every header of the burst at once: the misses overlap. */
 	for (uint16_t i = 0; i < n; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
@@ -256,7 +262,6 @@ void fwd_bridge_burst(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 		fwd_bridge_burst_vlan(w, s, in, in_iface, pkts, n);
 		return;
 	}
-	RTE_ASSERT(n <= DPB_FWD_BURST);
 	fwd_prefetch_fdb(br->fdb, pkts, n, false, 0, keys);
 	bb.n = 0;
 	bb.bp = NULL;
