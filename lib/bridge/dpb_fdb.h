@@ -19,7 +19,7 @@
  * entries never move under a reader. A reader checks the key again after reading the port,
  * so it never returns another entry's port.
  *
- * Pure code (C11 atomics, no DPDK, no clock).
+ * Pure code (C11 atomics and an anonymous mapping; no DPDK, no clock).
  */
 
 #include <stdatomic.h>

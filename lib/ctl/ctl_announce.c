@@ -98,9 +98,7 @@ void ctl_announce_changes(struct dpb_ctl *c, const struct dpb_fwd_snapshot *old,
 		cb->notify_left = rounds;
 		cb->notify_next_ms = now;
 		/* A round under way starts again: its frames went by the old members. */
-		cb->notify_br = 0;
-		cb->notify_port = 0;
-		cb->notify_slot = 0;
+		ctl_announce_restart(cb);
 	}
 }
 
@@ -213,7 +211,8 @@ static void announce_vlan_hosts(struct dpb_ctl *c, struct ctl_bond *cb)
  */
 static bool round_step(struct dpb_ctl *c, struct ctl_bond *cb, uint32_t budget)
 {
-	for (; cb->notify_br < c->n_bridges; cb->notify_br++, cb->notify_port = 0) {
+	for (; cb->notify_br < c->n_bridges;
+	     cb->notify_br++, cb->notify_port = 0, cb->notify_slot = 0) {
 		const struct ctl_bridge *br = &c->bridges[cb->notify_br];
 		struct round r = { .c = c, .cb = cb, .br = br };
 
@@ -246,10 +245,15 @@ static bool round_step(struct dpb_ctl *c, struct ctl_bond *cb, uint32_t budget)
 		}
 	}
 	announce_vlan_hosts(c, cb);
+	ctl_announce_restart(cb);
+	return true;
+}
+
+void ctl_announce_restart(struct ctl_bond *cb)
+{
 	cb->notify_br = 0;
 	cb->notify_port = 0;
 	cb->notify_slot = 0;
-	return true;
 }
 
 void ctl_announce_tick(struct dpb_ctl *c, uint64_t now)

@@ -481,8 +481,10 @@ static int apply(struct dpb_ctl *c, struct apply *a, const struct dpb_cfg *next,
 	retire_ports(c, a);
 	commit_bonds(c, a, now);
 	commit_bridges(c, a);
-	for (unsigned int b = 0; b < c->n_bonds; b++)
+	for (unsigned int b = 0; b < c->n_bonds; b++) {
 		ctl_arpmon_init(c, &c->bonds[b]);   /* the host's addresses may have moved */
+		ctl_announce_restart(&c->bonds[b]);  /* the bridges may be renumbered */
+	}
 	if (host_ports(c, a) < 0)
 		dpb_strbuf_puts(out, "warning: a host port's addresses were not all applied (see the log)\n");
 	ctl_publish(c);

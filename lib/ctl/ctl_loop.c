@@ -361,7 +361,7 @@ void ctl_tick(struct dpb_ctl *c)
 	ctl_poll_bridge_links(c, now);
 	/* Ageing a slice a tick: each slot once a second, or once in as many
 	 * seconds as the table has millions of slots, so that at most about a
-	 * thousand slots (56 KB) are read a millisecond. A whole pass at once
+	 * thousand slots (48 KB, slot and writer's fields) are read a millisecond. A whole pass at once
 	 * over a large FDB held the lcore for a third of a second. */
 	if (now > c->last_age_ms) {
 		uint64_t ms = RTE_MIN(now - c->last_age_ms, (uint64_t)1000);

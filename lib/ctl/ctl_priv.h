@@ -190,8 +190,10 @@ void ctl_vlan_list(const struct dpb_ctl *c, int i, char *buf, size_t len);
 /* Schedules announcements for each bond whose transmitting members changed. */
 void ctl_announce_changes(struct dpb_ctl *c, const struct dpb_fwd_snapshot *old,
 			  const struct dpb_fwd_snapshot *now_snap, uint64_t now);
-/* Sends the rounds that are due. */
+/* Sends the rounds that are due, each a slice a tick. */
 void ctl_announce_tick(struct dpb_ctl *c, uint64_t now);
+/* A round under way starts from the first bridge again (members or bridges changed). */
+void ctl_announce_restart(struct ctl_bond *cb);
 /* One line of announcement counters for @p cb. */
 void ctl_announce_show(const struct ctl_bond *cb, struct dpb_strbuf *out);
 
