@@ -105,13 +105,6 @@ static inline void dpb_fdb_prefetch_key(const struct dpb_fdb *f, uint64_t key)
 #endif
 }
 
-/** dpb_fdb_prefetch_key() for (vlan, mac). Any thread. */
-static inline void dpb_fdb_prefetch(const struct dpb_fdb *f, uint16_t vlan,
-				    const uint8_t mac[DPB_MAC_LEN])
-{
-	dpb_fdb_prefetch_key(f, dpb_fdb_key(vlan, mac));
-}
-
 /**
  * Looks up @p key (dpb_fdb_key()). Any thread.
  * @return the bridge port index, or -1 when unknown.

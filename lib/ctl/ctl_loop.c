@@ -57,11 +57,10 @@ static void fill_bond(const struct dpb_ctl *c, const struct ctl_bond *cb,
 	fb->idx = (uint16_t)(cb - c->bonds);
 	bool tlb = cb->bond.mode == DPB_BOND_MODE_BALANCE_TLB ||
 		   cb->bond.mode == DPB_BOND_MODE_BALANCE_ALB;
+	bool buckets = tlb ? cb->bond.tlb_dynamic_lb : cb->bond.n_buckets > 0;
 
-	fb->tx = dpb_fwd_bond_tx_for(cb->bond.mode,
-				     tlb ? cb->bond.tlb_dynamic_lb : cb->bond.n_buckets > 0);
-	fb->tx_burst = dpb_fwd_bond_tx_burst_for(cb->bond.mode,
-						 tlb ? cb->bond.tlb_dynamic_lb : cb->bond.n_buckets > 0);
+	fb->tx = dpb_fwd_bond_tx_for(cb->bond.mode, buckets);
+	fb->tx_burst = dpb_fwd_bond_tx_burst_for(cb->bond.mode, buckets);
 	fb->packets_per_slave = (uint16_t)cb->bond.packets_per_slave;
 	fb->xmit_hash_policy = cb->bond.xmit_hash_policy;
 	fb->n_tx = fb->tx ? (uint16_t)n : 0;
@@ -361,8 +360,9 @@ void ctl_tick(struct dpb_ctl *c)
 	ctl_poll_bridge_links(c, now);
 	/* Ageing a slice a tick: each slot once a second, or once in as many
 	 * seconds as the table has millions of slots, so that at most about a
-	 * thousand slots (48 KB, slot and writer's fields) are read a millisecond. A whole pass at once
-	 * over a large FDB held the lcore for a third of a second. */
+	 * thousand slots (48 KB, slot and writer's fields) are read a
+	 * millisecond. A whole pass at once over a large FDB held the lcore for
+	 * a third of a second. */
 	if (now > c->last_age_ms) {
 		uint64_t ms = RTE_MIN(now - c->last_age_ms, (uint64_t)1000);
 

@@ -63,20 +63,29 @@ static inline bool fwd_unshare(struct dpb_worker *w, uint16_t iface, struct rte_
 	return true;
 }
 
+/* @pid's tx buffer, listed for the end of the pass's flush. */
+static inline struct dpb_fwd_txbuf *fwd_txbuf(struct dpb_worker *w, uint16_t pid)
+{
+	struct dpb_fwd_txbuf *b = &w->txbuf[pid];
+
+	if (!b->dirty) {
+		b->dirty = true;
+		w->dirty[w->n_dirty++] = pid;
+	}
+	return b;
+}
+
 /* Queues @m (one reference) for transmission on ethdev @pid. */
 static inline void to_port(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 			   uint16_t pid, struct rte_mbuf *m)
 {
-	struct dpb_fwd_txbuf *b = &w->txbuf[pid];
+	struct dpb_fwd_txbuf *b;
 
 	if (s->tx_down[pid]) {
 		drop(w, s->port_iface[pid], DPB_DROP_TX_LINK_DOWN, m);
 		return;
 	}
-	if (!b->dirty) {
-		b->dirty = true;
-		w->dirty[w->n_dirty++] = pid;
-	}
+	b = fwd_txbuf(w, pid);
 	b->pkts[b->n++] = m;
 	if (b->n == DPB_FWD_TXBUF)
 		fwd_flush_port(w, s, pid);
@@ -86,17 +95,14 @@ static inline void to_port(struct dpb_worker *w, const struct dpb_fwd_snapshot *
 static inline void to_port_bulk(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 				uint16_t pid, struct rte_mbuf **pkts, uint16_t n)
 {
-	struct dpb_fwd_txbuf *b = &w->txbuf[pid];
+	struct dpb_fwd_txbuf *b;
 
 	if (s->tx_down[pid]) {
 		dpb_ctr_add(&w->ctr[s->port_iface[pid]].drops[DPB_DROP_TX_LINK_DOWN], n);
 		rte_pktmbuf_free_bulk(pkts, n);
 		return;
 	}
-	if (!b->dirty) {
-		b->dirty = true;
-		w->dirty[w->n_dirty++] = pid;
-	}
+	b = fwd_txbuf(w, pid);
 	while (n > 0) {
 		uint16_t k = RTE_MIN(n, (uint16_t)(DPB_FWD_TXBUF - b->n));
 

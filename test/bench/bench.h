@@ -96,6 +96,9 @@ uint64_t bench_null_sent(const struct bench_rig *g, bool ours);
 /** Stops and closes everything bench_rig_up() made, dpbond first. */
 void bench_rig_down(struct bench_rig *g);
 
+/** DPDK's bond L's turn: what its members received read (and freed), its LACPDUs sent. */
+void bench_pmd_l_turn(struct bench_rig *g);
+
 /**
  * Runs dpbond and DPDK's bond L side by side for @p ms (LACPDUs both ways,
  * data drained). @return whether both bonds have all members distributing.

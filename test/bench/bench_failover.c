@@ -107,14 +107,8 @@ static void step(struct fo *f)
 	release(f, now);
 	dpb_ctl_run(g->ctl);
 	collect(f, now);   /* before L reads its members: it gets the LACPDUs alone */
-	if (f->lacp) {
-		struct rte_mbuf *pkts[BENCH_BURST];
-		uint16_t k;
-
-		while ((k = rte_eth_rx_burst(g->bond_l, 0, pkts, BENCH_BURST)) > 0)
-			rte_pktmbuf_free_bulk(pkts, k);
-		rte_eth_tx_burst(g->bond_l, 0, pkts, 0);
-	}
+	if (f->lacp)
+		bench_pmd_l_turn(g);
 	bench_drain(f->lacp ? g->vml_out : g->vma_out);
 }
 

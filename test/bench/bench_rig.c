@@ -322,6 +322,16 @@ static unsigned int dpbond_distributing(struct bench_rig *g)
 	return n;
 }
 
+void bench_pmd_l_turn(struct bench_rig *g)
+{
+	struct rte_mbuf *pkts[BENCH_BURST];
+	uint16_t k;
+
+	while ((k = rte_eth_rx_burst(g->bond_l, 0, pkts, BENCH_BURST)) > 0)
+		rte_pktmbuf_free_bulk(pkts, k);
+	rte_eth_tx_burst(g->bond_l, 0, pkts, 0);   /* its LACPDUs go out inside */
+}
+
 bool bench_lacp_converse(struct bench_rig *g, unsigned int ms)
 {
 	uint64_t end = rte_get_tsc_cycles() + rte_get_tsc_hz() * ms / 1000;
@@ -330,13 +340,8 @@ bool bench_lacp_converse(struct bench_rig *g, unsigned int ms)
 	int n;
 
 	do {
-		struct rte_mbuf *pkts[BENCH_BURST];
-		uint16_t k;
-
 		dpb_ctl_run(g->ctl);
-		while ((k = rte_eth_rx_burst(g->bond_l, 0, pkts, BENCH_BURST)) > 0)
-			rte_pktmbuf_free_bulk(pkts, k);
-		rte_eth_tx_burst(g->bond_l, 0, pkts, 0);   /* its LACPDUs go out inside */
+		bench_pmd_l_turn(g);
 		bench_drain(g->vml_out);
 	} while (rte_get_tsc_cycles() < end);
 	n = rte_eth_bond_slaves_get(g->bond_l, members, RTE_MAX_ETHPORTS);
