@@ -72,9 +72,14 @@ static void fill_bond(const struct dpb_ctl *c, const struct ctl_bond *cb,
 	if (cb->bond.n_buckets) {
 		fb->bucket_mask = (uint16_t)(cb->bond.n_buckets - 1);
 		for (unsigned int i = 0; i < cb->bond.n_buckets; i++) {
-			int m = cb->bond.bucket[i] < 0 ? 0 : cb->bond.bucket[i];
+			unsigned int k = 0;
 
-			fb->bucket_port[i] = c->ports[cb->member_port[m]].port_id;
+			/* a bucket's member transmits (dpb_bond_rebucket()); if not, the first */
+			while (k < n && tx[k] != cb->bond.bucket[i])
+				k++;
+			fb->bucket_slot[i] = (uint8_t)(k < n ? k : 0);
+			fb->bucket_port[i] = n ? fb->tx_port[k < n ? k : 0]
+					       : c->ports[cb->member_port[0]].port_id;
 		}
 	}
 }
@@ -431,16 +436,21 @@ bool dpb_ctl_run(struct dpb_ctl *c)
 	return true;
 }
 
-int dpb_ctl_bond_xmit(struct dpb_ctl *c, const char *bond, struct rte_mbuf **pkts, uint16_t n)
+int dpb_ctl_bond_handle(struct dpb_ctl *c, const char *name)
 {
-	int iface = ctl_find_iface(c, bond);
+	int iface = ctl_find_iface(c, name);
 
-	if (iface < 0 || c->ifs[iface].bond < 0)
+	return iface < 0 || c->ifs[iface].bond < 0 ? -ENOENT : c->ifs[iface].bond;
+}
+
+int dpb_ctl_bond_xmit(struct dpb_ctl *c, int bond, struct rte_mbuf **pkts, uint16_t n)
+{
+	if (bond < 0 || bond >= DPB_FWD_MAX_BONDS)
 		return -ENOENT;
 	if (c->n_workers != 0)
 		return -EBUSY;
 	dpb_fwd_bond_burst(c->workers[0], atomic_load_explicit(&c->snap, memory_order_relaxed),
-			   (uint16_t)c->ifs[iface].bond, pkts, n);
+			   (uint16_t)bond, pkts, n);
 	return n;
 }
 

@@ -226,13 +226,20 @@ int dpb_ctl_set_hash_policy(struct dpb_ctl *c, const char *policy, const char *b
 			    struct dpb_strbuf *out);
 
 /**
- * Sends @p n frames through bond @p bond's transmit, as a worker does after
- * its bridge lookup (members chosen by the mode, per-member bursts), on the
- * main lcore's worker: dpb-bench's bond stage. Main lcore, only when it
- * forwards itself (no worker lcores). @return frames handed to the members'
- * tx buffers and counted drops together (n), or -ENOENT / -EBUSY.
+ * The handle of bond @p name for dpb_ctl_bond_xmit(), valid until the
+ * configuration is next applied. Main lcore. @return it (>= 0) or -ENOENT.
  */
-int dpb_ctl_bond_xmit(struct dpb_ctl *c, const char *bond, struct rte_mbuf **pkts, uint16_t n);
+int dpb_ctl_bond_handle(struct dpb_ctl *c, const char *name);
+
+/**
+ * Sends @p n frames through the transmit of the bond whose handle is @p bond
+ * (dpb_ctl_bond_handle()), as a worker does after its bridge lookup (members
+ * chosen by the mode, per-member bursts), on the main lcore's worker:
+ * dpb-bench's bond stage. Main lcore, only when it forwards itself (no worker
+ * lcores). @return frames handed to the members' tx buffers and counted
+ * drops together (n), or -ENOENT / -EBUSY.
+ */
+int dpb_ctl_bond_xmit(struct dpb_ctl *c, int bond, struct rte_mbuf **pkts, uint16_t n);
 
 /**
  * Adds VM port @p name to @p bridge: dpbond serves vhost-user socket

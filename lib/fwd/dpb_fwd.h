@@ -31,6 +31,8 @@
 
 #define DPB_FWD_BURST 32
 #define DPB_FWD_TXBUF 64
+/** A list of at least this many frames for a port with nothing queued is sent at once. */
+#define DPB_FWD_TX_DIRECT 8
 #define DPB_FWD_MAX_IFACES DPB_CFG_MAX_IFACES
 #define DPB_FWD_MAX_BRIDGES 16
 #define DPB_FWD_MAX_BONDS 16
@@ -136,6 +138,7 @@ struct dpb_fwd_bond {
 	uint16_t tx_port[DPB_CFG_MAX_MEMBERS];
 	uint16_t bucket_mask;          /**< hash buckets - 1, with buckets */
 	uint16_t bucket_port[DPB_CFG_MAX_BUCKETS]; /**< ethdev of each bucket */
+	uint8_t bucket_slot[DPB_CFG_MAX_BUCKETS];  /**< its place in tx_port */
 };
 
 /**

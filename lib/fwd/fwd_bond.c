@@ -9,6 +9,7 @@
  */
 #include <netinet/in.h>
 #include <stddef.h>
+#include <string.h>
 
 #include <rte_ip.h>
 #include <rte_prefetch.h>
@@ -66,7 +67,8 @@ static inline uint32_t xmit_hash(const struct dpb_fwd_bond *bond, const struct r
 }
 
 /*
- * The member of each frame, for the modes that pick one by the frame:
+ * The member of each frame, for the modes that pick one by the frame, as
+ * its place in tx_port:
  *
  * balance-rr: Linux's counter, per bond and here per worker (no shared
  * state): incremented before use, divided by packets_per_slave; 0 picks a
@@ -80,12 +82,12 @@ static inline uint16_t pick_rr(struct dpb_worker *w, const struct dpb_fwd_bond *
 	uint32_t id;
 
 	if (unlikely(is_igmp(m)))
-		return bond->tx_port[0];
+		return 0;
 	if (bond->packets_per_slave == 0)
 		id = (uint32_t)rte_rand();
 	else
 		id = rte_reciprocal_divide(++w->rr_counter[bond->idx], bond->pps_div);
-	return bond->tx_port[mod_n_tx(bond, id)];
+	return (uint16_t)mod_n_tx(bond, id);
 }
 
 /* balance-xor: the transmit hash policy, modulo the members that transmit. */
@@ -93,7 +95,7 @@ static inline uint16_t pick_xor(struct dpb_worker *w, const struct dpb_fwd_bond 
 				struct rte_mbuf *m)
 {
 	RTE_SET_USED(w);
-	return bond->tx_port[mod_n_tx(bond, xmit_hash(bond, m))];
+	return (uint16_t)mod_n_tx(bond, xmit_hash(bond, m));
 }
 
 /* balance-xor with hash buckets: the bucket's member. */
@@ -101,7 +103,7 @@ static inline uint16_t pick_xor_buckets(struct dpb_worker *w, const struct dpb_f
 					struct rte_mbuf *m)
 {
 	RTE_SET_USED(w);
-	return bond->bucket_port[xmit_hash(bond, m) & bond->bucket_mask];
+	return bond->bucket_slot[xmit_hash(bond, m) & bond->bucket_mask];
 }
 
 /*
@@ -116,14 +118,14 @@ static inline uint16_t pick_tlb(struct dpb_worker *w, const struct dpb_fwd_bond 
 	uint32_t bucket = dpb_fwd_tlb_bucket(0, eth + 6);
 
 	dpb_ctr_add(&w->tlb_bytes[bond->idx][bucket], rte_pktmbuf_pkt_len(m));
-	return bond->bucket_port[bucket];
+	return bond->bucket_slot[bucket];
 }
 
 #define TX_ONE(name, pick)                                                                \
 	static void name(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,          \
 			 const struct dpb_fwd_bond *bond, struct rte_mbuf *m)             \
 	{                                                                                 \
-		to_port(w, s, pick(w, bond, m), m);                                       \
+		to_port(w, s, bond->tx_port[pick(w, bond, m)], m);                        \
 	}
 
 TX_ONE(tx_balance_rr, pick_rr)
@@ -141,26 +143,45 @@ static void tx_broadcast(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 		to_port(w, s, bond->tx_port[i], m);
 }
 
+/* A burst's frames sorted by member (its place in tx_port). */
+struct by_member {
+	uint16_t n[DPB_CFG_MAX_MEMBERS];
+	struct rte_mbuf *pkts[DPB_CFG_MAX_MEMBERS][DPB_FWD_BURST];
+};
+
+/* Each member's frames of @bm, a list a member. */
+static inline void send_by_member(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
+				  const struct dpb_fwd_bond *bond, const struct by_member *bm)
+{
+	for (uint16_t k = 0; k < bond->n_tx; k++)
+		if (bm->n[k] > 0)
+			to_port_bulk(w, s, bond->tx_port[k], (struct rte_mbuf **)bm->pkts[k], bm->n[k]);
+}
+
 /*
  * A burst, for the modes that pick by the frame: every frame's first line
  * asked for at once, then each frame's member picked (the hashes, one
- * after another, none waiting on a queue), then the frames queued.
+ * after another, none waiting on a queue) and the frame put on its
+ * member's list, then a list a member sent.
  */
 #define TX_BURST(name, pick)                                                              \
 	static void name(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,          \
 			 const struct dpb_fwd_bond *bond, struct rte_mbuf **pkts, uint16_t n) \
 	{                                                                                 \
-		uint16_t pid[DPB_FWD_BURST];                                              \
+		struct by_member bm;                                                      \
                                                                                           \
 		for (uint16_t i = 0; i < n; i++)                                          \
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));                 \
 		while (n > 0) {                                                           \
 			uint16_t k = RTE_MIN(n, (uint16_t)DPB_FWD_BURST);                 \
                                                                                           \
-			for (uint16_t i = 0; i < k; i++)                                  \
-				pid[i] = pick(w, bond, pkts[i]);                          \
-			for (uint16_t i = 0; i < k; i++)                                  \
-				to_port(w, s, pid[i], pkts[i]);                           \
+			memset(bm.n, 0, sizeof(bm.n[0]) * bond->n_tx);                    \
+			for (uint16_t i = 0; i < k; i++) {                                \
+				uint16_t slot = pick(w, bond, pkts[i]);                   \
+                                                                                          \
+				bm.pkts[slot][bm.n[slot]++] = pkts[i];                    \
+			}                                                                 \
+			send_by_member(w, s, bond, &bm);                                  \
 			pkts += k;                                                        \
 			n = (uint16_t)(n - k);                                            \
 		}                                                                         \
@@ -184,10 +205,56 @@ static void txb_broadcast(struct dpb_worker *w, const struct dpb_fwd_snapshot *s
 		to_port_bulk(w, s, bond->tx_port[k], pkts, n);
 }
 
-TX_BURST(txb_balance_rr, pick_rr)
+/*
+ * balance-rr, one frame a member in turn (packets_per_slave 1, the
+ * default): Linux's counter kept, its modulo followed frame to frame with
+ * no division. Other packets_per_slave values go by pick_rr.
+ */
+static void txb_rr_each(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
+			const struct dpb_fwd_bond *bond, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint32_t *counter = &w->rr_counter[bond->idx];
+	struct by_member bm;
+
+	for (uint16_t i = 0; i < n; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	while (n > 0) {
+		uint16_t k = RTE_MIN(n, (uint16_t)DPB_FWD_BURST);
+		uint32_t c = *counter;
+		uint16_t slot = (uint16_t)mod_n_tx(bond, c + 1);  /* the next frame's */
+
+		memset(bm.n, 0, sizeof(bm.n[0]) * bond->n_tx);
+		for (uint16_t i = 0; i < k; i++) {
+			if (unlikely(is_igmp(pkts[i]))) {
+				bm.pkts[0][bm.n[0]++] = pkts[i];
+				continue;
+			}
+			bm.pkts[slot][bm.n[slot]++] = pkts[i];
+			if (unlikely(++c + 1 == 0))
+				slot = 0;       /* the counter wraps: (c + 1) % n_tx is 0 */
+			else if (++slot == bond->n_tx)
+				slot = 0;
+		}
+		*counter = c;
+		send_by_member(w, s, bond, &bm);
+		pkts += k;
+		n = (uint16_t)(n - k);
+	}
+}
+
+TX_BURST(txb_rr_pps, pick_rr)
 TX_BURST(txb_balance_xor, pick_xor)
 TX_BURST(txb_balance_xor_buckets, pick_xor_buckets)
 TX_BURST(txb_tlb, pick_tlb)
+
+static void txb_balance_rr(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
+			   const struct dpb_fwd_bond *bond, struct rte_mbuf **pkts, uint16_t n)
+{
+	if (bond->packets_per_slave == 1)
+		txb_rr_each(w, s, bond, pkts, n);
+	else
+		txb_rr_pps(w, s, bond, pkts, n);
+}
 
 /* The way each mode sends, a frame or a burst at a time. */
 enum tx_kind { TX_NONE, TX_AB, TX_RR, TX_XOR, TX_XOR_BUCKETS, TX_TLB, TX_BROADCAST };

@@ -13,6 +13,12 @@
 /* Sends what @pid's tx buffer holds on the worker's queue; frees and counts
  * what the device did not take. */
 void fwd_flush_port(struct dpb_worker *w, const struct dpb_fwd_snapshot *s, uint16_t pid);
+/*
+ * Transmits @n frames on ethdev @pid now (its MTU and chaining checked,
+ * drops counted), leaving the list @pkts as it was. Worker.
+ */
+void fwd_send(struct dpb_worker *w, const struct dpb_fwd_snapshot *s, uint16_t pid,
+	      struct rte_mbuf **pkts, uint16_t n);
 
 static inline void drop(struct dpb_worker *w, uint16_t iface, enum dpb_drop_reason r,
 			struct rte_mbuf *m)
@@ -100,6 +106,11 @@ static inline void to_port_bulk(struct dpb_worker *w, const struct dpb_fwd_snaps
 	if (s->tx_down[pid]) {
 		dpb_ctr_add(&w->ctr[s->port_iface[pid]].drops[DPB_DROP_TX_LINK_DOWN], n);
 		rte_pktmbuf_free_bulk(pkts, n);
+		return;
+	}
+	b = &w->txbuf[pid];
+	if (b->n == 0 && n >= DPB_FWD_TX_DIRECT) {   /* nothing queued before them: they go now */
+		fwd_send(w, s, pid, pkts, n);
 		return;
 	}
 	b = fwd_txbuf(w, pid);

@@ -49,22 +49,6 @@ enum dpb_drop_dir dpb_drop_reason_dir(enum dpb_drop_reason r)
 	return (unsigned int)r < DPB_DROP_COUNT ? drop_dirs[r] : DPB_DROP_DIR_RX;
 }
 
-/* A device that sends one segment per frame: its chained frames are dropped. */
-static __rte_noinline void drop_chained(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
-					uint16_t pid)
-{
-	struct dpb_fwd_txbuf *b = &w->txbuf[pid];
-	uint16_t kept = 0;
-
-	for (uint16_t i = 0; i < b->n; i++) {
-		if (b->pkts[i]->nb_segs == 1)
-			b->pkts[kept++] = b->pkts[i];
-		else
-			drop(w, s->port_iface[pid], DPB_DROP_TX_CHAINED, b->pkts[i]);
-	}
-	b->n = kept;
-}
-
 /* A frame over @max bytes that a VLAN tag explains (Linux allows the tag besides the MTU). */
 static inline bool tagged_fits(const struct rte_mbuf *m, uint32_t len, uint32_t max)
 {
@@ -75,38 +59,88 @@ static inline bool tagged_fits(const struct rte_mbuf *m, uint32_t len, uint32_t 
 		eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_QINQ));
 }
 
+/* Transmits @n frames on @pid's queue as they are; what the device refuses is counted and freed. */
+static inline void tx_now(struct dpb_worker *w, const struct dpb_fwd_snapshot *s, uint16_t pid,
+			  struct rte_mbuf **pkts, uint16_t n, uint64_t bytes)
+{
+	struct dpb_if_counters *c = &w->ctr[s->port_iface[pid]];
+	uint16_t sent = rte_eth_tx_burst(pid, (uint16_t)w->idx, pkts, n);
+
+	if (unlikely(sent < n)) {
+		for (uint16_t i = sent; i < n; i++) {
+			bytes -= rte_pktmbuf_pkt_len(pkts[i]);
+			rte_pktmbuf_free(pkts[i]);
+		}
+		dpb_ctr_add(&c->drops[DPB_DROP_TX_FULL], n - sent);
+	}
+	dpb_ctr_add(&c->tx_pkts, sent);
+	dpb_ctr_add(&c->tx_bytes, bytes);
+}
+
+/*
+ * Some of @n frames may not leave @pid: longer than its MTU (counted, never
+ * cut), or chained where the device sends one segment a frame. The rest go,
+ * from a copy of the list (@pkts may be another port's too: a broadcast).
+ */
+static __rte_noinline void tx_filtered(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
+				       uint16_t pid, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t iface = s->port_iface[pid];
+	uint32_t max = s->max_frame[pid];
+
+	while (n > 0) {
+		struct rte_mbuf *keep[DPB_FWD_TXBUF];
+		uint16_t k = RTE_MIN(n, (uint16_t)DPB_FWD_TXBUF), kept = 0;
+		uint64_t bytes = 0;
+
+		for (uint16_t i = 0; i < k; i++) {
+			struct rte_mbuf *m = pkts[i];
+			uint32_t len = rte_pktmbuf_pkt_len(m);
+
+			if (m->nb_segs != 1 && !s->tx_chains[pid])
+				drop(w, iface, DPB_DROP_TX_CHAINED, m);
+			else if (len > max && !tagged_fits(m, len, max))
+				drop(w, iface, DPB_DROP_TX_MTU, m);
+			else {
+				keep[kept++] = m;
+				bytes += len;
+			}
+		}
+		if (kept > 0)
+			tx_now(w, s, pid, keep, kept, bytes);
+		pkts += k;
+		n = (uint16_t)(n - k);
+	}
+}
+
+void fwd_send(struct dpb_worker *w, const struct dpb_fwd_snapshot *s, uint16_t pid,
+	      struct rte_mbuf **pkts, uint16_t n)
+{
+	uint32_t max = s->max_frame[pid];
+	/* a chained frame is a refusal only where the device takes one segment */
+	uint16_t seg_max = s->tx_chains[pid] ? UINT16_MAX : 1;
+	uint64_t bytes = 0;
+	bool all_fit = true;
+
+	/* One pass, no branch a frame: their bytes, and whether all may go. */
+	for (uint16_t i = 0; i < n; i++) {
+		uint32_t len = rte_pktmbuf_pkt_len(pkts[i]);
+
+		bytes += len;
+		all_fit &= (len <= max) & (pkts[i]->nb_segs <= seg_max);
+	}
+	if (unlikely(!all_fit)) {
+		tx_filtered(w, s, pid, pkts, n);
+		return;
+	}
+	tx_now(w, s, pid, pkts, n, bytes);
+}
+
 void fwd_flush_port(struct dpb_worker *w, const struct dpb_fwd_snapshot *s, uint16_t pid)
 {
 	struct dpb_fwd_txbuf *b = &w->txbuf[pid];
-	struct dpb_if_counters *c = &w->ctr[s->port_iface[pid]];
-	uint32_t max = s->max_frame[pid];
-	uint64_t bytes = 0;
-	uint16_t sent, n = 0;
 
-	if (unlikely(!s->tx_chains[pid]))
-		drop_chained(w, s, pid);
-	/* Nothing longer than the port's MTU leaves it: counted, never cut. */
-	for (uint16_t i = 0; i < b->n; i++) {
-		struct rte_mbuf *m = b->pkts[i];
-		uint32_t len = rte_pktmbuf_pkt_len(m);
-
-		if (unlikely(len > max) && !tagged_fits(m, len, max)) {
-			drop(w, s->port_iface[pid], DPB_DROP_TX_MTU, m);
-			continue;
-		}
-		b->pkts[n++] = m;
-		bytes += len;
-	}
-	b->n = n;
-	sent = rte_eth_tx_burst(pid, (uint16_t)w->idx, b->pkts, b->n);
-	for (uint16_t i = sent; i < b->n; i++) {
-		bytes -= rte_pktmbuf_pkt_len(b->pkts[i]);
-		rte_pktmbuf_free(b->pkts[i]);
-	}
-	if (sent < b->n)
-		dpb_ctr_add(&c->drops[DPB_DROP_TX_FULL], b->n - sent);
-	dpb_ctr_add(&c->tx_pkts, sent);
-	dpb_ctr_add(&c->tx_bytes, bytes);
+	fwd_send(w, s, pid, b->pkts, b->n);
 	b->n = 0;
 }
 

@@ -184,6 +184,7 @@ static void touch(struct rte_mbuf **pkts, uint16_t n)
 static void run_stage(struct bench_rig *g, int to, const char *bond, bool lacp, struct meas *m)
 {
 	struct bench_stream st = { .n = 1024 };
+	int handle = bond != NULL ? dpb_ctl_bond_handle(g->ctl, bond) : -1;
 
 	while (m->cycles < budget()) {
 		struct rte_mbuf *pkts[BENCH_BURST];
@@ -197,7 +198,7 @@ static void run_stage(struct bench_rig *g, int to, const char *bond, bool lacp, 
 			uint16_t k = n;
 
 			if (bond != NULL) {
-				dpb_ctl_bond_xmit(g->ctl, bond, pkts, n);
+				dpb_ctl_bond_xmit(g->ctl, handle, pkts, n);
 			} else {
 				if (to < 0)   /* the ceiling reads each header, as any forwarder must */
 					touch(pkts, n);
