@@ -24,10 +24,14 @@
 # plus TX-dropped, the frames the full virtio ring refused), what it got
 # into the ring, what dpbond sent on eth0, dpbond's drops, and its worker's
 # load (`show worker stats json`: busy share, cycles per frame, frames per
-# burst). One BENCH line per run, then a SUMMARY of medians per size, with
-# `limit=dpbond` when the worker was busy (>= 95% of its passes' cycles) on
-# full bursts (>= 28 frames) while the VM's ring refused frames, and
-# `limit=generator` otherwise.
+# burst), and the CPU time each side's spinning thread had. One BENCH line
+# per run: `limit=dpbond` when the worker was busy (>= 95% of its passes'
+# cycles) on full bursts (>= 28 frames) while the VM's ring refused frames,
+# `limit=generator` otherwise, and `limit=contended` when either thread lost
+# its CPU to another process (the worker had less than 0.95 of a CPU, the
+# VM's sender less than 0.85: it shares CPU 0 with dpbond's main lcore),
+# whatever the rest says. Then a SUMMARY of medians per size over the runs
+# not contended.
 #
 # dpbond runs on -l 0,1 (DPB_LCORES): its main lcore sleeps between control
 # ticks on CPU 0, its one worker spins on CPU 1. Both of testpmd's lcores
@@ -131,7 +135,7 @@ lcore_ticks() { awk '{ print $14 + $15 }' "$(grep -lx rte-worker-1 /proc/"$1"/ta
 # run SIZE ROUND: one window of SECS s; prints its line and appends
 # "SIZE attempted sent delivered busy cpf ppb vm_dropped dropped" to $T/results.
 run() {
-	local size=$1 round=$2 w0 w1 b0 t0 b1 t1 vsecs secs j jw attempted sent tx_drop delivered busy cpf ppb dropped missed limit
+	local size=$1 round=$2 w0 w1 b0 t0 b1 t1 wcpu vcpu vsecs secs j jw attempted sent tx_drop delivered busy cpf ppb dropped missed limit
 	vm "set txpkts $size" "start"
 	sleep 1
 	console "clear port stats all" "clear worker stats"
@@ -160,16 +164,20 @@ run() {
 	busy=$(jq -r '.[0].busy_percent / 100' <<< "$jw" | awk '{ printf "%.3f", $1 }')
 	cpf=$(jq -r '.[0].cycles_per_packet' <<< "$jw")
 	ppb=$(jq -r '.[0].packets_per_burst' <<< "$jw")
+	wcpu=$(awk -v x=$((b1 - b0)) -v hz="$(getconf CLK_TCK)" -v t="$vsecs" 'BEGIN { printf "%.2f", x / hz / t }')
+	vcpu=$(awk -v x=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" -v t="$vsecs" 'BEGIN { printf "%.2f", x / hz / t }')
 	limit=generator
 	awk -v b="$busy" -v p="$ppb" -v d="$tx_drop" 'BEGIN { exit !(b >= 0.95 && p >= 28 && d > 0) }' && limit=dpbond
+	# A side that lost CPU to another process: busy cycles count the time
+	# the worker was off its CPU too, and the rates are not the rig's.
+	awk -v w="$wcpu" -v v="$vcpu" 'BEGIN { exit !(w < 0.95 || v < 0.85) }' && limit=contended
 	awk -v s="$size" -v r="$round" -v vt="$vsecs" -v t="$secs" -v a="$attempted" -v n="$sent" -v v="$tx_drop" \
 		-v d="$delivered" -v b="$busy" -v c="$cpf" -v p="$ppb" -v x="$dropped" -v m="$missed" -v l="$limit" \
-		-v wt=$((b1 - b0)) -v gt=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" 'BEGIN {
+		-v wc="$wcpu" -v vc="$vcpu" 'BEGIN {
 		printf "BENCH case=vm-path size=%s round=%s vm_secs=%s vm_attempted_mpps=%.3f vm_sent_mpps=%.3f vm_tx_dropped=%d", s, r, vt, a / vt / 1e6, n / vt / 1e6, v
-		printf " dpbond_secs=%s dpbond_delivered_mpps=%.3f dpbond_gbit_s=%.2f worker_busy=%.3f cycles_per_frame=%s frames_per_burst=%s",
+		printf " dpbond_secs=%s dpbond_delivered_mpps=%.3f dpbond_gbit_s=%.2f worker_busy=%s cycles_per_frame=%s frames_per_burst=%s",
 			t, d / t / 1e6, d * s * 8 / t / 1e9, b, c, p
-		printf " dpbond_dropped=%d vm100_rx_missed=%d worker_cpu=%.2f vm_cpu=%.2f limit=%s\n", x, m,
-			wt / hz / vt, gt / hz / vt, l }'
+		printf " dpbond_dropped=%d vm100_rx_missed=%d worker_cpu=%s vm_cpu=%s limit=%s\n", x, m, wc, vc, l }'
 	echo "$size $(awk -v vt="$vsecs" -v t="$secs" -v a="$attempted" -v n="$sent" -v d="$delivered" \
 		'BEGIN { printf "%.3f %.3f %.3f", a / vt / 1e6, n / vt / 1e6, d / t / 1e6 }') $busy $cpf $ppb $tx_drop $dropped $limit" >> "$T/results"
 }
@@ -179,12 +187,13 @@ for round in $(seq "$ROUNDS"); do
 	for size in $SIZES; do run "$size" "$round"; done
 done
 
-# median SIZE COLUMN: the median of COLUMN (2: attempted ... 7: frames per burst) over SIZE's rounds.
+# median SIZE COLUMN: the median of COLUMN (2: attempted ... 7: frames per
+# burst) over SIZE's rounds that no other process disturbed ("-": none).
 median() {
-	awk -v s="$1" -v c="$2" '$1 == s { print $c }' "$T/results" |
-		sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+	awk -v s="$1" -v c="$2" '$1 == s && $10 != "contended" { print $c }' "$T/results" |
+		sort -g | awk '{ v[NR] = $1 } END { if (!NR) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
-echo "medians of $ROUNDS rounds of $SECS s (Mpps: millions of frames a second):"
+echo "medians of the undisturbed of $ROUNDS rounds of $SECS s (Mpps: millions of frames a second):"
 for size in $SIZES; do
 	printf 'SUMMARY case=vm-path size=%s vm_attempted_mpps=%s vm_sent_mpps=%s dpbond_delivered_mpps=%s worker_busy=%s cycles_per_frame=%s frames_per_burst=%s limit=%s\n' \
 		"$size" "$(median "$size" 2)" "$(median "$size" 3)" "$(median "$size" 4)" "$(median "$size" 5)" \
