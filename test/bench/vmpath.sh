@@ -24,7 +24,9 @@
 # plus TX-dropped, the frames the full virtio ring refused), what it got
 # into the ring, what dpbond sent on eth0, dpbond's drops, and its worker's
 # load (`show worker stats json`: busy share, cycles per frame, frames per
-# burst), and the CPU time each side's spinning thread had. One BENCH line
+# burst; worker_ceiling_mpps: its cycles a second over its cycles a frame,
+# what it would deliver busy all the time at that cost), and the CPU time
+# each side's spinning thread had. One BENCH line
 # per run: `limit=dpbond` when the worker was busy (>= 95% of its passes'
 # cycles) on full bursts (>= 28 frames) while the VM's ring refused frames,
 # `limit=generator` otherwise, and `limit=contended` when either thread lost
@@ -135,7 +137,7 @@ lcore_ticks() { awk '{ print $14 + $15 }' "$(grep -lx rte-worker-1 /proc/"$1"/ta
 # run SIZE ROUND: one window of SECS s; prints its line and appends
 # "SIZE attempted sent delivered busy cpf ppb vm_dropped dropped" to $T/results.
 run() {
-	local size=$1 round=$2 w0 w1 b0 t0 b1 t1 wcpu vcpu vsecs secs j jw attempted sent tx_drop delivered busy cpf ppb dropped missed limit
+	local size=$1 round=$2 w0 w1 b0 t0 b1 t1 wcpu vcpu ceil vsecs secs j jw attempted sent tx_drop delivered busy cpf ppb dropped missed limit
 	vm "set txpkts $size" "start"
 	sleep 1
 	console "clear port stats all" "clear worker stats"
@@ -164,6 +166,9 @@ run() {
 	busy=$(jq -r '.[0].busy_percent / 100' <<< "$jw" | awk '{ printf "%.3f", $1 }')
 	cpf=$(jq -r '.[0].cycles_per_packet' <<< "$jw")
 	ppb=$(jq -r '.[0].packets_per_burst' <<< "$jw")
+	# what the worker would deliver busy all the time at this cost a frame
+	ceil=$(jq -r '.[0] | if .cycles_per_packet > 0 then .tsc_hz / .cycles_per_packet / 1e6 else 0 end' <<< "$jw" |
+		awk '{ printf "%.3f", $1 }')
 	wcpu=$(awk -v x=$((b1 - b0)) -v hz="$(getconf CLK_TCK)" -v t="$vsecs" 'BEGIN { printf "%.2f", x / hz / t }')
 	vcpu=$(awk -v x=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" -v t="$vsecs" 'BEGIN { printf "%.2f", x / hz / t }')
 	limit=generator
@@ -173,13 +178,13 @@ run() {
 	awk -v w="$wcpu" -v v="$vcpu" 'BEGIN { exit !(w < 0.95 || v < 0.85) }' && limit=contended
 	awk -v s="$size" -v r="$round" -v vt="$vsecs" -v t="$secs" -v a="$attempted" -v n="$sent" -v v="$tx_drop" \
 		-v d="$delivered" -v b="$busy" -v c="$cpf" -v p="$ppb" -v x="$dropped" -v m="$missed" -v l="$limit" \
-		-v wc="$wcpu" -v vc="$vcpu" 'BEGIN {
+		-v wc="$wcpu" -v vc="$vcpu" -v ce="$ceil" 'BEGIN {
 		printf "BENCH case=vm-path size=%s round=%s vm_secs=%s vm_attempted_mpps=%.3f vm_sent_mpps=%.3f vm_tx_dropped=%d", s, r, vt, a / vt / 1e6, n / vt / 1e6, v
-		printf " dpbond_secs=%s dpbond_delivered_mpps=%.3f dpbond_gbit_s=%.2f worker_busy=%s cycles_per_frame=%s frames_per_burst=%s",
-			t, d / t / 1e6, d * s * 8 / t / 1e9, b, c, p
+		printf " dpbond_secs=%s dpbond_delivered_mpps=%.3f dpbond_gbit_s=%.2f worker_busy=%s cycles_per_frame=%s frames_per_burst=%s worker_ceiling_mpps=%s",
+			t, d / t / 1e6, d * s * 8 / t / 1e9, b, c, p, ce
 		printf " dpbond_dropped=%d vm100_rx_missed=%d worker_cpu=%s vm_cpu=%s limit=%s\n", x, m, wc, vc, l }'
 	echo "$size $(awk -v vt="$vsecs" -v t="$secs" -v a="$attempted" -v n="$sent" -v d="$delivered" \
-		'BEGIN { printf "%.3f %.3f %.3f", a / vt / 1e6, n / vt / 1e6, d / t / 1e6 }') $busy $cpf $ppb $tx_drop $dropped $limit" >> "$T/results"
+		'BEGIN { printf "%.3f %.3f %.3f", a / vt / 1e6, n / vt / 1e6, d / t / 1e6 }') $busy $cpf $ppb $tx_drop $dropped $limit $ceil" >> "$T/results"
 }
 
 : > "$T/results"
@@ -188,16 +193,16 @@ for round in $(seq "$ROUNDS"); do
 done
 
 # median SIZE COLUMN: the median of COLUMN (2: attempted ... 7: frames per
-# burst) over SIZE's rounds that no other process disturbed ("-": none).
+# burst, 11: the worker's ceiling) over SIZE's rounds that no other process disturbed ("-": none).
 median() {
 	awk -v s="$1" -v c="$2" '$1 == s && $10 != "contended" { print $c }' "$T/results" |
 		sort -g | awk '{ v[NR] = $1 } END { if (!NR) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 echo "medians of the undisturbed of $ROUNDS rounds of $SECS s (Mpps: millions of frames a second):"
 for size in $SIZES; do
-	printf 'SUMMARY case=vm-path size=%s vm_attempted_mpps=%s vm_sent_mpps=%s dpbond_delivered_mpps=%s worker_busy=%s cycles_per_frame=%s frames_per_burst=%s limit=%s\n' \
+	printf 'SUMMARY case=vm-path size=%s vm_attempted_mpps=%s vm_sent_mpps=%s dpbond_delivered_mpps=%s worker_busy=%s cycles_per_frame=%s frames_per_burst=%s worker_ceiling_mpps=%s limit=%s\n' \
 		"$size" "$(median "$size" 2)" "$(median "$size" 3)" "$(median "$size" 4)" "$(median "$size" 5)" \
-		"$(median "$size" 6)" "$(median "$size" 7)" \
+		"$(median "$size" 6)" "$(median "$size" 7)" "$(median "$size" 11)" \
 		"$(awk -v s="$size" '$1 == s { n[$10]++ } END { for (l in n) { printf "%s%s:%d", sep, l, n[l]; sep = "," } }' "$T/results")"
 done
 echo "dpbond threads, CPU seconds: $(for t in /proc/"$DPB_PID"/task/*; do
