@@ -86,8 +86,6 @@ exec 3> "$T/cmd"
 console "sleep 100"
 [ -S "$RUN/vm100.sock" ] || fail "no socket $RUN/vm100.sock"
 
-# answer CMD: the lines dpbond printed for the last CMD on its console.
-answer() { awk -v c="dpbond> $1" '$0 == c { n++; a[n] = ""; inb = 1; next } /^dpbond> / { inb = 0 } inb { a[n] = a[n] $0 "\n" } END { printf "%s", a[n] }' "$T/out"; }
 
 # DST must be in vmbr0's FDB on bond0 (learned from eth0's one frame; eth1,
 # the backup, drops what it receives), or the VM's frames would be floods.
