@@ -170,8 +170,6 @@ for dir in to-host from-host; do
 done
 
 # What dpbond saw over every run: frames, its drops, the TAPs' kernel-side drops.
-# answer CMD: the lines dpbond printed for the last CMD on its console.
-answer() { awk -v c="dpbond> $1" '$0 == c { n++; a[n] = ""; inb = 1; next } /^dpbond> / { inb = 0 } inb { a[n] = a[n] $0 "\n" } END { printf "%s", a[n] }' "$T/out"; }
 console "show port stats all json" "show drops json" "show workers json"
 answer "show port stats all json" | jq -c '.[] | select(.name == "eth0" or .name == "vmbr0") |
 	{name, rx_packets, tx_packets, rx_missed, rx_errors, rx_nombuf, tx_errors, dropped}' | sed 's/^/dpbond port: /'

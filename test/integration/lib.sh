@@ -335,6 +335,9 @@ console() {
 	wait_line "$T/out" "$mark" 15 || fail "console did not answer: $*"
 }
 
+# answer CMD: the lines dpbond printed (in $T/out) for the last CMD on its console.
+answer() { awk -v c="dpbond> $1" '$0 == c { n++; a[n] = ""; inb = 1; next } /^dpbond> / { inb = 0 } inb { a[n] = a[n] $0 "\n" } END { printf "%s", a[n] }' "$T/out"; }
+
 # quit_dpbond: quits the dpbond whose console is fd 3; it must end well,
 # with every mbuf back in its pool.
 quit_dpbond() {
