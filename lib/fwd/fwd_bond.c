@@ -194,15 +194,28 @@ static void txb_active_backup(struct dpb_worker *w, const struct dpb_fwd_snapsho
 	to_port_bulk(w, s, bond->tx_port[0], pkts, n);
 }
 
-/* broadcast: a reference per member on each frame, then the burst to each. */
+/*
+ * broadcast: a reference per member on each frame, then the burst to each:
+ * measured once for every member, sent at once to each with nothing
+ * queued (none is copied).
+ */
 static void txb_broadcast(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 			  const struct dpb_fwd_bond *bond, struct rte_mbuf **pkts, uint16_t n)
 {
+	struct fwd_tx_measure tm;
+
 	if (bond->n_tx > 1)
 		for (uint16_t i = 0; i < n; i++)
 			fwd_ref(pkts[i], (uint16_t)(bond->n_tx - 1));
-	for (uint16_t k = 0; k < bond->n_tx; k++)
-		to_port_bulk(w, s, bond->tx_port[k], pkts, n);
+	fwd_tx_measure(pkts, n, &tm);
+	for (uint16_t k = 0; k < bond->n_tx; k++) {
+		uint16_t pid = bond->tx_port[k];
+
+		if (w->txbuf[pid].n == 0 && n >= DPB_FWD_TX_DIRECT && !s->tx_down[pid])
+			fwd_send_measured(w, s, pid, pkts, n, &tm);
+		else
+			to_port_bulk(w, s, pid, pkts, n);
+	}
 }
 
 /*

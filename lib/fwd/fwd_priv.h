@@ -20,6 +20,37 @@ void fwd_flush_port(struct dpb_worker *w, const struct dpb_fwd_snapshot *s, uint
 void fwd_send(struct dpb_worker *w, const struct dpb_fwd_snapshot *s, uint16_t pid,
 	      struct rte_mbuf **pkts, uint16_t n);
 
+/* What a port's transmit checks of a list of frames, taken once for several ports. */
+struct fwd_tx_measure {
+	uint64_t bytes;     /* their bytes together */
+	uint32_t max_len;   /* the longest */
+	bool chained;       /* any of more than one segment */
+};
+
+/* Measures @n frames for fwd_send_measured(): one pass, no branch a frame. */
+static inline void fwd_tx_measure(struct rte_mbuf *const *pkts, uint16_t n,
+				  struct fwd_tx_measure *tm)
+{
+	uint64_t bytes = 0;
+	uint32_t max_len = 0;
+	uint16_t segs = 1;
+
+	for (uint16_t i = 0; i < n; i++) {
+		uint32_t len = rte_pktmbuf_pkt_len(pkts[i]);
+
+		bytes += len;
+		max_len = RTE_MAX(max_len, len);
+		segs |= pkts[i]->nb_segs;
+	}
+	tm->bytes = bytes;
+	tm->max_len = max_len;
+	tm->chained = segs != 1;
+}
+
+/* fwd_send() of frames measured by fwd_tx_measure(). Worker. */
+void fwd_send_measured(struct dpb_worker *w, const struct dpb_fwd_snapshot *s, uint16_t pid,
+		       struct rte_mbuf **pkts, uint16_t n, const struct fwd_tx_measure *tm);
+
 static inline void drop(struct dpb_worker *w, uint16_t iface, enum dpb_drop_reason r,
 			struct rte_mbuf *m)
 {

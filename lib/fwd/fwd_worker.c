@@ -113,27 +113,22 @@ static __rte_noinline void tx_filtered(struct dpb_worker *w, const struct dpb_fw
 	}
 }
 
+void fwd_send_measured(struct dpb_worker *w, const struct dpb_fwd_snapshot *s, uint16_t pid,
+		       struct rte_mbuf **pkts, uint16_t n, const struct fwd_tx_measure *tm)
+{
+	if (unlikely(tm->max_len > s->max_frame[pid] || (tm->chained && !s->tx_chains[pid])))
+		tx_filtered(w, s, pid, pkts, n);
+	else
+		tx_now(w, s, pid, pkts, n, tm->bytes);
+}
+
 void fwd_send(struct dpb_worker *w, const struct dpb_fwd_snapshot *s, uint16_t pid,
 	      struct rte_mbuf **pkts, uint16_t n)
 {
-	uint32_t max = s->max_frame[pid];
-	/* a chained frame is a refusal only where the device takes one segment */
-	uint16_t seg_max = s->tx_chains[pid] ? UINT16_MAX : 1;
-	uint64_t bytes = 0;
-	bool all_fit = true;
+	struct fwd_tx_measure tm;
 
-	/* One pass, no branch a frame: their bytes, and whether all may go. */
-	for (uint16_t i = 0; i < n; i++) {
-		uint32_t len = rte_pktmbuf_pkt_len(pkts[i]);
-
-		bytes += len;
-		all_fit &= (len <= max) & (pkts[i]->nb_segs <= seg_max);
-	}
-	if (unlikely(!all_fit)) {
-		tx_filtered(w, s, pid, pkts, n);
-		return;
-	}
-	tx_now(w, s, pid, pkts, n, bytes);
+	fwd_tx_measure(pkts, n, &tm);
+	fwd_send_measured(w, s, pid, pkts, n, &tm);
 }
 
 void fwd_flush_port(struct dpb_worker *w, const struct dpb_fwd_snapshot *s, uint16_t pid)
