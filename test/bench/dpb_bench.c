@@ -63,8 +63,10 @@ struct bcase {
 	enum stage stage;
 	enum bench_dir dir;
 	uint32_t macs;
-	double ours[MAX_ROUNDS], pmd[MAX_ROUNDS], cpf[MAX_ROUNDS], vs_pmd[MAX_ROUNDS],
-	       vs_ceil[MAX_ROUNDS];
+	double ours[MAX_ROUNDS], pmd[MAX_ROUNDS], ceil[MAX_ROUNDS], cpf[MAX_ROUNDS],
+	       vs_pmd[MAX_ROUNDS], vs_ceil[MAX_ROUNDS];
+	/* with has_device(): each bond's cycles a frame beyond the devices' */
+	double own[MAX_ROUNDS], pmd_own[MAX_ROUNDS];
 };
 
 static const struct {
@@ -180,43 +182,44 @@ static void touch(struct rte_mbuf **pkts, uint16_t n)
 	sink_byte = x;
 }
 
-/* src -> sink (@to < 0), src -> DPDK's bond @to, or src -> dpbond's bond @bond. */
-static void run_stage(struct bench_rig *g, int to, const char *bond, bool lacp, struct meas *m)
+/*
+ * One timed slice of the bond stage: src -> sink (@to < 0 and @handle < 0),
+ * src -> DPDK's bond @to, src -> dpbond's bond of handle @handle, or src ->
+ * bondn's first member @to itself (no bond: what the devices cost).
+ */
+static void stage_slice(struct bench_rig *g, int to, int handle, bool lacp,
+			struct bench_stream *st, struct meas *m)
 {
-	struct bench_stream st = { .n = 1024 };
-	int handle = bond != NULL ? dpb_ctl_bond_handle(g->ctl, bond) : -1;
+	struct rte_mbuf *pkts[BENCH_BURST];
+	bool ours = handle >= 0 || (to >= 0 && to == g->mn[0]);   /* counted on bondn's members */
+	uint64_t t0, d_sent;
+	uint16_t n;
 
-	while (m->cycles < budget()) {
-		struct rte_mbuf *pkts[BENCH_BURST];
-		uint64_t t0, d_sent;
-		uint16_t n;
+	bench_gen(g->src_in, g->pool, st, BENCH_SLICE);
+	d_sent = bench_null_sent(g, ours);
+	t0 = rte_get_tsc_cycles();
+	while ((n = rte_eth_rx_burst(g->src, 0, pkts, BENCH_BURST)) > 0) {
+		uint16_t k = n;
 
-		bench_gen(g->src_in, g->pool, &st, BENCH_SLICE);
-		d_sent = bench_null_sent(g, bond != NULL);
-		t0 = rte_get_tsc_cycles();
-		while ((n = rte_eth_rx_burst(g->src, 0, pkts, BENCH_BURST)) > 0) {
-			uint16_t k = n;
-
-			if (bond != NULL) {
-				dpb_ctl_bond_xmit(g->ctl, handle, pkts, n);
-			} else {
-				if (to < 0)   /* the ceiling reads each header, as any forwarder must */
-					touch(pkts, n);
-				k = rte_eth_tx_burst(to < 0 ? g->sink : (uint16_t)to, 0, pkts, n);
-			}
-			if (k < n)
-				rte_pktmbuf_free_bulk(pkts + k, n - k);
+		if (handle >= 0) {
+			dpb_ctl_bond_xmit(g->ctl, handle, pkts, n);
+		} else {
+			if (to < 0)   /* the ceiling reads each header, as any forwarder must */
+				touch(pkts, n);
+			k = rte_eth_tx_burst(to < 0 ? g->sink : (uint16_t)to, 0, pkts, n);
 		}
-		m->cycles += rte_get_tsc_cycles() - t0;
-		if (to < 0 && bond == NULL)
-			m->frames += bench_drain(g->sink_out);
-		else if (!lacp)   /* DPDK's D, dpbond's bondn: their net_null members count */
-			m->frames += bench_null_sent(g, bond != NULL) - d_sent;
-		else
-			m->frames += drain_members(g, lacp, bond == NULL);
-		if (lacp)
-			bench_lacp_converse(g, 1);
+		if (k < n)
+			rte_pktmbuf_free_bulk(pkts + k, n - k);
 	}
+	m->cycles += rte_get_tsc_cycles() - t0;
+	if (to < 0 && handle < 0)
+		m->frames += bench_drain(g->sink_out);
+	else if (!lacp)   /* DPDK's D, dpbond's bondn: their net_null members count */
+		m->frames += bench_null_sent(g, ours) - d_sent;
+	else
+		m->frames += drain_members(g, lacp, !ours);
+	if (lacp)
+		bench_lacp_converse(g, 1);
 }
 
 /* "Learning requests lost" of `show drops`, or 0. */
@@ -289,41 +292,85 @@ static void learn_rate(struct bench_rig *g, uint32_t n)
 	fflush(stdout);
 }
 
-/* dpbond's whole path for case @c. */
-static void run_path(struct bench_rig *g, const struct bcase *c, struct meas *m)
+/* One timed slice of dpbond's whole path for case @c, from streams @tx and @rx. */
+static void path_slice(struct bench_rig *g, const struct bcase *c, struct bench_stream *tx,
+		       struct bench_stream *rx, struct meas *m)
 {
 	bool lacp = is_lacp(c);
 	struct rte_ring *vm_in = lacp ? g->vml_in : g->vma_in, *vm_out = lacp ? g->vml_out : g->vma_out;
+	uint64_t t0;
+	bool busy = true;
+
+	if (c->dir != DIR_RX)
+		bench_gen(vm_in, g->pool, tx, BENCH_SLICE);
+	/* the wire sends to active-backup's active member, to every 802.3ad port */
+	for (unsigned int i = 0; c->dir != DIR_TX && i < (lacp ? g->n : 1); i++)
+		bench_gen(lacp ? g->to_ml[i] : g->ma_in[i], g->pool, rx,
+			  BENCH_SLICE / (lacp ? g->n : 1));
+	t0 = rte_get_tsc_cycles();
+	while (busy) {
+		dpb_ctl_run(g->ctl);
+		busy = rte_ring_count(vm_in) != 0;
+		for (unsigned int i = 0; i < g->n && !busy; i++)
+			busy = rte_ring_count(lacp ? g->to_ml[i] : g->ma_in[i]) != 0;
+		if (busy && rte_get_tsc_cycles() - t0 > rte_get_tsc_hz()) {
+			fprintf(stderr, "dpb-bench: warning: %s: dpbond left frames unread for 1 s\n",
+				c->mode);
+			break;
+		}
+	}
+	m->cycles += rte_get_tsc_cycles() - t0;
+	m->frames += drain_members(g, lacp, false) + bench_drain(vm_out);
+	if (lacp)
+		bench_lacp_converse(g, 1);
+}
+
+/* Whether case @c also measures the devices alone, to tell each bond's own cycles. */
+static bool has_device(const struct bcase *c)
+{
+	/* net_null members on both sides, a frame out for a frame in */
+	return c->stage == ST_BOND && c->pmd_mode >= 0 && !is_lacp(c) &&
+	       strcmp(c->mode, "broadcast") != 0;
+}
+
+/*
+ * Case @c once: the ceiling (@cm), dpbond (@om), DPDK's bond where it has
+ * the case (@pm) and the devices alone where that tells something (@dm), a
+ * slice of each in turn until each has run its time, so that whatever else
+ * the machine does weighs on all alike.
+ */
+static void run_case(struct bench_rig *g, const struct bcase *c, struct meas *cm,
+		     struct meas *om, struct meas *pm, struct meas *dm)
+{
+	bool lacp = is_lacp(c), pmd = c->pmd_mode >= 0, dev = has_device(c);
+	int handle = c->stage == ST_BOND ? dpb_ctl_bond_handle(g->ctl, lacp ? "bondl" : "bondn") : -1;
+	struct bench_stream cst = { .n = 1024 }, ost = { .n = 1024 }, pst = { .n = 1024 },
+			    dst = { .n = 1024 };
 	struct bench_stream tx = { .n = c->macs, .flood = c->stage == ST_FLOOD };
 	struct bench_stream rx = { .n = c->macs, .from_wire = true };
+	uint64_t b = budget();
 
-	while (m->cycles < budget()) {
-		uint64_t t0;
-		bool busy = true;
-
-		if (c->dir != DIR_RX)
-			bench_gen(vm_in, g->pool, &tx, BENCH_SLICE);
-		/* the wire sends to active-backup's active member, to every 802.3ad port */
-		for (unsigned int i = 0; c->dir != DIR_TX && i < (lacp ? g->n : 1); i++)
-			bench_gen(lacp ? g->to_ml[i] : g->ma_in[i], g->pool, &rx,
-				  BENCH_SLICE / (lacp ? g->n : 1));
-		t0 = rte_get_tsc_cycles();
-		while (busy) {
-			dpb_ctl_run(g->ctl);
-			busy = rte_ring_count(vm_in) != 0;
-			for (unsigned int i = 0; i < g->n && !busy; i++)
-				busy = rte_ring_count(lacp ? g->to_ml[i] : g->ma_in[i]) != 0;
-			if (busy && rte_get_tsc_cycles() - t0 > rte_get_tsc_hz()) {
-				fprintf(stderr, "dpb-bench: warning: %s: dpbond left frames unread for 1 s\n",
-					c->mode);
-				break;
-			}
+	while (cm->cycles < b || om->cycles < b || (pmd && pm->cycles < b) ||
+	       (dev && dm->cycles < b)) {
+		if (cm->cycles < b)
+			stage_slice(g, -1, -1, false, &cst, cm);
+		if (om->cycles < b) {
+			if (c->stage == ST_BOND)
+				stage_slice(g, -1, handle, lacp, &ost, om);
+			else
+				path_slice(g, c, &tx, &rx, om);
 		}
-		m->cycles += rte_get_tsc_cycles() - t0;
-		m->frames += drain_members(g, lacp, false) + bench_drain(vm_out);
-		if (lacp)
-			bench_lacp_converse(g, 1);
+		if (pmd && pm->cycles < b)
+			stage_slice(g, lacp ? g->bond_l : g->bond_d, -1, lacp, &pst, pm);
+		if (dev && dm->cycles < b)
+			stage_slice(g, g->mn[0], -1, false, &dst, dm);
 	}
+}
+
+/* Cycles a frame of @m, or 0. */
+static double cpf(const struct meas *m)
+{
+	return m->frames ? (double)m->cycles / (double)m->frames : 0;
 }
 
 static double mpps(const struct meas *m)
@@ -377,7 +424,7 @@ static double median(const double *v, unsigned int n)
 	return n ? s[n / 2] : 0;
 }
 
-static void report(const struct bcase *c, unsigned int members, const double *ceil)
+static void report(const struct bcase *c, unsigned int members)
 {
 	static const char *const dirs[] = { "tx", "rx", "both" };
 
@@ -386,18 +433,21 @@ static void report(const struct bcase *c, unsigned int members, const double *ce
 	       dirs[c->dir], median(c->ours, opt.rounds));
 	if (c->pmd_mode >= 0)
 		printf(" pmd_mpps=%.2f", median(c->pmd, opt.rounds));
-	printf(" ceiling_mpps=%.2f", median(ceil, opt.rounds));
+	printf(" ceiling_mpps=%.2f", median(c->ceil, opt.rounds));
 	if (c->pmd_mode >= 0)
 		printf(" ours_vs_pmd=%.2f", median(c->vs_pmd, opt.rounds));
-	printf(" ours_vs_ceiling=%.2f cycles_per_frame=%.1f\n", median(c->vs_ceil, opt.rounds),
+	printf(" ours_vs_ceiling=%.2f cycles_per_frame=%.1f", median(c->vs_ceil, opt.rounds),
 	       median(c->cpf, opt.rounds));
+	if (has_device(c))
+		printf(" ours_bond_cycles=%.1f pmd_bond_cycles=%.1f", median(c->own, opt.rounds),
+		       median(c->pmd_own, opt.rounds));
+	printf("\n");
 }
 
 /* Every case for @members, opt.rounds times over. @return 0 or -1. */
 static int phase(unsigned int members)
 {
 	static struct bcase cs[MAX_CASES];
-	double ceil[MAX_ROUNDS];
 	unsigned int n = make_cases(cs);
 	uint32_t max_macs = opt.macs[opt.n_macs - 1];
 	struct bench_rig g;
@@ -415,14 +465,11 @@ static int phase(unsigned int members)
 			l ? "brl" : "bra", have, 2 * max_macs);
 	}
 	for (unsigned int r = 0; r < opt.rounds; r++) {
-		struct meas cm = { 0, 0 };
 		const char *mode = NULL, *policy = NULL;
 
-		run_stage(&g, -1, NULL, false, &cm);
-		ceil[r] = mpps(&cm);
 		for (unsigned int k = 0; k < n; k++) {
 			struct bcase *c = &cs[k];
-			struct meas om = { 0, 0 }, pm = { 0, 0 };
+			struct meas cm = { 0, 0 }, om = { 0, 0 }, pm = { 0, 0 }, dm = { 0, 0 };
 
 			if (mode != c->mode || policy != c->policy) {
 				if (set_mode(&g, c) < 0)
@@ -430,17 +477,15 @@ static int phase(unsigned int members)
 				mode = c->mode;
 				policy = c->policy;
 			}
-			if (c->stage == ST_BOND)
-				run_stage(&g, -1, is_lacp(c) ? "bondl" : "bondn", is_lacp(c), &om);
-			else
-				run_path(&g, c, &om);
-			if (c->pmd_mode >= 0)
-				run_stage(&g, is_lacp(c) ? g.bond_l : g.bond_d, NULL, is_lacp(c), &pm);
+			run_case(&g, c, &cm, &om, &pm, &dm);
+			c->ceil[r] = mpps(&cm);
 			c->ours[r] = mpps(&om);
 			c->pmd[r] = mpps(&pm);
-			c->cpf[r] = om.frames ? (double)om.cycles / (double)om.frames : 0;
+			c->cpf[r] = cpf(&om);
+			c->own[r] = cpf(&om) - cpf(&dm);
+			c->pmd_own[r] = cpf(&pm) - cpf(&dm);
 			c->vs_pmd[r] = c->pmd[r] > 0 ? c->ours[r] / c->pmd[r] : 0;
-			c->vs_ceil[r] = ceil[r] > 0 ? c->ours[r] / ceil[r] : 0;
+			c->vs_ceil[r] = c->ceil[r] > 0 ? c->ours[r] / c->ceil[r] : 0;
 			bench_lacp_converse(&g, 2);   /* LACPDUs both ways between cases */
 		}
 		fprintf(stderr, "dpb-bench: %u members: round %u of %u done\n", members, r + 1, opt.rounds);
@@ -448,7 +493,7 @@ static int phase(unsigned int members)
 	if (!bench_lacp_converse(&g, 10))
 		fprintf(stderr, "dpb-bench: warning: 802.3ad no longer distributing at the end\n");
 	for (unsigned int k = 0; k < n; k++)
-		report(&cs[k], members, ceil);
+		report(&cs[k], members);
 	fflush(stdout);
 
 	bench_rig_down(&g);
