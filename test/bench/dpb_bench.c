@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * dpb-bench: what dpbond forwards on one core, against DPDK's own bonding
- * PMD and the no-bond ceiling, every case in one process, in interleaved
- * rounds, so that a noisy machine weighs on all alike (bench_rig.c draws the
- * rig). For each number of members (2 and 4):
+ * PMD and the no-bond ceiling, every case in one process, in rounds; within
+ * a case a slice of each side in turn, so that a noisy machine weighs on all
+ * alike (bench_rig.c draws the rig). For each number of members (2 and 4):
  *
  *   ceiling  frames from a ring port to another, each one's Ethernet header
  *            read (what any forwarder does): the I/O and the frame's cache
@@ -20,6 +20,10 @@
  *            port (rx), or both at once; every mode at 1k MACs, and
  *            active-backup and 802.3ad at 1, 1k, 64k and 1M MACs a side
  *   flood    the path to a destination nobody has
+ *   device   beside the bond stages with a frame out for a frame in on
+ *            net_null members: src -> bondn's first member, no bond: what
+ *            the devices cost, the most any bond stage could forward; each
+ *            bond's own cycles a frame are its cycles beyond those
  *
  * Frames are made into rings before each timed slice and counted where they
  * leave (the members' or the VM port's transmit rings) after it; only the
@@ -27,6 +31,7 @@
  *   BENCH case=MODE[-POLICY] stage=bond|path|flood members=N macs=N
  *     dir=tx|rx|both ours_mpps=X [pmd_mpps=Y] ceiling_mpps=Z
  *     [ours_vs_pmd=R] ours_vs_ceiling=R cycles_per_frame=C
+ *     [device_mpps=D device_vs_pmd=R ours_bond_cycles=C pmd_bond_cycles=C]
  * medians over the rounds (ratios taken within each round). Not a test:
  * figures for doc/performance.md. Usage:
  *   dpb-bench [EAL options] -- [--seconds S] [--rounds R] [--members 2,4]
@@ -65,8 +70,9 @@ struct bcase {
 	uint32_t macs;
 	double ours[MAX_ROUNDS], pmd[MAX_ROUNDS], ceil[MAX_ROUNDS], cpf[MAX_ROUNDS],
 	       vs_pmd[MAX_ROUNDS], vs_ceil[MAX_ROUNDS];
-	/* with has_device(): each bond's cycles a frame beyond the devices' */
-	double own[MAX_ROUNDS], pmd_own[MAX_ROUNDS];
+	/* with has_device(): the devices alone (no bond), and each bond's cycles
+	 * a frame beyond theirs */
+	double dev[MAX_ROUNDS], dev_vs_pmd[MAX_ROUNDS], own[MAX_ROUNDS], pmd_own[MAX_ROUNDS];
 };
 
 static const struct {
@@ -439,8 +445,9 @@ static void report(const struct bcase *c, unsigned int members)
 	printf(" ours_vs_ceiling=%.2f cycles_per_frame=%.1f", median(c->vs_ceil, opt.rounds),
 	       median(c->cpf, opt.rounds));
 	if (has_device(c))
-		printf(" ours_bond_cycles=%.1f pmd_bond_cycles=%.1f", median(c->own, opt.rounds),
-		       median(c->pmd_own, opt.rounds));
+		printf(" device_mpps=%.2f device_vs_pmd=%.2f ours_bond_cycles=%.1f pmd_bond_cycles=%.1f",
+		       median(c->dev, opt.rounds), median(c->dev_vs_pmd, opt.rounds),
+		       median(c->own, opt.rounds), median(c->pmd_own, opt.rounds));
 	printf("\n");
 }
 
@@ -482,6 +489,8 @@ static int phase(unsigned int members)
 			c->ours[r] = mpps(&om);
 			c->pmd[r] = mpps(&pm);
 			c->cpf[r] = cpf(&om);
+			c->dev[r] = mpps(&dm);
+			c->dev_vs_pmd[r] = c->pmd[r] > 0 ? c->dev[r] / c->pmd[r] : 0;
 			c->own[r] = cpf(&om) - cpf(&dm);
 			c->pmd_own[r] = cpf(&pm) - cpf(&dm);
 			c->vs_pmd[r] = c->pmd[r] > 0 ? c->ours[r] / c->pmd[r] : 0;

@@ -29,11 +29,20 @@ for n in 2 4; do
 	[ "$pmd" -eq 9 ] || fail "$pmd cases against DPDK's bond for $n members, not 9"
 done
 ok "35 BENCH lines for each of 2 and 4 members, 9 of them against DPDK's bond"
+# The devices alone beside the bond stages over net_null on both sides with
+# a frame out for a frame in: all of DPDK's but broadcast and 802.3ad.
+for n in 2 4; do
+	dev=$(grep "^BENCH case=[a-z0-9.+-]* stage=bond members=$n " "$T/out" | grep -c " device_mpps=" || true)
+	[ "$dev" -eq 7 ] || fail "$dev bond stages with the devices alone for $n members, not 7"
+	grep "^BENCH case=\(broadcast\|802.3ad\) " "$T/out" | grep -q " device_mpps=" &&
+		fail "broadcast or 802.3ad measured against the devices alone"
+done
+ok "7 bond stages for each member count measured beside the devices alone"
 
-re='^BENCH case=[a-z0-9.+-]+ stage=(bond|path|flood) members=[24] macs=[0-9]+ dir=(tx|rx|both) ours_mpps=[0-9.]+( pmd_mpps=[0-9.]+)? ceiling_mpps=[0-9.]+( ours_vs_pmd=[0-9.]+)? ours_vs_ceiling=[0-9.]+ cycles_per_frame=[0-9.]+$'
+re='^BENCH case=[a-z0-9.+-]+ stage=(bond|path|flood) members=[24] macs=[0-9]+ dir=(tx|rx|both) ours_mpps=[0-9.]+( pmd_mpps=[0-9.]+)? ceiling_mpps=[0-9.]+( ours_vs_pmd=[0-9.]+)? ours_vs_ceiling=[0-9.]+ cycles_per_frame=[0-9.]+( device_mpps=[0-9.]+ device_vs_pmd=[0-9.]+ ours_bond_cycles=-?[0-9.]+ pmd_bond_cycles=-?[0-9.]+)?$'
 bad=$(grep "^BENCH" "$T/out" | grep -Ev "$re" || true)
 [ -z "$bad" ] || fail "lines not in the format: $bad"
-zero=$(grep "^BENCH" "$T/out" | grep -E " (ours_mpps|pmd_mpps|ceiling_mpps)=0\.00( |$)" || true)
+zero=$(grep "^BENCH" "$T/out" | grep -E " (ours_mpps|pmd_mpps|ceiling_mpps|device_mpps)=0\.00( |$)" || true)
 [ -z "$zero" ] || fail "cases that forwarded nothing: $zero"
 grep -q "^BENCH case=802.3ad stage=bond members=4 .* pmd_mpps=" "$T/out" ||
 	fail "no 802.3ad case against DPDK's mode-4 bond"
