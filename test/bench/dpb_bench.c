@@ -358,21 +358,34 @@ static void run_case(struct bench_rig *g, const struct bcase *c, struct meas *cm
 
 	/* The ceiling, much the fastest, runs a quarter of the time (frames are
 	 * made for every slice, which takes longer than forwarding them), its
-	 * slices spread over the case: one whenever it falls behind dpbond. */
-	while (cm->cycles < b / 4 || om->cycles < b || (pmd && pm->cycles < b) ||
-	       (dev && dm->cycles < b)) {
+	 * slices spread over the case: one whenever it falls behind dpbond.
+	 * The others take turns in an order that rotates, so that none always
+	 * follows the same one (what a slice leaves in the caches and the
+	 * pool's free list weighs on the next). */
+	for (unsigned int turn = 0; cm->cycles < b / 4 || om->cycles < b ||
+				    (pmd && pm->cycles < b) || (dev && dm->cycles < b); turn++) {
 		if (cm->cycles < b / 4 && (cm->cycles * 4 <= om->cycles || om->cycles >= b))
 			stage_slice(g, -1, -1, false, &cst, cm);
-		if (om->cycles < b) {
-			if (c->stage == ST_BOND)
-				stage_slice(g, -1, handle, lacp, &ost, om);
-			else
-				path_slice(g, c, &tx, &rx, om);
+		for (unsigned int k = 0; k < 3; k++) {
+			switch ((turn + k) % 3) {
+			case 0:
+				if (om->cycles >= b)
+					break;
+				if (c->stage == ST_BOND)
+					stage_slice(g, -1, handle, lacp, &ost, om);
+				else
+					path_slice(g, c, &tx, &rx, om);
+				break;
+			case 1:
+				if (pmd && pm->cycles < b)
+					stage_slice(g, lacp ? g->bond_l : g->bond_d, -1, lacp, &pst, pm);
+				break;
+			default:
+				if (dev && dm->cycles < b)
+					stage_slice(g, g->mn[0], -1, false, &dst, dm);
+				break;
+			}
 		}
-		if (pmd && pm->cycles < b)
-			stage_slice(g, lacp ? g->bond_l : g->bond_d, -1, lacp, &pst, pm);
-		if (dev && dm->cycles < b)
-			stage_slice(g, g->mn[0], -1, false, &dst, dm);
 	}
 }
 
