@@ -445,12 +445,13 @@ int dpb_ctl_bond_handle(struct dpb_ctl *c, const char *name)
 
 int dpb_ctl_bond_xmit(struct dpb_ctl *c, int bond, struct rte_mbuf **pkts, uint16_t n)
 {
-	if (bond < 0 || bond >= DPB_FWD_MAX_BONDS)
+	const struct dpb_fwd_snapshot *s = atomic_load_explicit(&c->snap, memory_order_relaxed);
+
+	if (bond < 0 || bond >= s->n_bonds)
 		return -ENOENT;
 	if (c->n_workers != 0)
 		return -EBUSY;
-	dpb_fwd_bond_burst(c->workers[0], atomic_load_explicit(&c->snap, memory_order_relaxed),
-			   (uint16_t)bond, pkts, n);
+	dpb_fwd_bond_burst(c->workers[0], s, (uint16_t)bond, pkts, n);
 	return n;
 }
 

@@ -236,8 +236,8 @@ int dpb_ctl_bond_handle(struct dpb_ctl *c, const char *name);
  * (dpb_ctl_bond_handle()), as a worker does after its bridge lookup (members
  * chosen by the mode, per-member bursts), on the main lcore's worker:
  * dpb-bench's bond stage. Main lcore, only when it forwards itself (no worker
- * lcores). @return frames handed to the members' tx buffers and counted
- * drops together (n), or -ENOENT / -EBUSY.
+ * lcores). @return frames sent, queued in the members' tx buffers and
+ * counted as drops together (n), or -ENOENT / -EBUSY.
  */
 int dpb_ctl_bond_xmit(struct dpb_ctl *c, int bond, struct rte_mbuf **pkts, uint16_t n);
 

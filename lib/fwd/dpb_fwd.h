@@ -120,7 +120,11 @@ struct dpb_worker;
 typedef void (*dpb_fwd_bond_tx_t)(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 				  const struct dpb_fwd_bond *bond, struct rte_mbuf *m);
 
-/** A bond mode's transmit of a burst: what @p tx does, for each frame. */
+/**
+ * A bond mode's transmit of a burst: the members @p tx would pick, frame by
+ * frame, each member's frames sent as a list (dpb_fwd_bond_tx_burst_for()).
+ * Called only when bond->n_tx > 0. Worker lcore.
+ */
 typedef void (*dpb_fwd_bond_tx_burst_t)(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 					const struct dpb_fwd_bond *bond, struct rte_mbuf **pkts,
 					uint16_t n);

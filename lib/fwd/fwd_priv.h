@@ -2,7 +2,7 @@
 #ifndef DPB_FWD_PRIV_H
 #define DPB_FWD_PRIV_H
 
-/* Internal to lib/fwd: moving frames to a port's tx buffer. */
+/* Internal to lib/fwd: moving frames to a port: into its tx buffer, or out at once. */
 
 #include <string.h>
 
@@ -15,7 +15,12 @@
 void fwd_flush_port(struct dpb_worker *w, const struct dpb_fwd_snapshot *s, uint16_t pid);
 /*
  * Transmits @n frames on ethdev @pid now (its MTU and chaining checked,
- * drops counted), leaving the list @pkts as it was. Worker.
+ * drops counted), leaving the list @pkts as it was: broadcast hands the
+ * same list to every member. That holds as long as the devices' tx burst
+ * does not rewrite its array, which DPDK allows a driver to do only for a
+ * frame it must change itself (a VLAN tag asked for with
+ * RTE_MBUF_F_TX_VLAN, which dpbond never sets) and for tx callbacks,
+ * which dpbond does not register. Worker.
  */
 void fwd_send(struct dpb_worker *w, const struct dpb_fwd_snapshot *s, uint16_t pid,
 	      struct rte_mbuf **pkts, uint16_t n);
@@ -128,7 +133,11 @@ static inline void to_port(struct dpb_worker *w, const struct dpb_fwd_snapshot *
 		fwd_flush_port(w, s, pid);
 }
 
-/* Queues @n frames (one reference each) for transmission on ethdev @pid. */
+/*
+ * Sends @n frames (one reference each) on ethdev @pid: at once when there
+ * are DPB_FWD_TX_DIRECT or more and nothing is queued there before them,
+ * else queued in its tx buffer behind what is.
+ */
 static inline void to_port_bulk(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
 				uint16_t pid, struct rte_mbuf **pkts, uint16_t n)
 {

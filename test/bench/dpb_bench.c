@@ -208,7 +208,8 @@ static void stage_slice(struct bench_rig *g, int to, int handle, bool lacp,
 		uint16_t k = n;
 
 		if (handle >= 0) {
-			dpb_ctl_bond_xmit(g->ctl, handle, pkts, n);
+			if (dpb_ctl_bond_xmit(g->ctl, handle, pkts, n) < 0)
+				k = 0;   /* not taken: freed below */
 		} else {
 			if (to < 0)   /* the ceiling reads each header, as any forwarder must */
 				touch(pkts, n);
@@ -343,10 +344,10 @@ static bool has_device(const struct bcase *c)
  * Case @c once: the ceiling (@cm), dpbond (@om), DPDK's bond where it has
  * the case (@pm) and the devices alone where that tells something (@dm), a
  * slice of each in turn until each has run its time, so that whatever else
- * the machine does weighs on all alike.
+ * the machine does weighs on all alike. @return 0, or -1 (no such bond).
  */
-static void run_case(struct bench_rig *g, const struct bcase *c, struct meas *cm,
-		     struct meas *om, struct meas *pm, struct meas *dm)
+static int run_case(struct bench_rig *g, const struct bcase *c, struct meas *cm,
+		    struct meas *om, struct meas *pm, struct meas *dm)
 {
 	bool lacp = is_lacp(c), pmd = c->pmd_mode >= 0, dev = has_device(c);
 	int handle = c->stage == ST_BOND ? dpb_ctl_bond_handle(g->ctl, lacp ? "bondl" : "bondn") : -1;
@@ -355,6 +356,11 @@ static void run_case(struct bench_rig *g, const struct bcase *c, struct meas *cm
 	struct bench_stream tx = { .n = c->macs, .flood = c->stage == ST_FLOOD };
 	struct bench_stream rx = { .n = c->macs, .from_wire = true };
 	uint64_t b = budget();
+
+	if (c->stage == ST_BOND && handle < 0) {
+		fprintf(stderr, "dpb-bench: no bond %s in dpbond\n", lacp ? "bondl" : "bondn");
+		return -1;
+	}
 
 	/* The ceiling, much the fastest, runs a quarter of the time (frames are
 	 * made for every slice, which takes longer than forwarding them), its
@@ -387,6 +393,7 @@ static void run_case(struct bench_rig *g, const struct bcase *c, struct meas *cm
 			}
 		}
 	}
+	return 0;
 }
 
 /* Cycles a frame of @m, or 0. */
@@ -500,7 +507,8 @@ static int phase(unsigned int members)
 				mode = c->mode;
 				policy = c->policy;
 			}
-			run_case(&g, c, &cm, &om, &pm, &dm);
+			if (run_case(&g, c, &cm, &om, &pm, &dm) < 0)
+				goto out;
 			c->ceil[r] = mpps(&cm);
 			c->ours[r] = mpps(&om);
 			c->pmd[r] = mpps(&pm);
