@@ -37,14 +37,23 @@ static bool by_mac_bucket(const struct ctl_bond *cb)
 		cb->bond.mode == DPB_BOND_MODE_BALANCE_ALB);
 }
 
+/* The ethdev bucket @k of bond @b sends on (with no member up, the first member's). */
+static uint16_t bucket_port(const struct dpb_fwd_bond *b, unsigned int k)
+{
+	return b->tx_port[b->bucket_slot[k]];
+}
+
 static bool tx_changed(const struct dpb_fwd_bond *a, const struct dpb_fwd_bond *b)
 {
 	if (a->n_tx != b->n_tx || a->tx != b->tx ||
 	    memcmp(a->tx_port, b->tx_port, sizeof(a->tx_port[0]) * a->n_tx) != 0)
 		return true;
-	return a->bucket_mask != b->bucket_mask ||
-	       memcmp(a->bucket_port, b->bucket_port,
-		      sizeof(a->bucket_port[0]) * (a->bucket_mask ? a->bucket_mask + 1u : 0)) != 0;
+	if (a->bucket_mask != b->bucket_mask)
+		return true;
+	for (unsigned int k = 0; a->bucket_mask && k <= a->bucket_mask; k++)
+		if (bucket_port(a, k) != bucket_port(b, k))
+			return true;
+	return false;
 }
 
 /* tlb/alb: marks the buckets whose member changed. @return how many. */
@@ -54,7 +63,7 @@ static unsigned int mark_moved(struct ctl_bond *cb, const struct dpb_fwd_bond *a
 	unsigned int n = 0;
 
 	for (unsigned int k = 0; k < DPB_FWD_TLB_BUCKETS; k++) {
-		if (a->bucket_port[k] == b->bucket_port[k])
+		if (bucket_port(a, k) == bucket_port(b, k))
 			continue;
 		cb->notify_moved[k / 64] |= 1ull << (k % 64);
 		n++;

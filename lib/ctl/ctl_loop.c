@@ -69,6 +69,8 @@ static void fill_bond(const struct dpb_ctl *c, const struct ctl_bond *cb,
 	fb->pps_div = rte_reciprocal_value(fb->packets_per_slave ? fb->packets_per_slave : 1);
 	for (unsigned int k = 0; k < n; k++)
 		fb->tx_port[k] = c->ports[cb->member_port[tx[k]]].port_id;
+	if (n == 0)
+		fb->tx_port[0] = c->ports[cb->member_port[0]].port_id;
 	if (cb->bond.n_buckets) {
 		fb->bucket_mask = (uint16_t)(cb->bond.n_buckets - 1);
 		for (unsigned int i = 0; i < cb->bond.n_buckets; i++) {
@@ -78,8 +80,6 @@ static void fill_bond(const struct dpb_ctl *c, const struct ctl_bond *cb,
 			while (k < n && tx[k] != cb->bond.bucket[i])
 				k++;
 			fb->bucket_slot[i] = (uint8_t)(k < n ? k : 0);
-			fb->bucket_port[i] = n ? fb->tx_port[k < n ? k : 0]
-					       : c->ports[cb->member_port[0]].port_id;
 		}
 	}
 }

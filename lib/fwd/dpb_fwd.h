@@ -139,10 +139,12 @@ struct dpb_fwd_bond {
 	struct rte_reciprocal pps_div;   /**< exact `/ packets_per_slave` */
 	uint16_t packets_per_slave;    /**< balance-rr */
 	enum dpb_xmit_hash_policy xmit_hash_policy; /**< balance-xor */
+	/** The members that transmit, by ethdev; with none, [0] is the first
+	 *  member's (the buckets' when all are down, as the control lcore
+	 *  compares them; never sent to: n_tx is 0). */
 	uint16_t tx_port[DPB_CFG_MAX_MEMBERS];
 	uint16_t bucket_mask;          /**< hash buckets - 1, with buckets */
-	uint16_t bucket_port[DPB_CFG_MAX_BUCKETS]; /**< ethdev of each bucket */
-	uint8_t bucket_slot[DPB_CFG_MAX_BUCKETS];  /**< its place in tx_port */
+	uint8_t bucket_slot[DPB_CFG_MAX_BUCKETS];  /**< each bucket's place in tx_port */
 };
 
 /**

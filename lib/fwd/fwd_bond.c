@@ -151,11 +151,11 @@ struct by_member {
 
 /* Each member's frames of @bm, a list a member. */
 static inline void send_by_member(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
-				  const struct dpb_fwd_bond *bond, const struct by_member *bm)
+				  const struct dpb_fwd_bond *bond, struct by_member *bm)
 {
 	for (uint16_t k = 0; k < bond->n_tx; k++)
 		if (bm->n[k] > 0)
-			to_port_bulk(w, s, bond->tx_port[k], (struct rte_mbuf **)bm->pkts[k], bm->n[k]);
+			to_port_bulk(w, s, bond->tx_port[k], bm->pkts[k], bm->n[k]);
 }
 
 /*
@@ -208,14 +208,8 @@ static void txb_broadcast(struct dpb_worker *w, const struct dpb_fwd_snapshot *s
 		for (uint16_t i = 0; i < n; i++)
 			fwd_ref(pkts[i], (uint16_t)(bond->n_tx - 1));
 	fwd_tx_measure(pkts, n, &tm);
-	for (uint16_t k = 0; k < bond->n_tx; k++) {
-		uint16_t pid = bond->tx_port[k];
-
-		if (w->txbuf[pid].n == 0 && n >= DPB_FWD_TX_DIRECT && !s->tx_down[pid])
-			fwd_send_measured(w, s, pid, pkts, n, &tm);
-		else
-			to_port_bulk(w, s, pid, pkts, n);
-	}
+	for (uint16_t k = 0; k < bond->n_tx; k++)
+		to_port_bulk_measured(w, s, bond->tx_port[k], pkts, n, &tm);
 }
 
 /*

@@ -136,10 +136,12 @@ static inline void to_port(struct dpb_worker *w, const struct dpb_fwd_snapshot *
 /*
  * Sends @n frames (one reference each) on ethdev @pid: at once when there
  * are DPB_FWD_TX_DIRECT or more and nothing is queued there before them,
- * else queued in its tx buffer behind what is.
+ * else queued in its tx buffer behind what is. @tm: the frames measured by
+ * fwd_tx_measure() (a list sent to several ports), or NULL.
  */
-static inline void to_port_bulk(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
-				uint16_t pid, struct rte_mbuf **pkts, uint16_t n)
+static inline void to_port_bulk_measured(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
+					 uint16_t pid, struct rte_mbuf **pkts, uint16_t n,
+					 const struct fwd_tx_measure *tm)
 {
 	struct dpb_fwd_txbuf *b;
 
@@ -150,7 +152,10 @@ static inline void to_port_bulk(struct dpb_worker *w, const struct dpb_fwd_snaps
 	}
 	b = &w->txbuf[pid];
 	if (b->n == 0 && n >= DPB_FWD_TX_DIRECT) {   /* nothing queued before them: they go now */
-		fwd_send(w, s, pid, pkts, n);
+		if (tm)
+			fwd_send_measured(w, s, pid, pkts, n, tm);
+		else
+			fwd_send(w, s, pid, pkts, n);
 		return;
 	}
 	b = fwd_txbuf(w, pid);
@@ -164,6 +169,13 @@ static inline void to_port_bulk(struct dpb_worker *w, const struct dpb_fwd_snaps
 		if (b->n == DPB_FWD_TXBUF)
 			fwd_flush_port(w, s, pid);
 	}
+}
+
+/* to_port_bulk_measured() of frames not measured. Worker. */
+static inline void to_port_bulk(struct dpb_worker *w, const struct dpb_fwd_snapshot *s,
+				uint16_t pid, struct rte_mbuf **pkts, uint16_t n)
+{
+	to_port_bulk_measured(w, s, pid, pkts, n, NULL);
 }
 
 /* Tags @p m with @p vid in front (on a copy when shared). @return false when dropped. */
