@@ -290,7 +290,6 @@ void ctl_arpmon_tick(struct dpb_ctl *c, uint64_t now)
 		for (unsigned int k = 0; k < cb->bond.n_members; k++)
 			if (probe >> k & 1)
 				send_probes(cb, k);
-		ctl_log_bond_events(cb);
 	}
 }
 

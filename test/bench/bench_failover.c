@@ -8,6 +8,9 @@
  * and until then its frames go to the dead link. Reported:
  *
  *   lost            frames that left on the dead link after it went down
+ *   last_on_dead_ms link down to the last of them (0: none): when dpbond
+ *                   stopped sending there; active-backup's to_survivor_ms
+ *                   beyond it is the switch itself
  *   to_survivor_ms  link down to the first frame on a survivor
  *                   (active-backup), or to the last frame on the dead link
  *                   (802.3ad: its flows then run on the others)
@@ -186,10 +189,12 @@ int bench_failover(struct bench_rig *g, bool lacp, unsigned int miimon, double m
 		double to_ms = seen ? (double)(seen - f.down_at) * 1000 / hz : -1;
 		double got = (double)f.released * hz / (double)(t_end - f.start) / 1e6;
 
-		printf("FAILOVER case=%s members=%u miimon=%u mpps=%.2f lost=%lu to_survivor_ms=%.3f "
-		       "bound_ms=%.3f within=%s\n", lacp ? "802.3ad" : "active-backup", g->n, miimon,
-		       got, (unsigned long)f.lost, to_ms, bound_ms,
-		       seen && to_ms <= bound_ms ? "yes" : "no");
+		double dead_ms = f.lost ? (double)(f.last_on_down - f.down_at) * 1000 / hz : 0;
+
+		printf("FAILOVER case=%s members=%u miimon=%u mpps=%.2f lost=%lu last_on_dead_ms=%.3f "
+		       "to_survivor_ms=%.3f bound_ms=%.3f within=%s\n",
+		       lacp ? "802.3ad" : "active-backup", g->n, miimon, got, (unsigned long)f.lost,
+		       dead_ms, to_ms, bound_ms, seen && to_ms <= bound_ms ? "yes" : "no");
 		fflush(stdout);
 	}
 	rte_eth_dev_set_link_up(dead);

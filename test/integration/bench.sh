@@ -55,7 +55,7 @@ ok "every line parses, every case forwards, every MAC learned, 802.3ad negotiate
 # member count: the stream ran, and after the first member's link went down
 # its traffic reached the survivors (to_survivor_ms is -1 when it never did).
 # The times are figures, not checked here.
-fre='^FAILOVER case=(active-backup|802\.3ad) members=[24] miimon=(100|1) mpps=[0-9.]+ lost=[0-9]+ to_survivor_ms=[0-9.]+ bound_ms=[0-9.]+ within=(yes|no)$'
+fre='^FAILOVER case=(active-backup|802\.3ad) members=[24] miimon=(100|1) mpps=[0-9.]+ lost=[0-9]+ last_on_dead_ms=[0-9.]+ to_survivor_ms=[0-9.]+ bound_ms=[0-9.]+ within=(yes|no)$'
 for n in 2 4; do
 	lines=$(grep -c "^FAILOVER .* members=$n " "$T/out" || true)
 	[ "$lines" -eq 4 ] || fail "$lines FAILOVER lines for $n members, not 4: $(grep -v '^BENCH' "$T/out")"
