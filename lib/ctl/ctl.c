@@ -498,6 +498,7 @@ int dpb_ctl_destroy(struct dpb_ctl *c)
 
 	if (c == NULL)
 		return 0;
+	ctl_log_all_bond_events(c);   /* what the last tick left to log */
 	ctl_telemetry_fini();
 	ctl_status_fini(c);
 	/* At a handover the interfaces stay up for the next dpbond: no down hooks. */

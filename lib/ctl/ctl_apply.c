@@ -505,6 +505,7 @@ int dpb_ctl_reload(struct dpb_ctl *c, const struct dpb_cfg *loaded, struct dpb_s
 	struct dpb_cfg *next = malloc(sizeof(*next));
 	int rc = -ENOMEM;
 
+	ctl_log_all_bond_events(c);   /* a failover's lines, before its bond is rebuilt */
 	if (a == NULL || next == NULL || (a->was = malloc(sizeof(*a->was))) == NULL ||
 	    (a->old_bonds = calloc(DPB_FWD_MAX_BONDS, sizeof(*a->old_bonds))) == NULL) {
 		dpb_strbuf_puts(out, "reload refused: out of memory; the running configuration is unchanged\n");

@@ -27,6 +27,12 @@ uint64_t dpb_ctl_now_ms(const struct dpb_ctl *c)
 	return (rte_get_tsc_cycles() - c->start_tsc) / (c->tsc_hz / 1000) + c->warp_ms;
 }
 
+void ctl_log_all_bond_events(struct dpb_ctl *c)
+{
+	for (unsigned int i = 0; i < c->n_bonds; i++)
+		ctl_log_bond_events(&c->bonds[i]);
+}
+
 void ctl_log_bond_events(struct ctl_bond *cb)
 {
 	struct dpb_bond *b = &cb->bond;
@@ -351,8 +357,7 @@ static void rebalance(struct dpb_ctl *c)
 static void tick_rest(struct dpb_ctl *c, uint64_t now)
 {
 	c->tick_rest_due = false;
-	for (unsigned int i = 0; i < c->n_bonds; i++)
-		ctl_log_bond_events(&c->bonds[i]);
+	ctl_log_all_bond_events(c);
 	/* Ageing a slice a tick: each slot once a second, or once in as many
 	 * seconds as the table has millions of slots, so that at most about a
 	 * thousand slots (48 KB, slot and writer's fields) are read a

@@ -308,6 +308,9 @@ bool ctl_vlanif_brport(const struct dpb_ctl *c, int f, struct dpb_fwd_brport *bp
 void ctl_publish(struct dpb_ctl *c);
 void ctl_tick(struct dpb_ctl *c);
 void ctl_log_bond_events(struct ctl_bond *cb);
+/* ctl_log_bond_events() for every bond: what a tick left to log (before a
+ * reload rebuilds the bonds, before the end). Control thread. */
+void ctl_log_all_bond_events(struct dpb_ctl *c);
 /*
  * After a snapshot that changed @bridge's ports (published: no worker uses
  * the old one), what the rings still hold was learned against the old ports:
