@@ -375,19 +375,23 @@ static void tick_rest(struct dpb_ctl *c, uint64_t now)
 		}
 		c->last_age_ms = now;
 	}
-	if (c->dirty)
-		ctl_publish(c);
 	ctl_reload_if_asked(c);
 	ctl_telemetry_serve(c);
 	ctl_status_refresh(c, now);
+}
+
+/* The rest a publishing tick left, if it has not run yet. */
+static void tick_rest_if_due(struct dpb_ctl *c)
+{
+	if (c->tick_rest_due)
+		tick_rest(c, c->tick_rest_ms);
 }
 
 void ctl_tick(struct dpb_ctl *c)
 {
 	uint64_t now = dpb_ctl_now_ms(c);
 
-	if (c->tick_rest_due)   /* the last tick's, not run since */
-		tick_rest(c, c->tick_rest_ms);
+	tick_rest_if_due(c);
 	/* Only a loop that turns pets the service manager's watchdog. */
 	dpb_notify_watchdog(now);
 	if (now >= c->next_rebalance_ms) {
@@ -462,8 +466,7 @@ bool dpb_ctl_run(struct dpb_ctl *c)
 	else
 		rte_delay_us_sleep(100);  /* the control lcore need not spin */
 	learn_turn(c);
-	if (c->tick_rest_due)
-		tick_rest(c, c->tick_rest_ms);
+	tick_rest_if_due(c);
 	if (tsc < c->next_tick_tsc)
 		return false;
 	c->next_tick_tsc = tsc + c->tsc_hz / 1000;
@@ -513,8 +516,7 @@ int dpb_ctl_warp(struct dpb_ctl *c, unsigned int ms, unsigned int step_ms, struc
 			main_poll(c, rte_get_tsc_cycles());
 		ctl_tick(c);
 	}
-	if (c->tick_rest_due)
-		tick_rest(c, c->tick_rest_ms);
+	tick_rest_if_due(c);
 	if (out)
 		dpb_strbuf_printf(out, "clock warped by %u ms: now %lu ms (%lu ms ahead of the wall clock)\n",
 				  ms, (unsigned long)dpb_ctl_now_ms(c), (unsigned long)c->warp_ms);
