@@ -100,12 +100,15 @@ send_check() {
 	local tag=$1 dst=$2 want=$3 src=$4 got attempt
 	for attempt in 1 2; do
 		nsenter --net="/var/run/netns/$NS" -- "$PCAP" send dpbt0 --count $N \
-			--src 02:00:00:00:01:01 --dst "$dst" --tag "$tag" --gap-us 1000 > "$T/sent" &
+			--src 02:00:00:00:01:01 --dst "$dst" --tag "$tag" --gap-us 1000 > "$T/sent.$tag" &
 		local sp=$! k
 		# Done once it says so: its close can wait long on an RCU grace
 		# period (packet_release) on this busy-polling machine, frames out.
-		for k in $(seq 200); do grep -q "^sent $N$" "$T/sent" 2>/dev/null && break; sleep 0.1; done
-		if grep -q "^sent $N$" "$T/sent"; then
+		# A file of its own per tag: the shell opens (and empties) it only
+		# once the sender has forked, so a shared one could still hold the
+		# last step's "sent N" when first read.
+		for k in $(seq 200); do grep -q "^sent $N$" "$T/sent.$tag" 2>/dev/null && break; sleep 0.1; done
+		if grep -q "^sent $N$" "$T/sent.$tag"; then
 			EXTRA_PIDS+=("$sp")   # ends by itself; killed at the end if not
 			break
 		fi
