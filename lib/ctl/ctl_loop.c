@@ -352,7 +352,7 @@ static void rebalance(struct dpb_ctl *c)
 /*
  * The part of a tick that can wait a forwarding pass: what the bonds did,
  * logged; an ageing slice; a reload SIGHUP asked for; telemetry; the status
- * files. @now: the tick's time.
+ * files. @now: the time it runs.
  */
 static void tick_rest(struct dpb_ctl *c, uint64_t now)
 {
@@ -380,11 +380,11 @@ static void tick_rest(struct dpb_ctl *c, uint64_t now)
 	ctl_status_refresh(c, now);
 }
 
-/* The rest a publishing tick left, if it has not run yet. */
+/* The rest a publishing tick left, if it has not run yet: run now, at this time. */
 static void tick_rest_if_due(struct dpb_ctl *c)
 {
 	if (c->tick_rest_due)
-		tick_rest(c, c->tick_rest_ms);
+		tick_rest(c, dpb_ctl_now_ms(c));
 }
 
 void ctl_tick(struct dpb_ctl *c)
@@ -418,7 +418,6 @@ void ctl_tick(struct dpb_ctl *c)
 	if (c->dirty) {
 		ctl_publish(c);
 		c->tick_rest_due = true;
-		c->tick_rest_ms = now;
 		return;
 	}
 	tick_rest(c, now);

@@ -118,7 +118,6 @@ struct dpb_ctl {
 	uint64_t start_tsc;
 	uint64_t next_tick_tsc;
 	bool tick_rest_due;                     /* a tick published: its rest at the next turn */
-	uint64_t tick_rest_ms;                  /* that tick's time */
 	unsigned int n_ports;
 	struct dpb_port ports[CTL_MAX_PORTS];
 	bool port_down[CTL_MAX_PORTS];          /* a bridge port (not a member) whose link is down */
